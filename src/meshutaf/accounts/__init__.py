@@ -1,0 +1,1 @@
+"""Users, login, language preference and personal API tokens."""

@@ -1,0 +1,1 @@
+"""What every Meshutaf app shares: base models, roles, text helpers, template tags."""

@@ -1,0 +1,1 @@
+"""Initiatives and what they are made of: phases, groups, members and invitations."""

@@ -1,0 +1,213 @@
+"""Reads for initiatives: dashboards, detail pages, member lists, the audit trail."""
+
+import itertools
+from dataclasses import dataclass
+from typing import Any
+
+from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.utils import timezone
+
+from meshutaf.stakeholders.models import Affiliation, Organisation, Sector
+
+from .models import Group, GroupMember, Initiative, Invitation, Membership, Phase
+from .permissions import initiatives_visible_to
+
+
+def initiative_list(
+    *, user, kind: str = "", status: str = "", query: str = ""
+) -> QuerySet[Initiative]:
+    """Initiatives the user sees, with their role and counts, in a constant number of queries."""
+    current_phase = (
+        Phase.objects.filter(initiative=OuterRef("pk"))
+        .filter(Q(start_date__isnull=True) | Q(start_date__lte=timezone.localdate()))
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=timezone.localdate()))
+        .order_by("order", "pk")
+        .values("name")[:1]
+    )
+    queryset = (
+        initiatives_visible_to(user=user)
+        .select_related("facilitating_organisation")
+        .annotate(
+            phase_count=Count("phases", distinct=True),
+            group_count=Count("groups", distinct=True),
+            member_count=Count("memberships", distinct=True),
+            current_phase_name=Subquery(current_phase),
+        )
+        .order_by("-updated_at", "pk")
+    )
+    if kind:
+        queryset = queryset.filter(kind=kind)
+    if status:
+        queryset = queryset.filter(status=status)
+    if query:
+        queryset = queryset.filter(Q(name__icontains=query) | Q(short_description__icontains=query))
+    return queryset
+
+
+def _current_affiliations() -> Prefetch:
+    today = timezone.localdate()
+    return Prefetch(
+        "person__affiliations",
+        queryset=Affiliation.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today)
+        ).select_related("organisation"),
+        to_attr="current_affiliations",
+    )
+
+
+@dataclass
+class SectorPartners:
+    sector: str
+    label: str
+    organisations: list[Organisation]
+
+
+def initiative_partners_by_sector(*, initiative: Initiative) -> list[SectorPartners]:
+    """The organisations at the table: leading partners and the affiliations of group members
+    and of members who have a person record, grouped by sector in the sector list's order."""
+    at_table = Organisation.objects.filter(
+        Q(led_initiatives=initiative)
+        | Q(affiliations__person__group_memberships__group__initiative=initiative)
+        | Q(affiliations__person__user__memberships__initiative=initiative)
+    ).distinct()
+    by_sector: dict[str, list[Organisation]] = {}
+    for organisation in at_table:
+        by_sector.setdefault(organisation.sector, []).append(organisation)
+    return [
+        SectorPartners(
+            sector=value,
+            label=label,
+            organisations=sorted(by_sector[value], key=lambda organisation: organisation.name),
+        )
+        for value, label in Sector.choices
+        if value in by_sector
+    ]
+
+
+def initiative_detail(*, initiative: Initiative) -> dict[str, Any]:
+    """Everything the initiative page shows, in a fixed number of queries."""
+    phases = list(initiative.phases.all())
+    groups = list(
+        initiative.groups.prefetch_related(
+            Prefetch(
+                "memberships",
+                queryset=GroupMember.objects.select_related("person").prefetch_related(
+                    _current_affiliations()
+                ),
+            )
+        )
+    )
+    return {
+        "phases": phases,
+        "groups": groups,
+        "leading_partners": list(initiative.leading_partners.all()),
+        "partners_by_sector": initiative_partners_by_sector(initiative=initiative),
+        "memberships": list(membership_list(initiative=initiative)),
+    }
+
+
+def membership_list(*, initiative: Initiative) -> QuerySet[Membership]:
+    return initiative.memberships.select_related("user", "user__person").order_by(
+        "role", "user__first_name", "user__last_name", "user__username"
+    )
+
+
+def invitation_pending_list(*, initiative: Initiative) -> QuerySet[Invitation]:
+    return initiative.invitations.filter(
+        accepted_at__isnull=True, revoked_at__isnull=True, expires_at__gt=timezone.now()
+    ).select_related("invited_by")
+
+
+def group_detail(*, group: Group) -> list[GroupMember]:
+    return list(
+        group.memberships.select_related("person").prefetch_related(_current_affiliations())
+    )
+
+
+def initiative_ids_for_user(*, user) -> QuerySet:
+    """Ids of the initiatives a user belongs to, as a subquery for other apps' filters."""
+    return Membership.objects.filter(user=user).values("initiative_id")
+
+
+def user_facilitates_any(*, user) -> bool:
+    return Membership.objects.filter(user=user, role="facilitator").exists()
+
+
+@dataclass
+class HistoryEntry:
+    when: Any
+    who: Any
+    action: str
+    object_type: str
+    object_name: str
+    changes: list[tuple[str, Any, Any]]
+
+
+HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
+
+
+def _entries(records, object_type: str, name_of) -> list[HistoryEntry]:
+    """Turn historical records into entries, diffing each against the previous record of the
+    same object in memory (simple-history's prev_record would cost a query per row)."""
+    entries = []
+    previous_by_object: dict[Any, Any] = {}
+    for record in sorted(records, key=lambda record: record.history_date):
+        changes = []
+        previous = previous_by_object.get(record.id)
+        if record.history_type == "~" and previous is not None:
+            delta = record.diff_against(previous, excluded_fields=["updated_at"])
+            changes = [
+                (
+                    str(record.instance_type._meta.get_field(change.field).verbose_name),
+                    change.old,
+                    change.new,
+                )
+                for change in delta.changes
+            ]
+        previous_by_object[record.id] = record
+        entries.append(
+            HistoryEntry(
+                when=record.history_date,
+                who=record.history_user,
+                action=HISTORY_ACTIONS[record.history_type],
+                object_type=object_type,
+                object_name=name_of(record),
+                changes=changes,
+            )
+        )
+    return entries
+
+
+def initiative_history(*, initiative: Initiative, limit: int = 200) -> list[HistoryEntry]:
+    """The audit trail of an initiative and its phases, groups, group members and members,
+    newest first."""
+    from django.utils.translation import gettext as _
+
+    pk = initiative.pk
+    sources = [
+        (
+            Initiative.history.filter(id=pk),
+            _("Initiative"),
+            lambda record: record.name,
+        ),
+        (Phase.history.filter(initiative_id=pk), _("Phase"), lambda record: record.name),
+        (Group.history.filter(initiative_id=pk), _("Group"), lambda record: record.name),
+        (
+            GroupMember.history.filter(
+                Exists(Group.objects.filter(pk=OuterRef("group_id"), initiative_id=pk))
+            ).select_related("person"),
+            _("Group member"),
+            lambda record: str(record.person or ""),
+        ),
+        (
+            Membership.history.filter(initiative_id=pk).select_related("user"),
+            _("Member"),
+            lambda record: record.user.display_name if record.user else "",
+        ),
+    ]
+    entries: list[HistoryEntry] = []
+    for queryset, label, name_of in sources:
+        records = list(queryset.select_related("history_user").order_by("-history_date")[:limit])
+        entries.extend(_entries(records, label, name_of))
+    entries.sort(key=lambda entry: entry.when, reverse=True)
+    return list(itertools.islice(entries, limit))

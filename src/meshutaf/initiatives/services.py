@@ -1,0 +1,257 @@
+"""Writes for initiatives: every change validates, runs in a transaction and is audited."""
+
+import datetime
+import secrets
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from meshutaf.accounts.models import User, hash_token
+from meshutaf.core.services import model_save, model_update
+from meshutaf.core.text import normalize_email
+from meshutaf.stakeholders.models import Organisation, Person
+
+from .models import Group, GroupMember, Initiative, Invitation, Membership, Phase, Role
+
+INITIATIVE_FIELDS = (
+    "kind",
+    "name",
+    "short_description",
+    "vision",
+    "situation_description",
+    "target_audience",
+    "facilitating_organisation",
+    "status",
+    "start_date",
+    "end_date",
+    "leading_partners",
+)
+PHASE_FIELDS = ("order", "name", "goals", "start_date", "end_date", "outcome_summary")
+GROUP_FIELDS = ("kind", "name", "purpose")
+
+
+@transaction.atomic
+def initiative_create(
+    *, by: User, leading_partners: Iterable[Organisation] = (), **fields
+) -> Initiative:
+    """Create an initiative; its creator becomes its first facilitator."""
+    if not by.can_create_initiatives:
+        raise ValidationError(_("Only backbone staff can create initiatives."))
+    unknown = set(fields) - set(INITIATIVE_FIELDS)
+    if unknown:
+        raise TypeError(f"unknown initiative fields: {sorted(unknown)}")
+    initiative = model_save(Initiative(created_by=by, **fields), by=by)
+    if leading_partners:
+        initiative._history_user = by
+        initiative.leading_partners.set(leading_partners)
+    model_save(Membership(initiative=initiative, user=by, role=Role.FACILITATOR), by=by)
+    return initiative
+
+
+@transaction.atomic
+def initiative_update(*, initiative: Initiative, by: User, data: dict) -> Initiative:
+    initiative, _changed = model_update(
+        instance=initiative, fields=INITIATIVE_FIELDS, data=data, by=by
+    )
+    return initiative
+
+
+@transaction.atomic
+def phase_create(*, initiative: Initiative, by: User, **fields) -> Phase:
+    if fields.get("order") is None:
+        last = initiative.phases.order_by("-order").values_list("order", flat=True).first()
+        fields["order"] = (last or 0) + 1
+    return model_save(Phase(initiative=initiative, **fields), by=by)
+
+
+@transaction.atomic
+def phase_update(*, phase: Phase, by: User, data: dict) -> Phase:
+    phase, _changed = model_update(instance=phase, fields=PHASE_FIELDS, data=data, by=by)
+    return phase
+
+
+@transaction.atomic
+def phase_delete(*, phase: Phase, by: User) -> None:
+    phase._history_user = by
+    phase.delete()
+
+
+@transaction.atomic
+def group_create(*, initiative: Initiative, by: User, **fields) -> Group:
+    return model_save(Group(initiative=initiative, **fields), by=by)
+
+
+@transaction.atomic
+def group_update(*, group: Group, by: User, data: dict) -> Group:
+    group, _changed = model_update(instance=group, fields=GROUP_FIELDS, data=data, by=by)
+    return group
+
+
+@transaction.atomic
+def group_delete(*, group: Group, by: User) -> None:
+    group._history_user = by
+    group.delete()
+
+
+@transaction.atomic
+def group_member_add(*, group: Group, person: Person, role: str, by: User) -> GroupMember:
+    return model_save(GroupMember(group=group, person=person, role=role), by=by)
+
+
+@transaction.atomic
+def group_member_update(*, member: GroupMember, role: str, by: User) -> GroupMember:
+    member, _changed = model_update(
+        instance=member, fields=("role",), data={"role": role}, by=by
+    )
+    return member
+
+
+@transaction.atomic
+def group_member_remove(*, member: GroupMember, by: User) -> None:
+    member._history_user = by
+    member.delete()
+
+
+def _ensure_a_facilitator_remains(*, membership: Membership, new_role: str | None) -> None:
+    if membership.role != Role.FACILITATOR or new_role == Role.FACILITATOR:
+        return
+    others = (
+        Membership.objects.select_for_update()
+        .filter(initiative_id=membership.initiative_id, role=Role.FACILITATOR)
+        .exclude(pk=membership.pk)
+    )
+    if not others.exists():
+        raise ValidationError(
+            {"role": _("An initiative needs at least one facilitator. Appoint another first.")}
+        )
+
+
+@transaction.atomic
+def membership_add(*, initiative: Initiative, user: User, role: str, by: User) -> Membership:
+    return model_save(Membership(initiative=initiative, user=user, role=role), by=by)
+
+
+@transaction.atomic
+def membership_set_role(*, membership: Membership, role: str, by: User) -> Membership:
+    _ensure_a_facilitator_remains(membership=membership, new_role=role)
+    membership, _changed = model_update(
+        instance=membership, fields=("role",), data={"role": role}, by=by
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, membership: Membership, by: User) -> None:
+    _ensure_a_facilitator_remains(membership=membership, new_role=None)
+    membership._history_user = by
+    membership.delete()
+
+
+def invitation_url(raw_token: str) -> str:
+    return settings.SITE_URL + reverse("initiatives:invitation_accept", args=[raw_token])
+
+
+def _invitation_email(invitation: Invitation, raw_token: str, language: str) -> None:
+    with translation.override(language):
+        context = {"invitation": invitation, "url": invitation_url(raw_token)}
+        subject = _("You are invited to join “%(name)s” on Meshutaf") % {
+            "name": invitation.initiative.name
+        }
+        body = render_to_string("initiatives/email/invitation.txt", context)
+    send_mail(subject, body, None, [invitation.email])
+
+
+@transaction.atomic
+def invitation_create(
+    *, initiative: Initiative, email: str, role: str, by: User, message: str = ""
+) -> tuple[Invitation, str]:
+    """Create an invitation and email its link once the transaction commits.
+
+    Returns the invitation and the raw token (only its hash is stored)."""
+    email = normalize_email(email)
+    if Membership.objects.filter(initiative=initiative, user__email__iexact=email).exists():
+        raise ValidationError({"email": _("Someone with this email is already a member.")})
+    raw = secrets.token_urlsafe(32)
+    invitation = Invitation(
+        initiative=initiative,
+        email=email,
+        role=role,
+        message=message.strip(),
+        token_hash=hash_token(raw),
+        invited_by=by,
+        expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+    )
+    invitation.full_clean()
+    invitation.save()
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: _invitation_email(invitation, raw, language))
+    return invitation, raw
+
+
+def invitation_find(*, raw_token: str) -> Invitation | None:
+    """The invitation behind a link. The token itself is the permission to see it."""
+    if not raw_token:
+        return None
+    return (
+        Invitation.objects.select_related("initiative", "invited_by")
+        .filter(token_hash=hash_token(raw_token))
+        .first()
+    )
+
+
+def invitation_problem(invitation: Invitation | None) -> str | None:
+    """Why an invitation cannot be accepted, in words for the person holding the link."""
+    if invitation is None:
+        return _("This invitation link is not valid. Check that you copied all of it.")
+    if invitation.revoked_at is not None:
+        return _("This invitation was withdrawn. Ask the facilitator for a new one.")
+    if invitation.accepted_at is not None:
+        return _("This invitation has already been used. Each link works once.")
+    if invitation.expires_at <= timezone.now():
+        return _("This invitation has expired. Ask the facilitator for a new one.")
+    return None
+
+
+@transaction.atomic
+def invitation_accept(*, raw_token: str, user: User) -> Membership:
+    """Turn a valid invitation into a membership, exactly once."""
+    invitation = (
+        Invitation.objects.select_for_update()
+        .select_related("initiative")
+        .filter(token_hash=hash_token(raw_token or ""))
+        .first()
+    )
+    problem = invitation_problem(invitation)
+    if problem:
+        raise ValidationError(problem)
+    membership = Membership.objects.filter(initiative=invitation.initiative, user=user).first()
+    if membership is None:
+        try:
+            with transaction.atomic():
+                membership = membership_add(
+                    initiative=invitation.initiative,
+                    user=user,
+                    role=invitation.role,
+                    by=user,
+                )
+        except IntegrityError as error:
+            raise ValidationError(_("You are already a member of this initiative.")) from error
+    invitation.accepted_at = timezone.now()
+    invitation.accepted_by = user
+    invitation.save(update_fields=["accepted_at", "accepted_by"])
+    return membership
+
+
+@transaction.atomic
+def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
+    if invitation.accepted_at is None and invitation.revoked_at is None:
+        invitation.revoked_at = timezone.now()
+        invitation.save(update_fields=["revoked_at"])
+    return invitation

@@ -1,0 +1,1 @@
+"""Organisations, people and their affiliations: who could sit at the table."""

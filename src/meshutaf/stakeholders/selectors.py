@@ -1,0 +1,44 @@
+"""Reads for the directory: lists with filters, and detail pages."""
+
+from django.db.models import Count, Prefetch, Q, QuerySet
+
+from .models import Affiliation, Organisation, Person
+from .permissions import organisations_visible_to, people_visible_to
+
+
+def organisation_list(*, user, sector: str = "", query: str = "") -> QuerySet[Organisation]:
+    queryset = organisations_visible_to(user=user)
+    if sector:
+        queryset = queryset.filter(sector=sector)
+    if query:
+        queryset = queryset.filter(
+            Q(name_he__icontains=query) | Q(name_ar__icontains=query) | Q(name_en__icontains=query)
+        )
+    return Organisation.objects.filter(pk__in=queryset.values("pk")).annotate(
+        people_count=Count("affiliations", distinct=True)
+    )
+
+
+def person_list(*, user, query: str = "", organisation: int | None = None) -> QuerySet[Person]:
+    queryset = people_visible_to(user=user)
+    if query:
+        queryset = queryset.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+    if organisation:
+        queryset = queryset.filter(affiliations__organisation_id=organisation)
+    return Person.objects.filter(pk__in=queryset.values("pk")).prefetch_related(
+        Prefetch(
+            "affiliations",
+            queryset=Affiliation.objects.select_related("organisation"),
+        )
+    )
+
+
+def organisation_people(*, organisation: Organisation, user) -> QuerySet[Affiliation]:
+    visible = people_visible_to(user=user)
+    return organisation.affiliations.filter(person__in=visible.values("pk")).select_related(
+        "person"
+    )
+
+
+def person_affiliations(*, person: Person) -> QuerySet[Affiliation]:
+    return person.affiliations.select_related("organisation")
