@@ -1,4 +1,14 @@
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
 
-urlpatterns = [path("admin/", admin.site.urls)]
+from meshutaf.api.api import api
+from meshutaf.initiatives import views as initiative_views
+
+urlpatterns = [
+    path("", initiative_views.dashboard, name="dashboard"),
+    path("initiatives/", include("meshutaf.initiatives.urls")),
+    path("directory/", include("meshutaf.stakeholders.urls")),
+    path("accounts/", include("meshutaf.accounts.urls")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]

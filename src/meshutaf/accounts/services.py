@@ -13,7 +13,7 @@ from meshutaf.core.text import normalize_email
 
 from .models import ApiToken, User, hash_token
 
-TOKEN_PREFIX = "msh_"
+TOKEN_PREFIX = "msh_"  # noqa: S105 (a public marker, not a secret)
 
 
 @transaction.atomic
@@ -84,3 +84,15 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
         token.revoked_at = timezone.now()
         token.save(update_fields=["revoked_at"])
     return token
+
+
+PROFILE_FIELDS = ("first_name", "last_name", "email", "language")
+
+
+@transaction.atomic
+def user_update_profile(*, user: User, data: dict) -> User:
+    from meshutaf.core.services import model_update
+
+    data = {**data, "email": normalize_email(data.get("email", user.email))}
+    user, _changed = model_update(instance=user, fields=PROFILE_FIELDS, data=data, by=user)
+    return user

@@ -7,6 +7,7 @@ Membership (a user's role in one initiative) and invitations live here rather th
 from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
@@ -97,6 +98,9 @@ class Initiative(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def get_absolute_url(self) -> str:
+        return reverse("initiatives:detail", args=[self.pk])
+
 
 class Phase(TimeStampedModel):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="phases")
@@ -143,7 +147,9 @@ class Group(TimeStampedModel):
     kind = models.CharField(_("kind"), max_length=32, choices=GroupKind.choices)
     name = models.CharField(_("name"), max_length=200)
     purpose = models.TextField(_("purpose"), blank=True)
-    members = models.ManyToManyField(Person, through="GroupMember", related_name="initiative_groups")
+    members = models.ManyToManyField(
+        Person, through="GroupMember", related_name="initiative_groups"
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -201,9 +207,7 @@ class Role(models.TextChoices):
 
 
 class Membership(TimeStampedModel):
-    initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="memberships"
-    )
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
     )
@@ -230,9 +234,7 @@ class Membership(TimeStampedModel):
 class Invitation(models.Model):
     """A single-use, expiring link that makes its holder a member of an initiative."""
 
-    initiative = models.ForeignKey(
-        Initiative, on_delete=models.CASCADE, related_name="invitations"
-    )
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="invitations")
     email = models.EmailField(_("email"))
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     message = models.TextField(_("personal message"), blank=True)

@@ -107,9 +107,7 @@ def group_member_add(*, group: Group, person: Person, role: str, by: User) -> Gr
 
 @transaction.atomic
 def group_member_update(*, member: GroupMember, role: str, by: User) -> GroupMember:
-    member, _changed = model_update(
-        instance=member, fields=("role",), data={"role": role}, by=by
-    )
+    member, _changed = model_update(instance=member, fields=("role",), data={"role": role}, by=by)
     return member
 
 

@@ -14,8 +14,10 @@ def organisation_list(*, user, sector: str = "", query: str = "") -> QuerySet[Or
         queryset = queryset.filter(
             Q(name_he__icontains=query) | Q(name_ar__icontains=query) | Q(name_en__icontains=query)
         )
-    return Organisation.objects.filter(pk__in=queryset.values("pk")).annotate(
-        people_count=Count("affiliations", distinct=True)
+    return (
+        Organisation.objects.filter(pk__in=queryset.values("pk"))
+        .annotate(people_count=Count("affiliations", distinct=True))
+        .order_by(*Organisation._meta.ordering)
     )
 
 

@@ -13,7 +13,9 @@ AFFILIATION_FIELDS = ("organisation", "role_title", "start_date", "end_date")
 
 
 def _strip(fields: dict) -> dict:
-    return {key: value.strip() if isinstance(value, str) else value for key, value in fields.items()}
+    return {
+        key: value.strip() if isinstance(value, str) else value for key, value in fields.items()
+    }
 
 
 @transaction.atomic

@@ -1,0 +1,60 @@
+# Two commands: `make run` sets everything up and serves the site; `make test` runs the suite.
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+export MESHUTAF_DATA_DIR ?= $(CURDIR)/var
+export PIP_DISABLE_PIP_VERSION_CHECK := 1
+
+.PHONY: run test install install-test chromium bench lint format clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+# Re-install only when the dependencies change, so later runs start in seconds.
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(VENV)/.installed
+	$(BIN)/meshutaf compilemessages >/dev/null
+
+install-test: $(VENV)/.installed-test install
+
+run: install
+	$(BIN)/meshutaf migrate
+	$(BIN)/meshutaf demo
+	@echo "Meshutaf: http://127.0.0.1:$${PORT:-8000}/  (stop with Ctrl+C)"
+	$(BIN)/meshutaf serve --port $${PORT:-8000}
+
+# Browser tests need Debian's Chromium; install it when we can, otherwise say how.
+chromium:
+	@if [ -x /usr/bin/chromium ]; then :; \
+	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
+		echo "Installing Debian's chromium for the browser tests…"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
+		|| echo "Could not install chromium; the browser tests will be skipped."; \
+	else \
+		echo "Browser tests need Chromium: run 'sudo apt-get install chromium' (they are skipped until then)."; \
+	fi
+
+test: install-test chromium
+	$(BIN)/python -m pytest -q -p no:cacheprovider || [ $$? -eq 5 ]
+
+bench: install
+	@for script in bench/*.py; do [ -e "$$script" ] || continue; echo "== $$script"; $(BIN)/python "$$script" || exit 1; done
+
+lint: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: install-test
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+clean:
+	rm -rf $(VENV) build *.egg-info

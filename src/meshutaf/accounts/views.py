@@ -1,0 +1,88 @@
+"""Account pages: settings (profile, language, API tokens) and the language switch."""
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
+from django.shortcuts import redirect, render
+from django.utils import translation
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meshutaf.core.forms import apply_service_errors
+
+from . import selectors, services
+from .forms import ProfileForm, TokenForm
+
+
+@login_required
+def account_settings(request):
+    profile_form = ProfileForm(
+        request.POST if request.POST.get("form") == "profile" else None, instance=request.user
+    )
+    token_form = TokenForm(request.POST if request.POST.get("form") == "token" else None)
+    new_token = None
+    if request.method == "POST" and request.POST.get("form") == "profile":
+        if profile_form.is_valid():
+            fresh = type(request.user).objects.get(pk=request.user.pk)
+            services.user_update_profile(user=fresh, data=profile_form.cleaned_data)
+            if profile_form.cleaned_data["language"]:
+                translation.activate(profile_form.cleaned_data["language"])
+            messages.success(request, _("Your settings were saved."))
+            return redirect("accounts:settings")
+        request.user.refresh_from_db()
+    elif request.method == "POST" and request.POST.get("form") == "token" and token_form.is_valid():
+        try:
+            _token, new_token = services.api_token_create(
+                user=request.user, name=token_form.cleaned_data["name"]
+            )
+        except ValidationError as error:
+            apply_service_errors(token_form, error)
+        else:
+            token_form = TokenForm()
+    return render(
+        request,
+        "accounts/settings.html",
+        {
+            "profile_form": profile_form,
+            "token_form": token_form,
+            "tokens": selectors.api_tokens_for_user(user=request.user),
+            "new_token": new_token,
+        },
+    )
+
+
+@login_required
+@require_POST
+def token_revoke(request, pk: int):
+    token = selectors.api_token_get_for_user(user=request.user, pk=pk)
+    services.api_token_revoke(token=token)
+    messages.success(request, _("The token was revoked and no longer works."))
+    return redirect("accounts:settings")
+
+
+@require_POST
+def language_set(request):
+    """Switch the interface language: remembered in a cookie, and on the account if signed in."""
+    language = request.POST.get("language", "")
+    next_url = request.POST.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(
+        next_url, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        next_url = "/"
+    response = HttpResponseRedirect(next_url)
+    if language not in dict(settings.LANGUAGES):
+        messages.error(request, _("That language is not available."))
+        return response
+    if request.user.is_authenticated:
+        services.user_set_language(user=request.user, language=language)
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response

@@ -1,0 +1,118 @@
+"""The API object: authentication (personal tokens or session + CSRF) and error shapes.
+
+Validation errors always come back as `{"detail": "...", "errors": {"field": ["..."]}}`
+in the caller's language (Accept-Language or the account's setting).
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.http import Http404
+from django.utils.translation import gettext as _
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError
+from ninja.errors import ValidationError as NinjaValidationError
+from ninja.security import HttpBearer, django_auth
+
+from meshutaf.accounts.selectors import user_for_api_token
+
+
+class PersonalToken(HttpBearer):
+    openapi_description = "A personal API token: `Authorization: Bearer msh_…`"
+
+    def authenticate(self, request, token):
+        user = user_for_api_token(raw=token)
+        if user is not None:
+            request.user = user
+        return user
+
+
+api = NinjaAPI(
+    title="Meshutaf API",
+    version="1",
+    description="Initiatives, phases, groups, organisations, people and memberships.",
+    auth=[PersonalToken(), django_auth],
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request, status: int, detail: str, errors: dict | None = None):
+    body: dict = {"detail": detail}
+    if errors:
+        body["errors"] = errors
+    return api.create_response(request, body, status=status)
+
+
+# Pydantic speaks English only; these are the errors a client meets most, in the user's words.
+def _pydantic_message(error: dict) -> str:
+    kind = error.get("type", "")
+    context = error.get("ctx") or {}
+    if kind == "missing":
+        return _("This field is required.")
+    if kind in {"string_too_long"}:
+        return _("At most %(count)s characters.") % {"count": context.get("max_length")}
+    if kind in {"int_parsing", "int_type", "int_from_float"}:
+        return _("Enter a whole number.")
+    if kind.startswith("date"):
+        return _("Enter a valid date (YYYY-MM-DD).")
+    if kind in {"string_type"}:
+        return _("Enter text.")
+    if kind in {"bool_parsing", "bool_type"}:
+        return _("Enter true or false.")
+    if kind in {"list_type"}:
+        return _("Enter a list.")
+    if kind == "literal_error" or kind == "enum":
+        return _("Choose one of: %(choices)s.") % {"choices": context.get("expected", "")}
+    if kind == "json_invalid":
+        return _("The request body is not valid JSON.")
+    return str(error.get("msg", _("Invalid value.")))
+
+
+@api.exception_handler(NinjaValidationError)
+def on_schema_error(request, exc: NinjaValidationError):
+    errors: dict[str, list[str]] = {}
+    for error in exc.errors:
+        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
+        field = ".".join(location[-1:]) or "__all__"
+        errors.setdefault(field, []).append(_pydantic_message(error))
+    return _error(request, 422, _("Some fields are not valid."), errors)
+
+
+@api.exception_handler(DjangoValidationError)
+def on_domain_error(request, exc: DjangoValidationError):
+    if hasattr(exc, "error_dict"):
+        errors = {
+            ("__all__" if field == "__all__" else field): messages
+            for field, messages in exc.message_dict.items()
+        }
+        return _error(request, 400, _("Some fields are not valid."), errors)
+    return _error(request, 400, " ".join(exc.messages))
+
+
+@api.exception_handler(Http404)
+def on_not_found(request, exc):
+    return _error(request, 404, _("Not found."))
+
+
+@api.exception_handler(PermissionDenied)
+def on_forbidden(request, exc):
+    return _error(request, 403, _("You do not have permission to do this."))
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request, exc):
+    return _error(request, 401, _("Sign in or send a valid API token."))
+
+
+def _register_routers() -> None:
+    from meshutaf.accounts.api import router as accounts_router
+    from meshutaf.initiatives.api import router as initiatives_router
+    from meshutaf.stakeholders.api import router as stakeholders_router
+
+    api.add_router("/v1/", accounts_router)
+    api.add_router("/v1/", initiatives_router)
+    api.add_router("/v1/", stakeholders_router)
+
+
+_register_routers()

@@ -1,0 +1,224 @@
+"""The `meshutaf` command: serve, migrate, demo, users, tokens, the worker, and manage.py.
+
+Help and messages follow the terminal's language (LANGUAGE / LC_ALL / LC_MESSAGES / LANG,
+or MESHUTAF_LANGUAGE); Hebrew when none of them names Hebrew, Arabic or English.
+"""
+
+import argparse
+import getpass
+import os
+import sys
+
+SUPPORTED = ("he", "ar", "en")
+
+
+def terminal_language() -> str:
+    explicit = os.environ.get("MESHUTAF_LANGUAGE", "")
+    if explicit[:2] in SUPPORTED:
+        return explicit[:2]
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for part in os.environ.get(name, "").split(":"):
+            code = part[:2].lower()
+            if code == "iw":
+                return "he"
+            if code in SUPPORTED:
+                return code
+    return "he"
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meshutaf.settings")
+    import django
+
+    django.setup()
+    from django.utils import translation
+
+    translation.activate(terminal_language())
+
+
+def _fail(message: str, code: int = 2) -> int:
+    print(message, file=sys.stderr)
+    return code
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from django.utils.translation import gettext as _
+
+    parser = argparse.ArgumentParser(
+        prog="meshutaf",
+        description=_("Meshutaf: a platform for cross-sector collaborative processes."),
+    )
+    commands = parser.add_subparsers(dest="command", metavar=_("command"))
+
+    serve = commands.add_parser("serve", help=_("Serve the site with gunicorn (production)."))
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help=_("address"))
+    serve.add_argument(
+        "--port", type=int, default=int(os.environ.get("PORT", "8000")), help=_("port")
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("MESHUTAF_WORKERS", "3")),
+        help=_("number of worker processes"),
+    )
+
+    commands.add_parser("migrate", help=_("Create or update the database tables."))
+    commands.add_parser("demo", help=_("Load the demo workspace (once; later runs skip)."))
+    commands.add_parser("compilemessages", help=_("Compile the interface translations."))
+
+    createuser = commands.add_parser("createuser", help=_("Create a user account."))
+    createuser.add_argument("username", help=_("username"))
+    createuser.add_argument("--password", help=_("password (asked for when omitted)"))
+    createuser.add_argument("--email", default="", help=_("email address"))
+    createuser.add_argument(
+        "--staff", action="store_true", help=_("administrator who sees everything")
+    )
+    createuser.add_argument(
+        "--backbone",
+        action="store_true",
+        help=_("backbone staff: may create initiatives and manage the directory"),
+    )
+
+    token = commands.add_parser("token", help=_("Manage personal API tokens."))
+    token_commands = token.add_subparsers(dest="token_command", metavar=_("action"))
+    token_create = token_commands.add_parser("create", help=_("Create a token and print it."))
+    token_create.add_argument("username", help=_("username"))
+    token_create.add_argument("--name", default="cli", help=_("a name for the token"))
+
+    commands.add_parser("worker", help=_("Run the background task worker."))
+    commands.add_parser("check", help=_("Check the installation for problems."))
+    manage = commands.add_parser("manage", help=_("Run any Django management command."))
+    manage.add_argument("args", nargs=argparse.REMAINDER, help=_("command and its options"))
+    return parser
+
+
+def cmd_serve(args) -> int:
+    from django.core.management import call_command
+
+    call_command("collectstatic", interactive=False, verbosity=0)
+    command = [
+        sys.executable,
+        "-m",
+        "gunicorn",
+        "meshutaf.wsgi:application",
+        "--bind",
+        f"{args.host}:{args.port}",
+        "--workers",
+        str(args.workers),
+        "--access-logfile",
+        "-",
+        "--forwarded-allow-ips",
+        os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
+    ]
+    os.execv(sys.executable, command)
+    return 0  # pragma: no cover
+
+
+def cmd_createuser(args) -> int:
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from meshutaf.accounts.services import user_create
+
+    password = args.password
+    if password is None:
+        if not sys.stdin.isatty():
+            return _fail(_("Give a password with --password (no terminal to ask on)."))
+        password = getpass.getpass(_("Password: "))
+        if password != getpass.getpass(_("Password again: ")):
+            return _fail(_("The two passwords differ. Nothing was created."))
+    try:
+        user = user_create(
+            username=args.username,
+            password=password,
+            email=args.email,
+            is_staff=args.staff,
+            is_backbone=args.backbone,
+        )
+    except ValidationError as error:
+        messages = [message for messages in error.message_dict.values() for message in messages]
+        return _fail(_("Nothing was created: %(reason)s") % {"reason": " ".join(messages)})
+    print(_("Created user %(username)s.") % {"username": user.username})
+    return 0
+
+
+def cmd_token_create(args) -> int:
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    from meshutaf.accounts.services import api_token_create
+
+    user = get_user_model().objects.filter(username=args.username, is_active=True).first()
+    if user is None:
+        return _fail(_("No active user is called %(username)s.") % {"username": args.username})
+    try:
+        _token, raw = api_token_create(user=user, name=args.name)
+    except ValidationError as error:
+        return _fail(" ".join(error.messages))
+    print(raw)
+    return 0
+
+
+def cmd_demo(args) -> int:
+    from django.utils.translation import gettext as _
+
+    from meshutaf.demo import demo_load
+
+    result = demo_load()
+    if result.created:
+        print(_("The demo workspace was loaded."))
+    else:
+        print(_("The demo workspace is already loaded."))
+    print(_("Demo logins (username / password):"))
+    for username, password, description in result.logins:
+        print(f"  {username} / {password}  — {description}")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    _setup()
+    from django.core.management import call_command, execute_from_command_line
+    from django.utils.translation import gettext as _
+
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    if args.command == "serve":
+        return cmd_serve(args)
+    if args.command == "migrate":
+        call_command("migrate", interactive=False)
+        return 0
+    if args.command == "demo":
+        return cmd_demo(args)
+    if args.command == "compilemessages":
+        from django.conf import settings
+
+        from meshutaf.core.i18n import compile_translations
+
+        for path in compile_translations(settings.LOCALE_PATHS[0]):
+            print(path)
+        return 0
+    if args.command == "createuser":
+        return cmd_createuser(args)
+    if args.command == "token":
+        if args.token_command != "create":
+            parser.parse_args(["token", "--help"])
+        return cmd_token_create(args)
+    if args.command == "worker":
+        call_command("db_worker")
+        return 0
+    if args.command == "check":
+        call_command("check")
+        print(_("No problems found."))
+        return 0
+    if args.command == "manage":
+        execute_from_command_line(["meshutaf manage", *args.args])
+        return 0
+    return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

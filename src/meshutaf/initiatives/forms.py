@@ -1,0 +1,104 @@
+"""Forms for initiatives. They parse and validate input; the services do the writing."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meshutaf.core.forms import DateInput
+from meshutaf.stakeholders.models import Organisation, Person
+
+from .models import Group, GroupMember, Initiative, Invitation, Membership, Phase, Role
+
+
+class InitiativeForm(forms.ModelForm):
+    class Meta:
+        model = Initiative
+        fields = [
+            "name",
+            "kind",
+            "status",
+            "short_description",
+            "vision",
+            "situation_description",
+            "target_audience",
+            "facilitating_organisation",
+            "leading_partners",
+            "start_date",
+            "end_date",
+        ]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "vision": forms.Textarea(attrs={"rows": 3}),
+            "situation_description": forms.Textarea(attrs={"rows": 4}),
+            "target_audience": forms.Textarea(attrs={"rows": 2}),
+            "leading_partners": forms.SelectMultiple(attrs={"size": 8}),
+        }
+
+    def __init__(self, *args, organisations=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        queryset = organisations if organisations is not None else Organisation.objects.all()
+        self.fields["facilitating_organisation"].queryset = queryset
+        self.fields["leading_partners"].queryset = queryset
+
+
+class PhaseForm(forms.ModelForm):
+    class Meta:
+        model = Phase
+        fields = ["name", "order", "goals", "start_date", "end_date", "outcome_summary"]
+        widgets = {
+            "start_date": DateInput(),
+            "end_date": DateInput(),
+            "goals": forms.Textarea(attrs={"rows": 3}),
+            "outcome_summary": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["order"].required = False
+        self.fields["order"].help_text = _("Leave empty to add the phase at the end.")
+
+
+class GroupForm(forms.ModelForm):
+    class Meta:
+        model = Group
+        fields = ["name", "kind", "purpose"]
+        widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
+
+
+class GroupMemberForm(forms.ModelForm):
+    class Meta:
+        model = GroupMember
+        fields = ["person", "role"]
+
+    def __init__(self, *args, people=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["person"].queryset = people if people is not None else Person.objects.all()
+
+
+class MembershipRoleForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["role"]
+
+
+class InvitationForm(forms.ModelForm):
+    role = forms.ChoiceField(label=_("role"), choices=Role.choices, initial=Role.PARTNER)
+
+    class Meta:
+        model = Invitation
+        fields = ["email", "role", "message"]
+        widgets = {"message": forms.Textarea(attrs={"rows": 3})}
+
+
+class InitiativeFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    kind = forms.ChoiceField(
+        label=_("kind"),
+        required=False,
+        choices=[("", _("All kinds")), *Initiative._meta.get_field("kind").choices],
+    )
+    status = forms.ChoiceField(
+        label=_("status"),
+        required=False,
+        choices=[("", _("All statuses")), *Initiative._meta.get_field("status").choices],
+    )

@@ -1,0 +1,466 @@
+"""Initiative pages: dashboard, list, detail, forms, members, invitations, history."""
+
+from django.contrib import messages
+from django.contrib.auth import login
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meshutaf.core.exports import csv_writer
+from meshutaf.core.forms import apply_service_errors
+from meshutaf.stakeholders.permissions import organisations_visible_to, people_visible_to
+
+from . import selectors, services
+from .forms import (
+    GroupForm,
+    GroupMemberForm,
+    InitiativeFilterForm,
+    InitiativeForm,
+    InvitationForm,
+    MembershipRoleForm,
+    PhaseForm,
+)
+from .models import GroupMember, Invitation, Membership
+from .permissions import (
+    Action,
+    group_get_for_user,
+    group_member_get_for_user,
+    initiative_get_for_user,
+    invitation_get_for_user,
+    membership_get_for_user,
+    phase_get_for_user,
+    role_allows,
+)
+
+PAGE_SIZE = 25
+
+
+def _can(initiative, action: Action) -> bool:
+    return role_allows(initiative.viewer_role, action)
+
+
+@login_required
+def dashboard(request):
+    initiatives = list(selectors.initiative_list(user=request.user)[:12])
+    return render(
+        request,
+        "initiatives/dashboard.html",
+        {
+            "initiatives": initiatives,
+            "total": selectors.initiative_list(user=request.user).count(),
+            "can_create": request.user.can_create_initiatives,
+        },
+    )
+
+
+@login_required
+def initiative_list(request):
+    form = InitiativeFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.initiative_list(
+        user=request.user,
+        kind=filters.get("kind", ""),
+        status=filters.get("status", ""),
+        query=filters.get("q", ""),
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = "initiatives/list.html#results" if request.htmx else "initiatives/list.html"
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "can_create": request.user.can_create_initiatives},
+    )
+
+
+@login_required
+def initiative_create(request):
+    if not request.user.can_create_initiatives:
+        raise PermissionDenied
+    organisations = organisations_visible_to(user=request.user)
+    form = InitiativeForm(request.POST or None, organisations=organisations)
+    if request.method == "POST" and form.is_valid():
+        data = dict(form.cleaned_data)
+        try:
+            initiative = services.initiative_create(by=request.user, **data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("The initiative was created. You are its facilitator."))
+            return redirect("initiatives:detail", pk=initiative.pk)
+    return render(request, "initiatives/form.html", {"form": form, "initiative": None})
+
+
+@login_required
+def initiative_detail(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.VIEW)
+    context = selectors.initiative_detail(initiative=initiative)
+    context.update(
+        initiative=initiative,
+        can_manage=_can(initiative, Action.MANAGE),
+    )
+    return render(request, "initiatives/detail.html", context)
+
+
+@login_required
+def initiative_edit(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    organisations = organisations_visible_to(user=request.user)
+    form = InitiativeForm(request.POST or None, instance=initiative, organisations=organisations)
+    if request.method == "POST":
+        # ModelForm validation writes into the instance; give the service a fresh copy.
+        fresh = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+        if form.is_valid():
+            try:
+                services.initiative_update(
+                    initiative=fresh, by=request.user, data=form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("Changes saved."))
+                return redirect("initiatives:detail", pk=pk)
+    return render(request, "initiatives/form.html", {"form": form, "initiative": initiative})
+
+
+@login_required
+def phase_create(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = PhaseForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.phase_create(initiative=initiative, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Phase added."))
+            return redirect(f"{initiative.get_absolute_url()}#phases")
+    return render(request, "initiatives/phase_form.html", {"form": form, "initiative": initiative})
+
+
+@login_required
+def phase_edit(request, pk: int):
+    phase = phase_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = PhaseForm(request.POST or None, instance=phase)
+    if request.method == "POST" and form.is_valid():
+        fresh = phase_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+        try:
+            services.phase_update(phase=fresh, by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect(f"{phase.initiative.get_absolute_url()}#phases")
+    return render(
+        request,
+        "initiatives/phase_form.html",
+        {"form": form, "initiative": phase.initiative, "phase": phase},
+    )
+
+
+@login_required
+@require_POST
+def phase_delete(request, pk: int):
+    phase = phase_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    services.phase_delete(phase=phase, by=request.user)
+    messages.success(request, _("Phase deleted."))
+    return redirect(f"{phase.initiative.get_absolute_url()}#phases")
+
+
+@login_required
+def group_create(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = GroupForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            group = services.group_create(
+                initiative=initiative, by=request.user, **form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Group created. Now add its members."))
+            return redirect("initiatives:group_detail", pk=group.pk)
+    return render(request, "initiatives/group_form.html", {"form": form, "initiative": initiative})
+
+
+@login_required
+def group_detail(request, pk: int):
+    group = group_get_for_user(user=request.user, pk=pk, action=Action.VIEW)
+    can_manage = _can(group.initiative, Action.MANAGE)
+    form = None
+    if can_manage:
+        form = GroupMemberForm(
+            instance=GroupMember(group=group), people=people_visible_to(user=request.user)
+        )
+    return render(
+        request,
+        "initiatives/group_detail.html",
+        {
+            "group": group,
+            "initiative": group.initiative,
+            "members": selectors.group_detail(group=group),
+            "can_manage": can_manage,
+            "form": form,
+        },
+    )
+
+
+@login_required
+def group_edit(request, pk: int):
+    group = group_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = GroupForm(request.POST or None, instance=group)
+    if request.method == "POST" and form.is_valid():
+        fresh = group_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+        try:
+            services.group_update(group=fresh, by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("initiatives:group_detail", pk=pk)
+    return render(
+        request,
+        "initiatives/group_form.html",
+        {"form": form, "initiative": group.initiative, "group": group},
+    )
+
+
+@login_required
+@require_POST
+def group_delete(request, pk: int):
+    group = group_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    services.group_delete(group=group, by=request.user)
+    messages.success(request, _("Group deleted."))
+    return redirect(f"{group.initiative.get_absolute_url()}#groups")
+
+
+def _group_members_fragment(request, group, form=None):
+    form = form or GroupMemberForm(
+        instance=GroupMember(group=group), people=people_visible_to(user=request.user)
+    )
+    return render(
+        request,
+        "initiatives/group_detail.html#members",
+        {
+            "group": group,
+            "members": selectors.group_detail(group=group),
+            "can_manage": True,
+            "form": form,
+        },
+    )
+
+
+@login_required
+@require_POST
+def group_member_add(request, pk: int):
+    group = group_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = GroupMemberForm(
+        request.POST, instance=GroupMember(group=group), people=people_visible_to(user=request.user)
+    )
+    if form.is_valid():
+        try:
+            services.group_member_add(
+                group=group,
+                person=form.cleaned_data["person"],
+                role=form.cleaned_data["role"],
+                by=request.user,
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            form = None
+            if not request.htmx:
+                messages.success(request, _("Member added."))
+    if request.htmx:
+        return _group_members_fragment(request, group, form)
+    if form is not None:
+        for error in form.errors.values():
+            messages.error(request, " ".join(error))
+    return redirect("initiatives:group_detail", pk=group.pk)
+
+
+@login_required
+@require_POST
+def group_member_remove(request, pk: int):
+    member = group_member_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    group = member.group
+    services.group_member_remove(member=member, by=request.user)
+    if request.htmx:
+        return _group_members_fragment(request, group)
+    messages.success(request, _("Member removed."))
+    return redirect("initiatives:group_detail", pk=group.pk)
+
+
+@login_required
+def members(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.VIEW)
+    can_manage = _can(initiative, Action.MANAGE)
+    invite_form = InvitationForm(request.POST or None) if can_manage else None
+    new_link = None
+    if request.method == "POST":
+        if not can_manage:
+            raise PermissionDenied
+        if invite_form.is_valid():
+            try:
+                _invitation, raw = services.invitation_create(
+                    initiative=initiative, by=request.user, **invite_form.cleaned_data
+                )
+            except ValidationError as error:
+                apply_service_errors(invite_form, error)
+            else:
+                new_link = services.invitation_url(raw)
+                messages.success(
+                    request,
+                    _("Invitation sent to %(email)s.") % {"email": _invitation.email},
+                )
+                invite_form = InvitationForm()
+    return render(
+        request,
+        "initiatives/members.html",
+        {
+            "initiative": initiative,
+            "memberships": selectors.membership_list(initiative=initiative),
+            "invitations": (
+                selectors.invitation_pending_list(initiative=initiative) if can_manage else []
+            ),
+            "can_manage": can_manage,
+            "invite_form": invite_form,
+            "new_link": new_link,
+            "role_choices": Membership._meta.get_field("role").choices,
+        },
+        status=400 if invite_form is not None and invite_form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def membership_role(request, pk: int):
+    membership = membership_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = MembershipRoleForm(request.POST, instance=Membership(role=membership.role))
+    if form.is_valid():
+        try:
+            services.membership_set_role(
+                membership=membership, role=form.cleaned_data["role"], by=request.user
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("Role changed."))
+    else:
+        messages.error(request, _("Choose one of the listed roles."))
+    return redirect("initiatives:members", pk=membership.initiative_id)
+
+
+@login_required
+@require_POST
+def membership_remove(request, pk: int):
+    membership = membership_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    try:
+        services.membership_remove(membership=membership, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("Member removed from the initiative."))
+    return redirect("initiatives:members", pk=membership.initiative_id)
+
+
+@login_required
+@require_POST
+def invitation_revoke(request, pk: int):
+    invitation = invitation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    services.invitation_revoke(invitation=invitation, by=request.user)
+    messages.success(request, _("Invitation withdrawn."))
+    return redirect("initiatives:members", pk=invitation.initiative_id)
+
+
+def invitation_accept(request, token: str):
+    """The page behind an invitation link: join as the signed-in user, or sign up first."""
+    invitation: Invitation | None = services.invitation_find(raw_token=token)
+    problem = services.invitation_problem(invitation)
+    if problem:
+        return render(request, "initiatives/invitation.html", {"problem": problem}, status=410)
+    signup_form = None
+    if request.user.is_authenticated:
+        if request.method == "POST":
+            try:
+                services.invitation_accept(raw_token=token, user=request.user)
+            except ValidationError as error:
+                return render(
+                    request,
+                    "initiatives/invitation.html",
+                    {"problem": " ".join(error.messages)},
+                    status=410,
+                )
+            messages.success(
+                request, _("Welcome to %(name)s.") % {"name": invitation.initiative.name}
+            )
+            return redirect("initiatives:detail", pk=invitation.initiative_id)
+    else:
+        signup_form = _signup_form(request.POST or None, invitation=invitation)
+        if request.method == "POST" and signup_form.is_valid():
+            from meshutaf.accounts.services import user_create
+
+            try:
+                user = user_create(
+                    username=signup_form.cleaned_data["username"],
+                    password=signup_form.cleaned_data["password1"],
+                    email=invitation.email,
+                    first_name=signup_form.cleaned_data["first_name"],
+                    last_name=signup_form.cleaned_data["last_name"],
+                )
+                services.invitation_accept(raw_token=token, user=user)
+            except ValidationError as error:
+                apply_service_errors(signup_form, error)
+            else:
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                messages.success(
+                    request, _("Welcome to %(name)s.") % {"name": invitation.initiative.name}
+                )
+                return redirect("initiatives:detail", pk=invitation.initiative_id)
+    return render(
+        request,
+        "initiatives/invitation.html",
+        {"invitation": invitation, "signup_form": signup_form},
+    )
+
+
+def _signup_form(data, *, invitation):
+    from meshutaf.accounts.forms import SignupForm
+
+    return SignupForm(data, initial={"username": invitation.email})
+
+
+@login_required
+def history(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    return render(
+        request,
+        "initiatives/history.html",
+        {"initiative": initiative, "entries": selectors.initiative_history(initiative=initiative)},
+    )
+
+
+@login_required
+def members_csv(request, pk: int):
+    """The member list as CSV, for facilitators (the same gate as every other page)."""
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="initiative-{pk}-members.csv"'
+    response.write("\ufeff")  # so Excel opens Hebrew and Arabic correctly
+    writer = csv_writer(response)
+    writer.writerow([_("Name"), _("Username"), _("Email"), _("Role"), _("Joined")])
+    for membership in selectors.membership_list(initiative=initiative):
+        writer.writerow(
+            [
+                membership.user.display_name,
+                membership.user.username,
+                membership.user.email,
+                membership.get_role_display(),
+                membership.created_at.date().isoformat(),
+            ]
+        )
+    return response

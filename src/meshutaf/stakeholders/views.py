@@ -1,0 +1,201 @@
+"""Directory pages: organisations and people, with their affiliations."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meshutaf.core.forms import apply_service_errors
+
+from . import selectors, services
+from .forms import AffiliationForm, DirectoryFilterForm, OrganisationForm, PersonForm
+from .permissions import (
+    directory_manager,
+    organisation_get_for_user,
+    organisations_visible_to,
+    person_get_for_user,
+)
+
+PAGE_SIZE = 30
+
+
+@login_required
+def organisation_list(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.organisation_list(
+        user=request.user, sector=filters.get("sector", ""), query=filters.get("q", "")
+    )
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = (
+        "stakeholders/organisation_list.html#results"
+        if request.htmx
+        else "stakeholders/organisation_list.html"
+    )
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "can_manage": directory_manager(request.user)},
+    )
+
+
+@login_required
+def organisation_detail(request, pk: int):
+    organisation = organisation_get_for_user(user=request.user, pk=pk)
+    from meshutaf.initiatives.permissions import initiatives_visible_to
+
+    initiatives = initiatives_visible_to(user=request.user).filter(
+        Q(leading_partners=organisation) | Q(facilitating_organisation=organisation)
+    )
+    return render(
+        request,
+        "stakeholders/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "affiliations": selectors.organisation_people(
+                organisation=organisation, user=request.user
+            ),
+            "initiatives": initiatives.distinct(),
+            "can_manage": directory_manager(request.user),
+        },
+    )
+
+
+@login_required
+def organisation_create(request):
+    if not directory_manager(request.user):
+        raise PermissionDenied
+    form = OrganisationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            organisation = services.organisation_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Organisation added."))
+            return redirect("stakeholders:organisation_detail", pk=organisation.pk)
+    return render(request, "stakeholders/organisation_form.html", {"form": form})
+
+
+@login_required
+def organisation_edit(request, pk: int):
+    organisation = organisation_get_for_user(user=request.user, pk=pk, manage=True)
+    form = OrganisationForm(request.POST or None, instance=organisation)
+    if request.method == "POST" and form.is_valid():
+        fresh = organisation_get_for_user(user=request.user, pk=pk, manage=True)
+        try:
+            services.organisation_update(
+                organisation=fresh, by=request.user, data=form.cleaned_data
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("stakeholders:organisation_detail", pk=pk)
+    return render(
+        request,
+        "stakeholders/organisation_form.html",
+        {"form": form, "organisation": organisation},
+    )
+
+
+@login_required
+def person_list(request):
+    form = DirectoryFilterForm(request.GET or None)
+    filters = form.cleaned_data if form.is_valid() else {}
+    queryset = selectors.person_list(user=request.user, query=filters.get("q", ""))
+    page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
+    template = (
+        "stakeholders/person_list.html#results" if request.htmx else "stakeholders/person_list.html"
+    )
+    return render(
+        request,
+        template,
+        {"form": form, "page": page, "can_manage": directory_manager(request.user)},
+    )
+
+
+@login_required
+def person_detail(request, pk: int):
+    person = person_get_for_user(user=request.user, pk=pk)
+    can_edit = directory_manager(request.user) or person.user_id == request.user.pk
+    affiliation_form = None
+    if can_edit:
+        affiliation_form = AffiliationForm(
+            organisations=organisations_visible_to(user=request.user)
+        )
+    return render(
+        request,
+        "stakeholders/person_detail.html",
+        {
+            "person": person,
+            "affiliations": selectors.person_affiliations(person=person),
+            "can_edit": can_edit,
+            "affiliation_form": affiliation_form,
+        },
+    )
+
+
+@login_required
+def person_create(request):
+    if not directory_manager(request.user):
+        raise PermissionDenied
+    form = PersonForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            person = services.person_create(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Person added."))
+            return redirect("stakeholders:person_detail", pk=person.pk)
+    return render(request, "stakeholders/person_form.html", {"form": form})
+
+
+@login_required
+def person_edit(request, pk: int):
+    person = person_get_for_user(user=request.user, pk=pk, manage=True)
+    form = PersonForm(request.POST or None, instance=person)
+    if request.method == "POST" and form.is_valid():
+        fresh = person_get_for_user(user=request.user, pk=pk, manage=True)
+        try:
+            services.person_update(person=fresh, by=request.user, data=form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            messages.success(request, _("Changes saved."))
+            return redirect("stakeholders:person_detail", pk=pk)
+    return render(request, "stakeholders/person_form.html", {"form": form, "person": person})
+
+
+@login_required
+@require_POST
+def affiliation_add(request, pk: int):
+    person = person_get_for_user(user=request.user, pk=pk, manage=True)
+    form = AffiliationForm(request.POST, organisations=organisations_visible_to(user=request.user))
+    if form.is_valid():
+        try:
+            services.affiliation_add(person=person, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            apply_service_errors(form, error)
+    if form.errors:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+    else:
+        messages.success(request, _("Affiliation added."))
+    return redirect("stakeholders:person_detail", pk=person.pk)
+
+
+@login_required
+@require_POST
+def affiliation_remove(request, pk: int, affiliation_pk: int):
+    person = person_get_for_user(user=request.user, pk=pk, manage=True)
+    affiliation = get_object_or_404(person.affiliations, pk=affiliation_pk)
+    services.affiliation_remove(affiliation=affiliation, by=request.user)
+    messages.success(request, _("Affiliation removed."))
+    return redirect("stakeholders:person_detail", pk=person.pk)
