@@ -110,7 +110,7 @@ def cmd_serve(args) -> int:
         "--forwarded-allow-ips",
         os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
     ]
-    os.execv(sys.executable, command)
+    os.execv(sys.executable, command)  # noqa: S606 (replace this process with gunicorn)
     return 0  # pragma: no cover
 
 
@@ -204,7 +204,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "createuser":
         return cmd_createuser(args)
     if args.command == "token":
-        if args.token_command != "create":
+        if args.token_command != "create":  # noqa: S105
             parser.parse_args(["token", "--help"])
         return cmd_token_create(args)
     if args.command == "worker":

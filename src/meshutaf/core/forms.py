@@ -1,8 +1,8 @@
 """Form helpers shared by every app."""
 
 from django import forms
-from django.forms.renderers import TemplatesSetting
 from django.core.exceptions import ValidationError
+from django.forms.renderers import TemplatesSetting
 
 
 class DateInput(forms.DateInput):

@@ -8,7 +8,7 @@ import datetime
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
-from ninja import Field, Router, Schema
+from ninja import Field, Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from meshutaf.stakeholders.permissions import (
@@ -127,7 +127,7 @@ def initiative_create(request, payload: InitiativeIn):
     initiative = services.initiative_create(
         by=request.user, **_initiative_data(request.user, payload)
     )
-    return 201, _with_role(request.user, initiative)
+    return Status(201, _with_role(request.user, initiative))
 
 
 @router.get("/initiatives/{initiative_id}", response=InitiativeOut)
@@ -187,7 +187,9 @@ def phase_list(request, initiative_id: int):
 @router.post("/initiatives/{initiative_id}/phases", response={201: PhaseOut})
 def phase_create(request, initiative_id: int, payload: PhaseIn):
     initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
-    return 201, services.phase_create(initiative=initiative, by=request.user, **payload.dict())
+    return Status(
+        201, services.phase_create(initiative=initiative, by=request.user, **payload.dict())
+    )
 
 
 @router.get("/phases/{phase_id}", response=PhaseOut)
@@ -207,7 +209,7 @@ def phase_update(request, phase_id: int, payload: PhasePatch):
 def phase_delete(request, phase_id: int):
     phase = phase_get_for_user(user=request.user, pk=phase_id, action=Action.MANAGE)
     services.phase_delete(phase=phase, by=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 class GroupOut(Schema):
@@ -253,7 +255,9 @@ def group_list(request, initiative_id: int):
 @router.post("/initiatives/{initiative_id}/groups", response={201: GroupOut})
 def group_create(request, initiative_id: int, payload: GroupIn):
     initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
-    return 201, services.group_create(initiative=initiative, by=request.user, **payload.dict())
+    return Status(
+        201, services.group_create(initiative=initiative, by=request.user, **payload.dict())
+    )
 
 
 @router.get("/groups/{group_id}", response=GroupOut)
@@ -273,7 +277,7 @@ def group_update(request, group_id: int, payload: GroupPatch):
 def group_delete(request, group_id: int):
     group = group_get_for_user(user=request.user, pk=group_id, action=Action.MANAGE)
     services.group_delete(group=group, by=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.get("/groups/{group_id}/members", response=list[GroupMemberOut])
@@ -287,8 +291,9 @@ def group_member_list(request, group_id: int):
 def group_member_add(request, group_id: int, payload: GroupMemberIn):
     group = group_get_for_user(user=request.user, pk=group_id, action=Action.MANAGE)
     person = person_get_for_user(user=request.user, pk=payload.person_id)
-    return 201, services.group_member_add(
-        group=group, person=person, role=payload.role, by=request.user
+    return Status(
+        201,
+        services.group_member_add(group=group, person=person, role=payload.role, by=request.user),
     )
 
 
@@ -296,7 +301,7 @@ def group_member_add(request, group_id: int, payload: GroupMemberIn):
 def group_member_remove(request, member_id: int):
     member = group_member_get_for_user(user=request.user, pk=member_id, action=Action.MANAGE)
     services.group_member_remove(member=member, by=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 class MembershipOut(Schema):
@@ -346,8 +351,11 @@ def membership_add(request, initiative_id: int, payload: MembershipIn):
     user = get_user_model().objects.filter(username=payload.username, is_active=True).first()
     if user is None:
         raise ValidationError({"username": [_("No active user has this username.")]})
-    return 201, services.membership_add(
-        initiative=initiative, user=user, role=payload.role, by=request.user
+    return Status(
+        201,
+        services.membership_add(
+            initiative=initiative, user=user, role=payload.role, by=request.user
+        ),
     )
 
 
@@ -361,7 +369,7 @@ def membership_update(request, membership_id: int, payload: MembershipPatch):
 def membership_remove(request, membership_id: int):
     membership = membership_get_for_user(user=request.user, pk=membership_id, action=Action.MANAGE)
     services.membership_remove(membership=membership, by=request.user)
-    return 204, None
+    return Status(204, None)
 
 
 @router.post("/initiatives/{initiative_id}/invitations", response={201: InvitationOut})
@@ -371,7 +379,7 @@ def invitation_create(request, initiative_id: int, payload: InvitationIn):
         initiative=initiative, by=request.user, **payload.dict()
     )
     invitation.url = services.invitation_url(raw)
-    return 201, invitation
+    return Status(201, invitation)
 
 
 @router.get("/initiatives/{initiative_id}/invitations", response=list[InvitationOut])

@@ -3,7 +3,7 @@
 import datetime
 
 from django.core.exceptions import PermissionDenied
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import selectors, services
@@ -82,7 +82,7 @@ def organisation_list(request, sector: str = "", q: str = ""):
 def organisation_create(request, payload: OrganisationIn):
     if not directory_manager(request.user):
         raise PermissionDenied
-    return 201, services.organisation_create(by=request.user, **payload.dict())
+    return Status(201, services.organisation_create(by=request.user, **payload.dict()))
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)
@@ -108,7 +108,7 @@ def person_list(request, q: str = "", organisation: int | None = None):
 def person_create(request, payload: PersonIn):
     if not directory_manager(request.user):
         raise PermissionDenied
-    return 201, services.person_create(by=request.user, **payload.dict())
+    return Status(201, services.person_create(by=request.user, **payload.dict()))
 
 
 @router.get("/people/{person_id}", response=PersonOut)

@@ -9,6 +9,8 @@ from .models import Affiliation, Organisation, Person, Sector
 
 
 class OrganisationForm(forms.ModelForm):
+    website = forms.URLField(label=_("website"), required=False, assume_scheme="https")
+
     class Meta:
         model = Organisation
         fields = ["name_he", "name_ar", "name_en", "sector", "website", "description"]

@@ -1,0 +1,70 @@
+"""Shared fixtures. Permission tests name three people: the owner (the initiative's
+facilitator), a member (a partner) and an outsider; participants and observers where the
+role matters."""
+
+import pytest
+from django.test import Client
+
+from meshutaf.initiatives.models import Role
+
+from .factories import (
+    GroupFactory,
+    GroupMemberFactory,
+    InitiativeFactory,
+    MembershipFactory,
+    PhaseFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def owner(db):
+    return UserFactory(username="owner", is_backbone=True, first_name="Noa")
+
+
+@pytest.fixture
+def member(db):
+    return UserFactory(username="member", first_name="Amir")
+
+
+@pytest.fixture
+def participant(db):
+    return UserFactory(username="participant")
+
+
+@pytest.fixture
+def outsider(db):
+    return UserFactory(username="outsider", first_name="Omer")
+
+
+@pytest.fixture
+def initiative(owner, member, participant):
+    initiative = InitiativeFactory(name="שולחן עגול לחינוך", created_by=owner)
+    MembershipFactory(initiative=initiative, user=owner, role=Role.FACILITATOR)
+    MembershipFactory(initiative=initiative, user=member, role=Role.PARTNER)
+    MembershipFactory(initiative=initiative, user=participant, role=Role.PARTICIPANT)
+    return initiative
+
+
+@pytest.fixture
+def phase(initiative):
+    return PhaseFactory(initiative=initiative, name="מיפוי")
+
+
+@pytest.fixture
+def group(initiative):
+    group = GroupFactory(initiative=initiative, name="ועדת היגוי", kind="steering_committee")
+    GroupMemberFactory(group=group, role="chair")
+    return group
+
+
+def client_for(user) -> Client:
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    if user is not None:
+        client.force_login(user)
+    return client
+
+
+@pytest.fixture
+def as_user():
+    return client_for

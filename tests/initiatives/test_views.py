@@ -1,0 +1,246 @@
+"""Initiative pages: forms with bad input, htmx fragments, invitations, flat query counts."""
+
+import pytest
+from django.urls import reverse
+
+from meshutaf.initiatives.models import (
+    GroupMember,
+    Initiative,
+    Invitation,
+    Membership,
+    Phase,
+    Role,
+)
+from tests.conftest import client_for
+from tests.factories import (
+    GroupFactory,
+    GroupMemberFactory,
+    InitiativeFactory,
+    MembershipFactory,
+    PersonFactory,
+    PhaseFactory,
+    UserFactory,
+)
+
+
+def test_create_initiative_makes_creator_facilitator(owner):
+    response = client_for(owner).post(
+        reverse("initiatives:create"),
+        {"name": "Round table on education", "kind": "roundtable", "status": "planning"},
+    )
+    initiative = Initiative.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("initiatives:detail", args=[initiative.pk])
+    assert Membership.objects.get(initiative=initiative).role == Role.FACILITATOR
+
+
+def test_create_initiative_needs_backbone(member):
+    assert client_for(member).get(reverse("initiatives:create")).status_code == 403
+
+
+def test_bad_initiative_form_shows_messages_and_writes_nothing(owner):
+    response = client_for(owner).post(
+        reverse("initiatives:create"),
+        {
+            "name": "",
+            "kind": "nonsense",
+            "status": "active",
+            "start_date": "2026-05-01",
+            "end_date": "2026-01-01",
+        },
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "This field is required." in content
+    assert "Select a valid choice." in content
+    assert not Initiative.objects.exists()
+
+
+def test_bad_input_message_in_hebrew(owner):
+    client = client_for(owner)
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "he"
+    response = client.post(reverse("initiatives:create"), {"name": "", "kind": "roundtable"})
+    content = response.content.decode()
+    assert 'lang="he"' in content
+    assert 'dir="rtl"' in content
+    assert "יש להזין תוכן בשדה זה." in content  # Django's own Hebrew catalogue
+    assert not Initiative.objects.exists()
+
+
+def test_phase_with_reversed_dates_rejected(initiative, owner):
+    response = client_for(owner).post(
+        reverse("initiatives:phase_create", args=[initiative.pk]),
+        {"name": "Mapping", "start_date": "2026-03-01", "end_date": "2026-02-01"},
+    )
+    assert response.status_code == 200
+    assert "The end date cannot be before the start date." in response.content.decode()
+    assert not Phase.objects.exists()
+
+
+def test_edit_keeps_other_fields(initiative, owner):
+    initiative.vision = "A shared future"
+    initiative.save()
+    response = client_for(owner).post(
+        reverse("initiatives:edit", args=[initiative.pk]),
+        {
+            "name": "Renamed",
+            "kind": initiative.kind,
+            "status": initiative.status,
+            "vision": "A shared future",
+        },
+    )
+    assert response.status_code == 302
+    initiative.refresh_from_db()
+    assert initiative.name == "Renamed"
+    assert initiative.vision == "A shared future"
+
+
+def test_group_member_add_htmx_returns_fragment(group, owner):
+    person = PersonFactory(full_name="Dana Levi")
+    response = client_for(owner).post(
+        reverse("initiatives:group_member_add", args=[group.pk]),
+        {"person": person.pk, "role": "note_taker"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert response.status_code == 200
+    content = response.content.decode()
+    assert "<html" not in content
+    assert 'id="group-members"' in content
+    assert "Dana Levi" in content
+    assert GroupMember.objects.get(group=group, person=person).role == "note_taker"
+
+
+def test_group_member_twice_is_a_clear_error(group, owner):
+    existing = group.memberships.get()
+    response = client_for(owner).post(
+        reverse("initiatives:group_member_add", args=[group.pk]),
+        {"person": existing.person.pk, "role": "member"},
+        HTTP_HX_REQUEST="true",
+    )
+    assert "already in the group" in response.content.decode()
+    assert group.memberships.count() == 1
+
+
+def test_invite_and_accept_with_new_account(initiative, owner, client):
+    response = client_for(owner).post(
+        reverse("initiatives:members", args=[initiative.pk]),
+        {"email": "guest@example.org", "role": "observer"},
+    )
+    assert response.status_code == 200
+    link = response.context["new_link"]
+    path = link.removeprefix("http://127.0.0.1:8000")
+    page = client.get(path)
+    assert page.status_code == 200
+    response = client.post(
+        path,
+        {
+            "first_name": "Guest",
+            "username": "guest",
+            "password1": "a-long-pass-phrase",
+            "password2": "a-long-pass-phrase",
+        },
+    )
+    assert response.status_code == 302
+    membership = Membership.objects.get(user__username="guest")
+    assert membership.role == Role.OBSERVER
+    assert membership.user.email == "guest@example.org"
+    # The same link again: refused, and nothing else created.
+    again = client_for(UserFactory()).post(path)
+    assert again.status_code == 410
+    assert Membership.objects.filter(initiative=initiative).count() == 4
+
+
+def test_signup_errors_create_no_user(initiative, owner, client):
+    _invitation, raw = __import__(
+        "meshutaf.initiatives.services", fromlist=["invitation_create"]
+    ).invitation_create(initiative=initiative, email="x@example.org", role="partner", by=owner)
+    path = reverse("initiatives:invitation_accept", args=[raw])
+    response = client.post(
+        path, {"first_name": "X", "username": "x", "password1": "short", "password2": "other"}
+    )
+    assert response.status_code == 200
+    assert not Membership.objects.filter(user__username="x").exists()
+    assert Invitation.objects.get().accepted_at is None
+
+
+def test_invalid_invitation_email_rejected(initiative, owner):
+    response = client_for(owner).post(
+        reverse("initiatives:members", args=[initiative.pk]),
+        {"email": "not-an-email", "role": "partner"},
+    )
+    assert response.status_code == 400
+    assert "Enter a valid email address." in response.content.decode()
+    assert not Invitation.objects.exists()
+
+
+def test_history_shows_changes(initiative, owner):
+    client = client_for(owner)
+    client.post(
+        reverse("initiatives:edit", args=[initiative.pk]),
+        {"name": "New name", "kind": "forum", "status": "active"},
+    )
+    content = client.get(reverse("initiatives:history", args=[initiative.pk])).content.decode()
+    assert "New name" in content
+    assert owner.display_name in content
+
+
+def test_members_csv_escapes_formulas(initiative, owner):
+    owner.first_name = "=HYPERLINK(1)"
+    owner.save()
+    response = client_for(owner).get(reverse("initiatives:members_csv", args=[initiative.pk]))
+    body = response.content.decode("utf-8-sig")
+    assert "'=HYPERLINK(1)" in body
+
+
+def _populate(owner, count):
+    for index in range(count):
+        initiative = InitiativeFactory()
+        MembershipFactory(initiative=initiative, user=owner, role=Role.FACILITATOR)
+        PhaseFactory(initiative=initiative)
+        group = GroupFactory(initiative=initiative)
+        GroupMemberFactory(group=group)
+        if index % 2:
+            MembershipFactory(initiative=initiative, role=Role.PARTNER)
+
+
+@pytest.mark.parametrize("url_name", ["dashboard", "initiatives:list"])
+def test_list_pages_query_count_is_flat(owner, url_name, django_assert_max_num_queries):
+    client = client_for(owner)
+    _populate(owner, 10)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse(url_name)).status_code == 200
+    _populate(owner, 1000)
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse(url_name)).status_code == 200
+
+
+def test_initiative_page_query_count_is_flat(initiative, owner, django_assert_max_num_queries):
+    client = client_for(owner)
+    url = reverse("initiatives:detail", args=[initiative.pk])
+
+    def grow(count):
+        for _ in range(count):
+            group = GroupFactory(initiative=initiative)
+            GroupMemberFactory(group=group)
+            MembershipFactory(initiative=initiative)
+            PhaseFactory(initiative=initiative)
+
+    grow(10)
+    with django_assert_max_num_queries(16):
+        assert client.get(url).status_code == 200
+    grow(990)
+    with django_assert_max_num_queries(16):
+        assert client.get(url).status_code == 200
+
+
+def test_members_page_query_count_is_flat(initiative, owner, django_assert_max_num_queries):
+    client = client_for(owner)
+    url = reverse("initiatives:members", args=[initiative.pk])
+    for _ in range(10):
+        MembershipFactory(initiative=initiative)
+    with django_assert_max_num_queries(10):
+        client.get(url)
+    for _ in range(990):
+        MembershipFactory(initiative=initiative)
+    with django_assert_max_num_queries(10):
+        client.get(url)
