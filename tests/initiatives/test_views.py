@@ -63,7 +63,7 @@ def test_bad_input_message_in_hebrew(owner):
     content = response.content.decode()
     assert 'lang="he"' in content
     assert 'dir="rtl"' in content
-    assert "יש להזין תוכן בשדה זה." in content  # Django's own Hebrew catalogue
+    assert "זהו שדה חובה." in content
     assert not Initiative.objects.exists()
 
 

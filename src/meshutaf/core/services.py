@@ -21,28 +21,13 @@ def model_update(
 ) -> tuple[M, bool]:
     """Set the allowed `fields` present in `data`; save only when something changed.
 
-    Many-to-many fields are set after the save. Returns the instance and whether it changed.
+    Returns the instance and whether it changed.
     """
     changed = False
-    many_to_many: dict[str, Any] = {}
-    m2m_names = {field.name for field in instance._meta.many_to_many}
     for name in fields:
-        if name not in data:
-            continue
-        if name in m2m_names:
-            many_to_many[name] = data[name]
-            continue
-        if getattr(instance, name) != data[name]:
+        if name in data and getattr(instance, name) != data[name]:
             setattr(instance, name, data[name])
             changed = True
     if changed:
         model_save(instance, by=by)
-    for name, values in many_to_many.items():
-        related = getattr(instance, name)
-        before = set(related.values_list("pk", flat=True))
-        after = {getattr(value, "pk", value) for value in values}
-        if before != after:
-            instance._history_user = by
-            related.set(values)
-            changed = True
     return instance, changed

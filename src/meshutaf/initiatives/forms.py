@@ -82,7 +82,7 @@ class MembershipRoleForm(forms.ModelForm):
 
 
 class InvitationForm(forms.ModelForm):
-    role = forms.ChoiceField(label=_("role"), choices=Role.choices, initial=Role.PARTNER)
+    role = forms.ChoiceField(label=_("Role"), choices=Role.choices, initial=Role.PARTNER)
 
     class Meta:
         model = Invitation

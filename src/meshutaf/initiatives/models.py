@@ -54,6 +54,7 @@ class Initiative(TimeStampedModel):
         Organisation,
         verbose_name=_("leading partners"),
         related_name="led_initiatives",
+        through="LeadingPartner",
         blank=True,
     )
     facilitating_organisation = models.ForeignKey(
@@ -79,7 +80,7 @@ class Initiative(TimeStampedModel):
         blank=True,
         related_name="+",
     )
-    history = HistoricalRecords(m2m_fields=[leading_partners])
+    history = HistoricalRecords()
 
     class Meta:
         verbose_name = _("initiative")
@@ -100,6 +101,29 @@ class Initiative(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("initiatives:detail", args=[self.pk])
+
+
+class LeadingPartner(models.Model):
+    """An organisation leading an initiative. A model of its own so that adding and removing
+    partners is audited like every other change (and raw fixture loads skip the audit)."""
+
+    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE)
+    organisation = models.ForeignKey(
+        Organisation, verbose_name=_("organisation"), on_delete=models.CASCADE
+    )
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("leading partner")
+        verbose_name_plural = _("leading partners")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["initiative", "organisation"], name="leading_partner_once"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return str(self.organisation)
 
 
 class Phase(TimeStampedModel):

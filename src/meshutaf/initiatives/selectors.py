@@ -9,7 +9,15 @@ from django.utils import timezone
 
 from meshutaf.stakeholders.models import Affiliation, Organisation, Sector
 
-from .models import Group, GroupMember, Initiative, Invitation, Membership, Phase
+from .models import (
+    Group,
+    GroupMember,
+    Initiative,
+    Invitation,
+    LeadingPartner,
+    Membership,
+    Phase,
+)
 from .permissions import initiatives_visible_to
 
 
@@ -155,7 +163,7 @@ def _entries(records, object_type: str, name_of) -> list[HistoryEntry]:
         changes = []
         previous = previous_by_object.get(record.id)
         if record.history_type == "~" and previous is not None:
-            delta = record.diff_against(previous, excluded_fields=["updated_at"])
+            delta = record.diff_against(previous, excluded_fields=["updated_at", "created_at"])
             changes = [
                 (
                     str(record.instance_type._meta.get_field(change.field).verbose_name),
@@ -189,6 +197,11 @@ def initiative_history(*, initiative: Initiative, limit: int = 200) -> list[Hist
             Initiative.history.filter(id=pk),
             _("Initiative"),
             lambda record: record.name,
+        ),
+        (
+            LeadingPartner.history.filter(initiative_id=pk).select_related("organisation"),
+            _("Leading partner"),
+            lambda record: record.organisation.name if record.organisation else "",
         ),
         (Phase.history.filter(initiative_id=pk), _("Phase"), lambda record: record.name),
         (Group.history.filter(initiative_id=pk), _("Group"), lambda record: record.name),

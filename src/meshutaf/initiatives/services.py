@@ -1,6 +1,7 @@
 """Writes for initiatives: every change validates, runs in a transaction and is audited."""
 
 import datetime
+import logging
 import secrets
 from collections.abc import Iterable
 
@@ -18,7 +19,16 @@ from meshutaf.core.services import model_save, model_update
 from meshutaf.core.text import normalize_email
 from meshutaf.stakeholders.models import Organisation, Person
 
-from .models import Group, GroupMember, Initiative, Invitation, Membership, Phase, Role
+from .models import (
+    Group,
+    GroupMember,
+    Initiative,
+    Invitation,
+    LeadingPartner,
+    Membership,
+    Phase,
+    Role,
+)
 
 INITIATIVE_FIELDS = (
     "kind",
@@ -31,8 +41,9 @@ INITIATIVE_FIELDS = (
     "status",
     "start_date",
     "end_date",
-    "leading_partners",
 )
+logger = logging.getLogger(__name__)
+
 PHASE_FIELDS = ("order", "name", "goals", "start_date", "end_date", "outcome_summary")
 GROUP_FIELDS = ("kind", "name", "purpose")
 
@@ -49,17 +60,35 @@ def initiative_create(
         raise TypeError(f"unknown initiative fields: {sorted(unknown)}")
     initiative = model_save(Initiative(created_by=by, **fields), by=by)
     if leading_partners:
-        initiative._history_user = by
-        initiative.leading_partners.set(leading_partners)
+        _set_leading_partners(initiative=initiative, organisations=leading_partners, by=by)
     model_save(Membership(initiative=initiative, user=by, role=Role.FACILITATOR), by=by)
     return initiative
 
 
+def _set_leading_partners(
+    *, initiative: Initiative, organisations: Iterable[Organisation], by: User
+) -> None:
+    """Add and remove LeadingPartner rows one by one so each change is in the audit trail."""
+    wanted = {organisation.pk: organisation for organisation in organisations}
+    current = {link.organisation_id: link for link in initiative.leadingpartner_set.all()}
+    for organisation_id, link in current.items():
+        if organisation_id not in wanted:
+            link._history_user = by
+            link.delete()
+    for organisation_id, organisation in wanted.items():
+        if organisation_id not in current:
+            model_save(LeadingPartner(initiative=initiative, organisation=organisation), by=by)
+
+
 @transaction.atomic
 def initiative_update(*, initiative: Initiative, by: User, data: dict) -> Initiative:
+    data = dict(data)
+    leading_partners = data.pop("leading_partners", None)
     initiative, _changed = model_update(
         instance=initiative, fields=INITIATIVE_FIELDS, data=data, by=by
     )
+    if leading_partners is not None:
+        _set_leading_partners(initiative=initiative, organisations=leading_partners, by=by)
     return initiative
 
 
@@ -157,6 +186,15 @@ def invitation_url(raw_token: str) -> str:
 
 
 def _invitation_email(invitation: Invitation, raw_token: str, language: str) -> None:
+    """Send the invitation. A mail server failure is logged, not raised: the invitation is
+    saved and the facilitator is shown its link to pass on by hand."""
+    try:
+        _invitation_email_send(invitation, raw_token, language)
+    except Exception:
+        logger.exception("Could not email invitation %s", invitation.pk)
+
+
+def _invitation_email_send(invitation: Invitation, raw_token: str, language: str) -> None:
     with translation.override(language):
         context = {"invitation": invitation, "url": invitation_url(raw_token)}
         subject = _("You are invited to join “%(name)s” on Meshutaf") % {

@@ -1,0 +1,138 @@
+"""Key flows in real Chromium, in Hebrew (RTL), Arabic and English, with axe on every page."""
+
+import re
+
+import pytest
+from django.core import mail
+
+from meshutaf.initiatives.models import Group, Initiative, Membership, Phase
+from tests.factories import PASSWORD, OrganisationFactory, UserFactory
+
+from .conftest import assert_accessible, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, username: str, password: str = PASSWORD) -> None:
+    page.goto(page.base_url + "/accounts/login/")
+    assert_accessible(page)
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(password)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+def test_languages_switch_and_back(page_for):
+    UserFactory(username="noa", first_name="נועה", is_backbone=True)
+    page = page_for("he-IL")
+    log_in(page, "noa")
+    html = page.locator("html")
+    assert html.get_attribute("lang") == "he"
+    assert html.get_attribute("dir") == "rtl"
+    assert_accessible(page)
+    screenshot(page, "dashboard-he")
+
+    page.locator("button.language-switch__button[value=ar]").click()
+    page.wait_for_load_state()
+    assert html.get_attribute("lang") == "ar"
+    assert html.get_attribute("dir") == "rtl"
+    assert_accessible(page)
+    screenshot(page, "dashboard-ar")
+
+    page.locator("button.language-switch__button[value=en]").click()
+    page.wait_for_load_state()
+    assert html.get_attribute("lang") == "en"
+    assert html.get_attribute("dir") == "ltr"
+    assert page.get_by_role("heading", level=1).inner_text().startswith("Hello")
+    assert_accessible(page)
+    screenshot(page, "dashboard-en")
+
+    page.locator("button.language-switch__button[value=he]").click()
+    page.wait_for_load_state()
+    assert html.get_attribute("dir") == "rtl"
+
+
+def test_create_initiative_phase_group_and_invite(page_for):
+    facilitator = UserFactory(username="noa", first_name="Noa", is_backbone=True)
+    partner_org = OrganisationFactory(name_en="Lautman Fund", sector="philanthropy")
+    page = page_for("en-US")
+    log_in(page, "noa")
+
+    page.get_by_role("link", name="New initiative").first.click()
+    assert_accessible(page)
+    # Submitting an empty form shows messages and creates nothing.
+    page.get_by_role("button", name="Create initiative").click()
+    assert page.locator(".errorlist").first.is_visible()
+    assert_accessible(page)
+    assert not Initiative.objects.exists()
+
+    page.get_by_label("Name").first.fill("Different Speech")
+    page.get_by_label("Kind").select_option("joint_move")
+    page.get_by_label("Leading partners").select_option(str(partner_org.pk))
+    page.get_by_label("Start date").fill("2026-01-10")
+    page.get_by_role("button", name="Create initiative").click()
+    page.wait_for_url(re.compile(r"/initiatives/\d+/$"))
+    assert_accessible(page)
+    initiative = Initiative.objects.get(name="Different Speech")
+    assert Membership.objects.get(initiative=initiative, user=facilitator).role == "facilitator"
+
+    page.get_by_role("link", name="Add a phase").click()
+    page.get_by_label("Name").fill("First meeting")
+    page.get_by_label("Goals").fill("Agree on a situation description")
+    assert_accessible(page)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/initiatives/\d+/"))
+    assert page.get_by_role("heading", name="First meeting").is_visible()
+    assert Phase.objects.filter(initiative=initiative).count() == 1
+
+    page.get_by_role("link", name="Add a group").click()
+    page.get_by_label("Name").fill("Index team")
+    page.get_by_label("Kind").select_option("working_group")
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/groups/\d+/$"))
+    assert_accessible(page)
+    assert Group.objects.get(initiative=initiative).name == "Index team"
+
+    page.goto(page.base_url + f"/initiatives/{initiative.pk}/members/")
+    assert_accessible(page)
+    page.get_by_label("Email").fill("amir@example.org")
+    page.locator("#id_role").select_option("partner")
+    page.get_by_role("button", name="Send invitation").click()
+    link = page.locator("#invitation-link").inner_text()
+    assert_accessible(page)
+    assert len(mail.outbox) == 1
+    assert link in mail.outbox[0].body
+
+    # The invitee opens the link in another browser, signs up and lands in the initiative.
+    guest = page_for("he-IL")
+    guest.goto(link.replace("http://127.0.0.1:8000", guest.base_url))
+    assert guest.locator("html").get_attribute("dir") == "rtl"
+    assert_accessible(guest)
+    guest.locator("#id_first_name").fill("אמיר")
+    guest.locator("#id_username").fill("amir")
+    guest.locator("#id_password1").fill("a-long-pass-phrase")
+    guest.locator("#id_password2").fill("a-long-pass-phrase")
+    guest.locator("form.form button[type=submit]").click()
+    guest.wait_for_url(re.compile(rf"/initiatives/{initiative.pk}/$"))
+    assert_accessible(guest)
+    screenshot(guest, "initiative-he")
+    assert Membership.objects.get(initiative=initiative, user__username="amir").role == "partner"
+
+    # The link works once.
+    again = page_for("en-US")
+    again.goto(link.replace("http://127.0.0.1:8000", again.base_url))
+    assert "already been used" in again.content()
+    assert_accessible(again)
+
+
+def test_outsider_sees_not_found(page_for):
+    facilitator = UserFactory(username="noa", is_backbone=True)
+    UserFactory(username="omer")
+    from meshutaf.initiatives.services import initiative_create
+
+    initiative = initiative_create(by=facilitator, kind="forum", name="Forum")
+    page = page_for("en-US")
+    log_in(page, "omer")
+    response = page.goto(page.base_url + f"/initiatives/{initiative.pk}/")
+    assert response.status == 404
+    assert_accessible(page)

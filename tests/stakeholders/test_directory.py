@@ -1,0 +1,122 @@
+"""The organisation and people directory: who sees what, bad input, name fallback."""
+
+from django.urls import reverse
+from django.utils import translation
+
+from meshutaf.stakeholders.models import Affiliation, Organisation, Person
+from tests.conftest import client_for
+from tests.factories import (
+    AffiliationFactory,
+    GroupMemberFactory,
+    OrganisationFactory,
+    PersonFactory,
+)
+
+
+def test_name_falls_back_across_languages(db):
+    organisation = OrganisationFactory(name_he="", name_en="Ministry of Education", name_ar="")
+    with translation.override("he"):
+        assert organisation.name == "Ministry of Education"
+    both = OrganisationFactory(name_he="משרד החינוך", name_ar="وزارة التربية", name_en="")
+    with translation.override("ar"):
+        assert both.name == "وزارة التربية"
+    with translation.override("en"):
+        assert both.name == "משרד החינוך"
+
+
+def test_partner_sees_only_connected_entries(initiative, group, owner, member, outsider):
+    connected = OrganisationFactory(name_en="Connected")
+    initiative.leading_partners.add(connected)
+    hidden = OrganisationFactory(name_en="Hidden")
+    in_group = group.memberships.get().person
+    stranger = PersonFactory(full_name="Stranger")
+    pages = {
+        reverse("stakeholders:organisation_detail", args=[connected.pk]): (200, 200, 404),
+        reverse("stakeholders:organisation_detail", args=[hidden.pk]): (200, 404, 404),
+        reverse("stakeholders:person_detail", args=[in_group.pk]): (200, 200, 404),
+        reverse("stakeholders:person_detail", args=[stranger.pk]): (200, 404, 404),
+    }
+    for url, (for_owner, for_member, for_outsider) in pages.items():
+        assert client_for(owner).get(url).status_code == for_owner, url
+        assert client_for(member).get(url).status_code == for_member, url
+        assert client_for(outsider).get(url).status_code == for_outsider, url
+    listing = client_for(member).get(reverse("stakeholders:organisation_list")).content.decode()
+    assert "Connected" in listing
+    assert "Hidden" not in listing
+
+
+def test_only_directory_managers_edit(initiative, member, owner):
+    organisation = OrganisationFactory()
+    initiative.leading_partners.add(organisation)
+    url = reverse("stakeholders:organisation_edit", args=[organisation.pk])
+    assert client_for(member).get(url).status_code == 403
+    assert client_for(owner).get(url).status_code == 200
+    assert client_for(member).get(reverse("stakeholders:organisation_create")).status_code == 403
+
+
+def test_person_may_edit_own_record(member):
+    person = PersonFactory(user=member)
+    url = reverse("stakeholders:person_edit", args=[person.pk])
+    response = client_for(member).post(url, {"full_name": "Amir Haddad", "email": ""})
+    assert response.status_code == 302
+    person.refresh_from_db()
+    assert person.full_name == "Amir Haddad"
+
+
+def test_organisation_needs_a_name(owner):
+    response = client_for(owner).post(
+        reverse("stakeholders:organisation_create"), {"sector": "academia"}
+    )
+    assert "at least one language" in response.content.decode()
+    assert not Organisation.objects.exists()
+
+
+def test_affiliation_dates_validated(owner):
+    person = PersonFactory()
+    organisation = OrganisationFactory()
+    response = client_for(owner).post(
+        reverse("stakeholders:affiliation_add", args=[person.pk]),
+        {"organisation": organisation.pk, "start_date": "2026-05-01", "end_date": "2025-01-01"},
+        follow=True,
+    )
+    assert "The end date cannot be before the start date." in response.content.decode()
+    assert not Affiliation.objects.exists()
+
+
+def test_organisation_history_is_kept(owner):
+    client = client_for(owner)
+    client.post(
+        reverse("stakeholders:organisation_create"),
+        {"name_he": "עמותה", "sector": "civil_society"},
+    )
+    organisation = Organisation.objects.get()
+    client.post(
+        reverse("stakeholders:organisation_edit", args=[organisation.pk]),
+        {"name_he": "עמותה חדשה", "sector": "civil_society"},
+    )
+    assert organisation.history.count() == 2
+    assert organisation.history.first().history_user == owner
+
+
+def test_directory_lists_query_count_is_flat(owner, django_assert_max_num_queries):
+    client = client_for(owner)
+    for _ in range(10):
+        AffiliationFactory()
+    with django_assert_max_num_queries(10):
+        client.get(reverse("stakeholders:person_list"))
+        client.get(reverse("stakeholders:organisation_list"))
+    for _ in range(200):
+        AffiliationFactory()
+    with django_assert_max_num_queries(10):
+        client.get(reverse("stakeholders:person_list"))
+        client.get(reverse("stakeholders:organisation_list"))
+
+
+def test_person_search(owner):
+    PersonFactory(full_name="נועה ברק")
+    GroupMemberFactory(person__full_name="Other")
+    response = client_for(owner).get(reverse("stakeholders:person_list"), {"q": "נועה"})
+    content = response.content.decode()
+    assert "נועה ברק" in content
+    assert "Other" not in content
+    assert Person.objects.count() == 2
