@@ -43,7 +43,7 @@ DATA_DIR.mkdir(parents=True, exist_ok=True)
 def _secret_key() -> str:
     """Read the key from the environment, else keep one in the data directory.
 
-    A generated key survives restarts so sessions and invitation links stay valid.
+    A generated key survives restarts so sessions and password-reset links stay valid.
     """
     if key := env_str("MESHUTAF_SECRET_KEY"):
         return key
