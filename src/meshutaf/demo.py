@@ -11,6 +11,7 @@ from typing import TextIO
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils.translation import gettext_lazy as _
 
 from meshutaf.accounts.models import User
 from meshutaf.accounts.services import user_create
@@ -46,7 +47,7 @@ class DemoUser:
     organisation: str
     role_title: str
     bio: str
-    description: str
+    description: object  # a lazy translation
 
 
 DEMO_USERS: tuple[DemoUser, ...] = (
@@ -59,7 +60,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         organisation="sheatufim",
         role_title="מנחת תהליכים בכירה",
         bio="מלווה שולחנות עגולים ומהלכים משותפים בין ממשלה, רשויות, ארגונים וקרנות.",
-        description="backbone staff; facilitator of every demo initiative",
+        description=_("backbone staff; facilitator of every demo initiative"),
     ),
     DemoUser(
         username="partner",
@@ -70,7 +71,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         organisation="lautman",
         role_title="מנהלת תכניות שיח ציבורי",
         bio="אחראית בקרן על התמיכה במיזמים לשיח מכבד ברשת ובמרחב הציבורי.",
-        description="partner in “Different Speech”, participant in the PM Office roundtable",
+        description=_("partner in “Different Speech”, participant in the PM Office roundtable"),
     ),
     DemoUser(
         username="outsider",
@@ -81,7 +82,7 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         organisation="haifa",
         role_title="חוקר ביחידה לחקר התקשורת",
         bio="חוקר שיח ברשתות החברתיות בעברית ובערבית.",
-        description="member of no initiative, so sees none",
+        description=_("member of no initiative, so sees none"),
     ),
 )
 
@@ -1643,7 +1644,7 @@ def _date(value: str | None) -> dt.date | None:
 
 
 def _logins() -> list[tuple[str, str, str]]:
-    return [(user.username, DEMO_PASSWORD, user.description) for user in DEMO_USERS]
+    return [(user.username, DEMO_PASSWORD, str(user.description)) for user in DEMO_USERS]
 
 
 def _write(stdout: TextIO | None, message: str) -> None:
