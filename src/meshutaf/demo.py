@@ -17,6 +17,7 @@ from meshutaf.accounts.models import User
 from meshutaf.accounts.services import user_create
 from meshutaf.initiatives.models import (
     GroupKind,
+    GroupMember,
     GroupRole,
     Initiative,
     InitiativeKind,
@@ -777,20 +778,6 @@ class _PersonPlan:
     username: str = ""
 
 
-# People who also get a (password-less) account, so member lists show more than the two
-# login users. Each is the first person planned for that organisation.
-_MEMBER_ACCOUNTS = (
-    "google",
-    "shaharit",
-    "pmo",
-    "jdc",
-    "survivors",
-    "csc",
-    "ein_hadekel",
-    "dekel_residents",
-)
-
-
 def _plan_people(rng: random.Random) -> dict[str, list[_PersonPlan]]:
     """Invent the same people every time: names, emails, titles and careers."""
     taken_names = {(user.first_name, user.last_name) for user in DEMO_USERS}
@@ -846,9 +833,11 @@ def _plan_people(rng: random.Random) -> dict[str, list[_PersonPlan]]:
                     previous=previous,
                 )
             )
-    for key in _MEMBER_ACCOUNTS:
-        plan = plans[key][0]
-        plan.username = plan.email.split("@")[0]
+    # Everyone at the table has an account (without a password), so that member lists look
+    # like a real workspace's.
+    for org_plans in plans.values():
+        for plan in org_plans:
+            plan.username = plan.email.split("@")[0]
     return plans
 
 
@@ -1760,6 +1749,9 @@ def _create_users_and_people(
     return users, demo_people, by_org, accounts
 
 
+_ROLE_BY_SECTOR = {"community": Role.PARTICIPANT, "media": Role.OBSERVER}
+
+
 def _create_initiative(
     spec: _Initiative,
     *,
@@ -1816,9 +1808,30 @@ def _create_initiative(
             else:
                 role = GroupRole.MEMBER
             group_member_add(group=group, person=person, role=role, by=facilitator)
+    members: set[int] = set()
     for slot, role in spec.members:
         user = people.demo[slot[1:]].user if slot.startswith("@") else accounts[slot]
         membership_add(initiative=initiative, user=user, role=role, by=facilitator)
+        members.add(user.pk)
+    # People in the initiative's groups are its members too; residents take part, the press
+    # watches, everyone else is a partner.
+    group_members = (
+        GroupMember.objects.filter(group__initiative=initiative)
+        .select_related("person__user")
+        .prefetch_related("person__affiliations__organisation")
+    )
+    for group_member in group_members:
+        user = group_member.person.user
+        if user is None or user.pk in members or user.is_backbone:
+            continue
+        sectors = [
+            affiliation.organisation.sector
+            for affiliation in group_member.person.affiliations.all()
+            if affiliation.end_date is None
+        ]
+        role = _ROLE_BY_SECTOR.get(sectors[0] if sectors else "", Role.PARTNER)
+        membership_add(initiative=initiative, user=user, role=role, by=facilitator)
+        members.add(user.pk)
     return initiative
 
 
