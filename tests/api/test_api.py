@@ -223,3 +223,13 @@ def test_list_query_count_is_flat(owner, django_assert_max_num_queries):
         MembershipFactory(user=owner, role="facilitator")
     with django_assert_max_num_queries(8):
         client.get("/api/v1/initiatives?limit=100")
+
+
+def test_group_member_role_endpoint(group, owner, member):
+    seat = group.memberships.get()
+    url = f"/api/v1/group-members/{seat.pk}"
+    assert patch(api(member), url, {"role": "member"}).status_code == 403
+    response = patch(api(owner), url, {"role": "note_taker"})
+    assert response.status_code == 200
+    assert response.json()["role"] == "note_taker"
+    assert patch(api(owner), url, {"role": "emperor"}).status_code == 400

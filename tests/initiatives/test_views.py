@@ -244,3 +244,38 @@ def test_members_page_query_count_is_flat(initiative, owner, django_assert_max_n
         MembershipFactory(initiative=initiative)
     with django_assert_max_num_queries(10):
         client.get(url)
+
+
+def test_group_member_role_change(group, owner, member):
+    seat = group.memberships.get()
+    url = reverse("initiatives:group_member_role", args=[seat.pk])
+    assert client_for(member).post(url, {"role": "member"}).status_code == 403
+    response = client_for(owner).post(url, {"role": "note_taker"}, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    assert 'id="group-members"' in response.content.decode()
+    seat.refresh_from_db()
+    assert seat.role == "note_taker"
+    client_for(owner).post(url, {"role": "emperor"})
+    seat.refresh_from_db()
+    assert seat.role == "note_taker"
+
+
+def test_accepting_an_invitation_adds_a_directory_entry(initiative, owner):
+    from meshutaf.initiatives.services import invitation_accept, invitation_create
+
+    newcomer = UserFactory(first_name="Rana", last_name="Haddad")
+    _invitation, raw = invitation_create(
+        initiative=initiative, email="rana@example.org", role="partner", by=owner
+    )
+    invitation_accept(raw_token=raw, user=newcomer)
+    assert newcomer.person.full_name == "Rana Haddad"
+
+
+def test_person_page_lists_only_visible_groups(initiative, group, member, owner):
+    other = GroupFactory(name="Secret committee")
+    seat = group.memberships.get()
+    GroupMemberFactory(group=other, person=seat.person)
+    url = reverse("stakeholders:person_detail", args=[seat.person.pk])
+    content = client_for(member).get(url).content.decode()
+    assert group.name in content
+    assert "Secret committee" not in content

@@ -297,6 +297,16 @@ def group_member_add(request, group_id: int, payload: GroupMemberIn):
     )
 
 
+class GroupMemberPatch(Schema):
+    role: str
+
+
+@router.patch("/group-members/{member_id}", response=GroupMemberOut)
+def group_member_update(request, member_id: int, payload: GroupMemberPatch):
+    member = group_member_get_for_user(user=request.user, pk=member_id, action=Action.MANAGE)
+    return services.group_member_update(member=member, role=payload.role, by=request.user)
+
+
 @router.delete("/group-members/{member_id}", response={204: None})
 def group_member_remove(request, member_id: int):
     member = group_member_get_for_user(user=request.user, pk=member_id, action=Action.MANAGE)

@@ -75,6 +75,12 @@ class GroupMemberForm(forms.ModelForm):
         self.fields["person"].queryset = people if people is not None else Person.objects.all()
 
 
+class GroupMemberRoleForm(forms.ModelForm):
+    class Meta:
+        model = GroupMember
+        fields = ["role"]
+
+
 class MembershipRoleForm(forms.ModelForm):
     class Meta:
         model = Membership
@@ -101,4 +107,11 @@ class InitiativeFilterForm(forms.Form):
         label=_("status"),
         required=False,
         choices=[("", _("All statuses")), *Initiative._meta.get_field("status").choices],
+    )
+
+
+class MemberFilterForm(forms.Form):
+    q = forms.CharField(label=_("Search"), required=False)
+    role = forms.ChoiceField(
+        label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
     )

@@ -4,9 +4,10 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
+from meshutaf.core.db import SubqueryCount
 from meshutaf.stakeholders.models import Affiliation, Organisation, Sector
 
 from .models import (
@@ -36,9 +37,9 @@ def initiative_list(
         initiatives_visible_to(user=user)
         .select_related("facilitating_organisation")
         .annotate(
-            phase_count=Count("phases", distinct=True),
-            group_count=Count("groups", distinct=True),
-            member_count=Count("memberships", distinct=True),
+            phase_count=SubqueryCount(Phase.objects.filter(initiative=OuterRef("pk"))),
+            group_count=SubqueryCount(Group.objects.filter(initiative=OuterRef("pk"))),
+            member_count=SubqueryCount(Membership.objects.filter(initiative=OuterRef("pk"))),
             current_phase_name=Subquery(current_phase),
         )
         .order_by("-updated_at", "pk")
@@ -92,16 +93,24 @@ def initiative_partners_by_sector(*, initiative: Initiative) -> list[SectorPartn
     ]
 
 
+MEMBERS_ON_DETAIL = 20
+MEMBERS_PER_GROUP_CARD = 6
+
+
 def initiative_detail(*, initiative: Initiative) -> dict[str, Any]:
     """Everything the initiative page shows, in a fixed number of queries."""
     phases = list(initiative.phases.all())
+    # Cards show a few members each; a sliced prefetch keeps a 1,000-seat table cheap.
     groups = list(
-        initiative.groups.prefetch_related(
+        initiative.groups.annotate(
+            member_count=SubqueryCount(GroupMember.objects.filter(group=OuterRef("pk")))
+        ).prefetch_related(
             Prefetch(
                 "memberships",
-                queryset=GroupMember.objects.select_related("person").prefetch_related(
-                    _current_affiliations()
-                ),
+                queryset=GroupMember.objects.select_related("person")
+                .prefetch_related(_current_affiliations())
+                .order_by("role", "person__full_name")[:MEMBERS_PER_GROUP_CARD],
+                to_attr="first_members",
             )
         )
     )
@@ -110,14 +119,27 @@ def initiative_detail(*, initiative: Initiative) -> dict[str, Any]:
         "groups": groups,
         "leading_partners": list(initiative.leading_partners.all()),
         "partners_by_sector": initiative_partners_by_sector(initiative=initiative),
-        "memberships": list(membership_list(initiative=initiative)),
+        "memberships": list(membership_list(initiative=initiative)[:MEMBERS_ON_DETAIL]),
+        "member_count": initiative.memberships.count(),
     }
 
 
-def membership_list(*, initiative: Initiative) -> QuerySet[Membership]:
-    return initiative.memberships.select_related("user", "user__person").order_by(
+def membership_list(
+    *, initiative: Initiative, role: str = "", query: str = ""
+) -> QuerySet[Membership]:
+    memberships = initiative.memberships.select_related("user", "user__person").order_by(
         "role", "user__first_name", "user__last_name", "user__username"
     )
+    if role:
+        memberships = memberships.filter(role=role)
+    if query:
+        memberships = memberships.filter(
+            Q(user__first_name__icontains=query)
+            | Q(user__last_name__icontains=query)
+            | Q(user__username__icontains=query)
+            | Q(user__email__icontains=query)
+        )
+    return memberships
 
 
 def invitation_pending_list(*, initiative: Initiative) -> QuerySet[Invitation]:
@@ -129,6 +151,17 @@ def invitation_pending_list(*, initiative: Initiative) -> QuerySet[Invitation]:
 def group_detail(*, group: Group) -> list[GroupMember]:
     return list(
         group.memberships.select_related("person").prefetch_related(_current_affiliations())
+    )
+
+
+def group_memberships_for_person(*, person, user) -> QuerySet[GroupMember]:
+    """The groups a person sits in, limited to initiatives the viewer may see."""
+    return (
+        GroupMember.objects.filter(
+            person=person, group__initiative__in=initiatives_visible_to(user=user).values("pk")
+        )
+        .select_related("group__initiative")
+        .order_by("group__initiative__name", "group__name")
     )
 
 

@@ -18,6 +18,7 @@ from meshutaf.accounts.models import User, hash_token
 from meshutaf.core.services import model_save, model_update
 from meshutaf.core.text import normalize_email
 from meshutaf.stakeholders.models import Organisation, Person
+from meshutaf.stakeholders.services import person_create
 
 from .models import (
     Group,
@@ -282,6 +283,11 @@ def invitation_accept(*, raw_token: str, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
+    if not Person.objects.filter(user=user).exists():
+        # A directory entry lets facilitators seat the newcomer in groups straight away.
+        person_create(
+            by=user, user=user, full_name=user.display_name, email=user.email or invitation.email
+        )
     return membership
 
 

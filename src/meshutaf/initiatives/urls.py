@@ -19,6 +19,7 @@ urlpatterns = [
     path("groups/<int:pk>/edit/", views.group_edit, name="group_edit"),
     path("groups/<int:pk>/delete/", views.group_delete, name="group_delete"),
     path("groups/<int:pk>/members/", views.group_member_add, name="group_member_add"),
+    path("group-members/<int:pk>/role/", views.group_member_role, name="group_member_role"),
     path("group-members/<int:pk>/remove/", views.group_member_remove, name="group_member_remove"),
     path("memberships/<int:pk>/role/", views.membership_role, name="membership_role"),
     path("memberships/<int:pk>/remove/", views.membership_remove, name="membership_remove"),

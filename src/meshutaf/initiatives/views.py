@@ -18,9 +18,11 @@ from . import selectors, services
 from .forms import (
     GroupForm,
     GroupMemberForm,
+    GroupMemberRoleForm,
     InitiativeFilterForm,
     InitiativeForm,
     InvitationForm,
+    MemberFilterForm,
     MembershipRoleForm,
     PhaseForm,
 )
@@ -37,6 +39,7 @@ from .permissions import (
 )
 
 PAGE_SIZE = 25
+MEMBERS_PAGE_SIZE = 50
 
 
 def _can(initiative, action: Action) -> bool:
@@ -205,6 +208,7 @@ def group_detail(request, pk: int):
             "members": selectors.group_detail(group=group),
             "can_manage": can_manage,
             "form": form,
+            "group_roles": GroupMember._meta.get_field("role").choices,
         },
     )
 
@@ -250,6 +254,7 @@ def _group_members_fragment(request, group, form=None):
             "members": selectors.group_detail(group=group),
             "can_manage": True,
             "form": form,
+            "group_roles": GroupMember._meta.get_field("role").choices,
         },
     )
 
@@ -281,6 +286,22 @@ def group_member_add(request, pk: int):
         for error in form.errors.values():
             messages.error(request, " ".join(error))
     return redirect("initiatives:group_detail", pk=group.pk)
+
+
+@login_required
+@require_POST
+def group_member_role(request, pk: int):
+    member = group_member_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = GroupMemberRoleForm(request.POST, instance=GroupMember(role=member.role))
+    if form.is_valid():
+        services.group_member_update(member=member, role=form.cleaned_data["role"], by=request.user)
+        if not request.htmx:
+            messages.success(request, _("Role changed."))
+    else:
+        messages.error(request, _("Choose one of the listed roles."))
+    if request.htmx:
+        return _group_members_fragment(request, member.group)
+    return redirect("initiatives:group_detail", pk=member.group_id)
 
 
 @login_required
@@ -318,12 +339,18 @@ def members(request, pk: int):
                     _("Invitation sent to %(email)s.") % {"email": _invitation.email},
                 )
                 invite_form = InvitationForm()
+    filter_form = MemberFilterForm(request.GET or None, auto_id="filter_%s")
+    filters = filter_form.cleaned_data if filter_form.is_valid() else {}
+    memberships = selectors.membership_list(
+        initiative=initiative, role=filters.get("role", ""), query=filters.get("q", "")
+    )
     return render(
         request,
         "initiatives/members.html",
         {
             "initiative": initiative,
-            "memberships": selectors.membership_list(initiative=initiative),
+            "page": Paginator(memberships, MEMBERS_PAGE_SIZE).get_page(request.GET.get("page")),
+            "filter_form": filter_form,
             "invitations": (
                 selectors.invitation_pending_list(initiative=initiative) if can_manage else []
             ),

@@ -128,11 +128,14 @@ def person_detail(request, pk: int):
         affiliation_form = AffiliationForm(
             organisations=organisations_visible_to(user=request.user)
         )
+    from meshutaf.initiatives.selectors import group_memberships_for_person
+
     return render(
         request,
         "stakeholders/person_detail.html",
         {
             "person": person,
+            "group_memberships": group_memberships_for_person(person=person, user=request.user),
             "affiliations": selectors.person_affiliations(person=person),
             "can_edit": can_edit,
             "affiliation_form": affiliation_form,
