@@ -3,7 +3,9 @@
 import pytest
 from django.urls import reverse
 
+from meshutaf.accounts.models import User
 from meshutaf.initiatives.models import (
+    Group,
     GroupMember,
     Initiative,
     Invitation,
@@ -11,14 +13,13 @@ from meshutaf.initiatives.models import (
     Phase,
     Role,
 )
+from meshutaf.stakeholders.models import Person
 from tests.conftest import client_for
 from tests.factories import (
     GroupFactory,
     GroupMemberFactory,
-    InitiativeFactory,
     MembershipFactory,
     PersonFactory,
-    PhaseFactory,
     UserFactory,
 )
 
@@ -193,14 +194,24 @@ def test_members_csv_escapes_formulas(initiative, owner):
 
 
 def _populate(owner, count):
-    for index in range(count):
-        initiative = InitiativeFactory()
-        MembershipFactory(initiative=initiative, user=owner, role=Role.FACILITATOR)
-        PhaseFactory(initiative=initiative)
-        group = GroupFactory(initiative=initiative)
-        GroupMemberFactory(group=group)
-        if index % 2:
-            MembershipFactory(initiative=initiative, role=Role.PARTNER)
+    """Many initiatives the owner facilitates, each with a phase, a group and a member."""
+    initiatives = Initiative.objects.bulk_create(
+        Initiative(kind="forum", name=f"Initiative {index}", status="active")
+        for index in range(count)
+    )
+    others = User.objects.bulk_create(
+        User(username=f"other-{owner.pk}-{Initiative.objects.count()}-{index}")
+        for index in range(count)
+    )
+    Membership.objects.bulk_create(
+        [Membership(initiative=i, user=owner, role=Role.FACILITATOR) for i in initiatives]
+        + [
+            Membership(initiative=i, user=u, role=Role.PARTNER)
+            for i, u in zip(initiatives, others, strict=True)
+        ]
+    )
+    Phase.objects.bulk_create(Phase(initiative=i, name="Phase") for i in initiatives)
+    Group.objects.bulk_create(Group(initiative=i, kind="forum", name="Forum") for i in initiatives)
 
 
 @pytest.mark.parametrize("url_name", ["dashboard", "initiatives:list"])
@@ -219,11 +230,24 @@ def test_initiative_page_query_count_is_flat(initiative, owner, django_assert_ma
     url = reverse("initiatives:detail", args=[initiative.pk])
 
     def grow(count):
-        for _ in range(count):
-            group = GroupFactory(initiative=initiative)
-            GroupMemberFactory(group=group)
-            MembershipFactory(initiative=initiative)
-            PhaseFactory(initiative=initiative)
+        people = Person.objects.bulk_create(
+            Person(full_name=f"Person {Person.objects.count()}-{index}") for index in range(count)
+        )
+        groups = Group.objects.bulk_create(
+            Group(initiative=initiative, kind="working_group", name=f"Team {index}")
+            for index in range(count)
+        )
+        GroupMember.objects.bulk_create(
+            GroupMember(group=group, person=person)
+            for group, person in zip(groups, people, strict=True)
+        )
+        users = User.objects.bulk_create(User(username=f"member-{person.pk}") for person in people)
+        Membership.objects.bulk_create(
+            Membership(initiative=initiative, user=user, role=Role.PARTNER) for user in users
+        )
+        Phase.objects.bulk_create(
+            Phase(initiative=initiative, name=f"Phase {index}") for index in range(count)
+        )
 
     grow(10)
     with django_assert_max_num_queries(16):
@@ -240,10 +264,13 @@ def test_members_page_query_count_is_flat(initiative, owner, django_assert_max_n
         MembershipFactory(initiative=initiative)
     with django_assert_max_num_queries(10):
         client.get(url)
-    for _ in range(990):
-        MembershipFactory(initiative=initiative)
+    users = User.objects.bulk_create(User(username=f"bulk-{index}") for index in range(990))
+    Membership.objects.bulk_create(
+        Membership(initiative=initiative, user=user, role=Role.OBSERVER) for user in users
+    )
     with django_assert_max_num_queries(10):
-        client.get(url)
+        response = client.get(url)
+    assert response.context["page"].paginator.count == 1003
 
 
 def test_group_member_role_change(group, owner, member):
