@@ -41,14 +41,37 @@ def _fail(message: str, code: int = 2) -> int:
     return code
 
 
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's own words ("usage:") come from Python's catalogue; say them in ours."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        from django.utils.translation import gettext as _
+
+        return super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """A parser whose section titles and -h help are in the active language; sub-command
+    parsers are built from this class too."""
+
+    def __init__(self, *args, **kwargs):
+        from django.utils.translation import gettext as _
+
+        kwargs.update(formatter_class=_HelpFormatter, add_help=False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = _("arguments")
+        self._optionals.title = _("options")
+        self.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+
+
 def build_parser() -> argparse.ArgumentParser:
     from django.utils.translation import gettext as _
 
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="meshutaf",
         description=_("Meshutaf: a platform for cross-sector collaborative processes."),
     )
-    commands = parser.add_subparsers(dest="command", metavar=_("command"))
+    commands = parser.add_subparsers(dest="command", metavar=_("command"), parser_class=_Parser)
 
     serve = commands.add_parser("serve", help=_("Serve the site with gunicorn (production)."))
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help=_("address"))
@@ -80,7 +103,10 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     token = commands.add_parser("token", help=_("Manage personal API tokens."))
-    token_commands = token.add_subparsers(dest="token_command", metavar=_("action"))
+    token.set_defaults(token_parser=token)
+    token_commands = token.add_subparsers(
+        dest="token_command", metavar=_("action"), parser_class=_Parser
+    )
     token_create = token_commands.add_parser("create", help=_("Create a token and print it."))
     token_create.add_argument("username", help=_("username"))
     token_create.add_argument("--name", default="cli", help=_("a name for the token"))
@@ -205,7 +231,8 @@ def main(argv: list[str] | None = None) -> int:
         return cmd_createuser(args)
     if args.command == "token":
         if args.token_command != "create":  # noqa: S105
-            parser.parse_args(["token", "--help"])
+            args.token_parser.print_help(sys.stderr)
+            return 2
         return cmd_token_create(args)
     if args.command == "worker":
         call_command("db_worker")

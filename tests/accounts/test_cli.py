@@ -75,3 +75,8 @@ def test_terminal_language(monkeypatch, environment, expected):
     for name, value in environment.items():
         monkeypatch.setenv(name, value)
     assert cli.terminal_language() == expected
+
+
+def test_token_without_action_shows_help_and_fails(capsys):
+    assert cli.main(["token"]) == 2
+    assert "create" in capsys.readouterr().err
