@@ -68,7 +68,7 @@ def test_last_facilitator_cannot_leave(initiative, owner):
 
 @pytest.mark.django_db(transaction=True)
 def test_invitation_is_emailed_and_single_use(initiative, owner):
-    invitation, raw = services.invitation_create(
+    invitation, raw, _emailed = services.invitation_create(
         initiative=initiative, email=" New@Example.org ", role=Role.PARTNER, by=owner
     )
     assert invitation.email == "new@example.org"
@@ -84,7 +84,7 @@ def test_invitation_is_emailed_and_single_use(initiative, owner):
 
 
 def test_expired_invitation_rejected(initiative, owner):
-    _invitation, raw = services.invitation_create(
+    _invitation, raw, _emailed = services.invitation_create(
         initiative=initiative, email="late@example.org", role=Role.OBSERVER, by=owner
     )
     newcomer = UserFactory()
@@ -97,7 +97,7 @@ def test_expired_invitation_rejected(initiative, owner):
 
 
 def test_revoked_and_forged_invitations_rejected(initiative, owner):
-    invitation, raw = services.invitation_create(
+    invitation, raw, _emailed = services.invitation_create(
         initiative=initiative, email="x@example.org", role=Role.PARTNER, by=owner
     )
     services.invitation_revoke(invitation=invitation, by=owner)
@@ -115,7 +115,7 @@ def test_invitation_for_existing_member_email_rejected(initiative, owner, member
 
 
 def test_accepting_when_already_member_keeps_role(initiative, owner, member):
-    _invitation, raw = services.invitation_create(
+    _invitation, raw, _emailed = services.invitation_create(
         initiative=initiative, email="other@example.org", role=Role.OBSERVER, by=owner
     )
     membership = services.invitation_accept(raw_token=raw, user=member)
@@ -127,3 +127,59 @@ def test_phase_delete_is_audited(initiative, owner, phase):
     services.phase_delete(phase=phase, by=owner)
     assert not Phase.objects.filter(pk=pk).exists()
     assert Phase.history.filter(id=pk, history_type="-").get().history_user == owner
+
+
+def test_two_facilitators_cannot_both_step_down(initiative, owner, member):
+    second = Membership.objects.get(initiative=initiative, user=member)
+    services.membership_set_role(membership=second, role=Role.FACILITATOR, by=owner)
+    first = Membership.objects.get(initiative=initiative, user=owner)
+    services.membership_set_role(membership=first, role=Role.PARTNER, by=owner)
+    with pytest.raises(ValidationError):
+        services.membership_set_role(membership=second, role=Role.PARTNER, by=member)
+    assert Membership.objects.filter(initiative=initiative, role=Role.FACILITATOR).count() == 1
+
+
+def test_signup_with_taken_username_changes_nothing(initiative, owner, member):
+    created = services.invitation_create(
+        initiative=initiative, email="new@example.org", role=Role.PARTNER, by=owner
+    )
+    with pytest.raises(ValidationError):
+        services.invitation_accept_with_signup(
+            raw_token=created.raw_token,
+            username=member.username,
+            password="a-long-pass-phrase",
+            first_name="X",
+        )
+    created.invitation.refresh_from_db()
+    assert created.invitation.accepted_at is None
+    assert not Membership.objects.filter(user__email="new@example.org").exists()
+
+
+def test_invitation_survives_a_broken_mail_server(initiative, owner, settings):
+    settings.EMAIL_BACKEND = "tests.initiatives.test_services.BrokenMailBackend"
+    created = services.invitation_create(
+        initiative=initiative, email="x@example.org", role=Role.PARTNER, by=owner
+    )
+    assert created.emailed is False
+    assert created.invitation.pk is not None
+
+
+def test_invitee_claims_existing_directory_entry(initiative, owner):
+    from tests.factories import PersonFactory
+
+    entry = PersonFactory(email="dana@example.org", user=None)
+    created = services.invitation_create(
+        initiative=initiative, email="dana@example.org", role=Role.PARTNER, by=owner
+    )
+    newcomer = UserFactory(email="dana@example.org")
+    services.invitation_accept(raw_token=created.raw_token, user=newcomer)
+    entry.refresh_from_db()
+    assert entry.user == newcomer
+
+
+class BrokenMailBackend:
+    def __init__(self, *args, **kwargs):
+        pass
+
+    def send_messages(self, messages):
+        raise ConnectionRefusedError("no mail server")

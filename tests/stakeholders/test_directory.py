@@ -120,3 +120,53 @@ def test_person_search(owner):
     assert "נועה ברק" in content
     assert "Other" not in content
     assert Person.objects.count() == 2
+
+
+def test_facilitator_of_one_initiative_is_not_a_directory_admin(db):
+    from meshutaf.initiatives.models import Role
+    from tests.factories import InitiativeFactory, MembershipFactory, UserFactory
+
+    facilitator = UserFactory(username="bob")  # facilitates, but is not backbone staff
+    mine = InitiativeFactory()
+    MembershipFactory(initiative=mine, user=facilitator, role=Role.FACILITATOR)
+    elsewhere = GroupMemberFactory(person__full_name="Elsewhere", person__email="e@example.org")
+    client = client_for(facilitator)
+    person_url = reverse("stakeholders:person_detail", args=[elsewhere.person.pk])
+    assert client.get(person_url).status_code == 404
+    edit_url = reverse("stakeholders:person_edit", args=[elsewhere.person.pk])
+    assert client.post(edit_url, {"full_name": "Hijacked"}).status_code == 404
+    elsewhere.person.refresh_from_db()
+    assert elsewhere.person.full_name == "Elsewhere"
+    # They may add people, and then see and edit whom they added.
+    response = client.post(
+        reverse("stakeholders:person_create"), {"full_name": "Newcomer", "email": "n@example.org"}
+    )
+    newcomer = Person.objects.get(full_name="Newcomer")
+    assert response.status_code == 302
+    assert client.get(reverse("stakeholders:person_edit", args=[newcomer.pk])).status_code == 200
+    assert (
+        "n@example.org"
+        in client.get(reverse("stakeholders:person_detail", args=[newcomer.pk])).content.decode()
+    )
+
+
+def test_contact_details_only_for_facilitators_of_the_persons_initiatives(
+    initiative, group, owner, member
+):
+    seat = group.memberships.get()
+    seat.person.email = "chair@example.org"
+    seat.person.phone = "050-0000000"
+    seat.person.save()
+    url = reverse("stakeholders:person_detail", args=[seat.person.pk])
+    assert "chair@example.org" in client_for(owner).get(url).content.decode()
+    as_partner = client_for(member).get(url).content.decode()
+    assert seat.person.full_name in as_partner
+    assert "chair@example.org" not in as_partner
+    assert "050-0000000" not in as_partner
+    # The API says the same, and search by email finds nothing for the partner.
+    from tests.api.test_api import api
+
+    people = api(member).get("/api/v1/people").json()["items"]
+    assert {person["email"] for person in people} == {""}
+    assert api(member).get("/api/v1/people?q=chair@example").json()["count"] == 0
+    assert api(owner).get("/api/v1/people?q=chair@example").json()["count"] == 1

@@ -345,6 +345,7 @@ class InvitationOut(Schema):
     role: str
     expires_at: datetime.datetime
     url: str | None = None
+    emailed: bool | None = None
 
 
 @router.get("/initiatives/{initiative_id}/memberships", response=list[MembershipOut])
@@ -385,10 +386,10 @@ def membership_remove(request, membership_id: int):
 @router.post("/initiatives/{initiative_id}/invitations", response={201: InvitationOut})
 def invitation_create(request, initiative_id: int, payload: InvitationIn):
     initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
-    invitation, raw = services.invitation_create(
-        initiative=initiative, by=request.user, **payload.dict()
-    )
-    invitation.url = services.invitation_url(raw)
+    created = services.invitation_create(initiative=initiative, by=request.user, **payload.dict())
+    invitation = created.invitation
+    invitation.url = services.invitation_url(created.raw_token)
+    invitation.emailed = created.emailed
     return Status(201, invitation)
 
 

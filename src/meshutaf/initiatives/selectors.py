@@ -125,7 +125,7 @@ def initiative_detail(*, initiative: Initiative) -> dict[str, Any]:
 
 
 def membership_list(
-    *, initiative: Initiative, role: str = "", query: str = ""
+    *, initiative: Initiative, role: str = "", query: str = "", search_email: bool = False
 ) -> QuerySet[Membership]:
     memberships = initiative.memberships.select_related("user", "user__person").order_by(
         "role", "user__first_name", "user__last_name", "user__username"
@@ -133,12 +133,14 @@ def membership_list(
     if role:
         memberships = memberships.filter(role=role)
     if query:
-        memberships = memberships.filter(
+        matches = (
             Q(user__first_name__icontains=query)
             | Q(user__last_name__icontains=query)
             | Q(user__username__icontains=query)
-            | Q(user__email__icontains=query)
         )
+        if search_email:  # only for those who see the email column
+            matches |= Q(user__email__icontains=query)
+        memberships = memberships.filter(matches)
     return memberships
 
 
@@ -165,9 +167,13 @@ def group_memberships_for_person(*, person, user) -> QuerySet[GroupMember]:
     )
 
 
-def initiative_ids_for_user(*, user) -> QuerySet:
-    """Ids of the initiatives a user belongs to, as a subquery for other apps' filters."""
-    return Membership.objects.filter(user=user).values("initiative_id")
+def initiative_ids_for_user(*, user, facilitated: bool = False) -> QuerySet:
+    """Ids of the initiatives a user belongs to (or facilitates), as a subquery for other
+    apps' filters."""
+    memberships = Membership.objects.filter(user=user)
+    if facilitated:
+        memberships = memberships.filter(role="facilitator")
+    return memberships.values("initiative_id")
 
 
 def user_facilitates_any(*, user) -> bool:

@@ -4,6 +4,7 @@ import datetime
 import logging
 import secrets
 from collections.abc import Iterable
+from typing import NamedTuple
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -11,10 +12,11 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meshutaf.accounts.models import User, hash_token
+from meshutaf.accounts.services import user_create
 from meshutaf.core.services import model_save, model_update
 from meshutaf.core.text import normalize_email
 from meshutaf.stakeholders.models import Organisation, Person
@@ -148,13 +150,17 @@ def group_member_remove(*, member: GroupMember, by: User) -> None:
 
 
 def _ensure_a_facilitator_remains(*, membership: Membership, new_role: str | None) -> None:
-    if membership.role != Role.FACILITATOR or new_role == Role.FACILITATOR:
-        return
-    others = (
-        Membership.objects.select_for_update()
-        .filter(initiative_id=membership.initiative_id, role=Role.FACILITATOR)
-        .exclude(pk=membership.pk)
+    """Refuse to demote or remove the last facilitator. Two facilitators demoting each other at
+    once must not both succeed, so the initiative row is locked first and roles re-read."""
+    Initiative.objects.select_for_update().filter(pk=membership.initiative_id).first()
+    current_role = (
+        Membership.objects.filter(pk=membership.pk).values_list("role", flat=True).first()
     )
+    if current_role != Role.FACILITATOR or new_role == Role.FACILITATOR:
+        return
+    others = Membership.objects.filter(
+        initiative_id=membership.initiative_id, role=Role.FACILITATOR
+    ).exclude(pk=membership.pk)
     if not others.exists():
         raise ValidationError(
             {"role": _("An initiative needs at least one facilitator. Appoint another first.")}
@@ -186,50 +192,58 @@ def invitation_url(raw_token: str) -> str:
     return settings.SITE_URL + reverse("initiatives:invitation_accept", args=[raw_token])
 
 
-def _invitation_email(invitation: Invitation, raw_token: str, language: str) -> None:
-    """Send the invitation. A mail server failure is logged, not raised: the invitation is
-    saved and the facilitator is shown its link to pass on by hand."""
+class InvitationCreated(NamedTuple):
+    invitation: Invitation
+    raw_token: str  # shown once; only its hash is stored
+    emailed: bool
+
+
+def _invitation_email(invitation: Invitation, raw_token: str) -> bool:
+    """Send the invitation. A mail server failure is logged, not raised: the invitation stays
+    and the facilitator is told to pass its link on by hand."""
     try:
-        _invitation_email_send(invitation, raw_token, language)
-    except Exception:
-        logger.exception("Could not email invitation %s", invitation.pk)
-
-
-def _invitation_email_send(invitation: Invitation, raw_token: str, language: str) -> None:
-    with translation.override(language):
         context = {"invitation": invitation, "url": invitation_url(raw_token)}
         subject = _("You are invited to join “%(name)s” on Meshutaf") % {
             "name": invitation.initiative.name
         }
         body = render_to_string("initiatives/email/invitation.txt", context)
-    send_mail(subject, body, None, [invitation.email])
+        send_mail(subject, body, None, [invitation.email])
+    except Exception:
+        logger.exception("Could not email invitation %s", invitation.pk)
+        return False
+    return True
 
 
-@transaction.atomic
+MESSAGE_MAX_LENGTH = 2000
+
+
 def invitation_create(
     *, initiative: Initiative, email: str, role: str, by: User, message: str = ""
-) -> tuple[Invitation, str]:
-    """Create an invitation and email its link once the transaction commits.
-
-    Returns the invitation and the raw token (only its hash is stored)."""
+) -> InvitationCreated:
+    """Create an invitation, then email its link in the current language."""
     email = normalize_email(email)
-    if Membership.objects.filter(initiative=initiative, user__email__iexact=email).exists():
-        raise ValidationError({"email": _("Someone with this email is already a member.")})
-    raw = secrets.token_urlsafe(32)
-    invitation = Invitation(
-        initiative=initiative,
-        email=email,
-        role=role,
-        message=message.strip(),
-        token_hash=hash_token(raw),
-        invited_by=by,
-        expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
-    )
-    invitation.full_clean()
-    invitation.save()
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: _invitation_email(invitation, raw, language))
-    return invitation, raw
+    message = (message or "").strip()
+    if len(message) > MESSAGE_MAX_LENGTH:
+        raise ValidationError(
+            {"message": _("At most %(count)s characters.") % {"count": MESSAGE_MAX_LENGTH}}
+        )
+    with transaction.atomic():
+        if Membership.objects.filter(initiative=initiative, user__email__iexact=email).exists():
+            raise ValidationError({"email": _("Someone with this email is already a member.")})
+        raw = secrets.token_urlsafe(32)
+        invitation = Invitation(
+            initiative=initiative,
+            email=email,
+            role=role,
+            message=message,
+            token_hash=hash_token(raw),
+            invited_by=by,
+            expires_at=timezone.now() + datetime.timedelta(days=settings.INVITATION_VALID_DAYS),
+        )
+        invitation.full_clean()
+        invitation.save()
+    # Sent after the commit, so no email ever points at an invitation that was rolled back.
+    return InvitationCreated(invitation, raw, _invitation_email(invitation, raw))
 
 
 def invitation_find(*, raw_token: str) -> Invitation | None:
@@ -283,12 +297,47 @@ def invitation_accept(*, raw_token: str, user: User) -> Membership:
     invitation.accepted_at = timezone.now()
     invitation.accepted_by = user
     invitation.save(update_fields=["accepted_at", "accepted_by"])
-    if not Person.objects.filter(user=user).exists():
-        # A directory entry lets facilitators seat the newcomer in groups straight away.
-        person_create(
-            by=user, user=user, full_name=user.display_name, email=user.email or invitation.email
-        )
+    _ensure_person(user=user, email=user.email or invitation.email)
     return membership
+
+
+def _ensure_person(*, user: User, email: str) -> None:
+    """Give a new member a directory entry, so facilitators can seat them in groups: link the
+    unclaimed entry with their email when there is one, else create one."""
+    if Person.objects.filter(user=user).exists():
+        return
+    unclaimed = (
+        Person.objects.select_for_update()
+        .filter(user__isnull=True, email__iexact=email)
+        .exclude(email="")
+        .order_by("pk")
+        .first()
+    )
+    if unclaimed is not None:
+        unclaimed, _changed = model_update(
+            instance=unclaimed, fields=("user",), data={"user": user}, by=user
+        )
+        return
+    person_create(by=user, user=user, full_name=user.display_name, email=email)
+
+
+@transaction.atomic
+def invitation_accept_with_signup(
+    *, raw_token: str, username: str, password: str, first_name: str, last_name: str = ""
+) -> Membership:
+    """Create an account for the invitee and accept the invitation: both or neither."""
+    invitation = invitation_find(raw_token=raw_token)
+    problem = invitation_problem(invitation)
+    if problem:
+        raise ValidationError(problem)
+    user = user_create(
+        username=username,
+        password=password,
+        email=invitation.email,
+        first_name=first_name,
+        last_name=last_name,
+    )
+    return invitation_accept(raw_token=raw_token, user=user)
 
 
 @transaction.atomic

@@ -327,22 +327,34 @@ def members(request, pk: int):
             raise PermissionDenied
         if invite_form.is_valid():
             try:
-                _invitation, raw = services.invitation_create(
+                created = services.invitation_create(
                     initiative=initiative, by=request.user, **invite_form.cleaned_data
                 )
             except ValidationError as error:
                 apply_service_errors(invite_form, error)
             else:
-                new_link = services.invitation_url(raw)
-                messages.success(
-                    request,
-                    _("Invitation sent to %(email)s.") % {"email": _invitation.email},
-                )
+                new_link = services.invitation_url(created.raw_token)
+                if created.emailed:
+                    messages.success(
+                        request,
+                        _("Invitation sent to %(email)s.") % {"email": created.invitation.email},
+                    )
+                else:
+                    messages.warning(
+                        request,
+                        _(
+                            "The invitation was saved but the email could not be sent. "
+                            "Send the link below yourself."
+                        ),
+                    )
                 invite_form = InvitationForm()
     filter_form = MemberFilterForm(request.GET or None, auto_id="filter_%s")
     filters = filter_form.cleaned_data if filter_form.is_valid() else {}
     memberships = selectors.membership_list(
-        initiative=initiative, role=filters.get("role", ""), query=filters.get("q", "")
+        initiative=initiative,
+        role=filters.get("role", ""),
+        query=filters.get("q", ""),
+        search_email=can_manage,
     )
     return render(
         request,
@@ -429,21 +441,18 @@ def invitation_accept(request, token: str):
     else:
         signup_form = _signup_form(request.POST or None, invitation=invitation)
         if request.method == "POST" and signup_form.is_valid():
-            from meshutaf.accounts.services import user_create
-
             try:
-                user = user_create(
+                membership = services.invitation_accept_with_signup(
+                    raw_token=token,
                     username=signup_form.cleaned_data["username"],
                     password=signup_form.cleaned_data["password1"],
-                    email=invitation.email,
                     first_name=signup_form.cleaned_data["first_name"],
                     last_name=signup_form.cleaned_data["last_name"],
                 )
-                services.invitation_accept(raw_token=token, user=user)
             except ValidationError as error:
                 apply_service_errors(signup_form, error)
             else:
-                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+                login(request, membership.user, backend="django.contrib.auth.backends.ModelBackend")
                 messages.success(
                     request, _("Welcome to %(name)s.") % {"name": invitation.initiative.name}
                 )

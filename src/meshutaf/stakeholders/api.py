@@ -7,7 +7,8 @@ from ninja import Router, Schema, Status
 from ninja.pagination import LimitOffsetPagination, paginate
 
 from . import selectors, services
-from .permissions import directory_manager, organisation_get_for_user, person_get_for_user
+from .models import Person
+from .permissions import directory_contributor, organisation_get_for_user, person_get_for_user
 
 router = Router(tags=["directory"])
 
@@ -50,12 +51,22 @@ class AffiliationOut(Schema):
 
 
 class PersonOut(Schema):
+    """Email and phone are empty unless the caller may see them (see permissions.py)."""
+
     id: int
     full_name: str
     email: str
     phone: str
     bio: str
     affiliations: list[AffiliationOut]
+
+    @staticmethod
+    def resolve_email(obj: Person) -> str:
+        return obj.email if getattr(obj, "contact_visible", False) else ""
+
+    @staticmethod
+    def resolve_phone(obj: Person) -> str:
+        return obj.phone if getattr(obj, "contact_visible", False) else ""
 
 
 class PersonIn(Schema):
@@ -80,7 +91,7 @@ def organisation_list(request, sector: str = "", q: str = ""):
 
 @router.post("/organisations", response={201: OrganisationOut})
 def organisation_create(request, payload: OrganisationIn):
-    if not directory_manager(request.user):
+    if not directory_contributor(request.user):
         raise PermissionDenied
     return Status(201, services.organisation_create(by=request.user, **payload.dict()))
 
@@ -106,9 +117,10 @@ def person_list(request, q: str = "", organisation: int | None = None):
 
 @router.post("/people", response={201: PersonOut})
 def person_create(request, payload: PersonIn):
-    if not directory_manager(request.user):
+    if not directory_contributor(request.user):
         raise PermissionDenied
-    return Status(201, services.person_create(by=request.user, **payload.dict()))
+    person = services.person_create(by=request.user, **payload.dict())
+    return Status(201, person_get_for_user(user=request.user, pk=person.pk))
 
 
 @router.get("/people/{person_id}", response=PersonOut)
@@ -119,6 +131,5 @@ def person_get(request, person_id: int):
 @router.patch("/people/{person_id}", response=PersonOut)
 def person_update(request, person_id: int, payload: PersonPatch):
     person = person_get_for_user(user=request.user, pk=person_id, manage=True)
-    return services.person_update(
-        person=person, by=request.user, data=payload.dict(exclude_unset=True)
-    )
+    services.person_update(person=person, by=request.user, data=payload.dict(exclude_unset=True))
+    return person_get_for_user(user=request.user, pk=person.pk)

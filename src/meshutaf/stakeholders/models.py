@@ -29,6 +29,14 @@ class Organisation(TimeStampedModel):
     sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
+    )
     history = HistoricalRecords()
 
     class Meta:
@@ -72,6 +80,14 @@ class Person(TimeStampedModel):
     bio = models.TextField(_("about"), blank=True)
     organisations = models.ManyToManyField(
         Organisation, through="Affiliation", related_name="people", blank=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        editable=False,
     )
     history = HistoricalRecords()
 

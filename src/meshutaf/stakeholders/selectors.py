@@ -1,9 +1,10 @@
 """Reads for the directory: lists with filters, and detail pages."""
 
 from django.db.models import Count, Prefetch, Q, QuerySet
+from django.utils import timezone
 
 from .models import Affiliation, Organisation, Person
-from .permissions import organisations_visible_to, people_visible_to
+from .permissions import organisations_visible_to, people_visible_to, with_contact_visibility
 
 
 def organisation_list(*, user, sector: str = "", query: str = "") -> QuerySet[Organisation]:
@@ -16,18 +17,30 @@ def organisation_list(*, user, sector: str = "", query: str = "") -> QuerySet[Or
         )
     return (
         Organisation.objects.filter(pk__in=queryset.values("pk"))
-        .annotate(people_count=Count("affiliations", distinct=True))
+        .annotate(
+            people_count=Count(
+                "affiliations",
+                filter=Q(affiliations__end_date__isnull=True)
+                | Q(affiliations__end_date__gte=timezone.localdate()),
+                distinct=True,
+            )
+        )
         .order_by(*Organisation._meta.ordering)
     )
 
 
 def person_list(*, user, query: str = "", organisation: int | None = None) -> QuerySet[Person]:
-    queryset = people_visible_to(user=user)
+    queryset = with_contact_visibility(people_visible_to(user=user), user=user)
     if query:
-        queryset = queryset.filter(Q(full_name__icontains=query) | Q(email__icontains=query))
+        # Searching by email only finds people whose email the user may see anyway.
+        queryset = queryset.filter(
+            Q(full_name__icontains=query) | Q(email__icontains=query, contact_visible=True)
+        )
     if organisation:
         queryset = queryset.filter(affiliations__organisation_id=organisation)
-    return Person.objects.filter(pk__in=queryset.values("pk")).prefetch_related(
+    return with_contact_visibility(
+        Person.objects.filter(pk__in=queryset.values("pk")), user=user
+    ).prefetch_related(
         Prefetch(
             "affiliations",
             queryset=Affiliation.objects.select_related("organisation"),

@@ -20,7 +20,7 @@ def _strip(fields: dict) -> dict:
 
 @transaction.atomic
 def organisation_create(*, by: User | None, **fields) -> Organisation:
-    return model_save(Organisation(**_strip(fields)), by=by)
+    return model_save(Organisation(created_by=by, **_strip(fields)), by=by)
 
 
 @transaction.atomic
@@ -33,7 +33,7 @@ def organisation_update(*, organisation: Organisation, by: User, data: dict) -> 
 
 @transaction.atomic
 def person_create(*, by: User | None, user: User | None = None, **fields) -> Person:
-    return model_save(Person(user=user, **_strip(fields)), by=by)
+    return model_save(Person(user=user, created_by=by, **_strip(fields)), by=by)
 
 
 @transaction.atomic

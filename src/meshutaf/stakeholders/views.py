@@ -14,7 +14,9 @@ from meshutaf.core.forms import apply_service_errors
 from . import selectors, services
 from .forms import AffiliationForm, DirectoryFilterForm, OrganisationForm, PersonForm
 from .permissions import (
-    directory_manager,
+    can_edit_organisation,
+    can_edit_person,
+    directory_contributor,
     organisation_get_for_user,
     organisations_visible_to,
     person_get_for_user,
@@ -39,7 +41,7 @@ def organisation_list(request):
     return render(
         request,
         template,
-        {"form": form, "page": page, "can_manage": directory_manager(request.user)},
+        {"form": form, "page": page, "can_add": directory_contributor(request.user)},
     )
 
 
@@ -60,14 +62,14 @@ def organisation_detail(request, pk: int):
                 organisation=organisation, user=request.user
             ),
             "initiatives": initiatives.distinct(),
-            "can_manage": directory_manager(request.user),
+            "can_manage": can_edit_organisation(request.user, organisation),
         },
     )
 
 
 @login_required
 def organisation_create(request):
-    if not directory_manager(request.user):
+    if not directory_contributor(request.user):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
@@ -115,14 +117,14 @@ def person_list(request):
     return render(
         request,
         template,
-        {"form": form, "page": page, "can_manage": directory_manager(request.user)},
+        {"form": form, "page": page, "can_add": directory_contributor(request.user)},
     )
 
 
 @login_required
 def person_detail(request, pk: int):
     person = person_get_for_user(user=request.user, pk=pk)
-    can_edit = directory_manager(request.user) or person.user_id == request.user.pk
+    can_edit = can_edit_person(request.user, person)
     affiliation_form = None
     if can_edit:
         affiliation_form = AffiliationForm(
@@ -145,7 +147,7 @@ def person_detail(request, pk: int):
 
 @login_required
 def person_create(request):
-    if not directory_manager(request.user):
+    if not directory_contributor(request.user):
         raise PermissionDenied
     form = PersonForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
