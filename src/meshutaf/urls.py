@@ -1,8 +1,11 @@
 from django.contrib import admin
-from django.urls import include, path
+from django.urls import include, path, register_converter
 
 from meshutaf.api.api import api
+from meshutaf.core.converters import IdConverter
 from meshutaf.initiatives import views as initiative_views
+
+register_converter(IdConverter, "id")
 
 urlpatterns = [
     path("", initiative_views.dashboard, name="dashboard"),

@@ -233,3 +233,14 @@ def test_group_member_role_endpoint(group, owner, member):
     assert response.status_code == 200
     assert response.json()["role"] == "note_taker"
     assert patch(api(owner), url, {"role": "emperor"}).status_code == 400
+
+
+def test_superuser_is_facilitator_everywhere(initiative):
+    from tests.factories import UserFactory
+
+    admin = UserFactory(is_superuser=True, is_staff=True)
+    body = api(admin).get("/api/v1/initiatives").json()
+    assert body["items"][0]["my_role"] == "facilitator"
+    assert api(admin).get(f"/api/v1/initiatives/{initiative.pk}").json()["my_role"] == (
+        "facilitator"
+    )

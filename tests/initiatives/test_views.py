@@ -305,3 +305,33 @@ def test_person_page_lists_only_visible_groups(initiative, group, member, owner)
     content = client_for(member).get(url).content.decode()
     assert group.name in content
     assert "Secret committee" not in content
+
+
+def test_history_names_related_objects_and_keeps_deleted_groups(initiative, owner, group):
+    from meshutaf.initiatives import services
+    from tests.factories import OrganisationFactory
+
+    organisation = OrganisationFactory(name_en="Lautman Fund", name_he="קרן לאוטמן")
+    services.initiative_update(
+        initiative=initiative,
+        by=owner,
+        data={"facilitating_organisation": organisation, "status": "paused"},
+    )
+    seat = group.memberships.get()
+    person_name = seat.person.full_name
+    services.group_delete(group=group, by=owner)
+    content = client_for(owner).get(reverse("initiatives:history", args=[initiative.pk]))
+    text = content.content.decode()
+    assert "Lautman Fund" in text
+    assert "Paused" in text
+    assert person_name in text
+
+
+def test_phase_edit_with_empty_order_keeps_its_place(phase, owner):
+    order = phase.order
+    response = client_for(owner).post(
+        reverse("initiatives:phase_edit", args=[phase.pk]), {"name": "Renamed", "order": ""}
+    )
+    assert response.status_code == 302
+    phase.refresh_from_db()
+    assert (phase.name, phase.order) == ("Renamed", order)

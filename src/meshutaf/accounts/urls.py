@@ -52,6 +52,6 @@ urlpatterns = [
         name="password_change",
     ),
     path("settings/", views.account_settings, name="settings"),
-    path("settings/tokens/<int:pk>/revoke/", views.token_revoke, name="token_revoke"),
+    path("settings/tokens/<id:pk>/revoke/", views.token_revoke, name="token_revoke"),
     path("language/", views.language_set, name="language"),
 ]

@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError
+from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
@@ -66,15 +66,28 @@ def _pydantic_message(error: dict) -> str:
         return _("Choose one of: %(choices)s.") % {"choices": context.get("expected", "")}
     if kind == "json_invalid":
         return _("The request body is not valid JSON.")
+    if kind in {"greater_than_equal", "greater_than"}:
+        return _("Must be at least %(limit)s.") % {"limit": context.get("ge", context.get("gt"))}
+    if kind in {"less_than_equal", "less_than"}:
+        return _("Must be at most %(limit)s.") % {"limit": context.get("le", context.get("lt"))}
     return str(error.get("msg", _("Invalid value.")))
+
+
+LOCATIONS = {"body", "payload", "query", "path", "header", "cookie", "pagination"}
+
+
+def _field_name(location) -> str:
+    """The field an error is about: ("body", "payload", "leading_partner_ids", 0) names
+    leading_partner_ids."""
+    names = [part for part in location if isinstance(part, str) and part not in LOCATIONS]
+    return names[0] if names else "__all__"
 
 
 @api.exception_handler(NinjaValidationError)
 def on_schema_error(request, exc: NinjaValidationError):
     errors: dict[str, list[str]] = {}
     for error in exc.errors:
-        location = [str(part) for part in error.get("loc", ()) if part not in ("body", "payload")]
-        field = ".".join(location[-1:]) or "__all__"
+        field = _field_name(error.get("loc", ()))
         errors.setdefault(field, []).append(_pydantic_message(error))
     return _error(request, 422, _("Some fields are not valid."), errors)
 
@@ -98,6 +111,13 @@ def on_not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def on_forbidden(request, exc):
     return _error(request, 403, _("You do not have permission to do this."))
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request, exc: HttpError):
+    if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
+        return _error(request, 400, _("The request body is not valid JSON."))
+    return _error(request, exc.status_code, str(exc))
 
 
 @api.exception_handler(AuthenticationError)

@@ -28,3 +28,33 @@ class FormRenderer(TemplatesSetting):
     """Every form field renders through one accessible template (label, help, errors)."""
 
     field_template_name = "core/field.html"
+
+
+MAX_ID = 2**63 - 1
+
+
+def _is_valid_id(value) -> bool:
+    text = str(value).strip()
+    return text.isdigit() and 0 < int(text) <= MAX_ID
+
+
+class IdChoiceField(forms.ModelChoiceField):
+    """A model choice whose submitted id is checked before it reaches the database, where an
+    out-of-range number would crash the query instead of failing validation."""
+
+    def to_python(self, value):
+        if value not in self.empty_values and not _is_valid_id(value):
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice")
+        return super().to_python(value)
+
+
+class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
+    def _check_values(self, value):
+        for item in value:
+            if not _is_valid_id(item):
+                raise ValidationError(
+                    self.error_messages["invalid_pk_value"],
+                    code="invalid_pk_value",
+                    params={"pk": item},
+                )
+        return super()._check_values(value)

@@ -9,8 +9,9 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
 
+from meshutaf.api.types import Id
 from meshutaf.stakeholders.permissions import (
     organisations_visible_to,
     person_get_for_user,
@@ -41,7 +42,7 @@ class InitiativeOut(Schema):
     status: str
     start_date: datetime.date | None
     end_date: datetime.date | None
-    facilitating_organisation_id: int | None
+    facilitating_organisation_id: Id | None
     leading_partner_ids: list[int]
     my_role: str | None = Field(None, alias="viewer_role")
 
@@ -60,8 +61,8 @@ class InitiativeIn(Schema):
     status: str = "planning"
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
-    facilitating_organisation_id: int | None = None
-    leading_partner_ids: list[int] = []
+    facilitating_organisation_id: Id | None = None
+    leading_partner_ids: list[Id] = []
 
 
 class InitiativePatch(Schema):
@@ -74,8 +75,8 @@ class InitiativePatch(Schema):
     status: str | None = None
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
-    facilitating_organisation_id: int | None = None
-    leading_partner_ids: list[int] | None = None
+    facilitating_organisation_id: Id | None = None
+    leading_partner_ids: list[Id] | None = None
 
 
 def _organisations(user, ids: list[int] | None, field: str):
@@ -113,7 +114,7 @@ def _with_role(user, initiative: Initiative) -> Initiative:
 
 
 @router.get("/initiatives", response=list[InitiativeOut], summary="Initiatives I belong to")
-@paginate(LimitOffsetPagination)
+@paginate
 def initiative_list(request, kind: str = "", status: str = "", q: str = ""):
     return selectors.initiative_list(
         user=request.user, kind=kind, status=status, query=q
@@ -131,7 +132,7 @@ def initiative_create(request, payload: InitiativeIn):
 
 
 @router.get("/initiatives/{initiative_id}", response=InitiativeOut)
-def initiative_get(request, initiative_id: int):
+def initiative_get(request, initiative_id: Id):
     return initiative_get_for_user(
         user=request.user,
         pk=initiative_id,
@@ -140,7 +141,7 @@ def initiative_get(request, initiative_id: int):
 
 
 @router.patch("/initiatives/{initiative_id}", response=InitiativeOut)
-def initiative_update(request, initiative_id: int, payload: InitiativePatch):
+def initiative_update(request, initiative_id: Id, payload: InitiativePatch):
     initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
     services.initiative_update(
         initiative=initiative, by=request.user, data=_initiative_data(request.user, payload)
@@ -150,7 +151,7 @@ def initiative_update(request, initiative_id: int, payload: InitiativePatch):
 
 class PhaseOut(Schema):
     id: int
-    initiative_id: int
+    initiative_id: Id
     order: int
     name: str
     goals: str
@@ -178,14 +179,14 @@ class PhasePatch(Schema):
 
 
 @router.get("/initiatives/{initiative_id}/phases", response=list[PhaseOut])
-@paginate(LimitOffsetPagination)
-def phase_list(request, initiative_id: int):
+@paginate
+def phase_list(request, initiative_id: Id):
     initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
     return initiative.phases.all()
 
 
 @router.post("/initiatives/{initiative_id}/phases", response={201: PhaseOut})
-def phase_create(request, initiative_id: int, payload: PhaseIn):
+def phase_create(request, initiative_id: Id, payload: PhaseIn):
     initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
     return Status(
         201, services.phase_create(initiative=initiative, by=request.user, **payload.dict())
@@ -193,12 +194,12 @@ def phase_create(request, initiative_id: int, payload: PhaseIn):
 
 
 @router.get("/phases/{phase_id}", response=PhaseOut)
-def phase_get(request, phase_id: int):
+def phase_get(request, phase_id: Id):
     return phase_get_for_user(user=request.user, pk=phase_id)
 
 
 @router.patch("/phases/{phase_id}", response=PhaseOut)
-def phase_update(request, phase_id: int, payload: PhasePatch):
+def phase_update(request, phase_id: Id, payload: PhasePatch):
     phase = phase_get_for_user(user=request.user, pk=phase_id, action=Action.MANAGE)
     return services.phase_update(
         phase=phase, by=request.user, data=payload.dict(exclude_unset=True)
@@ -206,7 +207,7 @@ def phase_update(request, phase_id: int, payload: PhasePatch):
 
 
 @router.delete("/phases/{phase_id}", response={204: None})
-def phase_delete(request, phase_id: int):
+def phase_delete(request, phase_id: Id):
     phase = phase_get_for_user(user=request.user, pk=phase_id, action=Action.MANAGE)
     services.phase_delete(phase=phase, by=request.user)
     return Status(204, None)
@@ -214,7 +215,7 @@ def phase_delete(request, phase_id: int):
 
 class GroupOut(Schema):
     id: int
-    initiative_id: int
+    initiative_id: Id
     kind: str
     name: str
     purpose: str
@@ -234,26 +235,26 @@ class GroupPatch(Schema):
 
 class GroupMemberOut(Schema):
     id: int
-    group_id: int
-    person_id: int
+    group_id: Id
+    person_id: Id
     person_name: str = Field(..., alias="person.full_name")
     role: str
 
 
 class GroupMemberIn(Schema):
-    person_id: int
+    person_id: Id
     role: str = "member"
 
 
 @router.get("/initiatives/{initiative_id}/groups", response=list[GroupOut])
-@paginate(LimitOffsetPagination)
-def group_list(request, initiative_id: int):
+@paginate
+def group_list(request, initiative_id: Id):
     initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
     return initiative.groups.all()
 
 
 @router.post("/initiatives/{initiative_id}/groups", response={201: GroupOut})
-def group_create(request, initiative_id: int, payload: GroupIn):
+def group_create(request, initiative_id: Id, payload: GroupIn):
     initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
     return Status(
         201, services.group_create(initiative=initiative, by=request.user, **payload.dict())
@@ -261,12 +262,12 @@ def group_create(request, initiative_id: int, payload: GroupIn):
 
 
 @router.get("/groups/{group_id}", response=GroupOut)
-def group_get(request, group_id: int):
+def group_get(request, group_id: Id):
     return group_get_for_user(user=request.user, pk=group_id)
 
 
 @router.patch("/groups/{group_id}", response=GroupOut)
-def group_update(request, group_id: int, payload: GroupPatch):
+def group_update(request, group_id: Id, payload: GroupPatch):
     group = group_get_for_user(user=request.user, pk=group_id, action=Action.MANAGE)
     return services.group_update(
         group=group, by=request.user, data=payload.dict(exclude_unset=True)
@@ -274,21 +275,21 @@ def group_update(request, group_id: int, payload: GroupPatch):
 
 
 @router.delete("/groups/{group_id}", response={204: None})
-def group_delete(request, group_id: int):
+def group_delete(request, group_id: Id):
     group = group_get_for_user(user=request.user, pk=group_id, action=Action.MANAGE)
     services.group_delete(group=group, by=request.user)
     return Status(204, None)
 
 
 @router.get("/groups/{group_id}/members", response=list[GroupMemberOut])
-@paginate(LimitOffsetPagination)
-def group_member_list(request, group_id: int):
+@paginate
+def group_member_list(request, group_id: Id):
     group = group_get_for_user(user=request.user, pk=group_id)
     return group.memberships.select_related("person")
 
 
 @router.post("/groups/{group_id}/members", response={201: GroupMemberOut})
-def group_member_add(request, group_id: int, payload: GroupMemberIn):
+def group_member_add(request, group_id: Id, payload: GroupMemberIn):
     group = group_get_for_user(user=request.user, pk=group_id, action=Action.MANAGE)
     person = person_get_for_user(user=request.user, pk=payload.person_id)
     return Status(
@@ -302,13 +303,13 @@ class GroupMemberPatch(Schema):
 
 
 @router.patch("/group-members/{member_id}", response=GroupMemberOut)
-def group_member_update(request, member_id: int, payload: GroupMemberPatch):
+def group_member_update(request, member_id: Id, payload: GroupMemberPatch):
     member = group_member_get_for_user(user=request.user, pk=member_id, action=Action.MANAGE)
     return services.group_member_update(member=member, role=payload.role, by=request.user)
 
 
 @router.delete("/group-members/{member_id}", response={204: None})
-def group_member_remove(request, member_id: int):
+def group_member_remove(request, member_id: Id):
     member = group_member_get_for_user(user=request.user, pk=member_id, action=Action.MANAGE)
     services.group_member_remove(member=member, by=request.user)
     return Status(204, None)
@@ -316,8 +317,8 @@ def group_member_remove(request, member_id: int):
 
 class MembershipOut(Schema):
     id: int
-    initiative_id: int
-    user_id: int
+    initiative_id: Id
+    user_id: Id
     username: str = Field(..., alias="user.username")
     display_name: str = Field(..., alias="user.display_name")
     role: str
@@ -340,7 +341,7 @@ class InvitationIn(Schema):
 
 class InvitationOut(Schema):
     id: int
-    initiative_id: int
+    initiative_id: Id
     email: str
     role: str
     expires_at: datetime.datetime
@@ -349,14 +350,14 @@ class InvitationOut(Schema):
 
 
 @router.get("/initiatives/{initiative_id}/memberships", response=list[MembershipOut])
-@paginate(LimitOffsetPagination)
-def membership_list(request, initiative_id: int):
+@paginate
+def membership_list(request, initiative_id: Id):
     initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
     return selectors.membership_list(initiative=initiative)
 
 
 @router.post("/initiatives/{initiative_id}/memberships", response={201: MembershipOut})
-def membership_add(request, initiative_id: int, payload: MembershipIn):
+def membership_add(request, initiative_id: Id, payload: MembershipIn):
     """Add an existing user by username. To bring in someone new, send an invitation."""
     initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
     user = get_user_model().objects.filter(username=payload.username, is_active=True).first()
@@ -371,20 +372,20 @@ def membership_add(request, initiative_id: int, payload: MembershipIn):
 
 
 @router.patch("/memberships/{membership_id}", response=MembershipOut)
-def membership_update(request, membership_id: int, payload: MembershipPatch):
+def membership_update(request, membership_id: Id, payload: MembershipPatch):
     membership = membership_get_for_user(user=request.user, pk=membership_id, action=Action.MANAGE)
     return services.membership_set_role(membership=membership, role=payload.role, by=request.user)
 
 
 @router.delete("/memberships/{membership_id}", response={204: None})
-def membership_remove(request, membership_id: int):
+def membership_remove(request, membership_id: Id):
     membership = membership_get_for_user(user=request.user, pk=membership_id, action=Action.MANAGE)
     services.membership_remove(membership=membership, by=request.user)
     return Status(204, None)
 
 
 @router.post("/initiatives/{initiative_id}/invitations", response={201: InvitationOut})
-def invitation_create(request, initiative_id: int, payload: InvitationIn):
+def invitation_create(request, initiative_id: Id, payload: InvitationIn):
     initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
     created = services.invitation_create(initiative=initiative, by=request.user, **payload.dict())
     invitation = created.invitation
@@ -394,7 +395,7 @@ def invitation_create(request, initiative_id: int, payload: InvitationIn):
 
 
 @router.get("/initiatives/{initiative_id}/invitations", response=list[InvitationOut])
-@paginate(LimitOffsetPagination)
-def invitation_list(request, initiative_id: int):
+@paginate
+def invitation_list(request, initiative_id: Id):
     initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
     return selectors.invitation_pending_list(initiative=initiative)

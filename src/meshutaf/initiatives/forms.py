@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meshutaf.core.forms import DateInput
+from meshutaf.core.forms import DateInput, IdChoiceField, IdMultipleChoiceField
 from meshutaf.stakeholders.models import Organisation, Person
 
 from .models import Group, GroupMember, Initiative, Invitation, Membership, Phase, Role
@@ -32,6 +32,10 @@ class InitiativeForm(forms.ModelForm):
             "situation_description": forms.Textarea(attrs={"rows": 4}),
             "target_audience": forms.Textarea(attrs={"rows": 2}),
             "leading_partners": forms.SelectMultiple(attrs={"size": 8}),
+        }
+        field_classes = {
+            "facilitating_organisation": IdChoiceField,
+            "leading_partners": IdMultipleChoiceField,
         }
 
     def __init__(self, *args, organisations=None, **kwargs):
@@ -69,6 +73,7 @@ class GroupMemberForm(forms.ModelForm):
     class Meta:
         model = GroupMember
         fields = ["person", "role"]
+        field_classes = {"person": IdChoiceField}
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)

@@ -8,7 +8,8 @@ membership or invitation through one of the `*_get_for_user` functions here. Out
 from enum import IntEnum
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import OuterRef, QuerySet, Subquery, Value
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from .models import Group, GroupMember, Initiative, Invitation, Membership, Phase, Role
@@ -41,10 +42,12 @@ def initiatives_visible_to(*, user) -> QuerySet[Initiative]:
     if not _is_active_user(user):
         return Initiative.objects.none()
     role = Membership.objects.filter(initiative=OuterRef("pk"), user=user).values("role")[:1]
-    queryset = Initiative.objects.annotate(viewer_role=Subquery(role))
     if user.is_superuser:
-        return queryset
-    return queryset.filter(memberships__user=user)
+        # Superusers act as facilitators everywhere, as initiative_get_for_user says too.
+        return Initiative.objects.annotate(
+            viewer_role=Coalesce(Subquery(role), Value(Role.FACILITATOR.value))
+        )
+    return Initiative.objects.annotate(viewer_role=Subquery(role)).filter(memberships__user=user)
 
 
 def _check(*, user, initiative: Initiative, role: str | None, action: Action) -> Initiative:

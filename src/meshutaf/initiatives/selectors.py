@@ -4,7 +4,7 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from meshutaf.core.db import SubqueryCount
@@ -74,10 +74,12 @@ class SectorPartners:
 def initiative_partners_by_sector(*, initiative: Initiative) -> list[SectorPartners]:
     """The organisations at the table: leading partners and the affiliations of group members
     and of members who have a person record, grouped by sector in the sector list's order."""
+    today = timezone.localdate()
+    current = Q(affiliations__end_date__isnull=True) | Q(affiliations__end_date__gte=today)
     at_table = Organisation.objects.filter(
         Q(led_initiatives=initiative)
-        | Q(affiliations__person__group_memberships__group__initiative=initiative)
-        | Q(affiliations__person__user__memberships__initiative=initiative)
+        | (current & Q(affiliations__person__group_memberships__group__initiative=initiative))
+        | (current & Q(affiliations__person__user__memberships__initiative=initiative))
     ).distinct()
     by_sector: dict[str, list[Organisation]] = {}
     for organisation in at_table:
@@ -204,11 +206,7 @@ def _entries(records, object_type: str, name_of) -> list[HistoryEntry]:
         if record.history_type == "~" and previous is not None:
             delta = record.diff_against(previous, excluded_fields=["updated_at", "created_at"])
             changes = [
-                (
-                    str(record.instance_type._meta.get_field(change.field).verbose_name),
-                    change.old,
-                    change.new,
-                )
+                (record.instance_type._meta.get_field(change.field), change.old, change.new)
                 for change in delta.changes
             ]
         previous_by_object[record.id] = record
@@ -223,6 +221,35 @@ def _entries(records, object_type: str, name_of) -> list[HistoryEntry]:
             )
         )
     return entries
+
+
+def _readable_changes(entries: list[HistoryEntry]) -> None:
+    """Replace raw values by what a reader recognises: choice labels, and names for ids of
+    related objects (one query per related model for the whole page)."""
+    wanted: dict[Any, set] = {}
+    for entry in entries:
+        for field, old, new in entry.changes:
+            if field.is_relation:
+                wanted.setdefault(field.related_model, set()).update(
+                    value for value in (old, new) if value is not None
+                )
+    names = {model: model.objects.in_bulk(list(ids)) for model, ids in wanted.items()}
+
+    def readable(field, value):
+        if value in (None, ""):
+            return ""
+        if field.is_relation:
+            related = names[field.related_model].get(value)
+            return str(related) if related is not None else f"#{value}"
+        if field.choices:
+            return dict(field.flatchoices).get(value, value)
+        return value
+
+    for entry in entries:
+        entry.changes = [
+            (str(field.verbose_name), readable(field, old), readable(field, new))
+            for field, old, new in entry.changes
+        ]
 
 
 def initiative_history(*, initiative: Initiative, limit: int = 200) -> list[HistoryEntry]:
@@ -245,8 +272,9 @@ def initiative_history(*, initiative: Initiative, limit: int = 200) -> list[Hist
         (Phase.history.filter(initiative_id=pk), _("Phase"), lambda record: record.name),
         (Group.history.filter(initiative_id=pk), _("Group"), lambda record: record.name),
         (
+            # Through the groups' own history, so members of deleted groups stay visible.
             GroupMember.history.filter(
-                Exists(Group.objects.filter(pk=OuterRef("group_id"), initiative_id=pk))
+                group_id__in=Group.history.filter(initiative_id=pk).values("id")
             ).select_related("person"),
             _("Group member"),
             lambda record: str(record.person or ""),
@@ -262,4 +290,6 @@ def initiative_history(*, initiative: Initiative, limit: int = 200) -> list[Hist
         records = list(queryset.select_related("history_user").order_by("-history_date")[:limit])
         entries.extend(_entries(records, label, name_of))
     entries.sort(key=lambda entry: entry.when, reverse=True)
-    return list(itertools.islice(entries, limit))
+    entries = list(itertools.islice(entries, limit))
+    _readable_changes(entries)
+    return entries

@@ -105,6 +105,7 @@ def phase_create(*, initiative: Initiative, by: User, **fields) -> Phase:
 
 @transaction.atomic
 def phase_update(*, phase: Phase, by: User, data: dict) -> Phase:
+    data = {key: value for key, value in data.items() if not (key == "order" and value is None)}
     phase, _changed = model_update(instance=phase, fields=PHASE_FIELDS, data=data, by=by)
     return phase
 

@@ -4,7 +4,9 @@ import datetime
 
 from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema, Status
-from ninja.pagination import LimitOffsetPagination, paginate
+from ninja.pagination import paginate
+
+from meshutaf.api.types import Id
 
 from . import selectors, services
 from .models import Person
@@ -44,7 +46,7 @@ class OrganisationPatch(Schema):
 
 class AffiliationOut(Schema):
     id: int
-    organisation_id: int
+    organisation_id: Id
     role_title: str
     start_date: datetime.date | None
     end_date: datetime.date | None
@@ -84,7 +86,7 @@ class PersonPatch(Schema):
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-@paginate(LimitOffsetPagination)
+@paginate
 def organisation_list(request, sector: str = "", q: str = ""):
     return selectors.organisation_list(user=request.user, sector=sector, query=q)
 
@@ -97,12 +99,12 @@ def organisation_create(request, payload: OrganisationIn):
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)
-def organisation_get(request, organisation_id: int):
+def organisation_get(request, organisation_id: Id):
     return organisation_get_for_user(user=request.user, pk=organisation_id)
 
 
 @router.patch("/organisations/{organisation_id}", response=OrganisationOut)
-def organisation_update(request, organisation_id: int, payload: OrganisationPatch):
+def organisation_update(request, organisation_id: Id, payload: OrganisationPatch):
     organisation = organisation_get_for_user(user=request.user, pk=organisation_id, manage=True)
     return services.organisation_update(
         organisation=organisation, by=request.user, data=payload.dict(exclude_unset=True)
@@ -110,8 +112,8 @@ def organisation_update(request, organisation_id: int, payload: OrganisationPatc
 
 
 @router.get("/people", response=list[PersonOut])
-@paginate(LimitOffsetPagination)
-def person_list(request, q: str = "", organisation: int | None = None):
+@paginate
+def person_list(request, q: str = "", organisation: Id | None = None):
     return selectors.person_list(user=request.user, query=q, organisation=organisation)
 
 
@@ -124,12 +126,12 @@ def person_create(request, payload: PersonIn):
 
 
 @router.get("/people/{person_id}", response=PersonOut)
-def person_get(request, person_id: int):
+def person_get(request, person_id: Id):
     return person_get_for_user(user=request.user, pk=person_id)
 
 
 @router.patch("/people/{person_id}", response=PersonOut)
-def person_update(request, person_id: int, payload: PersonPatch):
+def person_update(request, person_id: Id, payload: PersonPatch):
     person = person_get_for_user(user=request.user, pk=person_id, manage=True)
     services.person_update(person=person, by=request.user, data=payload.dict(exclude_unset=True))
     return person_get_for_user(user=request.user, pk=person.pk)

@@ -3,7 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from meshutaf.core.forms import DateInput
+from meshutaf.core.forms import DateInput, IdChoiceField
 
 from .models import Affiliation, Organisation, Person, Sector
 
@@ -40,6 +40,7 @@ class AffiliationForm(forms.ModelForm):
         model = Affiliation
         fields = ["organisation", "role_title", "start_date", "end_date"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
+        field_classes = {"organisation": IdChoiceField}
 
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
