@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.forms",
     "django_htmx",
+    "ninja",
     "template_partials",
     "simple_history",
     "django_tasks",
@@ -188,6 +189,11 @@ EMAIL_USE_TLS = env_bool("MESHUTAF_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("MESHUTAF_FROM_EMAIL", "meshutaf@localhost")
 
 INVITATION_VALID_DAYS = env_int("MESHUTAF_INVITATION_DAYS", 14)
+
+if env_bool("MESHUTAF_BEHIND_PROXY", False):
+    # Trust the proxy's X-Forwarded-Proto/Host, so links (invitations) use the public address.
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    USE_X_FORWARDED_HOST = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("MESHUTAF_SECURE_COOKIES", False)

@@ -65,9 +65,14 @@ def test_anonymous_language_switch_uses_a_cookie(db):
 
 def test_settings_creates_and_revokes_tokens(owner, member):
     client = client_for(owner)
-    response = client.post(reverse("accounts:settings"), {"form": "token", "name": "report bot"})
+    response = client.post(
+        reverse("accounts:settings"), {"form": "token", "name": "report bot"}, follow=True
+    )
     raw = response.context["new_token"]
     assert raw.startswith("msh_")
+    # Reloading shows the token no more and creates no second one.
+    assert raw not in client.get(reverse("accounts:settings")).content.decode()
+    assert ApiToken.objects.filter(user=owner).count() == 1
     token = ApiToken.objects.get(user=owner)
     assert (
         client_for(member).post(reverse("accounts:token_revoke", args=[token.pk])).status_code

@@ -136,3 +136,33 @@ def test_outsider_sees_not_found(page_for):
     response = page.goto(page.base_url + f"/initiatives/{initiative.pk}/")
     assert response.status == 404
     assert_accessible(page)
+
+
+def test_phone_layout_and_api_docs(page_for):
+    """On a phone no page scrolls sideways; the API docs work offline and pass axe."""
+    from meshutaf.initiatives.services import initiative_create, membership_add
+    from tests.factories import AffiliationFactory, MembershipFactory
+
+    facilitator = UserFactory(username="noa", is_backbone=True)
+    initiative = initiative_create(by=facilitator, kind="forum", name="פורום השותפים")
+    for _ in range(5):
+        MembershipFactory(initiative=initiative)
+    membership_add(initiative=initiative, user=UserFactory(), role="observer", by=facilitator)
+    affiliation = AffiliationFactory(role_title="Director of strategic partnerships")
+    page = page_for("he-IL")
+    page.set_viewport_size({"width": 390, "height": 844})
+    log_in(page, "noa")
+    for path in (
+        f"/initiatives/{initiative.pk}/",
+        f"/initiatives/{initiative.pk}/members/",
+        f"/initiatives/{initiative.pk}/history/",
+        f"/directory/people/{affiliation.person.pk}/",
+    ):
+        page.goto(page.base_url + path)
+        width = page.evaluate("document.documentElement.scrollWidth")
+        assert width <= 390, f"{path} is {width}px wide on a 390px screen"
+        assert_accessible(page)
+    screenshot(page, "person-phone-he")
+    page.goto(page.base_url + "/api/docs")
+    page.wait_for_selector("h1")
+    assert_accessible(page)

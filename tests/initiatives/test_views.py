@@ -21,6 +21,7 @@ from tests.factories import (
     GroupMemberFactory,
     MembershipFactory,
     PersonFactory,
+    PhaseFactory,
     UserFactory,
 )
 
@@ -335,3 +336,28 @@ def test_phase_edit_with_empty_order_keeps_its_place(phase, owner):
     assert response.status_code == 302
     phase.refresh_from_db()
     assert (phase.name, phase.order) == ("Renamed", order)
+
+
+def test_new_phase_goes_last_by_default(initiative, owner):
+    PhaseFactory(initiative=initiative, order=5, name="Earlier")
+    client = client_for(owner)
+    page = client.get(reverse("initiatives:phase_create", args=[initiative.pk])).content.decode()
+    assert 'name="order" value="0"' not in page
+    client.post(reverse("initiatives:phase_create", args=[initiative.pk]), {"name": "Later"})
+    assert list(initiative.phases.values_list("name", flat=True)) == ["Earlier", "Later"]
+
+
+def test_invitation_link_uses_the_address_in_use(initiative, owner):
+    response = client_for(owner).post(
+        reverse("initiatives:members", args=[initiative.pk]),
+        {"email": "guest@example.org", "role": "observer"},
+        HTTP_HOST="localhost",
+    )
+    assert response.context["new_link"].startswith("http://localhost/initiatives/join/")
+
+
+def test_members_listed_by_role_rank(initiative, owner):
+    MembershipFactory(initiative=initiative, role=Role.OBSERVER)
+    response = client_for(owner).get(reverse("initiatives:members", args=[initiative.pk]))
+    roles = [membership.role for membership in response.context["page"].object_list]
+    assert roles == ["facilitator", "partner", "participant", "observer"]

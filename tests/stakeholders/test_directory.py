@@ -76,10 +76,17 @@ def test_affiliation_dates_validated(owner):
     organisation = OrganisationFactory()
     response = client_for(owner).post(
         reverse("stakeholders:affiliation_add", args=[person.pk]),
-        {"organisation": organisation.pk, "start_date": "2026-05-01", "end_date": "2025-01-01"},
-        follow=True,
+        {
+            "organisation": organisation.pk,
+            "role_title": "מנכ״לית",
+            "start_date": "2026-05-01",
+            "end_date": "2025-01-01",
+        },
     )
-    assert "The end date cannot be before the start date." in response.content.decode()
+    content = response.content.decode()
+    assert response.status_code == 400
+    assert "The end date cannot be before the start date." in content
+    assert 'value="מנכ״לית"' in content  # what was typed is kept
     assert not Affiliation.objects.exists()
 
 

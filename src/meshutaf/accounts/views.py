@@ -16,6 +16,8 @@ from meshutaf.core.forms import apply_service_errors
 from . import selectors, services
 from .forms import ProfileForm, TokenForm
 
+NEW_TOKEN_KEY = "new_api_token"  # noqa: S105 (a session key name)
+
 
 @login_required
 def account_settings(request):
@@ -23,7 +25,6 @@ def account_settings(request):
         request.POST if request.POST.get("form") == "profile" else None, instance=request.user
     )
     token_form = TokenForm(request.POST if request.POST.get("form") == "token" else None)
-    new_token = None
     if request.method == "POST" and request.POST.get("form") == "profile":
         if profile_form.is_valid():
             fresh = type(request.user).objects.get(pk=request.user.pk)
@@ -35,13 +36,16 @@ def account_settings(request):
         request.user.refresh_from_db()
     elif request.method == "POST" and request.POST.get("form") == "token" and token_form.is_valid():
         try:
-            _token, new_token = services.api_token_create(
+            _token, raw = services.api_token_create(
                 user=request.user, name=token_form.cleaned_data["name"]
             )
         except ValidationError as error:
             apply_service_errors(token_form, error)
         else:
-            token_form = TokenForm()
+            # Shown once, after a redirect, so reloading the page cannot create another token.
+            request.session[NEW_TOKEN_KEY] = raw
+            return redirect("accounts:settings")
+    new_token = request.session.pop(NEW_TOKEN_KEY, None)
     return render(
         request,
         "accounts/settings.html",

@@ -387,9 +387,12 @@ def membership_remove(request, membership_id: Id):
 @router.post("/initiatives/{initiative_id}/invitations", response={201: InvitationOut})
 def invitation_create(request, initiative_id: Id, payload: InvitationIn):
     initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
-    created = services.invitation_create(initiative=initiative, by=request.user, **payload.dict())
+    base_url = request.build_absolute_uri("/")
+    created = services.invitation_create(
+        initiative=initiative, by=request.user, base_url=base_url, **payload.dict()
+    )
     invitation = created.invitation
-    invitation.url = services.invitation_url(created.raw_token)
+    invitation.url = services.invitation_url(created.raw_token, base_url=base_url)
     invitation.emailed = created.emailed
     return Status(201, invitation)
 

@@ -59,7 +59,11 @@ class PhaseForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["order"].required = False
-        self.fields["order"].help_text = _("Leave empty to add the phase at the end.")
+        if self.instance.pk is None:
+            self.fields["order"].initial = None  # not the model's 0, which would put it first
+            self.fields["order"].help_text = _("Leave empty to add the phase at the end.")
+        else:
+            self.fields["order"].help_text = _("Leave empty to keep the phase where it is.")
 
 
 class GroupForm(forms.ModelForm):

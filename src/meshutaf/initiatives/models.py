@@ -196,7 +196,9 @@ class GroupRole(models.TextChoices):
 
 class GroupMember(TimeStampedModel):
     group = models.ForeignKey(Group, on_delete=models.CASCADE, related_name="memberships")
-    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="group_memberships")
+    person = models.ForeignKey(
+        Person, verbose_name=_("person"), on_delete=models.CASCADE, related_name="group_memberships"
+    )
     role = models.CharField(
         _("role"), max_length=16, choices=GroupRole.choices, default=GroupRole.MEMBER
     )
@@ -233,7 +235,10 @@ class Role(models.TextChoices):
 class Membership(TimeStampedModel):
     initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="memberships")
     user = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="memberships"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="memberships",
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     history = HistoricalRecords()
@@ -276,7 +281,14 @@ class Invitation(models.Model):
         blank=True,
         related_name="+",
     )
-    revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    revoked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
 
     class Meta:
         verbose_name = _("invitation")

@@ -4,7 +4,17 @@ import itertools
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import OuterRef, Prefetch, Q, QuerySet, Subquery
+from django.db.models import (
+    Case,
+    IntegerField,
+    OuterRef,
+    Prefetch,
+    Q,
+    QuerySet,
+    Subquery,
+    Value,
+    When,
+)
 from django.utils import timezone
 
 from meshutaf.core.db import SubqueryCount
@@ -18,6 +28,7 @@ from .models import (
     LeadingPartner,
     Membership,
     Phase,
+    Role,
 )
 from .permissions import initiatives_visible_to
 
@@ -126,11 +137,18 @@ def initiative_detail(*, initiative: Initiative) -> dict[str, Any]:
     }
 
 
+# Facilitators first, then partners, participants, observers (not alphabetical by code).
+ROLE_RANK = Case(
+    *[When(role=role, then=Value(rank)) for rank, role in enumerate(Role.values)],
+    output_field=IntegerField(),
+)
+
+
 def membership_list(
     *, initiative: Initiative, role: str = "", query: str = "", search_email: bool = False
 ) -> QuerySet[Membership]:
     memberships = initiative.memberships.select_related("user", "user__person").order_by(
-        "role", "user__first_name", "user__last_name", "user__username"
+        ROLE_RANK, "user__first_name", "user__last_name", "user__username"
     )
     if role:
         memberships = memberships.filter(role=role)
@@ -289,7 +307,37 @@ def initiative_history(*, initiative: Initiative, limit: int = 200) -> list[Hist
     for queryset, label, name_of in sources:
         records = list(queryset.select_related("history_user").order_by("-history_date")[:limit])
         entries.extend(_entries(records, label, name_of))
+    entries.extend(_invitation_entries(initiative=initiative, limit=limit))
     entries.sort(key=lambda entry: entry.when, reverse=True)
     entries = list(itertools.islice(entries, limit))
     _readable_changes(entries)
+    return entries
+
+
+def _invitation_entries(*, initiative: Initiative, limit: int) -> list[HistoryEntry]:
+    """Invitations keep their own dates (sent, accepted, withdrawn); show them as events."""
+    from django.utils.translation import gettext as _
+
+    entries = []
+    invitations = initiative.invitations.select_related("invited_by", "accepted_by").order_by(
+        "-created_at"
+    )[:limit]
+    for invitation in invitations:
+        label = f"{invitation.email} ({invitation.get_role_display()})"
+        events = [(invitation.created_at, invitation.invited_by, "invited")]
+        if invitation.accepted_at:
+            events.append((invitation.accepted_at, invitation.accepted_by, "accepted"))
+        if invitation.revoked_at:
+            events.append((invitation.revoked_at, invitation.revoked_by, "withdrawn"))
+        entries.extend(
+            HistoryEntry(
+                when=when,
+                who=who,
+                action=action,
+                object_type=_("Invitation"),
+                object_name=label,
+                changes=[],
+            )
+            for when, who, action in events
+        )
     return entries

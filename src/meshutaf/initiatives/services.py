@@ -189,8 +189,11 @@ def membership_remove(*, membership: Membership, by: User) -> None:
     membership.delete()
 
 
-def invitation_url(raw_token: str) -> str:
-    return settings.SITE_URL + reverse("initiatives:invitation_accept", args=[raw_token])
+def invitation_url(raw_token: str, *, base_url: str | None = None) -> str:
+    """The link to accept an invitation, on the address the facilitator is using when known
+    (else MESHUTAF_SITE_URL)."""
+    base = (base_url or settings.SITE_URL).rstrip("/")
+    return base + reverse("initiatives:invitation_accept", args=[raw_token])
 
 
 class InvitationCreated(NamedTuple):
@@ -199,11 +202,11 @@ class InvitationCreated(NamedTuple):
     emailed: bool
 
 
-def _invitation_email(invitation: Invitation, raw_token: str) -> bool:
+def _invitation_email(invitation: Invitation, raw_token: str, base_url: str | None) -> bool:
     """Send the invitation. A mail server failure is logged, not raised: the invitation stays
     and the facilitator is told to pass its link on by hand."""
     try:
-        context = {"invitation": invitation, "url": invitation_url(raw_token)}
+        context = {"invitation": invitation, "url": invitation_url(raw_token, base_url=base_url)}
         subject = _("You are invited to join “%(name)s” on Meshutaf") % {
             "name": invitation.initiative.name
         }
@@ -219,7 +222,13 @@ MESSAGE_MAX_LENGTH = 2000
 
 
 def invitation_create(
-    *, initiative: Initiative, email: str, role: str, by: User, message: str = ""
+    *,
+    initiative: Initiative,
+    email: str,
+    role: str,
+    by: User,
+    message: str = "",
+    base_url: str | None = None,
 ) -> InvitationCreated:
     """Create an invitation, then email its link in the current language."""
     email = normalize_email(email)
@@ -244,7 +253,7 @@ def invitation_create(
         invitation.full_clean()
         invitation.save()
     # Sent after the commit, so no email ever points at an invitation that was rolled back.
-    return InvitationCreated(invitation, raw, _invitation_email(invitation, raw))
+    return InvitationCreated(invitation, raw, _invitation_email(invitation, raw, base_url))
 
 
 def invitation_find(*, raw_token: str) -> Invitation | None:
@@ -345,5 +354,6 @@ def invitation_accept_with_signup(
 def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
     if invitation.accepted_at is None and invitation.revoked_at is None:
         invitation.revoked_at = timezone.now()
-        invitation.save(update_fields=["revoked_at"])
+        invitation.revoked_by = by
+        invitation.save(update_fields=["revoked_at", "revoked_by"])
     return invitation

@@ -40,6 +40,7 @@ from .permissions import (
 
 PAGE_SIZE = 25
 MEMBERS_PAGE_SIZE = 50
+HISTORY_LIMIT = 200
 
 
 def _can(initiative, action: Action) -> bool:
@@ -328,12 +329,17 @@ def members(request, pk: int):
         if invite_form.is_valid():
             try:
                 created = services.invitation_create(
-                    initiative=initiative, by=request.user, **invite_form.cleaned_data
+                    initiative=initiative,
+                    by=request.user,
+                    base_url=request.build_absolute_uri("/"),
+                    **invite_form.cleaned_data,
                 )
             except ValidationError as error:
                 apply_service_errors(invite_form, error)
             else:
-                new_link = services.invitation_url(created.raw_token)
+                new_link = services.invitation_url(
+                    created.raw_token, base_url=request.build_absolute_uri("/")
+                )
                 if created.emailed:
                     messages.success(
                         request,
@@ -476,7 +482,11 @@ def history(request, pk: int):
     return render(
         request,
         "initiatives/history.html",
-        {"initiative": initiative, "entries": selectors.initiative_history(initiative=initiative)},
+        {
+            "initiative": initiative,
+            "entries": selectors.initiative_history(initiative=initiative, limit=HISTORY_LIMIT),
+            "limit": HISTORY_LIMIT,
+        },
     )
 
 

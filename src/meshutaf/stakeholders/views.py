@@ -121,17 +121,14 @@ def person_list(request):
     )
 
 
-@login_required
-def person_detail(request, pk: int):
-    person = person_get_for_user(user=request.user, pk=pk)
+def _person_page(request, person, *, affiliation_form=None, status: int = 200):
+    from meshutaf.initiatives.selectors import group_memberships_for_person
+
     can_edit = can_edit_person(request.user, person)
-    affiliation_form = None
-    if can_edit:
+    if can_edit and affiliation_form is None:
         affiliation_form = AffiliationForm(
             organisations=organisations_visible_to(user=request.user)
         )
-    from meshutaf.initiatives.selectors import group_memberships_for_person
-
     return render(
         request,
         "stakeholders/person_detail.html",
@@ -140,9 +137,15 @@ def person_detail(request, pk: int):
             "group_memberships": group_memberships_for_person(person=person, user=request.user),
             "affiliations": selectors.person_affiliations(person=person),
             "can_edit": can_edit,
-            "affiliation_form": affiliation_form,
+            "affiliation_form": affiliation_form if can_edit else None,
         },
+        status=status,
     )
+
+
+@login_required
+def person_detail(request, pk: int):
+    return _person_page(request, person_get_for_user(user=request.user, pk=pk))
 
 
 @login_required
@@ -187,13 +190,11 @@ def affiliation_add(request, pk: int):
             services.affiliation_add(person=person, by=request.user, **form.cleaned_data)
         except ValidationError as error:
             apply_service_errors(form, error)
-    if form.errors:
-        for field, errors in form.errors.items():
-            label = form.fields[field].label if field in form.fields else ""
-            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-    else:
-        messages.success(request, _("Affiliation added."))
-    return redirect("stakeholders:person_detail", pk=person.pk)
+        else:
+            messages.success(request, _("Affiliation added."))
+            return redirect("stakeholders:person_detail", pk=person.pk)
+    # Show the form again with what was typed and the errors beside the fields.
+    return _person_page(request, person, affiliation_form=form, status=400)
 
 
 @login_required
