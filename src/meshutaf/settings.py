@@ -226,3 +226,4 @@ NINJA_PAGINATION_MAX_LIMIT = 500
 NINJA_PAGINATION_CLASS = "meshutaf.api.types.Pagination"
 
 FORM_RENDERER = "meshutaf.core.forms.FormRenderer"
+FORMAT_MODULE_PATH = ["meshutaf.formats"]

@@ -121,11 +121,11 @@ def test_directory_lists_query_count_is_flat(owner, django_assert_max_num_querie
 
 def test_person_search(owner):
     PersonFactory(full_name="נועה ברק")
-    GroupMemberFactory(person__full_name="Other")
+    GroupMemberFactory(person__full_name="Zvi Mizrahi")
     response = client_for(owner).get(reverse("stakeholders:person_list"), {"q": "נועה"})
     content = response.content.decode()
     assert "נועה ברק" in content
-    assert "Other" not in content
+    assert "Zvi Mizrahi" not in content
     assert Person.objects.count() == 2
 
 
@@ -177,3 +177,19 @@ def test_contact_details_only_for_facilitators_of_the_persons_initiatives(
     assert {person["email"] for person in people} == {""}
     assert api(member).get("/api/v1/people?q=chair@example").json()["count"] == 0
     assert api(owner).get("/api/v1/people?q=chair@example").json()["count"] == 1
+
+
+def test_people_found_by_organisation_and_sector(owner):
+    AffiliationFactory(
+        person__full_name="Rana Khoury",
+        organisation__name_en="Tel Aviv University",
+        organisation__sector="academia",
+    )
+    PersonFactory(full_name="Yael Cohen")
+    client = client_for(owner)
+    by_name = client.get(reverse("stakeholders:person_list"), {"q": "Aviv Univ"}).content.decode()
+    assert "Rana Khoury" in by_name
+    assert "Yael Cohen" not in by_name
+    by_sector = client.get(reverse("stakeholders:person_list"), {"sector": "academia"})
+    assert "Rana Khoury" in by_sector.content.decode()
+    assert "Yael Cohen" not in by_sector.content.decode()

@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meshutaf.core.forms import DateInput, IdChoiceField, IdMultipleChoiceField
 from meshutaf.stakeholders.models import Organisation, Person
+from meshutaf.stakeholders.selectors import current_affiliations
 
 from .models import Group, GroupMember, Initiative, Invitation, Membership, Phase, Role
 
@@ -73,15 +74,27 @@ class GroupForm(forms.ModelForm):
         widgets = {"purpose": forms.Textarea(attrs={"rows": 3})}
 
 
+class PersonChoiceField(IdChoiceField):
+    """Names alone are ambiguous in a long list; show where each person works."""
+
+    def label_from_instance(self, person):
+        organisations = [
+            affiliation.organisation.name
+            for affiliation in getattr(person, "current_affiliations", [])
+        ]
+        return f"{person.full_name} — {', '.join(organisations)}" if organisations else str(person)
+
+
 class GroupMemberForm(forms.ModelForm):
     class Meta:
         model = GroupMember
         fields = ["person", "role"]
-        field_classes = {"person": IdChoiceField}
+        field_classes = {"person": PersonChoiceField}
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["person"].queryset = people if people is not None else Person.objects.all()
+        people = people if people is not None else Person.objects.all()
+        self.fields["person"].queryset = people.prefetch_related(current_affiliations())
 
 
 class GroupMemberRoleForm(forms.ModelForm):

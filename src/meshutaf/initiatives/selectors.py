@@ -18,7 +18,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from meshutaf.core.db import SubqueryCount
-from meshutaf.stakeholders.models import Affiliation, Organisation, Sector
+from meshutaf.stakeholders.models import Organisation, Sector
+from meshutaf.stakeholders.selectors import current_affiliations
 
 from .models import (
     Group,
@@ -62,17 +63,6 @@ def initiative_list(
     if query:
         queryset = queryset.filter(Q(name__icontains=query) | Q(short_description__icontains=query))
     return queryset
-
-
-def _current_affiliations() -> Prefetch:
-    today = timezone.localdate()
-    return Prefetch(
-        "person__affiliations",
-        queryset=Affiliation.objects.filter(
-            Q(end_date__isnull=True) | Q(end_date__gte=today)
-        ).select_related("organisation"),
-        to_attr="current_affiliations",
-    )
 
 
 @dataclass
@@ -121,7 +111,7 @@ def initiative_detail(*, initiative: Initiative) -> dict[str, Any]:
             Prefetch(
                 "memberships",
                 queryset=GroupMember.objects.select_related("person")
-                .prefetch_related(_current_affiliations())
+                .prefetch_related(current_affiliations("person__"))
                 .order_by("role", "person__full_name")[:MEMBERS_PER_GROUP_CARD],
                 to_attr="first_members",
             )
@@ -172,7 +162,9 @@ def invitation_pending_list(*, initiative: Initiative) -> QuerySet[Invitation]:
 
 def group_detail(*, group: Group) -> list[GroupMember]:
     return list(
-        group.memberships.select_related("person").prefetch_related(_current_affiliations())
+        group.memberships.select_related("person").prefetch_related(
+            current_affiliations("person__")
+        )
     )
 
 

@@ -29,13 +29,21 @@ def organisation_list(*, user, sector: str = "", query: str = "") -> QuerySet[Or
     )
 
 
-def person_list(*, user, query: str = "", organisation: int | None = None) -> QuerySet[Person]:
+def person_list(
+    *, user, query: str = "", organisation: int | None = None, sector: str = ""
+) -> QuerySet[Person]:
     queryset = with_contact_visibility(people_visible_to(user=user), user=user)
     if query:
         # Searching by email only finds people whose email the user may see anyway.
         queryset = queryset.filter(
-            Q(full_name__icontains=query) | Q(email__icontains=query, contact_visible=True)
+            Q(full_name__icontains=query)
+            | Q(email__icontains=query, contact_visible=True)
+            | Q(affiliations__organisation__name_he__icontains=query)
+            | Q(affiliations__organisation__name_ar__icontains=query)
+            | Q(affiliations__organisation__name_en__icontains=query)
         )
+    if sector:
+        queryset = queryset.filter(affiliations__organisation__sector=sector)
     if organisation:
         queryset = queryset.filter(affiliations__organisation_id=organisation)
     return with_contact_visibility(
@@ -57,3 +65,17 @@ def organisation_people(*, organisation: Organisation, user) -> QuerySet[Affilia
 
 def person_affiliations(*, person: Person) -> QuerySet[Affiliation]:
     return person.affiliations.select_related("organisation")
+
+
+def current_affiliations(prefix: str = "") -> Prefetch:
+    """Prefetch a person's current affiliations (with organisations) as `current_affiliations`.
+
+    `prefix` reaches people through a relation, e.g. "person__" from a group member."""
+    today = timezone.localdate()
+    return Prefetch(
+        f"{prefix}affiliations",
+        queryset=Affiliation.objects.filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=today)
+        ).select_related("organisation"),
+        to_attr="current_affiliations",
+    )

@@ -109,7 +109,9 @@ def organisation_edit(request, pk: int):
 def person_list(request):
     form = DirectoryFilterForm(request.GET or None)
     filters = form.cleaned_data if form.is_valid() else {}
-    queryset = selectors.person_list(user=request.user, query=filters.get("q", ""))
+    queryset = selectors.person_list(
+        user=request.user, query=filters.get("q", ""), sector=filters.get("sector", "")
+    )
     page = Paginator(queryset, PAGE_SIZE).get_page(request.GET.get("page"))
     template = (
         "stakeholders/person_list.html#results" if request.htmx else "stakeholders/person_list.html"
