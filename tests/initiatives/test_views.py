@@ -361,3 +361,19 @@ def test_members_listed_by_role_rank(initiative, owner):
     response = client_for(owner).get(reverse("initiatives:members", args=[initiative.pk]))
     roles = [membership.role for membership in response.context["page"].object_list]
     assert roles == ["facilitator", "partner", "participant", "observer"]
+
+
+def test_date_order_error_is_on_the_end_date_field(owner):
+    response = client_for(owner).post(
+        reverse("initiatives:create"),
+        {
+            "name": "x",
+            "kind": "forum",
+            "status": "active",
+            "start_date": "2026-05-01",
+            "end_date": "2026-01-01",
+        },
+    )
+    form = response.context["form"]
+    assert form.errors["end_date"] == ["The end date cannot be before the start date."]
+    assert 'aria-invalid="true"' in response.content.decode()

@@ -10,3 +10,13 @@ class TimeStampedModel(models.Model):
 
     class Meta:
         abstract = True
+
+
+def validate_date_range(instance, start: str = "start_date", end: str = "end_date") -> None:
+    """Report an end before the start on the end field, where the user can see and fix it.
+    (The database check constraint stays as the last line of defence.)"""
+    from django.core.exceptions import ValidationError
+
+    start_value, end_value = getattr(instance, start), getattr(instance, end)
+    if start_value and end_value and end_value < start_value:
+        raise ValidationError({end: _("The end date cannot be before the start date.")})

@@ -32,7 +32,7 @@ class InitiativeForm(forms.ModelForm):
             "vision": forms.Textarea(attrs={"rows": 3}),
             "situation_description": forms.Textarea(attrs={"rows": 4}),
             "target_audience": forms.Textarea(attrs={"rows": 2}),
-            "leading_partners": forms.SelectMultiple(attrs={"size": 8}),
+            "leading_partners": forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
         }
         field_classes = {
             "facilitating_organisation": IdChoiceField,

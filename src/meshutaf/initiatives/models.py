@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from meshutaf.core.models import TimeStampedModel
+from meshutaf.core.models import TimeStampedModel, validate_date_range
 from meshutaf.stakeholders.models import Organisation, Person
 
 
@@ -96,6 +96,9 @@ class Initiative(TimeStampedModel):
             ),
         ]
 
+    def clean(self) -> None:
+        validate_date_range(self)
+
     def __str__(self) -> str:
         return self.name
 
@@ -141,6 +144,9 @@ class Phase(TimeStampedModel):
         verbose_name_plural = _("phases")
         ordering = ["initiative", "order", "pk"]
         constraints = [_dates_in_order("phase")]
+
+    def clean(self) -> None:
+        validate_date_range(self)
 
     def __str__(self) -> str:
         return self.name

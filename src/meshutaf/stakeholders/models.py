@@ -6,7 +6,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from meshutaf.core.models import TimeStampedModel
+from meshutaf.core.models import TimeStampedModel, validate_date_range
 from meshutaf.core.text import pick_localized
 
 
@@ -128,6 +128,9 @@ class Affiliation(TimeStampedModel):
                 violation_error_message=_("The end date cannot be before the start date."),
             )
         ]
+
+    def clean(self) -> None:
+        validate_date_range(self)
 
     def __str__(self) -> str:
         return f"{self.person} — {self.organisation}"
