@@ -377,3 +377,24 @@ def test_date_order_error_is_on_the_end_date_field(owner):
     form = response.context["form"]
     assert form.errors["end_date"] == ["The end date cannot be before the start date."]
     assert 'aria-invalid="true"' in response.content.decode()
+
+
+def test_edit_form_changes_links(initiative, owner):
+    from tests.factories import OrganisationFactory
+
+    fund, institute = OrganisationFactory(), OrganisationFactory()
+    response = client_for(owner).post(
+        reverse("initiatives:edit", args=[initiative.pk]),
+        {
+            "name": initiative.name,
+            "kind": initiative.kind,
+            "status": initiative.status,
+            "facilitating_organisation": institute.pk,
+            "leading_partners": [fund.pk, institute.pk],
+        },
+    )
+    assert response.status_code == 302
+    initiative.refresh_from_db()
+    assert initiative.facilitating_organisation == institute
+    assert set(initiative.leading_partners.all()) == {fund, institute}
+    assert initiative.history.first().facilitating_organisation_id == institute.pk

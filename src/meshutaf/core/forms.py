@@ -58,3 +58,18 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     params={"pk": item},
                 )
         return super()._check_values(value)
+
+
+def form_submitted(request, form: forms.BaseForm, action):
+    """Run the service `action(cleaned_data)` for a POST whose form is valid.
+
+    Returns what the service returned, or None when there is nothing to do yet: not a POST,
+    an invalid form, or a service that refused (its reasons are then on the form). Give an edit
+    form a copy of the instance (`copy.copy`), since validation writes into it."""
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        return action(form.cleaned_data)
+    except ValidationError as error:
+        apply_service_errors(form, error)
+        return None

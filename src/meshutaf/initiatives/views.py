@@ -1,5 +1,7 @@
 """Initiative pages: dashboard, list, detail, forms, members, invitations, history."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
@@ -11,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meshutaf.core.exports import csv_writer
-from meshutaf.core.forms import apply_service_errors
+from meshutaf.core.forms import apply_service_errors, form_submitted
 from meshutaf.stakeholders.permissions import organisations_visible_to, people_visible_to
 
 from . import selectors, services
@@ -84,17 +86,15 @@ def initiative_list(request):
 def initiative_create(request):
     if not request.user.can_create_initiatives:
         raise PermissionDenied
-    organisations = organisations_visible_to(user=request.user)
-    form = InitiativeForm(request.POST or None, organisations=organisations)
-    if request.method == "POST" and form.is_valid():
-        data = dict(form.cleaned_data)
-        try:
-            initiative = services.initiative_create(by=request.user, **data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("The initiative was created. You are its facilitator."))
-            return redirect("initiatives:detail", pk=initiative.pk)
+    form = InitiativeForm(
+        request.POST or None, organisations=organisations_visible_to(user=request.user)
+    )
+    initiative = form_submitted(
+        request, form, lambda data: services.initiative_create(by=request.user, **data)
+    )
+    if initiative:
+        messages.success(request, _("The initiative was created. You are its facilitator."))
+        return redirect("initiatives:detail", pk=initiative.pk)
     return render(request, "initiatives/form.html", {"form": form, "initiative": None})
 
 
@@ -112,21 +112,19 @@ def initiative_detail(request, pk: int):
 @login_required
 def initiative_edit(request, pk: int):
     initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
-    organisations = organisations_visible_to(user=request.user)
-    form = InitiativeForm(request.POST or None, instance=initiative, organisations=organisations)
-    if request.method == "POST":
-        # ModelForm validation writes into the instance; give the service a fresh copy.
-        fresh = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
-        if form.is_valid():
-            try:
-                services.initiative_update(
-                    initiative=fresh, by=request.user, data=form.cleaned_data
-                )
-            except ValidationError as error:
-                apply_service_errors(form, error)
-            else:
-                messages.success(request, _("Changes saved."))
-                return redirect("initiatives:detail", pk=pk)
+    form = InitiativeForm(
+        request.POST or None,
+        instance=copy.copy(initiative),
+        organisations=organisations_visible_to(user=request.user),
+    )
+    updated = form_submitted(
+        request,
+        form,
+        lambda data: services.initiative_update(initiative=initiative, by=request.user, data=data),
+    )
+    if updated:
+        messages.success(request, _("Changes saved."))
+        return redirect("initiatives:detail", pk=pk)
     return render(request, "initiatives/form.html", {"form": form, "initiative": initiative})
 
 
@@ -134,30 +132,29 @@ def initiative_edit(request, pk: int):
 def phase_create(request, pk: int):
     initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     form = PhaseForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.phase_create(initiative=initiative, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Phase added."))
-            return redirect(f"{initiative.get_absolute_url()}#phases")
+    phase = form_submitted(
+        request,
+        form,
+        lambda data: services.phase_create(initiative=initiative, by=request.user, **data),
+    )
+    if phase:
+        messages.success(request, _("Phase added."))
+        return redirect(f"{initiative.get_absolute_url()}#phases")
     return render(request, "initiatives/phase_form.html", {"form": form, "initiative": initiative})
 
 
 @login_required
 def phase_edit(request, pk: int):
     phase = phase_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
-    form = PhaseForm(request.POST or None, instance=phase)
-    if request.method == "POST" and form.is_valid():
-        fresh = phase_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
-        try:
-            services.phase_update(phase=fresh, by=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect(f"{phase.initiative.get_absolute_url()}#phases")
+    form = PhaseForm(request.POST or None, instance=copy.copy(phase))
+    updated = form_submitted(
+        request,
+        form,
+        lambda data: services.phase_update(phase=phase, by=request.user, data=data),
+    )
+    if updated:
+        messages.success(request, _("Changes saved."))
+        return redirect(f"{phase.initiative.get_absolute_url()}#phases")
     return render(
         request,
         "initiatives/phase_form.html",
@@ -178,16 +175,14 @@ def phase_delete(request, pk: int):
 def group_create(request, pk: int):
     initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     form = GroupForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            group = services.group_create(
-                initiative=initiative, by=request.user, **form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Group created. Now add its members."))
-            return redirect("initiatives:group_detail", pk=group.pk)
+    group = form_submitted(
+        request,
+        form,
+        lambda data: services.group_create(initiative=initiative, by=request.user, **data),
+    )
+    if group:
+        messages.success(request, _("Group created. Now add its members."))
+        return redirect("initiatives:group_detail", pk=group.pk)
     return render(request, "initiatives/group_form.html", {"form": form, "initiative": initiative})
 
 
@@ -217,16 +212,15 @@ def group_detail(request, pk: int):
 @login_required
 def group_edit(request, pk: int):
     group = group_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
-    form = GroupForm(request.POST or None, instance=group)
-    if request.method == "POST" and form.is_valid():
-        fresh = group_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
-        try:
-            services.group_update(group=fresh, by=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("initiatives:group_detail", pk=pk)
+    form = GroupForm(request.POST or None, instance=copy.copy(group))
+    updated = form_submitted(
+        request,
+        form,
+        lambda data: services.group_update(group=group, by=request.user, data=data),
+    )
+    if updated:
+        messages.success(request, _("Changes saved."))
+        return redirect("initiatives:group_detail", pk=pk)
     return render(
         request,
         "initiatives/group_form.html",

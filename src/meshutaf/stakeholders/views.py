@@ -1,15 +1,17 @@
 """Directory pages: organisations and people, with their affiliations."""
 
+import copy
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from meshutaf.core.forms import apply_service_errors
+from meshutaf.core.forms import form_submitted
 
 from . import selectors, services
 from .forms import AffiliationForm, DirectoryFilterForm, OrganisationForm, PersonForm
@@ -72,32 +74,29 @@ def organisation_create(request):
     if not directory_contributor(request.user):
         raise PermissionDenied
     form = OrganisationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            organisation = services.organisation_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Organisation added."))
-            return redirect("stakeholders:organisation_detail", pk=organisation.pk)
+    organisation = form_submitted(
+        request, form, lambda data: services.organisation_create(by=request.user, **data)
+    )
+    if organisation:
+        messages.success(request, _("Organisation added."))
+        return redirect("stakeholders:organisation_detail", pk=organisation.pk)
     return render(request, "stakeholders/organisation_form.html", {"form": form})
 
 
 @login_required
 def organisation_edit(request, pk: int):
     organisation = organisation_get_for_user(user=request.user, pk=pk, manage=True)
-    form = OrganisationForm(request.POST or None, instance=organisation)
-    if request.method == "POST" and form.is_valid():
-        fresh = organisation_get_for_user(user=request.user, pk=pk, manage=True)
-        try:
-            services.organisation_update(
-                organisation=fresh, by=request.user, data=form.cleaned_data
-            )
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("stakeholders:organisation_detail", pk=pk)
+    form = OrganisationForm(request.POST or None, instance=copy.copy(organisation))
+    updated = form_submitted(
+        request,
+        form,
+        lambda data: services.organisation_update(
+            organisation=organisation, by=request.user, data=data
+        ),
+    )
+    if updated:
+        messages.success(request, _("Changes saved."))
+        return redirect("stakeholders:organisation_detail", pk=pk)
     return render(
         request,
         "stakeholders/organisation_form.html",
@@ -155,30 +154,27 @@ def person_create(request):
     if not directory_contributor(request.user):
         raise PermissionDenied
     form = PersonForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            person = services.person_create(by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Person added."))
-            return redirect("stakeholders:person_detail", pk=person.pk)
+    person = form_submitted(
+        request, form, lambda data: services.person_create(by=request.user, **data)
+    )
+    if person:
+        messages.success(request, _("Person added."))
+        return redirect("stakeholders:person_detail", pk=person.pk)
     return render(request, "stakeholders/person_form.html", {"form": form})
 
 
 @login_required
 def person_edit(request, pk: int):
     person = person_get_for_user(user=request.user, pk=pk, manage=True)
-    form = PersonForm(request.POST or None, instance=person)
-    if request.method == "POST" and form.is_valid():
-        fresh = person_get_for_user(user=request.user, pk=pk, manage=True)
-        try:
-            services.person_update(person=fresh, by=request.user, data=form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Changes saved."))
-            return redirect("stakeholders:person_detail", pk=pk)
+    form = PersonForm(request.POST or None, instance=copy.copy(person))
+    updated = form_submitted(
+        request,
+        form,
+        lambda data: services.person_update(person=person, by=request.user, data=data),
+    )
+    if updated:
+        messages.success(request, _("Changes saved."))
+        return redirect("stakeholders:person_detail", pk=pk)
     return render(request, "stakeholders/person_form.html", {"form": form, "person": person})
 
 
@@ -187,14 +183,14 @@ def person_edit(request, pk: int):
 def affiliation_add(request, pk: int):
     person = person_get_for_user(user=request.user, pk=pk, manage=True)
     form = AffiliationForm(request.POST, organisations=organisations_visible_to(user=request.user))
-    if form.is_valid():
-        try:
-            services.affiliation_add(person=person, by=request.user, **form.cleaned_data)
-        except ValidationError as error:
-            apply_service_errors(form, error)
-        else:
-            messages.success(request, _("Affiliation added."))
-            return redirect("stakeholders:person_detail", pk=person.pk)
+    affiliation = form_submitted(
+        request,
+        form,
+        lambda data: services.affiliation_add(person=person, by=request.user, **data),
+    )
+    if affiliation:
+        messages.success(request, _("Affiliation added."))
+        return redirect("stakeholders:person_detail", pk=person.pk)
     # Show the form again with what was typed and the errors beside the fields.
     return _person_page(request, person, affiliation_form=form, status=400)
 
