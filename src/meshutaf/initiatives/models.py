@@ -311,3 +311,60 @@ class Invitation(models.Model):
             and self.revoked_at is None
             and self.expires_at > timezone.now()
         )
+
+
+class ReadinessCategory(models.TextChoices):
+    """What to learn before the first meeting ("preparing hearts")."""
+
+    PLACE_HISTORY = "place_history", _("The place's history")
+    EARLIER_PROCESSES = "earlier_processes", _("Earlier processes and who was hurt by them")
+    SENSITIVE_RELATIONSHIPS = "sensitive_relationships", _("Sensitive relationships")
+    INFORMAL_INFLUENCERS = "informal_influencers", _("Informal influencers to meet")
+    CHAMPIONS = "champions", _("Champions in the municipality or ministry")
+    OTHER = "other", _("Other")
+
+
+class ReadinessStatus(models.TextChoices):
+    TO_DO = "to_do", _("To do")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")
+    NOT_RELEVANT = "not_relevant", _("Not relevant")
+
+
+class ReadinessItem(TimeStampedModel):
+    """One item of an initiative's readiness checklist. Facilitators only: it records who was
+    hurt before and whom to approach carefully."""
+
+    initiative = models.ForeignKey(
+        Initiative, on_delete=models.CASCADE, related_name="readiness_items"
+    )
+    category = models.CharField(_("category"), max_length=32, choices=ReadinessCategory.choices)
+    title = models.CharField(_("item"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=16, choices=ReadinessStatus.choices, default=ReadinessStatus.TO_DO
+    )
+    owner = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("owner"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    notes = models.TextField(_("notes"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("readiness item")
+        verbose_name_plural = _("readiness checklist")
+        ordering = ["initiative", "category", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(category__in=ReadinessCategory.values)
+                & Q(status__in=ReadinessStatus.values),
+                name="readiness_choices_valid",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
