@@ -86,7 +86,9 @@ def initiative_get_for_user(
     return _check(user=user, initiative=initiative, role=initiative.viewer_role, action=action)
 
 
-def _child_get(model, *, user, pk: int, action: Action, related: tuple[str, ...] = ()):
+def child_get_for_user(model, *, user, pk: int, action: Action, related: tuple[str, ...] = ()):
+    """The gate for anything that belongs to one initiative (has an `initiative` field): the
+    object, after checking the user's role in its initiative. Used by other apps too."""
     if not _is_active_user(user):
         raise Http404
     obj = model.objects.select_related("initiative", *related).filter(pk=pk).first()
@@ -98,19 +100,19 @@ def _child_get(model, *, user, pk: int, action: Action, related: tuple[str, ...]
 
 
 def phase_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Phase:
-    return _child_get(Phase, user=user, pk=pk, action=action)
+    return child_get_for_user(Phase, user=user, pk=pk, action=action)
 
 
 def group_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Group:
-    return _child_get(Group, user=user, pk=pk, action=action)
+    return child_get_for_user(Group, user=user, pk=pk, action=action)
 
 
 def membership_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Membership:
-    return _child_get(Membership, user=user, pk=pk, action=action, related=("user",))
+    return child_get_for_user(Membership, user=user, pk=pk, action=action, related=("user",))
 
 
 def invitation_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Invitation:
-    return _child_get(Invitation, user=user, pk=pk, action=action)
+    return child_get_for_user(Invitation, user=user, pk=pk, action=action)
 
 
 def group_member_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> GroupMember:

@@ -121,3 +121,57 @@ def can_edit_person(user, person: Person) -> bool:
 
 def can_edit_organisation(user, organisation: Organisation) -> bool:
     return directory_manager(user) or organisation.created_by_id == user.pk
+
+
+# --- The stakeholder map of an initiative --------------------------------------------------
+# Members of the initiative read its map; facilitators change it. Sensitive notes and
+# sensitive relationships exist only for facilitators: other roles' queries never fetch them.
+
+
+def can_see_sensitive(initiative) -> bool:
+    """`initiative` as returned by the initiative gate, carrying the viewer's role."""
+    return getattr(initiative, "viewer_role", None) == "facilitator"
+
+
+def profile_get_for_user(*, user, pk: int, action=None):
+    from meshutaf.initiatives.permissions import Action, child_get_for_user
+
+    from .models import StakeholderProfile
+
+    return child_get_for_user(
+        StakeholderProfile,
+        user=user,
+        pk=pk,
+        action=action or Action.VIEW,
+        related=("organisation", "person"),
+    )
+
+
+def relationship_get_for_user(*, user, pk: int, action=None):
+    from meshutaf.initiatives.permissions import Action, child_get_for_user
+
+    from .models import Relationship
+
+    relationship = child_get_for_user(
+        Relationship,
+        user=user,
+        pk=pk,
+        action=action or Action.VIEW,
+        related=(
+            "source__organisation",
+            "source__person",
+            "target__organisation",
+            "target__person",
+        ),
+    )
+    if relationship.sensitive and not can_see_sensitive(relationship.initiative):
+        raise Http404  # a hidden tie does not exist for those who may not see it
+    return relationship
+
+
+def engagement_get_for_user(*, user, pk: int, action=None):
+    from meshutaf.initiatives.permissions import Action, child_get_for_user
+
+    from .models import EngagementEntry
+
+    return child_get_for_user(EngagementEntry, user=user, pk=pk, action=action or Action.CONTRIBUTE)

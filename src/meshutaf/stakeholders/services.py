@@ -5,7 +5,17 @@ from django.db import transaction
 from meshutaf.accounts.models import User
 from meshutaf.core.services import model_save, model_update
 
-from .models import Affiliation, Organisation, Person
+from .models import (
+    Affiliation,
+    EngagementEntry,
+    NetworkAnalysis,
+    Organisation,
+    Person,
+    Relationship,
+    Sector,
+    SensitiveNote,
+    StakeholderProfile,
+)
 
 ORGANISATION_FIELDS = ("name_he", "name_ar", "name_en", "sector", "website", "description")
 PERSON_FIELDS = ("full_name", "email", "phone", "bio")
@@ -51,3 +61,136 @@ def affiliation_add(*, person: Person, by: User | None, **fields) -> Affiliation
 def affiliation_remove(*, affiliation: Affiliation, by: User) -> None:
     affiliation._history_user = by
     affiliation.delete()
+
+
+# --- The stakeholder map -------------------------------------------------------------------
+
+PROFILE_FIELDS = (
+    "power",
+    "interest",
+    "has_power",
+    "has_legitimacy",
+    "has_urgency",
+    "engagement_current",
+    "engagement_desired",
+    "iap2_level",
+    "consent",
+    "influence_bases",
+    "notes",
+)
+RELATIONSHIP_FIELDS = ("kind", "directed", "strength", "since", "notes", "sensitive")
+ENGAGEMENT_FIELDS = ("kind", "date", "summary", "follow_up_date", "follow_up_done")
+
+
+def _sensitive_note_set(*, profile: StakeholderProfile, text: str | None, by: User) -> None:
+    if text is None:
+        return
+    text = text.strip()
+    note = SensitiveNote.objects.filter(profile=profile).first()
+    if note is None:
+        if text:
+            model_save(SensitiveNote(profile=profile, text=text), by=by)
+        return
+    model_update(instance=note, fields=("text",), data={"text": text}, by=by)
+
+
+@transaction.atomic
+def profile_create(
+    *,
+    initiative,
+    by: User,
+    organisation: Organisation | None = None,
+    person: Person | None = None,
+    sensitive_notes: str | None = None,
+    **fields,
+) -> StakeholderProfile:
+    profile = model_save(
+        StakeholderProfile(
+            initiative=initiative, organisation=organisation, person=person, **fields
+        ),
+        by=by,
+    )
+    _sensitive_note_set(profile=profile, text=sensitive_notes, by=by)
+    return profile
+
+
+@transaction.atomic
+def profile_update(*, profile: StakeholderProfile, by: User, data: dict) -> StakeholderProfile:
+    data = dict(data)
+    sensitive_notes = data.pop("sensitive_notes", None)
+    profile, _changed = model_update(instance=profile, fields=PROFILE_FIELDS, data=data, by=by)
+    _sensitive_note_set(profile=profile, text=sensitive_notes, by=by)
+    return profile
+
+
+@transaction.atomic
+def profile_delete(*, profile: StakeholderProfile, by: User) -> None:
+    profile._history_user = by
+    profile.delete()
+
+
+@transaction.atomic
+def relationship_create(
+    *, initiative, by: User, source: StakeholderProfile, target: StakeholderProfile, **fields
+) -> Relationship:
+    return model_save(
+        Relationship(initiative=initiative, source=source, target=target, **fields), by=by
+    )
+
+
+@transaction.atomic
+def relationship_update(*, relationship: Relationship, by: User, data: dict) -> Relationship:
+    relationship, _changed = model_update(
+        instance=relationship, fields=RELATIONSHIP_FIELDS, data=data, by=by
+    )
+    return relationship
+
+
+@transaction.atomic
+def relationship_delete(*, relationship: Relationship, by: User) -> None:
+    relationship._history_user = by
+    relationship.delete()
+
+
+@transaction.atomic
+def engagement_create(
+    *, initiative, by: User, stakeholders, our_side=(), **fields
+) -> EngagementEntry:
+    from django.core.exceptions import ValidationError
+    from django.utils.translation import gettext as _
+
+    stakeholders = list(stakeholders)
+    if not stakeholders:
+        raise ValidationError({"stakeholders": _("Choose at least one stakeholder.")})
+    if any(profile.initiative_id != initiative.pk for profile in stakeholders):
+        raise ValidationError({"stakeholders": _("Choose stakeholders of this initiative.")})
+    entry = model_save(EngagementEntry(initiative=initiative, recorded_by=by, **fields), by=by)
+    entry.stakeholders.set(stakeholders)
+    entry.our_side.set(list(our_side) or [by])
+    return entry
+
+
+@transaction.atomic
+def engagement_update(*, entry: EngagementEntry, by: User, data: dict) -> EngagementEntry:
+    entry, _changed = model_update(instance=entry, fields=ENGAGEMENT_FIELDS, data=data, by=by)
+    return entry
+
+
+@transaction.atomic
+def network_analyse(*, initiative, by: User | None) -> dict:
+    """Compute the network metrics twice, with and without sensitive ties, and keep both."""
+    from .network import analyse
+    from .selectors import network_inputs
+
+    results = {}
+    for scope, include_sensitive in (
+        (NetworkAnalysis.Scope.ALL, True),
+        (NetworkAnalysis.Scope.PUBLIC, False),
+    ):
+        nodes, ties = network_inputs(initiative=initiative, include_sensitive=include_sensitive)
+        outcome = analyse(nodes, ties, all_sectors=[s for s in Sector.values if s != "other"])
+        NetworkAnalysis.objects.create(
+            initiative=initiative, scope=scope, computed_by=by, results=outcome
+        )
+        results[scope] = outcome
+    return results
