@@ -10,6 +10,7 @@ register_converter(IdConverter, "id")
 urlpatterns = [
     path("", initiative_views.dashboard, name="dashboard"),
     path("initiatives/", include("meshutaf.initiatives.urls")),
+    path("initiatives/", include("meshutaf.stakeholders.map_urls")),
     path("directory/", include("meshutaf.stakeholders.urls")),
     path("accounts/", include("meshutaf.accounts.urls")),
     path("api/", api.urls),

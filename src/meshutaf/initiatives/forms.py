@@ -7,7 +7,16 @@ from meshutaf.core.forms import DateInput, IdChoiceField, IdMultipleChoiceField
 from meshutaf.stakeholders.models import Organisation, Person
 from meshutaf.stakeholders.selectors import current_affiliations
 
-from .models import Group, GroupMember, Initiative, Invitation, Membership, Phase, Role
+from .models import (
+    Group,
+    GroupMember,
+    Initiative,
+    Invitation,
+    Membership,
+    Phase,
+    ReadinessItem,
+    Role,
+)
 
 
 class InitiativeForm(forms.ModelForm):
@@ -137,3 +146,16 @@ class MemberFilterForm(forms.Form):
     role = forms.ChoiceField(
         label=_("Role"), required=False, choices=[("", _("All roles")), *Role.choices]
     )
+
+
+class ReadinessItemForm(forms.ModelForm):
+    class Meta:
+        model = ReadinessItem
+        fields = ["category", "title", "status", "owner", "notes"]
+        widgets = {"notes": forms.Textarea(attrs={"rows": 2})}
+        field_classes = {"owner": IdChoiceField}
+
+    def __init__(self, *args, members=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if members is not None:
+            self.fields["owner"].queryset = members

@@ -12,7 +12,16 @@ from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from .models import Group, GroupMember, Initiative, Invitation, Membership, Phase, Role
+from .models import (
+    Group,
+    GroupMember,
+    Initiative,
+    Invitation,
+    Membership,
+    Phase,
+    ReadinessItem,
+    Role,
+)
 
 
 class Action(IntEnum):
@@ -124,3 +133,7 @@ def group_member_get_for_user(*, user, pk: int, action: Action = Action.VIEW) ->
     role = initiative_role(user=user, initiative_id=obj.group.initiative_id)
     _check(user=user, initiative=obj.group.initiative, role=role, action=action)
     return obj
+
+
+def readiness_item_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> ReadinessItem:
+    return child_get_for_user(ReadinessItem, user=user, pk=pk, action=action)

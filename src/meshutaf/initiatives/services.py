@@ -30,6 +30,7 @@ from .models import (
     LeadingPartner,
     Membership,
     Phase,
+    ReadinessItem,
     Role,
 )
 
@@ -357,3 +358,23 @@ def invitation_revoke(*, invitation: Invitation, by: User) -> Invitation:
         invitation.revoked_by = by
         invitation.save(update_fields=["revoked_at", "revoked_by"])
     return invitation
+
+
+READINESS_FIELDS = ("category", "title", "status", "owner", "notes")
+
+
+@transaction.atomic
+def readiness_item_create(*, initiative: Initiative, by: User, **fields) -> ReadinessItem:
+    return model_save(ReadinessItem(initiative=initiative, **fields), by=by)
+
+
+@transaction.atomic
+def readiness_item_update(*, item: ReadinessItem, by: User, data: dict) -> ReadinessItem:
+    item, _changed = model_update(instance=item, fields=READINESS_FIELDS, data=data, by=by)
+    return item
+
+
+@transaction.atomic
+def readiness_item_delete(*, item: ReadinessItem, by: User) -> None:
+    item._history_user = by
+    item.delete()

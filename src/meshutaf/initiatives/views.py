@@ -7,6 +7,7 @@ from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.forms.models import model_to_dict
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -27,8 +28,9 @@ from .forms import (
     MemberFilterForm,
     MembershipRoleForm,
     PhaseForm,
+    ReadinessItemForm,
 )
-from .models import GroupMember, Invitation, Membership
+from .models import GroupMember, Invitation, Membership, ReadinessItem
 from .permissions import (
     Action,
     group_get_for_user,
@@ -37,6 +39,7 @@ from .permissions import (
     invitation_get_for_user,
     membership_get_for_user,
     phase_get_for_user,
+    readiness_item_get_for_user,
     role_allows,
 )
 
@@ -51,11 +54,14 @@ def _can(initiative, action: Action) -> bool:
 
 @login_required
 def dashboard(request):
+    from meshutaf.stakeholders.selectors import follow_ups_overdue
+
     initiatives = list(selectors.initiative_list(user=request.user)[:12])
     return render(
         request,
         "initiatives/dashboard.html",
         {
+            "follow_ups": list(follow_ups_overdue(user=request.user)[:20]),
             "initiatives": initiatives,
             "total": selectors.initiative_list(user=request.user).count(),
             "can_create": request.user.can_create_initiatives,
@@ -504,3 +510,58 @@ def members_csv(request, pk: int):
             ]
         )
     return response
+
+
+def _readiness_form(request, initiative, instance=None):
+    from django.contrib.auth import get_user_model
+
+    members = get_user_model().objects.filter(memberships__initiative=initiative)
+    return ReadinessItemForm(request.POST or None, instance=instance, members=members)
+
+
+@login_required
+def readiness(request, pk: int):
+    """The "preparing hearts" checklist: facilitators only."""
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = _readiness_form(request, initiative)
+    item = form_submitted(
+        request,
+        form,
+        lambda data: services.readiness_item_create(initiative=initiative, by=request.user, **data),
+    )
+    if item:
+        messages.success(request, _("Item added."))
+        return redirect("initiatives:readiness", pk=pk)
+    items = initiative.readiness_items.select_related("owner")
+    done = sum(1 for entry in items if entry.status in ("done", "not_relevant"))
+    return render(
+        request,
+        "initiatives/readiness.html",
+        {
+            "initiative": initiative,
+            "items": items,
+            "form": form,
+            "done": done,
+            "status_choices": ReadinessItem._meta.get_field("status").choices,
+        },
+    )
+
+
+@login_required
+@require_POST
+def readiness_status(request, pk: int):
+    item = readiness_item_get_for_user(user=request.user, pk=pk)
+    form = ReadinessItemForm(
+        {**model_to_dict(item), "status": request.POST.get("status", "")}, instance=copy.copy(item)
+    )
+    if form_submitted(
+        request,
+        form,
+        lambda data: services.readiness_item_update(
+            item=item, by=request.user, data={"status": data["status"]}
+        ),
+    ):
+        messages.success(request, _("Status changed."))
+    else:
+        messages.error(request, _("Choose one of the listed statuses."))
+    return redirect("initiatives:readiness", pk=item.initiative_id)

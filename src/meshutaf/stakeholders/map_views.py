@@ -1,0 +1,421 @@
+"""Pages of an initiative's stakeholder map: the register, the grid, relationships, the
+engagement log and the network. Every page goes through the initiative gate; sensitive notes
+and ties are fetched only for facilitators."""
+
+import copy
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from meshutaf.core.exports import csv_writer
+from meshutaf.core.forms import form_submitted
+from meshutaf.initiatives.permissions import Action, initiative_get_for_user, role_allows
+
+from . import charts, selectors, services
+from .forms import EngagementForm, MapFilterForm, ProfileForm, RelationshipForm
+from .models import Sector, StakeholderProfile
+from .permissions import (
+    can_see_sensitive,
+    engagement_get_for_user,
+    organisations_visible_to,
+    people_visible_to,
+    profile_get_for_user,
+    relationship_get_for_user,
+)
+
+PAGE_SIZE = 50
+NETWORK_DRAW_LIMIT = 400  # above this the page shows the table only
+
+
+def _filters(request) -> dict:
+    form = MapFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, data
+
+
+def _register_rows(initiative, data, *, include_sensitive):
+    if data.get("as_of"):
+        moment = datetime.datetime.combine(
+            data["as_of"], datetime.time.max, tzinfo=timezone.get_current_timezone()
+        )
+        return selectors.profiles_as_of(initiative=initiative, when=moment), True
+    profiles = selectors.profile_list(
+        initiative=initiative,
+        include_sensitive=include_sensitive,
+        sector=data.get("sector", ""),
+        quadrant=data.get("quadrant", ""),
+        consent=data.get("consent", ""),
+        gap_only=bool(data.get("gap")),
+        query=data.get("q", ""),
+        sort=data.get("sort") or "name",
+    )
+    return profiles, False
+
+
+@login_required
+def register(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    include_sensitive = can_see_sensitive(initiative)
+    form, data = _filters(request)
+    rows, historical = _register_rows(initiative, data, include_sensitive=include_sensitive)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "initiative": initiative,
+        "form": form,
+        "page": page,
+        "historical": historical,
+        "as_of": data.get("as_of"),
+        "can_manage": role_allows(initiative.viewer_role, Action.MANAGE),
+        "include_sensitive": include_sensitive and not historical,
+        "points": charts.grid_points(page.object_list),
+        "grid": {"size": charts.GRID_SIZE, "margin": charts.GRID_MARGIN},
+    }
+    template = "stakeholders/map/register.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, context)
+
+
+EXPORT_COLUMNS = [
+    ("name", "Name"),
+    ("kind", "Kind"),
+    ("sector", "Sector"),
+    ("power", "Power"),
+    ("interest", "Interest"),
+    ("quadrant", "Quadrant"),
+    ("salience", "Salience"),
+    ("engagement_current", "Engagement now"),
+    ("engagement_desired", "Engagement wanted"),
+    ("iap2_level", "IAP2 level"),
+    ("consent", "Consent"),
+    ("influence_bases", "Basis of influence"),
+    ("notes", "Notes"),
+]
+
+
+def _export_rows(initiative, data, include_sensitive):
+    rows, _historical = _register_rows(initiative, data, include_sensitive=include_sensitive)
+    columns = [_(label) for _key, label in EXPORT_COLUMNS]
+    if include_sensitive:
+        columns.append(_("Sensitive notes"))
+    yield columns
+    for profile in rows:
+        values = [
+            profile.name,
+            profile.kind,
+            getattr(profile, "sector", "") or "",
+            profile.power,
+            profile.interest,
+            profile.quadrant,
+            profile.salience,
+            profile.engagement_current,
+            profile.engagement_desired,
+            profile.iap2_level,
+            profile.consent,
+            ", ".join(profile.influence_bases or []),
+            profile.notes,
+        ]
+        if include_sensitive:
+            note = getattr(profile, "sensitive_note", None)
+            values.append(note.text if note else "")
+        yield values
+
+
+@login_required
+def register_export(request, pk: int, file_format: str):
+    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    include_sensitive = can_see_sensitive(initiative)
+    _form, data = _filters(request)
+    data.pop("as_of", None)  # exports are of the map as it is now
+    rows = _export_rows(initiative, data, include_sensitive)
+    filename = f"initiative-{pk}-stakeholders.{file_format}"
+    if file_format == "csv":
+        response = HttpResponse(content_type="text/csv; charset=utf-8")
+        response.write("\ufeff")  # so Excel opens Hebrew and Arabic correctly
+        writer = csv_writer(response)
+        for row in rows:
+            writer.writerow(row)
+    elif file_format == "xlsx":
+        from openpyxl import Workbook
+
+        workbook = Workbook(write_only=True)
+        sheet = workbook.create_sheet(_("Stakeholders"))
+        for row in rows:
+            sheet.append([_xlsx_safe(value) for value in row])
+        response = HttpResponse(
+            content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+        workbook.save(response)
+    else:
+        raise Http404
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def _xlsx_safe(value):
+    from meshutaf.core.exports import csv_safe
+
+    return csv_safe(value) if isinstance(value, str) else value
+
+
+def _profile_form(request, initiative, instance=None):
+    return ProfileForm(
+        request.POST or None,
+        instance=instance or StakeholderProfile(initiative=initiative),
+        organisations=organisations_visible_to(user=request.user),
+        people=people_visible_to(user=request.user),
+    )
+
+
+@login_required
+def profile_create(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = _profile_form(request, initiative)
+    profile = form_submitted(
+        request,
+        form,
+        lambda data: services.profile_create(initiative=initiative, by=request.user, **data),
+    )
+    if profile:
+        messages.success(request, _("%(name)s is on the map.") % {"name": profile.name})
+        return redirect("map:register", pk=pk)
+    return render(
+        request, "stakeholders/map/profile_form.html", {"form": form, "initiative": initiative}
+    )
+
+
+@login_required
+def profile_detail(request, pk: int):
+    profile = profile_get_for_user(user=request.user, pk=pk)
+    initiative = profile.initiative
+    include_sensitive = can_see_sensitive(initiative)
+    relationships = selectors.relationship_list(
+        initiative=initiative, include_sensitive=include_sensitive
+    ).filter(Q(source=profile) | Q(target=profile))
+    return render(
+        request,
+        "stakeholders/map/profile_detail.html",
+        {
+            "profile": profile,
+            "initiative": initiative,
+            "sensitive_note": (
+                getattr(profile, "sensitive_note", None) if include_sensitive else None
+            ),
+            "include_sensitive": include_sensitive,
+            "relationships": relationships,
+            "history": profile.history.select_related("history_user").order_by("-history_date")[
+                :50
+            ],
+            "can_manage": role_allows(initiative.viewer_role, Action.MANAGE),
+        },
+    )
+
+
+@login_required
+def profile_edit(request, pk: int):
+    profile = profile_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = _profile_form(request, profile.initiative, instance=copy.copy(profile))
+    updated = form_submitted(
+        request,
+        form,
+        lambda data: services.profile_update(profile=profile, by=request.user, data=data),
+    )
+    if updated:
+        messages.success(request, _("Changes saved."))
+        return redirect("map:profile_detail", pk=pk)
+    return render(
+        request,
+        "stakeholders/map/profile_form.html",
+        {"form": form, "initiative": profile.initiative, "profile": profile},
+    )
+
+
+@login_required
+@require_POST
+def profile_delete(request, pk: int):
+    profile = profile_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    services.profile_delete(profile=profile, by=request.user)
+    messages.success(request, _("Removed from the map."))
+    return redirect("map:register", pk=profile.initiative_id)
+
+
+@login_required
+def relationship_create(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    profiles = selectors.profile_list(initiative=initiative, include_sensitive=False)
+    form = RelationshipForm(request.POST or None, profiles=profiles)
+    relationship = form_submitted(
+        request,
+        form,
+        lambda data: services.relationship_create(initiative=initiative, by=request.user, **data),
+    )
+    if relationship:
+        messages.success(request, _("Relationship added."))
+        return redirect("map:network", pk=pk)
+    return render(
+        request,
+        "stakeholders/map/relationship_form.html",
+        {"form": form, "initiative": initiative},
+    )
+
+
+@login_required
+def relationship_edit(request, pk: int):
+    relationship = relationship_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = RelationshipForm(request.POST or None, instance=copy.copy(relationship))
+    updated = form_submitted(
+        request,
+        form,
+        lambda data: services.relationship_update(
+            relationship=relationship, by=request.user, data=data
+        ),
+    )
+    if updated:
+        messages.success(request, _("Changes saved."))
+        return redirect("map:network", pk=relationship.initiative_id)
+    return render(
+        request,
+        "stakeholders/map/relationship_form.html",
+        {"form": form, "initiative": relationship.initiative, "relationship": relationship},
+    )
+
+
+@login_required
+@require_POST
+def relationship_delete(request, pk: int):
+    relationship = relationship_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    services.relationship_delete(relationship=relationship, by=request.user)
+    messages.success(request, _("Relationship removed."))
+    return redirect("map:network", pk=relationship.initiative_id)
+
+
+METRICS = ["degree", "betweenness", "closeness", "eigenvector"]
+SECTOR_LABELS = dict(Sector.choices)
+
+
+@login_required
+def network(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    include_sensitive = can_see_sensitive(initiative)
+    if request.method == "POST":
+        initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+        services.network_analyse(initiative=initiative, by=request.user)
+        messages.success(request, _("The network metrics were computed again."))
+        return redirect("map:network", pk=pk)
+    data = selectors.network_data(initiative=initiative, include_sensitive=include_sensitive)
+    metric = request.GET.get("size", "degree")
+    metric = metric if metric in METRICS else "degree"
+    drawing = None
+    if 0 < len(data["nodes"]) <= NETWORK_DRAW_LIMIT:
+        positions = charts.network_layout([n["id"] for n in data["nodes"]], data["edges"])
+        largest = max((n[metric] or 0) for n in data["nodes"]) or 1
+        drawing = {
+            "size": charts.NETWORK_SIZE,
+            "nodes": [
+                {
+                    **node,
+                    "x": positions[node["id"]][0],
+                    "y": positions[node["id"]][1],
+                    "r": round(5 + 12 * ((node[metric] or 0) / largest), 1),
+                }
+                for node in data["nodes"]
+            ],
+            "edges": [
+                {
+                    **edge,
+                    "x1": positions[edge["source"]][0],
+                    "y1": positions[edge["source"]][1],
+                    "x2": positions[edge["target"]][0],
+                    "y2": positions[edge["target"]][1],
+                }
+                for edge in data["edges"]
+            ],
+        }
+    names = {node["id"]: node["name"] for node in data["nodes"]}
+    broker_rows = [
+        {
+            "name": names.get(int(broker["id"]), broker["id"]),
+            "id": broker["id"],
+            "pairs": [
+                (SECTOR_LABELS.get(a, a), SECTOR_LABELS.get(b, b))
+                for a, b in broker["separated_sectors"]
+            ],
+        }
+        for broker in data["brokers"]
+    ]
+    coverage = data["sector_coverage"] or {}
+    return render(
+        request,
+        "stakeholders/map/network.html",
+        {
+            "initiative": initiative,
+            "data": data,
+            "drawing": drawing,
+            "metric": metric,
+            "metrics": METRICS,
+            "names": names,
+            "brokers": broker_rows,
+            "coverage_rows": [
+                {"label": SECTOR_LABELS.get(sector, sector), "sector": sector, **row}
+                for sector, row in (coverage.get("sectors") or {}).items()
+            ],
+            "missing_sectors": [
+                SECTOR_LABELS.get(sector, sector) for sector in coverage.get("missing_from_map", [])
+            ],
+            "include_sensitive": include_sensitive,
+            "can_manage": role_allows(initiative.viewer_role, Action.MANAGE),
+            "relationships": selectors.relationship_list(
+                initiative=initiative, include_sensitive=include_sensitive
+            ),
+        },
+    )
+
+
+@login_required
+def engagements(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE)
+    can_manage = role_allows(initiative.viewer_role, Action.MANAGE)
+    profiles = selectors.profile_list(initiative=initiative, include_sensitive=False)
+    form = EngagementForm(request.POST or None, profiles=profiles) if can_manage else None
+    if request.method == "POST" and not can_manage:
+        raise Http404
+    entry = (
+        form_submitted(
+            request,
+            form,
+            lambda data: services.engagement_create(initiative=initiative, by=request.user, **data),
+        )
+        if form is not None
+        else None
+    )
+    if entry:
+        messages.success(request, _("Engagement recorded."))
+        return redirect("map:engagements", pk=pk)
+    page = Paginator(selectors.engagement_list(initiative=initiative), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "stakeholders/map/engagements.html",
+        {"initiative": initiative, "page": page, "form": form, "can_manage": can_manage},
+    )
+
+
+@login_required
+@require_POST
+def engagement_follow_up_done(request, pk: int):
+    entry = engagement_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    services.engagement_update(entry=entry, by=request.user, data={"follow_up_done": True})
+    messages.success(request, _("Follow-up marked as done."))
+    next_url = request.POST.get("next")
+    if next_url == "dashboard":
+        return redirect("dashboard")
+    return redirect("map:engagements", pk=entry.initiative_id)
