@@ -148,15 +148,17 @@ def profile_get_for_user(*, user, pk: int, action=None):
 
 
 def relationship_get_for_user(*, user, pk: int, action=None):
-    from meshutaf.initiatives.permissions import Action, child_get_for_user
+    from meshutaf.initiatives.permissions import Action, child_get_for_user, role_allows
 
     from .models import Relationship
 
+    # First as a reader: a hidden tie must answer 404 before any role check could answer 403
+    # and so betray that it exists.
     relationship = child_get_for_user(
         Relationship,
         user=user,
         pk=pk,
-        action=action or Action.VIEW,
+        action=Action.VIEW,
         related=(
             "source__organisation",
             "source__person",
@@ -165,7 +167,9 @@ def relationship_get_for_user(*, user, pk: int, action=None):
         ),
     )
     if relationship.sensitive and not can_see_sensitive(relationship.initiative):
-        raise Http404  # a hidden tie does not exist for those who may not see it
+        raise Http404
+    if action and not role_allows(relationship.initiative.viewer_role, action):
+        raise PermissionDenied
     return relationship
 
 

@@ -1,0 +1,208 @@
+"""Stakeholder map pages: the initiative gate for every page, and sensitive notes and ties
+never reaching an outsider, a participant or a partner in any format."""
+
+import io
+import itertools
+
+import pytest
+from django.urls import reverse
+from openpyxl import load_workbook
+
+from meshutaf.stakeholders import services
+from meshutaf.stakeholders.models import Relationship, StakeholderProfile
+from tests.conftest import client_for
+from tests.factories import OrganisationFactory
+
+SECRET_NOTE = "Burned by the 2019 plan"
+SECRET_TIE_NOTE = "Old feud between the two"
+
+
+@pytest.fixture
+def mapped(initiative, owner):
+    ministry = services.profile_create(
+        initiative=initiative,
+        by=owner,
+        organisation=OrganisationFactory(name_he="", name_en="Ministry", sector="government"),
+        power=5,
+        interest=4,
+        sensitive_notes=SECRET_NOTE,
+    )
+    fund = services.profile_create(
+        initiative=initiative,
+        by=owner,
+        organisation=OrganisationFactory(name_he="", name_en="Fund", sector="philanthropy"),
+        power=2,
+        interest=5,
+    )
+    secret = services.relationship_create(
+        initiative=initiative,
+        by=owner,
+        source=ministry,
+        target=fund,
+        kind="in_conflict",
+        sensitive=True,
+        notes=SECRET_TIE_NOTE,
+    )
+    services.network_analyse(initiative=initiative, by=owner)
+    return {"ministry": ministry, "fund": fund, "secret": secret}
+
+
+def _urls(initiative, mapped):
+    return {
+        "register": reverse("map:register", args=[initiative.pk]),
+        "as_of": reverse("map:register", args=[initiative.pk]) + "?as_of=2030-01-01",
+        "csv": reverse("map:register_export", args=[initiative.pk, "csv"]),
+        "profile": reverse("map:profile_detail", args=[mapped["ministry"].pk]),
+        "network": reverse("map:network", args=[initiative.pk]),
+    }
+
+
+def _body(response) -> str:
+    if response["Content-Type"].startswith("application/vnd.openxml"):
+        workbook = load_workbook(io.BytesIO(response.content))
+        return "\n".join(
+            str(cell) for row in workbook.active.iter_rows(values_only=True) for cell in row
+        )
+    return response.content.decode("utf-8-sig")
+
+
+def test_facilitator_sees_sensitive_everywhere(initiative, mapped, owner):
+    client = client_for(owner)
+    urls = _urls(initiative, mapped)
+    assert SECRET_NOTE in _body(client.get(urls["register"]))
+    assert SECRET_NOTE in _body(client.get(urls["csv"]))
+    assert SECRET_NOTE in _body(client.get(urls["profile"]))
+    assert "In conflict" in _body(client.get(urls["network"]))
+    xlsx = client.get(reverse("map:register_export", args=[initiative.pk, "xlsx"]))
+    assert SECRET_NOTE in _body(xlsx)
+
+
+@pytest.mark.parametrize("who", ["member", "participant"])
+def test_members_never_receive_sensitive_content(initiative, mapped, who, request):
+    client = client_for(request.getfixturevalue(who))
+    urls = _urls(initiative, mapped)
+    urls["xlsx"] = reverse("map:register_export", args=[initiative.pk, "xlsx"])
+    for name, url in urls.items():
+        response = client.get(url)
+        assert response.status_code == 200, name
+        body = _body(response)
+        assert SECRET_NOTE not in body, name
+        assert SECRET_TIE_NOTE not in body, name
+        assert "In conflict" not in body, name
+        assert "sensitive" not in body.lower() or name in ("register",), name
+    secret_edit = reverse("map:relationship_edit", args=[mapped["secret"].pk])
+    assert client.get(secret_edit).status_code == 404
+
+
+def test_outsider_gets_404_everywhere(initiative, mapped, outsider):
+    client = client_for(outsider)
+    for url in [
+        *_urls(initiative, mapped).values(),
+        reverse("map:register_export", args=[initiative.pk, "xlsx"]),
+        reverse("map:profile_create", args=[initiative.pk]),
+        reverse("map:engagements", args=[initiative.pk]),
+        reverse("initiatives:readiness", args=[initiative.pk]),
+    ]:
+        assert client.get(url).status_code == 404, url
+
+
+def test_only_facilitators_change_the_map(initiative, mapped, owner, member):
+    create = reverse("map:profile_create", args=[initiative.pk])
+    assert client_for(member).get(create).status_code == 403
+    edit = reverse("map:profile_edit", args=[mapped["fund"].pk])
+    assert client_for(member).post(edit, {"power": 1, "interest": 1}).status_code == 403
+    response = client_for(owner).post(
+        edit,
+        {
+            "power": 4,
+            "interest": 5,
+            "engagement_current": "neutral",
+            "engagement_desired": "leading",
+            "iap2_level": "collaborate",
+            "consent": "passive",
+            "influence_bases": ["resources"],
+            "sensitive_notes": "Watch the budget cycle",
+        },
+    )
+    assert response.status_code == 302
+    mapped["fund"].refresh_from_db()
+    assert (mapped["fund"].power, mapped["fund"].consent) == (4, "passive")
+    assert mapped["fund"].sensitive_note.text == "Watch the budget cycle"
+    assert mapped["fund"].history.count() == 2
+
+
+def test_bad_profile_form_writes_nothing(initiative, owner):
+    response = client_for(owner).post(
+        reverse("map:profile_create", args=[initiative.pk]),
+        {"power": 9, "interest": 0, "consent": "maybe"},
+    )
+    assert response.status_code == 200
+    assert not StakeholderProfile.objects.exists()
+
+
+def test_engagement_log_and_readiness_by_role(initiative, mapped, owner, member, participant):
+    url = reverse("map:engagements", args=[initiative.pk])
+    assert client_for(participant).get(url).status_code == 403
+    assert client_for(member).get(url).status_code == 200
+    assert client_for(member).post(url, {}).status_code == 404
+    response = client_for(owner).post(
+        url,
+        {
+            "kind": "call",
+            "date": "2026-11-01",
+            "stakeholders": [mapped["fund"].pk],
+            "summary": "Asked about matching funds",
+            "follow_up_date": "2026-11-10",
+        },
+    )
+    assert response.status_code == 302
+    readiness = reverse("initiatives:readiness", args=[initiative.pk])
+    assert client_for(member).get(readiness).status_code == 403
+    added = client_for(owner).post(
+        readiness,
+        {"category": "earlier_processes", "title": "Meet the 2019 team", "status": "to_do"},
+    )
+    assert added.status_code == 302
+
+
+def test_register_query_count_is_flat(initiative, owner, django_assert_max_num_queries):
+    client = client_for(owner)
+    url = reverse("map:register", args=[initiative.pk])
+
+    def grow(count):
+        organisations = [OrganisationFactory() for _ in range(count)]
+        StakeholderProfile.objects.bulk_create(
+            StakeholderProfile(initiative=initiative, organisation=o) for o in organisations
+        )
+
+    grow(5)
+    with django_assert_max_num_queries(12):
+        client.get(url)
+    grow(60)
+    with django_assert_max_num_queries(12):
+        client.get(url)
+
+
+def test_network_page_query_count_is_flat(initiative, owner, django_assert_max_num_queries):
+    client = client_for(owner)
+    url = reverse("map:network", args=[initiative.pk])
+    profiles = [
+        services.profile_create(initiative=initiative, by=owner, organisation=OrganisationFactory())
+        for _ in range(6)
+    ]
+    Relationship.objects.bulk_create(
+        Relationship(initiative=initiative, source=a, target=b, kind="allied")
+        for a, b in itertools.pairwise(profiles)
+    )
+    with django_assert_max_num_queries(14):
+        client.get(url)
+    more = [
+        services.profile_create(initiative=initiative, by=owner, organisation=OrganisationFactory())
+        for _ in range(30)
+    ]
+    Relationship.objects.bulk_create(
+        Relationship(initiative=initiative, source=a, target=b, kind="allied")
+        for a, b in itertools.pairwise(more)
+    )
+    with django_assert_max_num_queries(14):
+        client.get(url)
