@@ -154,10 +154,12 @@ def _register_routers() -> None:
     from meshutaf.accounts.api import router as accounts_router
     from meshutaf.initiatives.api import router as initiatives_router
     from meshutaf.stakeholders.api import router as stakeholders_router
+    from meshutaf.stakeholders.map_api import router as map_router
 
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/", initiatives_router)
     api.add_router("/v1/", stakeholders_router)
+    api.add_router("/v1/", map_router)
 
 
 _register_routers()
