@@ -1865,6 +1865,11 @@ def demo_load(*, stdout: TextIO | None = None) -> DemoResult:
             )
             for spec in INITIATIVES
         ]
+        from meshutaf.demo_maps import build_map
+
+        for initiative in initiatives:
+            if initiative.kind in (InitiativeKind.JOINT_MOVE, InitiativeKind.COLLECTIVE_IMPACT):
+                build_map(initiative=initiative, facilitator=facilitator, rng=rng)
 
     _write(
         stdout,
