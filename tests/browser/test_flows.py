@@ -167,3 +167,54 @@ def test_phone_layout_and_api_docs(page_for):
     page.goto(page.base_url + "/api/docs")
     page.wait_for_selector("h1")
     assert_accessible(page)
+
+
+def test_facilitator_maps_and_partner_cannot_see_the_sensitive_tie(page_for):
+    """A facilitator builds a small map and marks a tie sensitive; a partner's page and API
+    never carry it."""
+    from meshutaf.initiatives.services import initiative_create, membership_add
+
+    facilitator = UserFactory(username="noa", is_backbone=True)
+    partner = UserFactory(username="amir")
+    initiative = initiative_create(by=facilitator, kind="collective_impact", name="Ein HaDekel")
+    membership_add(initiative=initiative, user=partner, role="partner", by=facilitator)
+    for name, sector in (("Municipality", "local_authority"), ("Residents", "community")):
+        OrganisationFactory(name_he="", name_en=name, sector=sector)
+
+    page = page_for("en-US")
+    log_in(page, "noa")
+    for name, power in (("Municipality", "5"), ("Residents", "2")):
+        page.goto(page.base_url + f"/initiatives/{initiative.pk}/stakeholders/new/")
+        page.locator("#id_organisation").select_option(label=name)
+        page.locator("#id_power").fill(power)
+        page.locator("#id_sensitive_notes").fill(f"Private note on {name}")
+        page.get_by_role("button", name="Save").click()
+        page.wait_for_url(re.compile(r"/stakeholders/$"))
+    assert_accessible(page)
+    page.goto(page.base_url + f"/initiatives/{initiative.pk}/relationships/new/")
+    page.locator("#id_source").select_option(label="Municipality")
+    page.locator("#id_target").select_option(label="Residents")
+    page.locator("#id_kind").select_option("in_conflict")
+    page.locator("#id_sensitive").check()
+    assert_accessible(page)
+    page.get_by_role("button", name="Save").click()
+    page.wait_for_url(re.compile(r"/network/$"))
+    page.get_by_role("button", name="Compute the metrics").click()
+    page.wait_for_load_state()
+    assert "In conflict" in page.content()
+    assert_accessible(page)
+    screenshot(page, "network-facilitator-en")
+
+    other = page_for("he-IL")
+    log_in(other, "amir")
+    for path in ("stakeholders/", "network/"):
+        other.goto(other.base_url + f"/initiatives/{initiative.pk}/{path}")
+        html = other.content()
+        assert "Private note" not in html
+        assert "in_conflict" not in html
+        assert_accessible(other)
+    screenshot(other, "network-partner-he")
+    api_body = other.request.get(other.base_url + f"/api/v1/initiatives/{initiative.pk}/network")
+    assert api_body.status == 200
+    assert api_body.json()["edges"] == []
+    assert "Private note" not in api_body.text()

@@ -206,3 +206,24 @@ def test_network_page_query_count_is_flat(initiative, owner, django_assert_max_n
     )
     with django_assert_max_num_queries(14):
         client.get(url)
+
+
+def test_relationship_form_creates_and_validates(initiative, mapped, owner):
+    url = reverse("map:relationship_create", args=[initiative.pk])
+    response = client_for(owner).post(
+        url,
+        {
+            "source": mapped["fund"].pk,
+            "target": mapped["ministry"].pk,
+            "kind": "funds",
+            "strength": 3,
+        },
+    )
+    assert response.status_code == 302
+    same = client_for(owner).post(
+        url,
+        {"source": mapped["fund"].pk, "target": mapped["fund"].pk, "kind": "allied", "strength": 2},
+    )
+    assert same.status_code == 200
+    assert "two different stakeholders" in same.content.decode()
+    assert Relationship.objects.filter(initiative=initiative).count() == 2

@@ -21,7 +21,7 @@ from meshutaf.initiatives.permissions import Action, initiative_get_for_user, ro
 
 from . import charts, selectors, services
 from .forms import EngagementForm, MapFilterForm, ProfileForm, RelationshipForm
-from .models import Sector, StakeholderProfile
+from .models import Relationship, Sector, StakeholderProfile
 from .permissions import (
     can_see_sensitive,
     engagement_get_for_user,
@@ -251,7 +251,9 @@ def profile_delete(request, pk: int):
 def relationship_create(request, pk: int):
     initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     profiles = selectors.profile_list(initiative=initiative, include_sensitive=False)
-    form = RelationshipForm(request.POST or None, profiles=profiles)
+    form = RelationshipForm(
+        request.POST or None, instance=Relationship(initiative=initiative), profiles=profiles
+    )
     relationship = form_submitted(
         request,
         form,
