@@ -11,7 +11,7 @@ import networkx as nx
 GRID_SIZE = 500
 GRID_MARGIN = 50
 NETWORK_SIZE = 600
-NETWORK_MARGIN = 30
+NETWORK_MARGIN = 70
 
 
 def grid_points(profiles) -> list[dict]:

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from meshutaf.core.exports import csv_writer
@@ -85,25 +86,25 @@ def register(request, pk: int):
 
 
 EXPORT_COLUMNS = [
-    ("name", "Name"),
-    ("kind", "Kind"),
-    ("sector", "Sector"),
-    ("power", "Power"),
-    ("interest", "Interest"),
-    ("quadrant", "Quadrant"),
-    ("salience", "Salience"),
-    ("engagement_current", "Engagement now"),
-    ("engagement_desired", "Engagement wanted"),
-    ("iap2_level", "IAP2 level"),
-    ("consent", "Consent"),
-    ("influence_bases", "Basis of influence"),
-    ("notes", "Notes"),
+    gettext_lazy("Name"),
+    gettext_lazy("Kind"),
+    gettext_lazy("Sector"),
+    gettext_lazy("Power"),
+    gettext_lazy("Interest"),
+    gettext_lazy("Quadrant"),
+    gettext_lazy("Salience"),
+    gettext_lazy("Engagement now"),
+    gettext_lazy("Engagement wanted"),
+    gettext_lazy("IAP2 level"),
+    gettext_lazy("Consent"),
+    gettext_lazy("Basis of influence"),
+    gettext_lazy("Notes"),
 ]
 
 
 def _export_rows(initiative, data, include_sensitive):
     rows, _historical = _register_rows(initiative, data, include_sensitive=include_sensitive)
-    columns = [_(label) for _key, label in EXPORT_COLUMNS]
+    columns = [str(label) for label in EXPORT_COLUMNS]
     if include_sensitive:
         columns.append(_("Sensitive notes"))
     yield columns
