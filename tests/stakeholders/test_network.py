@@ -106,3 +106,24 @@ def test_empty_and_isolated():
     result = analyse([Node("a", "x"), Node("b", "y")], [])
     assert result["nodes"]["a"]["eigenvector"] == 0.0
     assert result["brokers"] == []
+
+
+def test_vectorised_brandes_equals_networkx_when_every_source_is_sampled():
+    graph = nx.connected_watts_strogatz_graph(120, 4, 0.3, seed=5)
+    graph.add_edges_from([(200, 201), (201, 202)])  # a second piece
+    betweenness, closeness = network.sampled_paths(graph, samples=10_000, seed=0)
+    exact_b = nx.betweenness_centrality(graph, normalized=True)
+    exact_c = nx.closeness_centrality(graph)
+    for node in graph:
+        assert abs(betweenness[node] - exact_b[node]) < 1e-9, node
+        assert abs(closeness[node] - exact_c[node]) < 1e-9, node
+
+
+def test_large_map_uses_igraph_louvain(monkeypatch):
+    graph = nx.connected_caveman_graph(6, 8)
+    nodes = [Node(str(n), "x") for n in graph]
+    ties = [Tie(str(a), str(b)) for a, b in graph.edges]
+    monkeypatch.setattr(network, "EXACT_LIMIT", 10)
+    result = analyse(nodes, ties)
+    assert len(result["communities"]) == 6
+    assert sum(len(c) for c in result["communities"]) == 48
