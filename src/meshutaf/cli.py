@@ -111,6 +111,26 @@ def build_parser() -> argparse.ArgumentParser:
     token_create.add_argument("username", help=_("username"))
     token_create.add_argument("--name", default="cli", help=_("a name for the token"))
 
+    stakeholders = commands.add_parser("stakeholders", help=_("Work with stakeholder maps."))
+    stakeholders.set_defaults(stakeholders_parser=stakeholders)
+    map_commands = stakeholders.add_subparsers(
+        dest="stakeholders_command", metavar=_("action"), parser_class=_Parser
+    )
+    export = map_commands.add_parser(
+        "export", help=_("Export an initiative's stakeholder register.")
+    )
+    export.add_argument("--initiative", type=int, required=True, help=_("initiative id"))
+    export.add_argument("--format", choices=["csv", "xlsx"], default="csv", help=_("file format"))
+    export.add_argument(
+        "--as",
+        dest="as_user",
+        required=True,
+        help=_("username whose permissions apply (sensitive notes only for its facilitators)"),
+    )
+    export.add_argument(
+        "--output", required=True, help=_("file to write ('-' for standard output)")
+    )
+
     commands.add_parser("worker", help=_("Run the background task worker."))
     commands.add_parser("check", help=_("Check the installation for problems."))
     manage = commands.add_parser("manage", help=_("Run any Django management command."))
@@ -186,6 +206,49 @@ def cmd_token_create(args) -> int:
     return 0
 
 
+def cmd_stakeholders_export(args) -> int:
+    from django.contrib.auth import get_user_model
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    from meshutaf.initiatives.permissions import initiative_get_for_user
+    from meshutaf.stakeholders.map_views import register_export_for
+
+    user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
+    if user is None:
+        return _fail(_("No active user is called %(username)s.") % {"username": args.as_user})
+    if args.format == "xlsx" and args.output == "-":
+        return _fail(_("An Excel file cannot go to standard output; give --output FILE."))
+    try:
+        # The gate first, so that a refused export leaves no empty file behind.
+        initiative_get_for_user(user=user, pk=args.initiative)
+        if args.output == "-":
+            count = register_export_for(
+                user=user, initiative_id=args.initiative, file_format="csv", stream=sys.stdout
+            )
+        else:
+            mode, options = ("w", {"encoding": "utf-8", "newline": ""})
+            if args.format == "xlsx":
+                mode, options = ("wb", {})
+            with open(args.output, mode, **options) as stream:
+                count = register_export_for(
+                    user=user,
+                    initiative_id=args.initiative,
+                    file_format=args.format,
+                    stream=stream,
+                )
+    except Http404:
+        return _fail(
+            _("No initiative %(id)s that %(username)s may see.")
+            % {"id": args.initiative, "username": args.as_user}
+        )
+    if args.output != "-":
+        print(
+            _("Wrote %(count)s stakeholders to %(path)s.") % {"count": count, "path": args.output}
+        )
+    return 0
+
+
 def cmd_demo(args) -> int:
     from django.utils.translation import gettext as _
 
@@ -234,6 +297,11 @@ def main(argv: list[str] | None = None) -> int:
             args.token_parser.print_help(sys.stderr)
             return 2
         return cmd_token_create(args)
+    if args.command == "stakeholders":
+        if args.stakeholders_command != "export":
+            args.stakeholders_parser.print_help(sys.stderr)
+            return 2
+        return cmd_stakeholders_export(args)
     if args.command == "worker":
         call_command("db_worker")
         return 0

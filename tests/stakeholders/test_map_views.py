@@ -227,3 +227,63 @@ def test_relationship_form_creates_and_validates(initiative, mapped, owner):
     assert same.status_code == 200
     assert "two different stakeholders" in same.content.decode()
     assert Relationship.objects.filter(initiative=initiative).count() == 2
+
+
+def test_cli_export_goes_through_the_gate(initiative, mapped, owner, member, outsider, tmp_path):
+    from meshutaf import cli
+
+    facilitator_file = tmp_path / "facilitator.csv"
+    assert (
+        cli.main(
+            [
+                "stakeholders",
+                "export",
+                "--initiative",
+                str(initiative.pk),
+                "--as",
+                owner.username,
+                "--output",
+                str(facilitator_file),
+            ]
+        )
+        == 0
+    )
+    assert SECRET_NOTE in facilitator_file.read_text(encoding="utf-8")
+    partner_file = tmp_path / "partner.xlsx"
+    assert (
+        cli.main(
+            [
+                "stakeholders",
+                "export",
+                "--initiative",
+                str(initiative.pk),
+                "--as",
+                member.username,
+                "--format",
+                "xlsx",
+                "--output",
+                str(partner_file),
+            ]
+        )
+        == 0
+    )
+    workbook = load_workbook(partner_file)
+    cells = [str(c) for row in workbook.active.iter_rows(values_only=True) for c in row]
+    assert "Ministry" in cells
+    assert SECRET_NOTE not in cells
+    assert (
+        cli.main(
+            [
+                "stakeholders",
+                "export",
+                "--initiative",
+                str(initiative.pk),
+                "--as",
+                outsider.username,
+                "--output",
+                str(tmp_path / "x.csv"),
+            ]
+        )
+        == 2
+    )
+    assert not (tmp_path / "x.csv").exists()
