@@ -4,6 +4,7 @@ role matters."""
 
 import pytest
 from django.test import Client
+from django.utils import translation
 
 from meshutaf.initiatives.models import Role
 
@@ -15,6 +16,14 @@ from .factories import (
     PhaseFactory,
     UserFactory,
 )
+
+
+@pytest.fixture(autouse=True)
+def english_outside_requests():
+    """Service-level messages in English unless a test asks otherwise; requests still pick
+    their language themselves. (A request can leave its language active in the thread.)"""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

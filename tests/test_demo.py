@@ -87,7 +87,7 @@ def test_a_second_load_changes_nothing(loaded):
     out = io.StringIO()
     again = demo_load(stdout=out)
     assert again.created is False
-    assert again.logins == loaded.logins
+    assert [login[:2] for login in again.logins] == [login[:2] for login in loaded.logins]
     assert "already" in out.getvalue()
     assert counts == (
         Organisation.objects.count(),

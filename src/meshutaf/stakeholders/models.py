@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from meshutaf.core.models import TimeStampedModel, validate_date_range
@@ -204,7 +205,7 @@ class Consent(models.TextChoices):
     OPPOSED = "opposed", _("Opposed")
     NONE = "none", _("None")
     PASSIVE = "passive", _("Passive")
-    ACTIVE = "active", _("Active")
+    ACTIVE = "active", pgettext_lazy("consent", "Active")
 
 
 class InfluenceBasis(models.TextChoices):
@@ -388,13 +389,13 @@ class Relationship(TimeStampedModel):
     )
     source = models.ForeignKey(
         StakeholderProfile,
-        verbose_name=_("from"),
+        verbose_name=_("from stakeholder"),
         on_delete=models.CASCADE,
         related_name="relationships_out",
     )
     target = models.ForeignKey(
         StakeholderProfile,
-        verbose_name=_("to"),
+        verbose_name=_("to stakeholder"),
         on_delete=models.CASCADE,
         related_name="relationships_in",
     )
