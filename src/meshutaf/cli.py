@@ -242,6 +242,12 @@ def cmd_stakeholders_export(args) -> int:
             _("No initiative %(id)s that %(username)s may see.")
             % {"id": args.initiative, "username": args.as_user}
         )
+    except BrokenPipeError:
+        return 0  # the reader (e.g. head) stopped early
+    except OSError as error:
+        return _fail(
+            _("Cannot write %(path)s: %(reason)s") % {"path": args.output, "reason": error.strerror}
+        )
     if args.output != "-":
         print(
             _("Wrote %(count)s stakeholders to %(path)s.") % {"count": count, "path": args.output}

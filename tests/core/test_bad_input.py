@@ -105,3 +105,11 @@ def test_overlong_values_are_field_errors(owner, initiative):
     )
     assert created.status_code == 400
     assert "message" in created.json()["errors"]
+
+
+def test_null_for_text_fields_is_a_field_error(owner, initiative):
+    response = patch(
+        api(owner), f"/api/v1/initiatives/{initiative.pk}", {"short_description": None}
+    )
+    assert response.status_code == 400
+    assert "short_description" in response.json()["errors"]

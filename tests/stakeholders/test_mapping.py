@@ -197,3 +197,46 @@ def test_overdue_follow_ups_for_facilitators(initiative, owner, member, mapped):
     )
     assert [e.summary for e in selectors.follow_ups_overdue(user=owner)] == ["Call"]
     assert list(selectors.follow_ups_overdue(user=member)) == []
+
+
+def test_public_metrics_withdrawn_when_a_used_tie_turns_sensitive(initiative, owner, mapped):
+    services.network_analyse(initiative=initiative, by=owner)
+    before = selectors.network_data(initiative=initiative, include_sensitive=False)
+    assert before["nodes"][0]["degree"] is not None
+    public_tie = initiative.relationships.get(sensitive=False)
+    services.relationship_update(relationship=public_tie, by=owner, data={"sensitive": True})
+    after = selectors.network_data(initiative=initiative, include_sensitive=False)
+    assert after["out_of_date"] is True
+    assert {node["degree"] for node in after["nodes"]} == {None}
+    assert after["brokers"] == []
+    assert after["edges"] == []
+    # Facilitators still see their numbers; a new computation brings the public ones back.
+    assert (
+        selectors.network_data(initiative=initiative, include_sensitive=True)["nodes"][0]["degree"]
+        is not None
+    )
+    services.network_analyse(initiative=initiative, by=owner)
+    assert (
+        selectors.network_data(initiative=initiative, include_sensitive=False)["out_of_date"]
+        is False
+    )
+
+
+def test_editing_only_the_sensitive_note_leaves_no_visible_history(initiative, owner, mapped):
+    profile = mapped["ministry"]
+    services.profile_update(
+        profile=profile, by=owner, data={"influence_bases": ["resources", "formal_role"]}
+    )
+    count = profile.history.count()
+    services.profile_update(
+        profile=profile,
+        by=owner,
+        data={"influence_bases": ["formal_role", "resources"], "sensitive_notes": "New"},
+    )
+    assert profile.history.count() == count
+
+
+def test_null_for_a_text_field_is_a_field_error(initiative, owner, mapped):
+    with pytest.raises(ValidationError) as error:
+        services.profile_update(profile=mapped["fund"], by=owner, data={"notes": None})
+    assert "notes" in error.value.message_dict

@@ -25,6 +25,13 @@ def model_update(
     """
     changed = False
     for name in fields:
+        if name in data and data[name] is None and not instance._meta.get_field(name).null:
+            # Validation skips empty values of blank=True fields, so None would reach the
+            # database's NOT NULL and fail there.
+            from django.core.exceptions import ValidationError
+            from django.utils.translation import gettext as _
+
+            raise ValidationError({name: _("This field cannot be empty (null).")})
         if name in data and getattr(instance, name) != data[name]:
             setattr(instance, name, data[name])
             changed = True

@@ -515,7 +515,10 @@ def members_csv(request, pk: int):
 def _readiness_form(request, initiative, instance=None):
     from django.contrib.auth import get_user_model
 
-    members = get_user_model().objects.filter(memberships__initiative=initiative)
+    # Only facilitators can open the checklist, so only they can own an item on it.
+    members = get_user_model().objects.filter(
+        memberships__initiative=initiative, memberships__role="facilitator"
+    )
     return ReadinessItemForm(request.POST or None, instance=instance, members=members)
 
 

@@ -119,17 +119,17 @@ def profile_list(
         query=q,
         sort=sort,
     )
-    return _SensitiveAware(profiles, initiative)
+    return _Annotated(profiles, lambda profile: _with_sensitive(profile, initiative))
 
 
-class _SensitiveAware:
-    """A queryset wrapper for pagination that attaches sensitive notes after slicing."""
+class _Annotated:
+    """A queryset for pagination that prepares each object of the requested page only."""
 
-    def __init__(self, queryset, initiative):
-        self.queryset, self.initiative = queryset, initiative
+    def __init__(self, queryset, prepare):
+        self.queryset, self.prepare = queryset, prepare
 
     def __getitem__(self, item):
-        return [_with_sensitive(profile, self.initiative) for profile in self.queryset[item]]
+        return [self.prepare(obj) for obj in self.queryset[item]]
 
     def count(self):
         return self.queryset.count()
@@ -238,7 +238,9 @@ def relationship_list(request, initiative_id: Id):
     relationships = selectors.relationship_list(
         initiative=initiative, include_sensitive=include_sensitive
     )
-    return [_relationship_out(relationship, initiative) for relationship in relationships]
+    return _Annotated(
+        relationships, lambda relationship: _relationship_out(relationship, initiative)
+    )
 
 
 @router.post("/initiatives/{initiative_id}/relationships", response={201: RelationshipOut})

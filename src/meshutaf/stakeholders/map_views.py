@@ -22,7 +22,7 @@ from meshutaf.initiatives.permissions import Action, initiative_get_for_user, ro
 
 from . import charts, selectors, services
 from .forms import EngagementForm, MapFilterForm, ProfileForm, RelationshipForm
-from .models import Relationship, Sector, StakeholderProfile
+from .models import InfluenceBasis, Quadrant, Relationship, Sector, StakeholderProfile
 from .permissions import (
     can_see_sensitive,
     engagement_get_for_user,
@@ -109,19 +109,20 @@ def _export_rows(initiative, data, include_sensitive):
         columns.append(_("Sensitive notes"))
     yield columns
     for profile in rows:
+        bases = dict(InfluenceBasis.choices)
         values = [
             profile.name,
-            profile.kind,
-            getattr(profile, "sector", "") or "",
+            _("Organisation") if profile.kind == "organisation" else _("Person"),
+            SECTOR_LABELS.get(getattr(profile, "sector", None) or "", ""),
             profile.power,
             profile.interest,
-            profile.quadrant,
-            profile.salience,
-            profile.engagement_current,
-            profile.engagement_desired,
-            profile.iap2_level,
-            profile.consent,
-            ", ".join(profile.influence_bases or []),
+            dict(Quadrant.choices)[profile.quadrant],
+            profile.salience.label,
+            profile.get_engagement_current_display(),
+            profile.get_engagement_desired_display(),
+            profile.get_iap2_level_display(),
+            profile.get_consent_display(),
+            ", ".join(str(bases.get(base, base)) for base in profile.influence_bases or []),
             profile.notes,
         ]
         if include_sensitive:
@@ -184,7 +185,9 @@ def register_export_for(*, user, initiative_id: int, file_format: str, stream) -
 def _xlsx_safe(value):
     from meshutaf.core.exports import csv_safe
 
-    return csv_safe(value) if isinstance(value, str) else value
+    if value is None or isinstance(value, int | float):
+        return value
+    return csv_safe(str(value))  # labels may be lazy translations, which openpyxl refuses
 
 
 def _profile_form(request, initiative, instance=None):
@@ -365,7 +368,7 @@ def network(request, pk: int):
     names = {node["id"]: node["name"] for node in data["nodes"]}
     broker_rows = [
         {
-            "name": names.get(int(broker["id"]), broker["id"]),
+            "name": names.get(broker["id"], broker["id"]),
             "id": broker["id"],
             "pairs": [
                 (SECTOR_LABELS.get(a, a), SECTOR_LABELS.get(b, b))
@@ -394,6 +397,11 @@ def network(request, pk: int):
                 SECTOR_LABELS.get(sector, sector) for sector in coverage.get("missing_from_map", [])
             ],
             "include_sensitive": include_sensitive,
+            "computed_at": (
+                datetime.datetime.fromisoformat(data["computed_at"])
+                if data["computed_at"]
+                else None
+            ),
             "can_manage": role_allows(initiative.viewer_role, Action.MANAGE),
             "relationships": selectors.relationship_list(
                 initiative=initiative, include_sensitive=include_sensitive

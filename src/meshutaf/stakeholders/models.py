@@ -487,6 +487,14 @@ class EngagementEntry(TimeStampedModel):
     def __str__(self) -> str:
         return f"{self.get_kind_display()} {self.date}"
 
+    def clean(self) -> None:
+        from django.core.exceptions import ValidationError
+
+        if self.follow_up_date and self.date and self.follow_up_date < self.date:
+            raise ValidationError(
+                {"follow_up_date": _("The follow-up cannot be before the engagement.")}
+            )
+
     @property
     def follow_up_overdue(self) -> bool:
         from django.utils import timezone

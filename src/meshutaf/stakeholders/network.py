@@ -30,6 +30,7 @@ class Tie:
     source: str
     target: str
     weight: float = 1.0
+    id: int | None = None
 
 
 def build_graph(nodes: Iterable[Node], ties: Iterable[Tie]) -> nx.Graph:

@@ -259,9 +259,9 @@ def network_inputs(*, initiative, include_sensitive: bool):
     if not include_sensitive:
         relationships = relationships.filter(sensitive=False)
     ties = [
-        Tie(str(source), str(target), float(strength))
-        for source, target, strength in relationships.values_list(
-            "source_id", "target_id", "strength"
+        Tie(str(source), str(target), float(strength), id=pk)
+        for pk, source, target, strength in relationships.values_list(
+            "pk", "source_id", "target_id", "strength"
         )
     ]
     return nodes, ties
@@ -281,6 +281,19 @@ def network_data(*, initiative, include_sensitive: bool) -> dict:
     the API and exports. Metrics come from the analysis of the same scope, so no number ever
     reflects a tie the viewer may not know about."""
     analysis = network_latest(initiative=initiative, include_sensitive=include_sensitive)
+    withdrawn = False
+    if analysis and not include_sensitive:
+        used = analysis.results.get("tie_ids", [])
+        # Numbers computed with a tie that is sensitive (or gone) now are withheld until a
+        # facilitator computes them again.
+        public_now = set(
+            Relationship.objects.filter(initiative=initiative, sensitive=False).values_list(
+                "pk", flat=True
+            )
+        )
+        withdrawn = not set(used) <= public_now
+    if withdrawn:
+        analysis = None
     metrics = (analysis.results.get("nodes", {}) if analysis else {}) or {}
     profiles = profile_list(initiative=initiative, include_sensitive=False)
     nodes = []
@@ -314,11 +327,18 @@ def network_data(*, initiative, include_sensitive: bool) -> dict:
         )
     ]
     results = analysis.results if analysis else {}
+    profile_ids = {node["id"] for node in nodes}
+    brokers = [
+        {**broker, "id": int(broker["id"])}
+        for broker in results.get("brokers", [])
+        if str(broker["id"]).isdigit() and int(broker["id"]) in profile_ids
+    ]
     return {
         "computed_at": analysis.computed_at.isoformat() if analysis else None,
+        "out_of_date": withdrawn,
         "approximate": results.get("approximate", False),
         "nodes": nodes,
         "edges": edges,
-        "brokers": results.get("brokers", []),
+        "brokers": brokers,
         "sector_coverage": results.get("sector_coverage", {}),
     }

@@ -8,6 +8,7 @@ from meshutaf.core.services import model_save, model_update
 from .models import (
     Affiliation,
     EngagementEntry,
+    InfluenceBasis,
     NetworkAnalysis,
     Organisation,
     Person,
@@ -94,6 +95,15 @@ def _sensitive_note_set(*, profile: StakeholderProfile, text: str | None, by: Us
     model_update(instance=note, fields=("text",), data={"text": text}, by=by)
 
 
+def _ordered_bases(fields: dict) -> dict:
+    """Store influence bases in the listed order, so an unchanged choice is not a change."""
+    bases = fields.get("influence_bases")
+    if isinstance(bases, list) and all(isinstance(base, str) for base in bases):
+        order = {value: position for position, value in enumerate(InfluenceBasis.values)}
+        fields = {**fields, "influence_bases": sorted(set(bases), key=lambda b: order.get(b, 99))}
+    return fields
+
+
 @transaction.atomic
 def profile_create(
     *,
@@ -116,7 +126,7 @@ def profile_create(
 
 @transaction.atomic
 def profile_update(*, profile: StakeholderProfile, by: User, data: dict) -> StakeholderProfile:
-    data = dict(data)
+    data = _ordered_bases(dict(data))
     sensitive_notes = data.pop("sensitive_notes", None)
     profile, _changed = model_update(instance=profile, fields=PROFILE_FIELDS, data=data, by=by)
     _sensitive_note_set(profile=profile, text=sensitive_notes, by=by)
@@ -189,6 +199,9 @@ def network_analyse(*, initiative, by: User | None) -> dict:
     ):
         nodes, ties = network_inputs(initiative=initiative, include_sensitive=include_sensitive)
         outcome = analyse(nodes, ties, all_sectors=[s for s in Sector.values if s != "other"])
+        # Which ties went in: if one of them later turns sensitive, these public numbers would
+        # betray it, and network_data stops showing them.
+        outcome["tie_ids"] = sorted(tie.id for tie in ties)
         NetworkAnalysis.objects.create(
             initiative=initiative, scope=scope, computed_by=by, results=outcome
         )
