@@ -207,13 +207,13 @@ def test_facilitator_maps_and_partner_cannot_see_the_sensitive_tie(page_for):
 
     other = page_for("he-IL")
     log_in(other, "amir")
-    for path in ("stakeholders/", "network/"):
+    for path in ("stakeholders/", "network/", "stakeholders/movement/"):
         other.goto(other.base_url + f"/initiatives/{initiative.pk}/{path}")
         html = other.content()
         assert "Private note" not in html
         assert "in_conflict" not in html
         assert_accessible(other)
-    screenshot(other, "network-partner-he")
+    screenshot(other, "movement-partner-he")
     api_body = other.request.get(other.base_url + f"/api/v1/initiatives/{initiative.pk}/network")
     assert api_body.status == 200
     assert api_body.json()["edges"] == []

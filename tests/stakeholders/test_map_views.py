@@ -287,3 +287,25 @@ def test_cli_export_goes_through_the_gate(initiative, mapped, owner, member, out
         == 2
     )
     assert not (tmp_path / "x.csv").exists()
+
+
+def test_movement_page_counts_consent_moves(initiative, mapped, owner, member, outsider):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    fund = mapped["fund"]
+    with time_machine.travel(timezone.now() - dt.timedelta(days=62)):
+        services.profile_update(profile=fund, by=owner, data={"consent": "passive"})
+    services.profile_update(profile=fund, by=owner, data={"consent": "active"})
+    url = reverse("map:movement", args=[initiative.pk])
+    assert client_for(outsider).get(url).status_code == 404
+    response = client_for(member).get(url)
+    assert response.status_code == 200
+    months = response.context["months"]
+    assert months[-1]["counts"]["active"] == 1
+    assert sum(month["passive_to_active"] for month in months) == 1
+    assert SECRET_NOTE not in response.content.decode()
+    by_sector = client_for(member).get(url, {"sector": "government"}).context["months"]
+    assert by_sector[-1]["counts"]["active"] == 0

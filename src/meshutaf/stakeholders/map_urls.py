@@ -11,6 +11,7 @@ urlpatterns = [
         name="register_export",
     ),
     path("<id:pk>/stakeholders/new/", views.profile_create, name="profile_create"),
+    path("<id:pk>/stakeholders/movement/", views.movement, name="movement"),
     path("stakeholders/<id:pk>/", views.profile_detail, name="profile_detail"),
     path("stakeholders/<id:pk>/edit/", views.profile_edit, name="profile_edit"),
     path("stakeholders/<id:pk>/delete/", views.profile_delete, name="profile_delete"),

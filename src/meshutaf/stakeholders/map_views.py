@@ -450,3 +450,60 @@ def engagement_follow_up_done(request, pk: int):
     if next_url == "dashboard":
         return redirect("dashboard")
     return redirect("map:engagements", pk=entry.initiative_id)
+
+
+CONSENT_COLOURS = {
+    "opposed": "#a11d2b",
+    "none": "#9aa3ad",
+    "passive": "#b8860b",
+    "active": "#1e6b3a",
+}
+
+
+@login_required
+def movement(request, pk: int):
+    """Where the stakeholders stand against where they should, and how consent moved."""
+    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    sector = request.GET.get("sector", "")
+    sector = sector if sector in SECTOR_LABELS else ""
+    profiles = list(
+        selectors.profile_list(initiative=initiative, include_sensitive=False, sector=sector)
+    )
+    gaps = selectors.engagement_gap_counts(profiles)
+    largest = max([row["current"] for row in gaps] + [row["desired"] for row in gaps] + [1])
+    for index, row in enumerate(gaps):
+        row["x"] = 60 + index * 100
+        row["current_height"] = round(180 * row["current"] / largest)
+        row["desired_height"] = round(180 * row["desired"] / largest)
+        row["current_y"] = 220 - row["current_height"]
+        row["desired_y"] = 220 - row["desired_height"]
+        row["desired_x"] = row["x"] + 34
+    months = selectors.consent_movement(initiative=initiative, months=6, sector=sector)
+    total = max([sum(month["counts"].values()) for month in months] + [1])
+    for index, month in enumerate(months):
+        month["x"] = 50 + index * 75
+        bottom = 220
+        month["bars"] = []
+        for consent in ("opposed", "none", "passive", "active"):
+            height = round(180 * month["counts"][consent] / total)
+            bottom -= height
+            month["bars"].append(
+                {
+                    "consent": consent,
+                    "y": bottom,
+                    "height": height,
+                    "colour": CONSENT_COLOURS[consent],
+                }
+            )
+    return render(
+        request,
+        "stakeholders/map/movement.html",
+        {
+            "initiative": initiative,
+            "gaps": gaps,
+            "months": months,
+            "sector": sector,
+            "sectors": Sector.choices,
+            "consent_colours": CONSENT_COLOURS,
+        },
+    )

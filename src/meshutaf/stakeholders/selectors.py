@@ -342,3 +342,69 @@ def network_data(*, initiative, include_sensitive: bool) -> dict:
         "brokers": brokers,
         "sector_coverage": results.get("sector_coverage", {}),
     }
+
+
+def engagement_gap_counts(profiles) -> list[dict]:
+    """How many stakeholders are at each engagement level now, and how many should be."""
+    from .models import Engagement
+
+    rows = {
+        level: {"level": level, "label": label, "current": 0, "desired": 0}
+        for level, label in Engagement.choices
+    }
+    for profile in profiles:
+        rows[profile.engagement_current]["current"] += 1
+        rows[profile.engagement_desired]["desired"] += 1
+    return list(rows.values())
+
+
+def consent_movement(*, initiative, months: int = 6, sector: str = "") -> list[dict]:
+    """Consent over the last `months` month-ends, replayed from the profiles' history in one
+    query, with how many moved from passive to active during each month."""
+    import datetime
+
+    today = timezone.localdate()
+    ends = []
+    year, month = today.year, today.month
+    for _ in range(months):
+        ends.append(datetime.date(year, month, 1) - datetime.timedelta(days=1))
+        year, month = (year, month - 1) if month > 1 else (year - 1, 12)
+    ends = [*sorted(ends), today]
+    records = StakeholderProfile.history.filter(initiative_id=initiative.pk)
+    if sector:
+        in_sector = (
+            StakeholderProfile.objects.filter(initiative=initiative)
+            .annotate(sector=Coalesce(F("organisation__sector"), _person_sector()))
+            .filter(sector=sector)
+        )
+        records = records.filter(id__in=in_sector.values("pk"))
+    rows = records.order_by("history_date", "history_id").values_list(
+        "id", "history_date", "history_type", "consent"
+    )
+    state: dict[int, str | None] = {}
+    result = []
+    pending = iter(rows)
+    current = next(pending, None)
+    previous = None
+    for end in ends:
+        moment = datetime.datetime.combine(
+            end, datetime.time.max, tzinfo=timezone.get_current_timezone()
+        )
+        while current is not None and current[1] <= moment:
+            pk, _when, kind, consent = current
+            state[pk] = None if kind == "-" else consent
+            current = next(pending, None)
+        counts = {"opposed": 0, "none": 0, "passive": 0, "active": 0}
+        for consent in state.values():
+            if consent in counts:
+                counts[consent] += 1
+        moved = 0
+        if previous is not None:
+            moved = sum(
+                1
+                for pk, consent in state.items()
+                if consent == "active" and previous.get(pk) == "passive"
+            )
+        result.append({"date": end, "counts": counts, "passive_to_active": moved})
+        previous = dict(state)
+    return result
