@@ -21,3 +21,42 @@ def pick_localized(values: Mapping[str, str], language: str | None = None) -> st
 
 def normalize_email(email: str) -> str:
     return (email or "").strip().lower()
+
+
+# Hebrew points and cantillation, Arabic harakat and the like: dropped before comparing.
+_MARKS = dict.fromkeys(
+    [*range(0x0591, 0x05C8), *range(0x0610, 0x061B), *range(0x064B, 0x0660), 0x0670, 0x0640],
+    None,
+)
+_FOLD = str.maketrans(
+    {
+        "ך": "כ",
+        "ם": "מ",
+        "ן": "נ",
+        "ף": "פ",
+        "ץ": "צ",  # Hebrew final letters
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",  # alef with hamza or madda
+        "ى": "ي",
+        "ئ": "ي",
+        "ؤ": "و",
+        "ة": "ه",
+        "״": "",
+        "׳": "",
+        '"': "",
+        "'": "",
+        "`": "",
+    }
+)
+_PUNCTUATION = str.maketrans(dict.fromkeys("-–—_.,;:()[]{}/\\|&+", " "))
+
+
+def normalize_name(text: str) -> str:
+    """A key for comparing names across spellings: points and harakat removed, Hebrew final
+    letters and Arabic letter variants folded, case and punctuation ignored."""
+    import unicodedata
+
+    text = unicodedata.normalize("NFKC", text or "").translate(_MARKS).translate(_FOLD)
+    return " ".join(text.translate(_PUNCTUATION).casefold().split())

@@ -1,0 +1,427 @@
+"""Importing a stakeholder list (CSV or XLSX): read, map columns, validate, match, apply.
+
+Reading, validating and matching write nothing; `import_apply` writes everything in one
+transaction or nothing at all. Names are compared after normalize_name, so "משרד החינוך",
+"מִשְׂרַד הַחִינּוּךְ" and "משרד החינוך." are the same organisation, and near matches are
+offered to the user to confirm rather than merged silently.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass, field
+
+from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from meshutaf.core.text import normalize_name
+
+from .models import (
+    Consent,
+    Engagement,
+    IAP2Level,
+    Organisation,
+    Sector,
+    StakeholderProfile,
+)
+
+MAX_BYTES = 10 * 1024 * 1024
+MAX_ROWS = 20_000
+SUGGESTION_CUTOFF = 85  # rapidfuzz ratio, 0–100
+
+FIELDS = [
+    "name",
+    "kind",
+    "sector",
+    "organisation",
+    "role_title",
+    "email",
+    "phone",
+    "power",
+    "interest",
+    "consent",
+    "engagement_current",
+    "engagement_desired",
+    "iap2_level",
+    "notes",
+]
+SYNONYMS = {
+    "name": ["name", "full name", "שם", "שם מלא", "الاسم", "اسم"],
+    "kind": ["kind", "type", "סוג", "النوع"],
+    "sector": ["sector", "מגזר", "القطاع", "قطاع"],
+    "organisation": ["organisation", "organization", "org", "ארגון", "المنظمة", "منظمة"],
+    "role_title": ["role", "title", "role title", "position", "תפקיד", "المنصب", "الوظيفة"],
+    "email": ["email", "e-mail", "mail", "דואל", "אימייל", "البريد الإلكتروني", "بريد"],
+    "phone": ["phone", "telephone", "mobile", "טלפון", "נייד", "الهاتف", "هاتف"],
+    "power": ["power", "כוח", "השפעה", "القوة"],
+    "interest": ["interest", "עניין", "הענין", "الاهتمام"],
+    "consent": ["consent", "הסכמה", "الموافقة"],
+    "engagement_current": ["engagement", "engagement now", "מעורבות", "الانخراط"],
+    "engagement_desired": ["engagement wanted", "desired engagement", "מעורבות רצויה"],
+    "iap2_level": ["iap2", "iap2 level", "רמת שיתוף"],
+    "notes": ["notes", "הערות", "ملاحظات"],
+}
+
+
+# Words people write in the sector column besides the labels themselves.
+SECTOR_SYNONYMS = {
+    "government": ["government", "ממשלה ארצית", "ממשל", "משרד ממשלתי", "حكومة", "وزارة"],
+    "local_authority": ["municipality", "local government", "עירייה", "מועצה", "بلدية"],
+    "civil_society": ["ngo", "nonprofit", "עמותה", "מגזר שלישי", "جمعية"],
+    "business": ["company", "private sector", "חברה", "עסקי", "شركة"],
+    "philanthropy": ["foundation", "fund", "קרן", "مؤسسة خيرية"],
+    "academia": ["university", "research", "אוניברסיטה", "מחקר", "جامعة"],
+    "community": ["residents", "תושבים", "קהילה", "سكان"],
+    "media": ["press", "תקשורת", "إعلام"],
+}
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read at all (wrong type, too large, empty)."""
+
+
+def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
+    if len(data) > MAX_BYTES:
+        raise ImportFileError(_("The file is larger than 10 MB."))
+    if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
+        rows = _read_xlsx(data)
+    else:
+        rows = _read_csv(data)
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if not rows:
+        raise ImportFileError(_("The file has no rows."))
+    if len(rows) - 1 > MAX_ROWS:
+        raise ImportFileError(
+            _("At most %(count)s rows can be imported at once.") % {"count": MAX_ROWS}
+        )
+    headers = [cell.strip() for cell in rows[0]]
+    width = len(headers)
+    return headers, [(row + [""] * width)[:width] for row in rows[1:]]
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    for encoding in ("utf-8-sig", "cp1255", "cp1256"):
+        try:
+            text = data.decode(encoding)
+            break
+        except UnicodeDecodeError:
+            continue
+    else:
+        raise ImportFileError(_("The file is not text in a known encoding (UTF-8 or Windows)."))
+    if "\x00" in text:
+        raise ImportFileError(_("This does not look like a CSV file."))
+    sample = text[:4096]
+    try:
+        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+
+
+def _read_xlsx(data: bytes) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(_("This is not an Excel (.xlsx) file that can be read.")) from error
+    sheet = workbook.worksheets[0]
+    rows = []
+    for row in sheet.iter_rows(values_only=True):
+        rows.append(["" if value is None else str(value).strip() for value in row])
+        if len(rows) > MAX_ROWS + 1:
+            break
+    workbook.close()
+    return rows
+
+
+def guess_mapping(headers: list[str]) -> dict[str, int]:
+    """Which column holds which field, from the headers (Hebrew, Arabic or English)."""
+    normalised = [normalize_name(header) for header in headers]
+    mapping: dict[str, int] = {}
+    for name in FIELDS:
+        for synonym in SYNONYMS[name]:
+            key = normalize_name(synonym)
+            if key in normalised and normalised.index(key) not in mapping.values():
+                mapping[name] = normalised.index(key)
+                break
+    return mapping
+
+
+def _choice_lookup(choices) -> dict[str, str]:
+    """Accept a code or its label in any of the interface languages."""
+    from django.utils import translation
+
+    lookup = {}
+    for value, label in choices:
+        lookup[normalize_name(value)] = value
+        for language in ("he", "ar", "en"):
+            with translation.override(language):
+                lookup[normalize_name(str(label))] = value
+    return lookup
+
+
+@dataclass
+class RowResult:
+    number: int  # as the spreadsheet numbers it: the header is row 1
+    values: dict
+    errors: list[str] = field(default_factory=list)
+    existing: dict | None = None  # {"kind", "id", "name"} of an exact match
+    suggestions: list[dict] = field(default_factory=list)
+    on_map: bool = False
+
+    def as_dict(self) -> dict:
+        return {
+            "number": self.number,
+            "values": self.values,
+            "errors": self.errors,
+            "existing": self.existing,
+            "suggestions": self.suggestions,
+            "on_map": self.on_map,
+        }
+
+
+def validate_rows(rows: list[list[str]], mapping: dict[str, int]) -> list[RowResult]:
+    sectors = _choice_lookup(Sector.choices)
+    for value, words in SECTOR_SYNONYMS.items():
+        sectors.update(dict.fromkeys(map(normalize_name, words), value))
+    consents = _choice_lookup(Consent.choices)
+    engagements = _choice_lookup(Engagement.choices)
+    levels = _choice_lookup(IAP2Level.choices)
+    kinds = {
+        **dict.fromkeys(
+            map(normalize_name, ["organisation", "organization", "org", "ארגון", "منظمة"]),
+            "organisation",
+        ),
+        **dict.fromkeys(map(normalize_name, ["person", "אדם", "איש קשר", "شخص"]), "person"),
+    }
+    results = []
+    seen: dict[tuple[str, str], int] = {}
+    for offset, row in enumerate(rows):
+        number = offset + 2
+        raw = {name: row[index] if index < len(row) else "" for name, index in mapping.items()}
+        errors: list[str] = []
+        values: dict = {}
+        name = raw.get("name", "").strip()
+        if not name:
+            errors.append(_("The name is missing."))
+        elif len(name) > 200:
+            errors.append(_("The name is longer than 200 characters."))
+        values["name"] = name
+        kind_text = normalize_name(raw.get("kind", ""))
+        if kind_text:
+            kind = kinds.get(kind_text)
+            if kind is None:
+                errors.append(_("Kind must be organisation or person."))
+        else:
+            kind = "person" if raw.get("organisation", "").strip() else "organisation"
+        values["kind"] = kind or "organisation"
+        sector_text = normalize_name(raw.get("sector", ""))
+        if sector_text:
+            values["sector"] = sectors.get(sector_text)
+            if values["sector"] is None:
+                errors.append(_("Unknown sector “%(value)s”.") % {"value": raw["sector"]})
+        elif values["kind"] == "organisation" and name:
+            errors.append(_("An organisation needs a sector."))
+        for key in ("power", "interest"):
+            text = raw.get(key, "").strip()
+            if text:
+                try:
+                    number_value = int(float(text))
+                except ValueError:
+                    number_value = 0
+                if not 1 <= number_value <= 5 or float(text) != number_value:
+                    errors.append(
+                        _("%(field)s must be a whole number from 1 to 5.") % {"field": key}
+                    )
+                else:
+                    values[key] = number_value
+        for key, lookup in (
+            ("consent", consents),
+            ("engagement_current", engagements),
+            ("engagement_desired", engagements),
+            ("iap2_level", levels),
+        ):
+            text = normalize_name(raw.get(key, ""))
+            if text:
+                values[key] = lookup.get(text)
+                if values[key] is None:
+                    errors.append(
+                        _("Unknown value “%(value)s” for %(field)s.")
+                        % {"value": raw[key], "field": key}
+                    )
+        email = raw.get("email", "").strip()
+        if email:
+            try:
+                validate_email(email)
+                values["email"] = email.lower()
+            except ValidationError:
+                errors.append(_("“%(value)s” is not an email address.") % {"value": email})
+        for key in ("organisation", "role_title", "phone", "notes"):
+            if raw.get(key, "").strip():
+                values[key] = raw[key].strip()
+        if name:
+            key = (values["kind"], normalize_name(name))
+            if key in seen:
+                errors.append(_("The same name appears in row %(row)s.") % {"row": seen[key]})
+            else:
+                seen[key] = number
+        results.append(RowResult(number=number, values=values, errors=errors))
+    return results
+
+
+def match_rows(results: list[RowResult], *, initiative, organisations, people) -> None:
+    """Find each valid row's organisation or person in the directory: exact matches after
+    normalisation are linked, near matches are offered as suggestions."""
+    from rapidfuzz import fuzz, process
+
+    organisation_keys: dict[str, Organisation] = {}
+    for organisation in organisations:
+        for name in (organisation.name_he, organisation.name_ar, organisation.name_en):
+            if name:
+                organisation_keys.setdefault(normalize_name(name), organisation)
+    person_keys = {normalize_name(person.full_name): person for person in people}
+    person_emails = {person.email.lower(): person for person in people if person.email}
+    on_map = set(
+        StakeholderProfile.objects.filter(initiative=initiative).values_list(
+            "organisation_id", "person_id"
+        )
+    )
+    organisation_choices = list(organisation_keys)
+    person_choices = list(person_keys)
+    for result in results:
+        if result.errors:
+            continue
+        key = normalize_name(result.values["name"])
+        if result.values["kind"] == "organisation":
+            found = organisation_keys.get(key)
+            choices, objects, kind = organisation_choices, organisation_keys, "organisation"
+        else:
+            found = person_emails.get(result.values.get("email", "")) or person_keys.get(key)
+            choices, objects, kind = person_choices, person_keys, "person"
+        if found is not None:
+            result.existing = {"kind": kind, "id": found.pk, "name": str(found)}
+            pair = (found.pk, None) if kind == "organisation" else (None, found.pk)
+            result.on_map = pair in on_map
+            continue
+        for choice, score, _index in process.extract(
+            key, choices, scorer=fuzz.ratio, score_cutoff=SUGGESTION_CUTOFF, limit=3
+        ):
+            candidate = objects[choice]
+            result.suggestions.append(
+                {"id": candidate.pk, "name": str(candidate), "score": round(score)}
+            )
+
+
+@dataclass
+class ImportOutcome:
+    created_profiles: int = 0
+    created_organisations: int = 0
+    created_people: int = 0
+    linked_existing: int = 0
+    skipped: int = 0
+
+
+@transaction.atomic
+def import_apply(
+    *, initiative, by, results: list[dict], decisions: dict[int, str]
+) -> ImportOutcome:
+    """Write the valid rows: link or create each organisation or person, then put it on the
+    map. `decisions` maps a row number to "new" or the id of a suggested match. Any failure
+    rolls everything back."""
+    from .permissions import organisations_visible_to, people_visible_to
+    from .services import affiliation_add, organisation_create, person_create, profile_create
+
+    outcome = ImportOutcome()
+    visible_organisations = organisations_visible_to(user=by)
+    visible_people = people_visible_to(user=by)
+    created_organisations: dict[str, Organisation] = {}
+    organisation_by_key: dict[str, Organisation] | None = None  # built on first need
+    for row in results:
+        if row["errors"] or row["on_map"]:
+            outcome.skipped += 1
+            continue
+        values = row["values"]
+        kind = values["kind"]
+        subject = None
+        choice = decisions.get(row["number"], "")
+        if row["existing"]:
+            subject_id = row["existing"]["id"]
+        elif choice and choice != "new" and any(str(s["id"]) == choice for s in row["suggestions"]):
+            subject_id = int(choice)
+        else:
+            subject_id = None
+        if subject_id is not None:
+            queryset = visible_organisations if kind == "organisation" else visible_people
+            subject = queryset.filter(pk=subject_id).first()
+            if subject is None:
+                raise ValidationError(
+                    _("Row %(row)s: the matched entry is no longer available.")
+                    % {"row": row["number"]}
+                )
+            outcome.linked_existing += 1
+        elif kind == "organisation":
+            subject = organisation_create(
+                by=by, name_he=values["name"], sector=values["sector"], website="", description=""
+            )
+            created_organisations[normalize_name(values["name"])] = subject
+            outcome.created_organisations += 1
+        else:
+            subject = person_create(
+                by=by,
+                full_name=values["name"],
+                email=values.get("email", ""),
+                phone=values.get("phone", ""),
+                bio="",
+            )
+            outcome.created_people += 1
+            if values.get("organisation"):
+                key = normalize_name(values["organisation"])
+                if organisation_by_key is None:
+                    organisation_by_key = {
+                        normalize_name(name): candidate
+                        for candidate in visible_organisations
+                        for name in (candidate.name_he, candidate.name_ar, candidate.name_en)
+                        if name
+                    }
+                organisation = created_organisations.get(key) or organisation_by_key.get(key)
+                if organisation is not None:
+                    affiliation_add(
+                        person=subject,
+                        by=by,
+                        organisation=organisation,
+                        role_title=values.get("role_title", ""),
+                        start_date=None,
+                        end_date=None,
+                    )
+        attributes = {
+            key: values[key]
+            for key in (
+                "power",
+                "interest",
+                "consent",
+                "engagement_current",
+                "engagement_desired",
+                "iap2_level",
+                "notes",
+            )
+            if key in values
+        }
+        try:
+            profile_create(
+                initiative=initiative,
+                by=by,
+                organisation=subject if kind == "organisation" else None,
+                person=subject if kind == "person" else None,
+                **attributes,
+            )
+        except ValidationError as error:
+            raise ValidationError(
+                _("Row %(row)s: %(reason)s")
+                % {"row": row["number"], "reason": " ".join(error.messages)}
+            ) from error
+        outcome.created_profiles += 1
+    return outcome
