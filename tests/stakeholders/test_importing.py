@@ -118,3 +118,27 @@ def test_xlsx_and_bad_files(initiative, owner):
         importing.read_table(b"PK\x03\x04 not really a zip", "fake.xlsx")
     with pytest.raises(importing.ImportFileError):
         importing.read_table(b"\xff\xfe\x00\x00binary", "x.csv")
+
+
+def test_import_pages_preview_then_confirm(initiative, owner, member, outsider):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from django.urls import reverse
+
+    from tests.conftest import client_for
+
+    upload = reverse("map:import_upload", args=[initiative.pk])
+    assert client_for(outsider).get(upload).status_code == 404
+    assert client_for(member).get(upload).status_code == 403
+    client = client_for(owner)
+    bad = client.post(upload, {"file": SimpleUploadedFile("x.csv", b"")})
+    assert bad.status_code == 400
+    csv_text = "name,sector,power\nMinistry,government,5\nBroken,nowhere,\n"
+    response = client.post(upload, {"file": SimpleUploadedFile("list.csv", csv_text.encode())})
+    assert response.status_code == 302
+    preview = client.get(response["Location"])
+    content = preview.content.decode()
+    assert "Unknown sector" in content
+    assert not StakeholderProfile.objects.exists()  # nothing written before confirming
+    done = client.post(response["Location"], {"action": "apply"})
+    assert done.status_code == 302
+    assert StakeholderProfile.objects.filter(initiative=initiative).count() == 1

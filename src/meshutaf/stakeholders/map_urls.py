@@ -12,6 +12,8 @@ urlpatterns = [
     ),
     path("<id:pk>/stakeholders/new/", views.profile_create, name="profile_create"),
     path("<id:pk>/stakeholders/movement/", views.movement, name="movement"),
+    path("<id:pk>/stakeholders/import/", views.import_upload, name="import_upload"),
+    path("<id:pk>/stakeholders/import/preview/", views.import_preview, name="import_preview"),
     path("stakeholders/<id:pk>/", views.profile_detail, name="profile_detail"),
     path("stakeholders/<id:pk>/edit/", views.profile_edit, name="profile_edit"),
     path("stakeholders/<id:pk>/delete/", views.profile_delete, name="profile_delete"),

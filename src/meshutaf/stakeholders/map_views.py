@@ -7,6 +7,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
 from django.http import Http404, HttpResponse
@@ -20,7 +21,7 @@ from meshutaf.core.exports import csv_writer
 from meshutaf.core.forms import form_submitted
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user, role_allows
 
-from . import charts, selectors, services
+from . import charts, importing, selectors, services
 from .forms import EngagementForm, MapFilterForm, ProfileForm, RelationshipForm
 from .models import InfluenceBasis, Quadrant, Relationship, Sector, StakeholderProfile
 from .permissions import (
@@ -506,4 +507,127 @@ def movement(request, pk: int):
             "sectors": Sector.choices,
             "consent_colours": CONSENT_COLOURS,
         },
+    )
+
+
+IMPORT_SESSION_KEY = "stakeholder-import-{pk}"
+PREVIEW_ROWS = 300
+
+
+def _import_state(request, pk):
+    return request.session.get(IMPORT_SESSION_KEY.format(pk=pk))
+
+
+def _prepared(state, initiative, user):
+    results = importing.validate_rows(state["rows"], state["mapping"])
+    importing.match_rows(
+        results,
+        initiative=initiative,
+        organisations=organisations_visible_to(user=user),
+        people=people_visible_to(user=user),
+    )
+    return results
+
+
+@login_required
+def import_upload(request, pk: int):
+    """Step 1: upload a CSV or XLSX file. Nothing is written to the map yet."""
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose a CSV or Excel file.")
+        else:
+            try:
+                headers, rows = importing.read_table(
+                    upload.read(importing.MAX_BYTES + 1), upload.name
+                )
+            except importing.ImportFileError as problem:
+                error = str(problem)
+            else:
+                request.session[IMPORT_SESSION_KEY.format(pk=pk)] = {
+                    "filename": upload.name[:200],
+                    "headers": headers,
+                    "rows": rows,
+                    "mapping": importing.guess_mapping(headers),
+                }
+                return redirect("map:import_preview", pk=pk)
+    return render(
+        request,
+        "stakeholders/map/import_upload.html",
+        {"initiative": initiative, "error": error, "fields": importing.FIELDS},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def import_preview(request, pk: int):
+    """Step 2: check the column mapping, every row's problems and the matches, then confirm."""
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    state = _import_state(request, pk)
+    if state is None:
+        messages.info(request, _("Upload a file first."))
+        return redirect("map:import_upload", pk=pk)
+    error = None
+    if request.method == "POST" and request.POST.get("action") == "remap":
+        mapping = {}
+        for name in importing.FIELDS:
+            value = request.POST.get(f"column_{name}", "")
+            if value.isdigit() and int(value) < len(state["headers"]):
+                mapping[name] = int(value)
+        state["mapping"] = mapping
+        request.session[IMPORT_SESSION_KEY.format(pk=pk)] = state
+        return redirect("map:import_preview", pk=pk)
+    results = _prepared(state, initiative, request.user)
+    if request.method == "POST" and request.POST.get("action") == "apply":
+        decisions = {
+            result.number: request.POST.get(f"decision_{result.number}", "new")
+            for result in results
+            if result.suggestions
+        }
+        try:
+            outcome = importing.import_apply(
+                initiative=initiative,
+                by=request.user,
+                results=[result.as_dict() for result in results],
+                decisions=decisions,
+            )
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            del request.session[IMPORT_SESSION_KEY.format(pk=pk)]
+            messages.success(
+                request,
+                _(
+                    "Imported %(profiles)s stakeholders (%(linked)s matched to the directory, "
+                    "%(organisations)s new organisations, %(people)s new people); "
+                    "%(skipped)s rows skipped."
+                )
+                % {
+                    "profiles": outcome.created_profiles,
+                    "linked": outcome.linked_existing,
+                    "organisations": outcome.created_organisations,
+                    "people": outcome.created_people,
+                    "skipped": outcome.skipped,
+                },
+            )
+            return redirect("map:register", pk=pk)
+    invalid = [result for result in results if result.errors]
+    valid = [result for result in results if not result.errors]
+    return render(
+        request,
+        "stakeholders/map/import_preview.html",
+        {
+            "initiative": initiative,
+            "state": state,
+            "field_columns": [(name, state["mapping"].get(name)) for name in importing.FIELDS],
+            "invalid": invalid,
+            "valid": valid[:PREVIEW_ROWS],
+            "valid_count": len(valid),
+            "suggested": [result for result in valid if result.suggestions],
+            "on_map": sum(1 for result in valid if result.on_map),
+            "error": error,
+        },
+        status=400 if error else 200,
     )
