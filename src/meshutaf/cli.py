@@ -131,6 +131,23 @@ def build_parser() -> argparse.ArgumentParser:
         "--output", required=True, help=_("file to write ('-' for standard output)")
     )
 
+    import_command = map_commands.add_parser(
+        "import", help=_("Import stakeholders from a CSV or XLSX file onto a map.")
+    )
+    import_command.add_argument("file", help=_("CSV or XLSX file"))
+    import_command.add_argument("--initiative", type=int, required=True, help=_("initiative id"))
+    import_command.add_argument(
+        "--as", dest="as_user", required=True, help=_("username of a facilitator of the initiative")
+    )
+    import_command.add_argument(
+        "--dry-run", action="store_true", help=_("check the file and report; write nothing")
+    )
+    import_command.add_argument(
+        "--accept-suggestions",
+        action="store_true",
+        help=_("link near matches to the closest directory entry instead of creating new ones"),
+    )
+
     commands.add_parser("worker", help=_("Run the background task worker."))
     commands.add_parser("check", help=_("Check the installation for problems."))
     manage = commands.add_parser("manage", help=_("Run any Django management command."))
@@ -255,6 +272,74 @@ def cmd_stakeholders_export(args) -> int:
     return 0
 
 
+def cmd_stakeholders_import(args) -> int:
+    from pathlib import Path
+
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    from meshutaf.initiatives.permissions import Action, initiative_get_for_user
+    from meshutaf.stakeholders import importing
+    from meshutaf.stakeholders.permissions import organisations_visible_to, people_visible_to
+
+    user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
+    if user is None:
+        return _fail(_("No active user is called %(username)s.") % {"username": args.as_user})
+    try:
+        initiative = initiative_get_for_user(user=user, pk=args.initiative, action=Action.MANAGE)
+    except (Http404, PermissionDenied):
+        return _fail(
+            _("%(username)s does not facilitate initiative %(id)s.")
+            % {"username": args.as_user, "id": args.initiative}
+        )
+    path = Path(args.file)
+    try:
+        headers, rows = importing.read_table(path.read_bytes(), path.name)
+    except OSError as error:
+        return _fail(
+            _("Cannot read %(path)s: %(reason)s") % {"path": args.file, "reason": error.strerror}
+        )
+    except importing.ImportFileError as error:
+        return _fail(str(error))
+    results = importing.validate_rows(rows, importing.guess_mapping(headers))
+    importing.match_rows(
+        results,
+        initiative=initiative,
+        organisations=organisations_visible_to(user=user),
+        people=people_visible_to(user=user),
+    )
+    bad = [result for result in results if result.errors]
+    for result in bad:
+        print(
+            _("Row %(row)s: %(reason)s") % {"row": result.number, "reason": " ".join(result.errors)}
+        )
+    good = len(results) - len(bad)
+    print(_("%(good)s rows ready, %(bad)s rows with problems.") % {"good": good, "bad": len(bad)})
+    if args.dry_run:
+        return 1 if bad else 0
+    decisions = {
+        result.number: str(result.suggestions[0]["id"])
+        for result in results
+        if result.suggestions and args.accept_suggestions
+    }
+    try:
+        outcome = importing.import_apply(
+            initiative=initiative,
+            by=user,
+            results=[result.as_dict() for result in results],
+            decisions=decisions,
+        )
+    except ValidationError as error:
+        return _fail(_("Nothing was imported: %(reason)s") % {"reason": " ".join(error.messages)})
+    print(
+        _("Imported %(count)s stakeholders; %(skipped)s rows skipped.")
+        % {"count": outcome.created_profiles, "skipped": outcome.skipped}
+    )
+    return 0
+
+
 def cmd_demo(args) -> int:
     from django.utils.translation import gettext as _
 
@@ -304,10 +389,12 @@ def main(argv: list[str] | None = None) -> int:
             return 2
         return cmd_token_create(args)
     if args.command == "stakeholders":
-        if args.stakeholders_command != "export":
-            args.stakeholders_parser.print_help(sys.stderr)
-            return 2
-        return cmd_stakeholders_export(args)
+        if args.stakeholders_command == "export":
+            return cmd_stakeholders_export(args)
+        if args.stakeholders_command == "import":
+            return cmd_stakeholders_import(args)
+        args.stakeholders_parser.print_help(sys.stderr)
+        return 2
     if args.command == "worker":
         call_command("db_worker")
         return 0

@@ -142,3 +142,32 @@ def test_import_pages_preview_then_confirm(initiative, owner, member, outsider):
     done = client.post(response["Location"], {"action": "apply"})
     assert done.status_code == 302
     assert StakeholderProfile.objects.filter(initiative=initiative).count() == 1
+
+
+def test_cli_import_dry_run_then_real(initiative, owner, member, tmp_path, capsys):
+    from meshutaf import cli
+
+    path = tmp_path / "list.csv"
+    path.write_text("name,sector\nMinistry,government\nBroken,nowhere\n", encoding="utf-8")
+    base = ["stakeholders", "import", str(path), "--initiative", str(initiative.pk)]
+    assert cli.main([*base, "--as", member.username]) == 2  # partners cannot import
+    assert cli.main([*base, "--as", owner.username, "--dry-run"]) == 1
+    out = capsys.readouterr().out
+    assert "Row 3" in out
+    assert not StakeholderProfile.objects.exists()
+    assert cli.main([*base, "--as", owner.username]) == 0
+    assert StakeholderProfile.objects.filter(initiative=initiative).count() == 1
+    assert (
+        cli.main(
+            [
+                "stakeholders",
+                "import",
+                str(tmp_path / "missing.csv"),
+                "--initiative",
+                str(initiative.pk),
+                "--as",
+                owner.username,
+            ]
+        )
+        == 2
+    )

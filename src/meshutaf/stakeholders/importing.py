@@ -24,6 +24,7 @@ from .models import (
     Engagement,
     IAP2Level,
     Organisation,
+    Person,
     Sector,
     StakeholderProfile,
 )
@@ -325,59 +326,115 @@ class ImportOutcome:
     skipped: int = 0
 
 
+PROFILE_ATTRIBUTES = (
+    "power",
+    "interest",
+    "consent",
+    "engagement_current",
+    "engagement_desired",
+    "iap2_level",
+    "notes",
+)
+
+
+def _checked(obj, number: int):
+    """Field validation in Python (the database's constraints still guard the rest)."""
+    # Links are to objects this import just chose, so skip the query per link that
+    # validating a foreign key would make.
+    links = [field.name for field in obj._meta.fields if field.is_relation]
+    try:
+        obj.full_clean(exclude=links, validate_unique=False, validate_constraints=False)
+    except ValidationError as error:
+        raise ValidationError(
+            _("Row %(row)s: %(reason)s") % {"row": number, "reason": " ".join(error.messages)}
+        ) from error
+    return obj
+
+
 @transaction.atomic
 def import_apply(
     *, initiative, by, results: list[dict], decisions: dict[int, str]
 ) -> ImportOutcome:
     """Write the valid rows: link or create each organisation or person, then put it on the
-    map. `decisions` maps a row number to "new" or the id of a suggested match. Any failure
-    rolls everything back."""
+    map. `decisions` maps a row number to "new" or the id of a suggested match. Rows are
+    written in bulk (with their history); any failure rolls everything back."""
+    from django.db import IntegrityError
+    from simple_history.utils import bulk_create_with_history
+
+    from .models import Affiliation
     from .permissions import organisations_visible_to, people_visible_to
-    from .services import affiliation_add, organisation_create, person_create, profile_create
 
     outcome = ImportOutcome()
     visible_organisations = organisations_visible_to(user=by)
     visible_people = people_visible_to(user=by)
-    created_organisations: dict[str, Organisation] = {}
-    organisation_by_key: dict[str, Organisation] | None = None  # built on first need
+    plans = []  # (row, kind, existing subject or None)
+    wanted_ids: dict[str, set[int]] = {"organisation": set(), "person": set()}
     for row in results:
         if row["errors"] or row["on_map"]:
             outcome.skipped += 1
             continue
-        values = row["values"]
-        kind = values["kind"]
-        subject = None
+        kind = row["values"]["kind"]
         choice = decisions.get(row["number"], "")
+        subject_id = None
         if row["existing"]:
             subject_id = row["existing"]["id"]
         elif choice and choice != "new" and any(str(s["id"]) == choice for s in row["suggestions"]):
             subject_id = int(choice)
-        else:
-            subject_id = None
         if subject_id is not None:
-            queryset = visible_organisations if kind == "organisation" else visible_people
-            subject = queryset.filter(pk=subject_id).first()
-            if subject is None:
+            wanted_ids[kind].add(subject_id)
+        plans.append((row, kind, subject_id))
+    found = {
+        "organisation": visible_organisations.in_bulk(wanted_ids["organisation"]),
+        "person": visible_people.in_bulk(wanted_ids["person"]),
+    }
+
+    new_organisations: dict[str, Organisation] = {}
+    new_people: dict[int, Person] = {}
+    for row, kind, subject_id in plans:
+        values = row["values"]
+        if subject_id is not None:
+            if subject_id not in found[kind]:
                 raise ValidationError(
                     _("Row %(row)s: the matched entry is no longer available.")
                     % {"row": row["number"]}
                 )
+            continue
+        if kind == "organisation":
+            new_organisations[normalize_name(values["name"])] = _checked(
+                Organisation(name_he=values["name"], sector=values["sector"], created_by=by),
+                row["number"],
+            )
+        else:
+            new_people[row["number"]] = _checked(
+                Person(
+                    full_name=values["name"],
+                    email=values.get("email", ""),
+                    phone=values.get("phone", "")[:40],
+                    created_by=by,
+                ),
+                row["number"],
+            )
+    try:
+        bulk_create_with_history(
+            list(new_organisations.values()), Organisation, batch_size=500, default_user=by
+        )
+        bulk_create_with_history(list(new_people.values()), Person, batch_size=500, default_user=by)
+    except IntegrityError as error:
+        raise ValidationError(_("The directory changed while importing; try again.")) from error
+    outcome.created_organisations = len(new_organisations)
+    outcome.created_people = len(new_people)
+
+    organisation_by_key: dict[str, Organisation] | None = None
+    affiliations, profiles = [], []
+    for row, kind, subject_id in plans:
+        values = row["values"]
+        if subject_id is not None:
+            subject = found[kind][subject_id]
             outcome.linked_existing += 1
         elif kind == "organisation":
-            subject = organisation_create(
-                by=by, name_he=values["name"], sector=values["sector"], website="", description=""
-            )
-            created_organisations[normalize_name(values["name"])] = subject
-            outcome.created_organisations += 1
+            subject = new_organisations[normalize_name(values["name"])]
         else:
-            subject = person_create(
-                by=by,
-                full_name=values["name"],
-                email=values.get("email", ""),
-                phone=values.get("phone", ""),
-                bio="",
-            )
-            outcome.created_people += 1
+            subject = new_people[row["number"]]
             if values.get("organisation"):
                 key = normalize_name(values["organisation"])
                 if organisation_by_key is None:
@@ -387,41 +444,36 @@ def import_apply(
                         for name in (candidate.name_he, candidate.name_ar, candidate.name_en)
                         if name
                     }
-                organisation = created_organisations.get(key) or organisation_by_key.get(key)
+                organisation = new_organisations.get(key) or organisation_by_key.get(key)
                 if organisation is not None:
-                    affiliation_add(
-                        person=subject,
-                        by=by,
-                        organisation=organisation,
-                        role_title=values.get("role_title", ""),
-                        start_date=None,
-                        end_date=None,
+                    affiliations.append(
+                        _checked(
+                            Affiliation(
+                                person=subject,
+                                organisation=organisation,
+                                role_title=values.get("role_title", "")[:200],
+                            ),
+                            row["number"],
+                        )
                     )
-        attributes = {
-            key: values[key]
-            for key in (
-                "power",
-                "interest",
-                "consent",
-                "engagement_current",
-                "engagement_desired",
-                "iap2_level",
-                "notes",
+        attributes = {key: values[key] for key in PROFILE_ATTRIBUTES if key in values}
+        profiles.append(
+            _checked(
+                StakeholderProfile(
+                    initiative=initiative,
+                    organisation=subject if kind == "organisation" else None,
+                    person=subject if kind == "person" else None,
+                    **attributes,
+                ),
+                row["number"],
             )
-            if key in values
-        }
-        try:
-            profile_create(
-                initiative=initiative,
-                by=by,
-                organisation=subject if kind == "organisation" else None,
-                person=subject if kind == "person" else None,
-                **attributes,
-            )
-        except ValidationError as error:
-            raise ValidationError(
-                _("Row %(row)s: %(reason)s")
-                % {"row": row["number"], "reason": " ".join(error.messages)}
-            ) from error
-        outcome.created_profiles += 1
+        )
+    try:
+        bulk_create_with_history(affiliations, Affiliation, batch_size=500, default_user=by)
+        bulk_create_with_history(profiles, StakeholderProfile, batch_size=500, default_user=by)
+    except IntegrityError as error:
+        raise ValidationError(
+            _("Some of these stakeholders were put on the map meanwhile; check the file again.")
+        ) from error
+    outcome.created_profiles = len(profiles)
     return outcome
