@@ -218,3 +218,39 @@ def test_facilitator_maps_and_partner_cannot_see_the_sensitive_tie(page_for):
     assert api_body.status == 200
     assert api_body.json()["edges"] == []
     assert "Private note" not in api_body.text()
+
+
+def test_import_a_list_with_preview(page_for):
+    from meshutaf.initiatives.services import initiative_create
+    from meshutaf.stakeholders.models import StakeholderProfile
+
+    UserFactory(username="noa", is_backbone=True)
+    from meshutaf.accounts.models import User
+
+    initiative = initiative_create(
+        by=User.objects.get(username="noa"), kind="forum", name="Import test"
+    )
+    page = page_for("he-IL")
+    log_in(page, "noa")
+    page.goto(page.base_url + f"/initiatives/{initiative.pk}/stakeholders/import/")
+    assert_accessible(page)
+    page.set_input_files(
+        "#import-file",
+        files=[
+            {
+                "name": "list.csv",
+                "mimeType": "text/csv",
+                "buffer": "שם,מגזר,כוח\nמשרד החינוך,ממשלה,5\nשבור,לא ידוע,\n".encode(),
+            }
+        ],
+    )
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(re.compile(r"/import/preview/$"))
+    assert "לא ידוע" in page.content()
+    assert_accessible(page)
+    assert not StakeholderProfile.objects.exists()
+    page.locator(
+        "form input[name=action][value=apply] ~ .actions button, form .actions button"
+    ).first.click()
+    page.wait_for_url(re.compile(r"/stakeholders/$"))
+    assert StakeholderProfile.objects.filter(initiative=initiative).count() == 1
