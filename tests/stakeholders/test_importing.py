@@ -144,7 +144,8 @@ def test_import_pages_preview_then_confirm(initiative, owner, member, outsider):
     assert StakeholderProfile.objects.filter(initiative=initiative).count() == 1
 
 
-def test_cli_import_dry_run_then_real(initiative, owner, member, tmp_path, capsys):
+def test_cli_import_dry_run_then_real(initiative, owner, member, tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("MESHUTAF_LANGUAGE", "en")
     from meshutaf import cli
 
     path = tmp_path / "list.csv"

@@ -165,6 +165,11 @@ def _choice_lookup(choices) -> dict[str, str]:
     return lookup
 
 
+def _label(name: str) -> str:
+    """The field's name as the reader's interface calls it."""
+    return str(StakeholderProfile._meta.get_field(name).verbose_name)
+
+
 @dataclass
 class RowResult:
     number: int  # as the spreadsheet numbers it: the header is row 1
@@ -236,7 +241,7 @@ def validate_rows(rows: list[list[str]], mapping: dict[str, int]) -> list[RowRes
                     number_value = 0
                 if not 1 <= number_value <= 5 or float(text) != number_value:
                     errors.append(
-                        _("%(field)s must be a whole number from 1 to 5.") % {"field": key}
+                        _("%(field)s must be a whole number from 1 to 5.") % {"field": _label(key)}
                     )
                 else:
                     values[key] = number_value
@@ -252,7 +257,7 @@ def validate_rows(rows: list[list[str]], mapping: dict[str, int]) -> list[RowRes
                 if values[key] is None:
                     errors.append(
                         _("Unknown value “%(value)s” for %(field)s.")
-                        % {"value": raw[key], "field": key}
+                        % {"value": raw[key], "field": _label(key)}
                     )
         email = raw.get("email", "").strip()
         if email:
