@@ -124,12 +124,12 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument(
         "--as",
         dest="as_user",
-        required=True,
-        help=_("username whose permissions apply (sensitive notes only for its facilitators)"),
+        help=_(
+            "username whose permissions apply (sensitive notes only for its facilitators); "
+            "without it, the register without sensitive notes"
+        ),
     )
-    export.add_argument(
-        "--output", required=True, help=_("file to write ('-' for standard output)")
-    )
+    export.add_argument("--output", default="-", help=_("file to write ('-' for standard output)"))
 
     import_command = map_commands.add_parser(
         "import", help=_("Import stakeholders from a CSV or XLSX file onto a map.")
@@ -137,7 +137,9 @@ def build_parser() -> argparse.ArgumentParser:
     import_command.add_argument("file", help=_("CSV or XLSX file"))
     import_command.add_argument("--initiative", type=int, required=True, help=_("initiative id"))
     import_command.add_argument(
-        "--as", dest="as_user", required=True, help=_("username of a facilitator of the initiative")
+        "--as",
+        dest="as_user",
+        help=_("username of a facilitator of the initiative (recorded as the author)"),
     )
     import_command.add_argument(
         "--dry-run", action="store_true", help=_("check the file and report; write nothing")
@@ -231,14 +233,17 @@ def cmd_stakeholders_export(args) -> int:
     from meshutaf.initiatives.permissions import initiative_get_for_user
     from meshutaf.stakeholders.map_views import register_export_for
 
-    user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
-    if user is None:
-        return _fail(_("No active user is called %(username)s.") % {"username": args.as_user})
+    user = None
+    if args.as_user:
+        user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
+        if user is None:
+            return _fail(_("No active user is called %(username)s.") % {"username": args.as_user})
     if args.format == "xlsx" and args.output == "-":
         return _fail(_("An Excel file cannot go to standard output; give --output FILE."))
     try:
         # The gate first, so that a refused export leaves no empty file behind.
-        initiative_get_for_user(user=user, pk=args.initiative)
+        if user is not None:
+            initiative_get_for_user(user=user, pk=args.initiative)
         if args.output == "-":
             count = register_export_for(
                 user=user, initiative_id=args.initiative, file_format="csv", stream=sys.stdout
@@ -255,6 +260,8 @@ def cmd_stakeholders_export(args) -> int:
                     stream=stream,
                 )
     except Http404:
+        if user is None:
+            return _fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
         return _fail(
             _("No initiative %(id)s that %(username)s may see.")
             % {"id": args.initiative, "username": args.as_user}
@@ -280,20 +287,34 @@ def cmd_stakeholders_import(args) -> int:
     from django.http import Http404
     from django.utils.translation import gettext as _
 
+    from meshutaf.initiatives.models import Initiative
     from meshutaf.initiatives.permissions import Action, initiative_get_for_user
     from meshutaf.stakeholders import importing
+    from meshutaf.stakeholders.models import Organisation, Person
     from meshutaf.stakeholders.permissions import organisations_visible_to, people_visible_to
 
-    user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
-    if user is None:
-        return _fail(_("No active user is called %(username)s.") % {"username": args.as_user})
-    try:
-        initiative = initiative_get_for_user(user=user, pk=args.initiative, action=Action.MANAGE)
-    except (Http404, PermissionDenied):
-        return _fail(
-            _("%(username)s does not facilitate initiative %(id)s.")
-            % {"username": args.as_user, "id": args.initiative}
-        )
+    user = None
+    if args.as_user:
+        user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
+        if user is None:
+            return _fail(_("No active user is called %(username)s.") % {"username": args.as_user})
+        try:
+            initiative = initiative_get_for_user(
+                user=user, pk=args.initiative, action=Action.MANAGE
+            )
+        except (Http404, PermissionDenied):
+            return _fail(
+                _("%(username)s does not facilitate initiative %(id)s.")
+                % {"username": args.as_user, "id": args.initiative}
+            )
+        organisations = organisations_visible_to(user=user)
+        people = people_visible_to(user=user)
+    else:
+        # The operator at the console, who can reach the database anyway: the whole directory.
+        initiative = Initiative.objects.filter(pk=args.initiative).first()
+        if initiative is None:
+            return _fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
+        organisations, people = Organisation.objects.all(), Person.objects.all()
     path = Path(args.file)
     try:
         headers, rows = importing.read_table(path.read_bytes(), path.name)
@@ -304,12 +325,7 @@ def cmd_stakeholders_import(args) -> int:
     except importing.ImportFileError as error:
         return _fail(str(error))
     results = importing.validate_rows(rows, importing.guess_mapping(headers))
-    importing.match_rows(
-        results,
-        initiative=initiative,
-        organisations=organisations_visible_to(user=user),
-        people=people_visible_to(user=user),
-    )
+    importing.match_rows(results, initiative=initiative, organisations=organisations, people=people)
     bad = [result for result in results if result.errors]
     for result in bad:
         print(
@@ -330,6 +346,8 @@ def cmd_stakeholders_import(args) -> int:
             by=user,
             results=[result.as_dict() for result in results],
             decisions=decisions,
+            organisations=organisations,
+            people=people,
         )
     except ValidationError as error:
         return _fail(_("Nothing was imported: %(reason)s") % {"reason": " ".join(error.messages)})

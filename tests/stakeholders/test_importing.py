@@ -172,3 +172,19 @@ def test_cli_import_dry_run_then_real(initiative, owner, member, tmp_path, capsy
         )
         == 2
     )
+
+
+def test_cli_without_a_user(initiative, owner, tmp_path, capsys, monkeypatch):
+    from meshutaf import cli
+
+    monkeypatch.setenv("MESHUTAF_LANGUAGE", "en")
+    OrganisationFactory(name_he="משרד החינוך", name_en="", sector="government")
+    path = tmp_path / "list.csv"
+    path.write_text("name,sector\nמשרד החינוך,government\nNew body,academia\n", encoding="utf-8")
+    assert cli.main(["stakeholders", "import", str(path), "--initiative", str(initiative.pk)]) == 0
+    assert StakeholderProfile.objects.filter(initiative=initiative).count() == 2
+    assert Organisation.objects.filter(name_he="משרד החינוך").count() == 1  # matched, not copied
+    capsys.readouterr()
+    assert cli.main(["stakeholders", "export", "--initiative", str(initiative.pk)]) == 0
+    assert "New body" in capsys.readouterr().out
+    assert cli.main(["stakeholders", "export", "--initiative", "999999"]) == 2

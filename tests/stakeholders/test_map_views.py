@@ -309,3 +309,26 @@ def test_movement_page_counts_consent_moves(initiative, mapped, owner, member, o
     assert SECRET_NOTE not in response.content.decode()
     by_sector = client_for(member).get(url, {"sector": "government"}).context["months"]
     assert by_sector[-1]["counts"]["active"] == 0
+
+
+def test_gap_chart_as_of_a_past_date(initiative, mapped, owner, member):
+    import datetime as dt
+
+    import time_machine
+    from django.utils import timezone
+
+    past = timezone.localdate() - dt.timedelta(days=40)
+    with time_machine.travel(timezone.now() - dt.timedelta(days=60)):
+        services.profile_update(
+            profile=mapped["fund"], by=owner, data={"engagement_current": "neutral"}
+        )
+    services.profile_update(
+        profile=mapped["fund"], by=owner, data={"engagement_current": "leading"}
+    )
+    url = reverse("map:movement", args=[initiative.pk])
+    now = {row["level"]: row["current"] for row in client_for(member).get(url).context["gaps"]}
+    then_response = client_for(member).get(url, {"as_of": past.isoformat()})
+    then = {row["level"]: row["current"] for row in then_response.context["gaps"]}
+    assert now["leading"] == 1
+    assert then["leading"] == 0
+    assert then["neutral"] == 1

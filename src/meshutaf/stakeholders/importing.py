@@ -358,7 +358,13 @@ def _checked(obj, number: int):
 
 @transaction.atomic
 def import_apply(
-    *, initiative, by, results: list[dict], decisions: dict[int, str]
+    *,
+    initiative,
+    by,
+    results: list[dict],
+    decisions: dict[int, str],
+    organisations=None,
+    people=None,
 ) -> ImportOutcome:
     """Write the valid rows: link or create each organisation or person, then put it on the
     map. `decisions` maps a row number to "new" or the id of a suggested match. Rows are
@@ -370,8 +376,12 @@ def import_apply(
     from .permissions import organisations_visible_to, people_visible_to
 
     outcome = ImportOutcome()
-    visible_organisations = organisations_visible_to(user=by)
-    visible_people = people_visible_to(user=by)
+    # Matches may only be with entries the importer may see (all of them for the operator's
+    # console, which passes the querysets itself).
+    visible_organisations = (
+        organisations if organisations is not None else organisations_visible_to(user=by)
+    )
+    visible_people = people if people is not None else people_visible_to(user=by)
     plans = []  # (row, kind, existing subject or None)
     wanted_ids: dict[str, set[int]] = {"organisation": set(), "person": set()}
     for row in results:

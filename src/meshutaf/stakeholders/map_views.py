@@ -175,10 +175,20 @@ def register_write(stream, *, file_format: str, rows) -> None:
 
 
 def register_export_for(*, user, initiative_id: int, file_format: str, stream) -> int:
-    """The export as the CLI runs it: the same gate and the same privacy as the page.
+    """The export as the CLI runs it: with a user, the same gate and privacy as the page;
+    without one (the operator's console), the register without sensitive notes.
     Returns the number of stakeholders written."""
-    initiative = initiative_get_for_user(user=user, pk=initiative_id)
-    rows = list(_export_rows(initiative, {}, can_see_sensitive(initiative)))
+    from meshutaf.initiatives.models import Initiative
+
+    if user is None:
+        initiative = Initiative.objects.filter(pk=initiative_id).first()
+        if initiative is None:
+            raise Http404
+        include_sensitive = False
+    else:
+        initiative = initiative_get_for_user(user=user, pk=initiative_id)
+        include_sensitive = can_see_sensitive(initiative)
+    rows = list(_export_rows(initiative, {}, include_sensitive))
     register_write(stream, file_format=file_format, rows=rows)
     return len(rows) - 1
 
@@ -467,9 +477,24 @@ def movement(request, pk: int):
     initiative = initiative_get_for_user(user=request.user, pk=pk)
     sector = request.GET.get("sector", "")
     sector = sector if sector in SECTOR_LABELS else ""
-    profiles = list(
-        selectors.profile_list(initiative=initiative, include_sensitive=False, sector=sector)
-    )
+    as_of = MapFilterForm({"as_of": request.GET.get("as_of", "")})
+    as_of = as_of.cleaned_data.get("as_of") if as_of.is_valid() else None
+    if as_of:
+        moment = datetime.datetime.combine(
+            as_of, datetime.time.max, tzinfo=timezone.get_current_timezone()
+        )
+        profiles = selectors.profiles_as_of(initiative=initiative, when=moment)
+        if sector:
+            sectors_now = dict(
+                selectors.profile_list(initiative=initiative, include_sensitive=False).values_list(
+                    "pk", "sector"
+                )
+            )
+            profiles = [p for p in profiles if sectors_now.get(p.pk) == sector]
+    else:
+        profiles = list(
+            selectors.profile_list(initiative=initiative, include_sensitive=False, sector=sector)
+        )
     gaps = selectors.engagement_gap_counts(profiles)
     largest = max([row["current"] for row in gaps] + [row["desired"] for row in gaps] + [1])
     for index, row in enumerate(gaps):
@@ -504,6 +529,7 @@ def movement(request, pk: int):
             "gaps": gaps,
             "months": months,
             "sector": sector,
+            "as_of": as_of,
             "sectors": Sector.choices,
             "consent_colours": CONSENT_COLOURS,
         },
