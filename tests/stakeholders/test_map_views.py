@@ -332,3 +332,16 @@ def test_gap_chart_as_of_a_past_date(initiative, mapped, owner, member):
     assert now["leading"] == 1
     assert then["leading"] == 0
     assert then["neutral"] == 1
+
+
+def test_readiness_item_removal_by_role(initiative, owner, member, outsider):
+    from meshutaf.initiatives.services import readiness_item_create
+
+    item = readiness_item_create(
+        initiative=initiative, by=owner, category="champions", title="Find a champion"
+    )
+    url = reverse("initiatives:readiness_delete", args=[item.pk])
+    assert client_for(outsider).post(url).status_code == 404
+    assert client_for(member).post(url).status_code == 403
+    assert client_for(owner).post(url).status_code == 302
+    assert not initiative.readiness_items.exists()

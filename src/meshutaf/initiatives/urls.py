@@ -15,6 +15,7 @@ urlpatterns = [
     path("<id:pk>/history/", views.history, name="history"),
     path("<id:pk>/readiness/", views.readiness, name="readiness"),
     path("readiness/<id:pk>/status/", views.readiness_status, name="readiness_status"),
+    path("readiness/<id:pk>/delete/", views.readiness_delete, name="readiness_delete"),
     path("phases/<id:pk>/edit/", views.phase_edit, name="phase_edit"),
     path("phases/<id:pk>/delete/", views.phase_delete, name="phase_delete"),
     path("groups/<id:pk>/", views.group_detail, name="group_detail"),

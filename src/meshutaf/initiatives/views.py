@@ -568,3 +568,12 @@ def readiness_status(request, pk: int):
     else:
         messages.error(request, _("Choose one of the listed statuses."))
     return redirect("initiatives:readiness", pk=item.initiative_id)
+
+
+@login_required
+@require_POST
+def readiness_delete(request, pk: int):
+    item = readiness_item_get_for_user(user=request.user, pk=pk)
+    services.readiness_item_delete(item=item, by=request.user)
+    messages.success(request, _("Item removed."))
+    return redirect("initiatives:readiness", pk=item.initiative_id)
