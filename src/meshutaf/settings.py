@@ -79,6 +79,9 @@ INSTALLED_APPS = [
     "meshutaf.accounts",
     "meshutaf.stakeholders",
     "meshutaf.initiatives",
+    "meshutaf.meetings",
+    "meshutaf.knowledge",
+    "meshutaf.reports",
     "meshutaf.api",
 ]
 

@@ -53,10 +53,14 @@ _FOLD = str.maketrans(
 _PUNCTUATION = str.maketrans(dict.fromkeys("-–—_.,;:()[]{}/\\|&+", " "))
 
 
-def normalize_name(text: str) -> str:
-    """A key for comparing names across spellings: points and harakat removed, Hebrew final
-    letters and Arabic letter variants folded, case and punctuation ignored."""
+def fold_text(text: str) -> str:
+    """Points and harakat removed, Hebrew final letters and Arabic letter variants folded,
+    case ignored; spacing and punctuation kept."""
     import unicodedata
 
-    text = unicodedata.normalize("NFKC", text or "").translate(_MARKS).translate(_FOLD)
-    return " ".join(text.translate(_PUNCTUATION).casefold().split())
+    return unicodedata.normalize("NFKC", text or "").translate(_MARKS).translate(_FOLD).casefold()
+
+
+def normalize_name(text: str) -> str:
+    """A key for comparing names across spellings: `fold_text`, punctuation ignored."""
+    return " ".join(fold_text(text).translate(_PUNCTUATION).split())
