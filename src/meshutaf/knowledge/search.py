@@ -17,30 +17,30 @@ from meshutaf.initiatives.permissions import initiatives_visible_to
 from . import analysis
 from .models import SearchEntry
 
-FTS_TABLE = "knowledge_search_fts"
+FTS_TABLE = "knowledge_search_fts"  # also spelled out in the DDL below
 MAX_RESULTS = 1000  # deeper pages are not useful; narrowing the query is
 
 
 SQLITE_SETUP = [
-    f"""CREATE VIRTUAL TABLE IF NOT EXISTS {FTS_TABLE} USING fts5(
+    """CREATE VIRTUAL TABLE IF NOT EXISTS knowledge_search_fts USING fts5(
         terms, content='knowledge_searchentry', content_rowid='id',
         tokenize='unicode61 remove_diacritics 0')""",
-    f"""CREATE TRIGGER IF NOT EXISTS knowledge_search_ai AFTER INSERT ON knowledge_searchentry
-        BEGIN INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (new.id, new.terms); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS knowledge_search_ad AFTER DELETE ON knowledge_searchentry
-        BEGIN INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, terms)
+    """CREATE TRIGGER IF NOT EXISTS knowledge_search_ai AFTER INSERT ON knowledge_searchentry
+        BEGIN INSERT INTO knowledge_search_fts(rowid, terms) VALUES (new.id, new.terms); END""",
+    """CREATE TRIGGER IF NOT EXISTS knowledge_search_ad AFTER DELETE ON knowledge_searchentry
+        BEGIN INSERT INTO knowledge_search_fts(knowledge_search_fts, rowid, terms)
         VALUES ('delete', old.id, old.terms); END""",
-    f"""CREATE TRIGGER IF NOT EXISTS knowledge_search_au AFTER UPDATE ON knowledge_searchentry
-        BEGIN INSERT INTO {FTS_TABLE}({FTS_TABLE}, rowid, terms)
+    """CREATE TRIGGER IF NOT EXISTS knowledge_search_au AFTER UPDATE ON knowledge_searchentry
+        BEGIN INSERT INTO knowledge_search_fts(knowledge_search_fts, rowid, terms)
         VALUES ('delete', old.id, old.terms);
-        INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (new.id, new.terms); END""",
-    f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')",
+        INSERT INTO knowledge_search_fts(rowid, terms) VALUES (new.id, new.terms); END""",
+    "INSERT INTO knowledge_search_fts(knowledge_search_fts) VALUES ('rebuild')",
 ]
 SQLITE_TEARDOWN = [
     "DROP TRIGGER IF EXISTS knowledge_search_ai",
     "DROP TRIGGER IF EXISTS knowledge_search_ad",
     "DROP TRIGGER IF EXISTS knowledge_search_au",
-    f"DROP TABLE IF EXISTS {FTS_TABLE}",
+    "DROP TABLE IF EXISTS knowledge_search_fts",
 ]
 # 'simple' does no stemming or stop words: the tokens are already what we want to match.
 POSTGRES_SETUP = [

@@ -475,6 +475,9 @@ class SpeakingTurn(models.Model):
         verbose_name_plural = _("speaking turns")
         ordering = ["meeting", "at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.person} @ {self.at:%H:%M}"
+
 
 class CalendarFeed(models.Model):
     """A secret calendar URL for one user: all their meetings, or one initiative's. Every
@@ -502,3 +505,6 @@ class CalendarFeed(models.Model):
                 name="calendar_feed_user_once",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"calendar feed of {self.user}"
