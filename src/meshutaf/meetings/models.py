@@ -235,6 +235,7 @@ class AgendaItem(TimeStampedModel):
     planned_minutes = models.PositiveIntegerField(_("planned minutes"), default=0)
     minutes = models.TextField(_("minutes"), blank=True, help_text=_("Markdown."))
     # The item that reviews open action items carried from earlier meetings of the series.
+    is_carry_over = models.BooleanField(default=False, editable=False)
     carried_actions = models.ManyToManyField(
         "Outcome", verbose_name=_("carried action items"), blank=True, related_name="carried_into"
     )
@@ -508,3 +509,15 @@ class CalendarFeed(models.Model):
 
     def __str__(self) -> str:
         return f"calendar feed of {self.user}"
+
+
+class DigestRun(models.Model):
+    """One row per week whose digest went out, so a second worker or a re-run of the task
+    never sends the same week twice."""
+
+    week = models.DateField(unique=True)
+    sent_at = models.DateTimeField(auto_now_add=True)
+    recipients = models.PositiveIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"digest {self.week}"

@@ -49,3 +49,11 @@ def query_with(context, **changes) -> str:
             params[key] = value
     encoded = params.urlencode()
     return f"?{encoded}" if encoded else "?"
+
+
+@register.filter
+def markdown(value: str):
+    """Render Markdown, sanitised (see core/markdown.py)."""
+    from meshutaf.core.markdown import render_markdown
+
+    return render_markdown(value or "")

@@ -1,0 +1,240 @@
+"""Reads for meetings: lists, the meeting page, action items, balance at the table."""
+
+import datetime
+from collections import Counter
+from dataclasses import dataclass
+
+from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
+from django.utils import timezone
+
+from meshutaf.core.db import SubqueryCount
+from meshutaf.initiatives.models import GroupMember, Membership
+from meshutaf.stakeholders.models import Organisation, Person, Sector
+from meshutaf.stakeholders.selectors import current_affiliations
+
+from .models import (
+    OPEN_ACTION_STATUSES,
+    RSVP,
+    AgendaItem,
+    Attendance,
+    Meeting,
+    MeetingInvitee,
+    MeetingStatus,
+    Outcome,
+    OutcomeKind,
+    SpeakingTurn,
+)
+from .permissions import meetings_visible_to
+
+
+def meeting_list(
+    *, initiative, include_drafts: bool, status: str = "", when: str = ""
+) -> QuerySet[Meeting]:
+    meetings = Meeting.objects.filter(initiative=initiative)
+    if not include_drafts:
+        meetings = meetings.exclude(status=MeetingStatus.DRAFT)
+    if status:
+        meetings = meetings.filter(status=status)
+    now = timezone.now()
+    if when == "upcoming":
+        meetings = meetings.filter(ends_at__gte=now).order_by("starts_at", "pk")
+    elif when == "past":
+        meetings = meetings.filter(ends_at__lt=now)
+    return meetings.select_related("series", "group").annotate(
+        attendance_count=SubqueryCount(Attendance.objects.filter(meeting=OuterRef("pk"))),
+        decision_count=SubqueryCount(
+            Outcome.objects.filter(meeting=OuterRef("pk"), kind=OutcomeKind.DECISION)
+        ),
+        action_count=SubqueryCount(
+            Outcome.objects.filter(meeting=OuterRef("pk"), kind=OutcomeKind.ACTION)
+        ),
+    )
+
+
+def upcoming_for_user(*, user, limit: int = 5) -> QuerySet[Meeting]:
+    return (
+        meetings_visible_to(user=user)
+        .filter(ends_at__gte=timezone.now())
+        .exclude(status=MeetingStatus.CANCELLED)
+        .select_related("initiative")
+        .order_by("starts_at", "pk")[:limit]
+    )
+
+
+@dataclass
+class MeetingPage:
+    meeting: Meeting
+    agenda: list[AgendaItem]
+    loose_outcomes: list[Outcome]
+    invitees: list[MeetingInvitee]
+    attendance: list[Attendance]
+    rsvp_counts: dict
+    sector_balance: list[dict]
+    documents: list
+    my_invitation: MeetingInvitee | None
+
+
+def meeting_page(*, meeting: Meeting, user) -> MeetingPage:
+    outcomes = Outcome.objects.select_related("owner").order_by("pk")
+    agenda = list(
+        meeting.agenda_items.select_related("presenter")
+        .prefetch_related(
+            Prefetch("outcomes", queryset=outcomes),
+            Prefetch(
+                "carried_actions",
+                queryset=Outcome.objects.select_related("owner", "meeting").order_by(
+                    "meeting__starts_at", "pk"
+                ),
+            ),
+        )
+        .order_by("position", "pk")
+    )
+    loose = list(outcomes.filter(meeting=meeting, agenda_item__isnull=True))
+    invitees = list(meeting.invitees.select_related("user", "person").order_by("name", "pk"))
+    attendance = list(
+        meeting.attendance.select_related("person", "organisation").order_by("person__full_name")
+    )
+    counts = Counter(invitee.rsvp for invitee in invitees)
+    from meshutaf.knowledge.selectors import documents_for_meeting
+
+    return MeetingPage(
+        meeting=meeting,
+        agenda=agenda,
+        loose_outcomes=loose,
+        invitees=invitees,
+        attendance=attendance,
+        rsvp_counts={choice: counts.get(choice, 0) for choice in RSVP.values},
+        sector_balance=sector_balance(attendance),
+        documents=documents_for_meeting(meeting=meeting),
+        my_invitation=next((i for i in invitees if i.user_id == user.pk), None),
+    )
+
+
+def sector_balance(rows) -> list[dict]:
+    """Counts and shares per sector of attendance rows (or speaking turns)."""
+    counts = Counter(row.sector or "" for row in rows)
+    total = sum(counts.values())
+    labels = dict(Sector.choices)
+    result = []
+    for sector, count in counts.most_common():
+        result.append(
+            {
+                "sector": sector,
+                "label": labels.get(sector, "") if sector else "",
+                "count": count,
+                "share": round(100 * count / total) if total else 0,
+            }
+        )
+    return result
+
+
+def attendance_candidates(*, meeting: Meeting) -> list[Person]:
+    """Whom to offer on the attendance list: invitees, the meeting's group, the initiative's
+    members (those with a directory entry) and whoever is already marked present."""
+    person_ids = set(meeting.attendance.values_list("person", flat=True))
+    person_ids |= set(meeting.invitees.exclude(person=None).values_list("person", flat=True))
+    user_ids = set(meeting.invitees.exclude(user=None).values_list("user", flat=True))
+    user_ids |= set(
+        Membership.objects.filter(initiative=meeting.initiative_id).values_list("user", flat=True)
+    )
+    if meeting.group_id:
+        person_ids |= set(
+            GroupMember.objects.filter(group=meeting.group_id).values_list("person", flat=True)
+        )
+    return list(
+        Person.objects.filter(Q(pk__in=person_ids) | Q(user__in=user_ids))
+        .prefetch_related(current_affiliations())
+        .order_by("full_name", "pk")
+    )
+
+
+def action_items(
+    *, user, owner_only: bool = False, status: str = "", initiative=None
+) -> QuerySet[Outcome]:
+    """Action items the user may see: in meetings they may see; `owner_only` keeps theirs."""
+    items = Outcome.objects.filter(
+        kind=OutcomeKind.ACTION, meeting__in=meetings_visible_to(user=user)
+    ).select_related("owner", "meeting", "initiative")
+    if owner_only:
+        items = items.filter(owner__user=user) if user.is_authenticated else items.none()
+    if initiative is not None:
+        items = items.filter(initiative=initiative)
+    if status == "open":
+        items = items.filter(status__in=OPEN_ACTION_STATUSES)
+    elif status:
+        items = items.filter(status=status)
+    return items.order_by("due_date", "meeting__starts_at", "pk")
+
+
+def overdue_count(items) -> int:
+    today = timezone.localdate()
+    return sum(1 for item in items if item.is_open and item.due_date and item.due_date < today)
+
+
+def participation(*, meeting: Meeting) -> dict:
+    """Speaking turns by person, organisation and sector, with the people who came but did
+    not speak (the silent ones are the point of watching the balance)."""
+    turns = list(
+        SpeakingTurn.objects.filter(meeting=meeting).select_related("person", "organisation")
+    )
+    by_person = Counter(turn.person_id for turn in turns)
+    people = {turn.person_id: turn.person for turn in turns}
+    silent = [
+        row.person
+        for row in meeting.attendance.select_related("person")
+        if row.person_id not in by_person
+    ]
+    organisations = Counter(turn.organisation_id for turn in turns)
+    org_names = {
+        org.pk: org.name
+        for org in Organisation.objects.filter(pk__in=[k for k in organisations if k])
+    }
+    total = len(turns)
+
+    def rows(counter, label):
+        return [
+            {
+                "label": label(key),
+                "count": count,
+                "share": round(100 * count / total) if total else 0,
+            }
+            for key, count in counter.most_common()
+        ]
+
+    sectors = dict(Sector.choices)
+    return {
+        "total": total,
+        "people": rows(by_person, lambda key: people[key].full_name),
+        "organisations": rows(organisations, lambda key: org_names.get(key, "")),
+        "sectors": rows(Counter(turn.sector for turn in turns), lambda key: sectors.get(key, "")),
+        "silent": silent,
+    }
+
+
+def turn_counts(*, meeting: Meeting) -> dict[int, int]:
+    return dict(
+        meeting.speaking_turns.values_list("person")
+        .annotate(n=Count("pk"))
+        .values_list("person", "n")
+    )
+
+
+def sector_balance_over_time(*, initiative, since: datetime.date | None = None) -> list[dict]:
+    """Per held meeting: attendance count per sector (for the initiative's balance chart)."""
+    rows = Attendance.objects.filter(
+        meeting__initiative=initiative, meeting__status=MeetingStatus.HELD
+    )
+    if since:
+        rows = rows.filter(meeting__starts_at__date__gte=since)
+    data: dict[int, dict] = {}
+    for meeting_id, title, starts_at, sector, count in (
+        rows.values_list("meeting", "meeting__title", "meeting__starts_at", "sector")
+        .annotate(n=Count("pk"))
+        .order_by("meeting__starts_at", "meeting")
+    ):
+        entry = data.setdefault(
+            meeting_id, {"title": title, "date": starts_at, "sectors": {}, "total": 0}
+        )
+        entry["sectors"][sector] = count
+        entry["total"] += count
+    return list(data.values())

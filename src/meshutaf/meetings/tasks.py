@@ -1,0 +1,222 @@
+"""Background work for meetings: invitation e-mails with a calendar file, reminders before a
+meeting, and one weekly digest of open action items per person. Tasks take ids, re-read
+the database, and check that what they send is still true (the meeting may have moved)."""
+
+import datetime
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMessage
+from django.db import IntegrityError, transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django_tasks import task
+
+from meshutaf.accounts.models import User
+
+from . import calendar
+from .models import (
+    OPEN_ACTION_STATUSES,
+    RSVP,
+    DigestRun,
+    Meeting,
+    MeetingInvitee,
+    MeetingStatus,
+    Outcome,
+    OutcomeKind,
+)
+from .tokens import rsvp_token
+
+logger = logging.getLogger(__name__)
+
+REMINDER_HOURS = 24
+TICK_MINUTES = 15
+
+
+def _language(invitee_or_user) -> str:
+    user = getattr(invitee_or_user, "user", invitee_or_user)
+    return (getattr(user, "language", "") or settings.LANGUAGE_CODE)[:2]
+
+
+def rsvp_url(invitee: MeetingInvitee) -> str:
+    return settings.SITE_URL + reverse("meetings:rsvp", args=[rsvp_token(invitee)])
+
+
+def _send_to_invitee(meeting: Meeting, invitee: MeetingInvitee, template: str, subject: str):
+    with translation.override(_language(invitee)):
+        context = {
+            "meeting": meeting,
+            "invitee": invitee,
+            "start": meeting.local_start,
+            "end": meeting.local_end,
+            "agenda": list(meeting.agenda_items.order_by("position")),
+            "rsvp_url": rsvp_url(invitee),
+        }
+        message = EmailMessage(
+            subject=subject % {"title": meeting.title},
+            body=render_to_string(template, context),
+            to=[invitee.email],
+        )
+        message.attach(
+            "meeting.ics",
+            calendar.calendar_bytes([meeting], name=meeting.title, method="PUBLISH"),
+            "text/calendar",
+        )
+        message.send()
+
+
+@task()
+def send_invitations(meeting_id: int, invitee_ids: list[int]) -> int:
+    meeting = Meeting.objects.select_related("initiative").filter(pk=meeting_id).first()
+    if meeting is None or meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.DRAFT):
+        return 0
+    sent = 0
+    for invitee in meeting.invitees.filter(pk__in=invitee_ids).select_related("user"):
+        if not invitee.email:
+            continue
+        try:
+            with translation.override(_language(invitee)):
+                subject = _("Invitation: %(title)s")
+            _send_to_invitee(meeting, invitee, "meetings/email/invitation.txt", subject)
+        except Exception:
+            logger.exception("could not e-mail invitee %s", invitee.pk)
+            continue
+        MeetingInvitee.objects.filter(pk=invitee.pk).update(invited_at=timezone.now())
+        sent += 1
+    return sent
+
+
+def send_due_reminders(*, now: datetime.datetime | None = None) -> int:
+    """Remind the invitees of meetings starting within REMINDER_HOURS, once per start time
+    (a meeting moved to a new time is reminded again)."""
+    now = now or timezone.now()
+    sent = 0
+    due = Meeting.objects.filter(
+        status=MeetingStatus.SCHEDULED,
+        starts_at__gt=now,
+        starts_at__lte=now + datetime.timedelta(hours=REMINDER_HOURS),
+    ).select_related("initiative")
+    for meeting in due:
+        if meeting.reminder_sent_for == meeting.starts_at:
+            continue
+        with transaction.atomic():
+            # Claim the reminder first, so two workers never both send it.
+            claimed = (
+                Meeting.objects.filter(pk=meeting.pk)
+                .exclude(reminder_sent_for=meeting.starts_at)
+                .update(reminder_sent_for=meeting.starts_at)
+            )
+        if not claimed:
+            continue
+        for invitee in (
+            meeting.invitees.exclude(rsvp=RSVP.NO).exclude(email="").select_related("user")
+        ):
+            try:
+                with translation.override(_language(invitee)):
+                    subject = _("Reminder: %(title)s")
+                _send_to_invitee(meeting, invitee, "meetings/email/reminder.txt", subject)
+                sent += 1
+            except Exception:
+                logger.exception("could not remind invitee %s", invitee.pk)
+    return sent
+
+
+def send_weekly_digest(*, today: datetime.date | None = None) -> int:
+    """One e-mail per person with open action items, once per ISO week."""
+    today = today or timezone.localdate()
+    week = today - datetime.timedelta(days=today.weekday())
+    try:
+        with transaction.atomic():
+            run = DigestRun.objects.create(week=week)
+    except IntegrityError:
+        return 0
+    items = (
+        Outcome.objects.filter(
+            kind=OutcomeKind.ACTION,
+            status__in=OPEN_ACTION_STATUSES,
+            owner__user__is_active=True,
+        )
+        .exclude(meeting__status=MeetingStatus.DRAFT)
+        .select_related("owner__user", "meeting", "initiative")
+        .order_by("owner", "due_date", "pk")
+    )
+    by_user: dict[int, list[Outcome]] = {}
+    users: dict[int, User] = {}
+    for item in items:
+        user = item.owner.user
+        # The digest lists only what the owner may still see: membership is re-checked.
+        by_user.setdefault(user.pk, []).append(item)
+        users[user.pk] = user
+    from meshutaf.initiatives.models import Membership
+
+    member_of = set(Membership.objects.filter(user__in=users).values_list("user", "initiative"))
+    sent = 0
+    for user_id, user_items in by_user.items():
+        user = users[user_id]
+        visible = [
+            item
+            for item in user_items
+            if user.is_superuser or (user_id, item.initiative_id) in member_of
+        ]
+        if not visible or not user.email:
+            continue
+        with translation.override(_language(user)):
+            body = render_to_string(
+                "meetings/email/digest.txt",
+                {
+                    "user": user,
+                    "items": visible,
+                    "url": settings.SITE_URL + reverse("meetings:my_actions"),
+                },
+            )
+            subject = _("Your open action items (%(count)s)") % {"count": len(visible)}
+        try:
+            EmailMessage(subject=subject, body=body, to=[user.email]).send()
+            sent += 1
+        except Exception:
+            logger.exception("could not send the digest to user %s", user_id)
+    DigestRun.objects.filter(pk=run.pk).update(recipients=sent)
+    return sent
+
+
+DIGEST_WEEKDAY = 6  # Sunday: the first working day of the week in Israel
+DIGEST_HOUR = 7
+
+
+@task()
+def tick() -> None:
+    """The worker's clock: reminders every few minutes, the digest on Sunday morning. It
+    enqueues its own next run, so one `meshutaf worker` is all an installation needs."""
+    try:
+        send_due_reminders()
+        now = timezone.localtime()
+        if now.weekday() == DIGEST_WEEKDAY and now.hour >= DIGEST_HOUR:
+            send_weekly_digest(today=now.date())
+    finally:
+        schedule_tick()
+
+
+def schedule_tick() -> None:
+    from django_tasks import default_task_backend
+
+    if not default_task_backend.supports_defer:
+        return
+    run_after = timezone.now() + datetime.timedelta(minutes=TICK_MINUTES)
+    tick.using(run_after=run_after).enqueue()
+
+
+def ensure_tick() -> None:
+    """Called when the worker starts: schedule the clock unless a run is already waiting."""
+    from django_tasks import default_task_backend
+
+    if not default_task_backend.supports_defer:
+        return
+    from django_tasks_db.models import DBTaskResult
+
+    waiting = DBTaskResult.objects.filter(
+        task_path=tick.module_path, status__in=["READY", "RUNNING"]
+    ).exists()
+    if not waiting:
+        tick.enqueue()
