@@ -150,6 +150,36 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("link near matches to the closest directory entry instead of creating new ones"),
     )
 
+    report = commands.add_parser(
+        "report", help=_("Write an initiative's summary report as HTML, DOCX or PDF.")
+    )
+    report.add_argument("--initiative", type=int, required=True, help=_("initiative id"))
+    report.add_argument(
+        "--from",
+        dest="date_from",
+        metavar=_("DATE"),
+        help=_("first day, YYYY-MM-DD (default: the initiative's start or first meeting)"),
+    )
+    report.add_argument(
+        "--to", dest="date_to", metavar=_("DATE"), help=_("last day, YYYY-MM-DD (default: today)")
+    )
+    report.add_argument(
+        "--format",
+        choices=["html", "docx", "pdf"],
+        help=_("file format (default: from the output file's extension, else html)"),
+    )
+    report.add_argument("--output", required=True, help=_("file to write"))
+    report.add_argument(
+        "--language",
+        choices=list(SUPPORTED),
+        help=_("language of the report (default: the terminal's)"),
+    )
+    report.add_argument(
+        "--as",
+        dest="as_user",
+        help=_("username whose permissions apply; without it, the operator at the console"),
+    )
+
     commands.add_parser("worker", help=_("Run the background task worker."))
     commands.add_parser("check", help=_("Check the installation for problems."))
     manage = commands.add_parser("manage", help=_("Run any Django management command."))
@@ -358,6 +388,103 @@ def cmd_stakeholders_import(args) -> int:
     return 0
 
 
+def _write_atomically(path: str, content: bytes) -> None:
+    """Write to a temporary file beside `path`, then rename it into place, so a failure
+    never leaves a partial file (or spoils the file that was there)."""
+    import tempfile
+    from pathlib import Path
+
+    target = Path(path)
+    handle, temporary = tempfile.mkstemp(
+        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
+    )
+    try:
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(content)
+            stream.flush()
+            os.fsync(stream.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temporary, 0o666 & ~mask)
+        os.replace(temporary, target)
+    except BaseException:
+        Path(temporary).unlink(missing_ok=True)
+        raise
+
+
+def cmd_report(args) -> int:
+    import datetime
+    from pathlib import Path
+
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import ValidationError
+    from django.http import Http404
+    from django.utils import translation
+    from django.utils.translation import gettext as _
+
+    from meshutaf.core.forms import MAX_ID
+    from meshutaf.initiatives.models import Initiative
+    from meshutaf.initiatives.permissions import initiative_get_for_user
+    from meshutaf.reports import render, selectors
+
+    dates = {}
+    for name, value in (("from", args.date_from), ("to", args.date_to)):
+        try:
+            dates[name] = None if value is None else datetime.date.fromisoformat(value.strip())
+        except ValueError:
+            return _fail(
+                _("“%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2024-03-31.")
+                % {"value": value}
+            )
+    file_format = args.format
+    if file_format is None:
+        suffix = Path(args.output).suffix.lower().lstrip(".")
+        file_format = suffix if suffix in render.FORMATS else "html"
+    user = None
+    if args.as_user:
+        user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
+        if user is None:
+            return _fail(_("No active user is called %(username)s.") % {"username": args.as_user})
+    if not 0 < args.initiative <= MAX_ID:
+        return _fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
+    if user is None:
+        # The operator at the console, who can reach the database anyway.
+        initiative = Initiative.objects.filter(pk=args.initiative).first()
+        if initiative is None:
+            return _fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
+    else:
+        try:
+            initiative = initiative_get_for_user(user=user, pk=args.initiative)
+        except Http404:
+            return _fail(
+                _("No initiative %(id)s that %(username)s may see.")
+                % {"id": args.initiative, "username": args.as_user}
+            )
+    if dates["from"] is None or dates["to"] is None:
+        default_from, default_to = selectors.report_default_range(initiative=initiative)
+        dates["from"] = dates["from"] or default_from
+        dates["to"] = dates["to"] or default_to
+    language = args.language or translation.get_language()
+    try:
+        summary = selectors.initiative_summary(
+            initiative=initiative, date_from=dates["from"], date_to=dates["to"]
+        )
+        content = render.render(summary, file_format=file_format, language=language)
+    except ValidationError as error:
+        return _fail(_("No report was written: %(reason)s") % {"reason": " ".join(error.messages)})
+    except render.ReportUnavailableError as error:
+        return _fail(str(error))
+    try:
+        _write_atomically(args.output, content)
+    except OSError as error:
+        return _fail(
+            _("Cannot write %(path)s: %(reason)s")
+            % {"path": args.output, "reason": error.strerror or error}
+        )
+    print(_("Wrote the report to %(path)s.") % {"path": args.output})
+    return 0
+
+
 def cmd_demo(args) -> int:
     from django.utils.translation import gettext as _
 
@@ -413,6 +540,8 @@ def main(argv: list[str] | None = None) -> int:
             return cmd_stakeholders_import(args)
         args.stakeholders_parser.print_help(sys.stderr)
         return 2
+    if args.command == "report":
+        return cmd_report(args)
     if args.command == "worker":
         call_command("db_worker")
         return 0

@@ -233,8 +233,15 @@ def sector_balance_over_time(*, initiative, since: datetime.date | None = None) 
         .order_by("meeting__starts_at", "meeting")
     ):
         entry = data.setdefault(
-            meeting_id, {"title": title, "date": starts_at, "sectors": {}, "total": 0}
+            meeting_id,
+            {"pk": meeting_id, "title": title, "date": starts_at, "segments": [], "total": 0},
         )
-        entry["sectors"][sector] = count
+        entry["segments"].append({"sector": sector, "count": count})
         entry["total"] += count
+    labels = dict(Sector.choices)
+    for entry in data.values():
+        for segment in entry["segments"]:
+            segment["label"] = labels.get(segment["sector"], "") or "—"
+            segment["share"] = round(100 * segment["count"] / entry["total"], 1)
+        entry["segments"].sort(key=lambda segment: -segment["count"])
     return list(data.values())

@@ -1,0 +1,751 @@
+"""Pages for meetings. Every view goes through a gate in `permissions.py` (or the initiative
+gate) before it reads or writes anything; the RSVP link and calendar feeds, which work
+without a login, are checked by their signed or secret token instead."""
+
+import copy
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from meshutaf.core.forms import apply_service_errors, form_submitted
+from meshutaf.initiatives.models import Membership
+from meshutaf.initiatives.permissions import (
+    Action,
+    initiative_get_for_user,
+    initiatives_visible_to,
+    role_allows,
+)
+from meshutaf.stakeholders.models import Person
+
+from . import calendar, selectors, services
+from .forms import (
+    ActionFilterForm,
+    ActionStatusForm,
+    AgendaItemForm,
+    AttendanceForm,
+    InviteForm,
+    MeetingForm,
+    OutcomeForm,
+    RSVPForm,
+    SeriesForm,
+)
+from .models import (
+    CalendarFeed,
+    MeetingInvitee,
+    MeetingSeries,
+    MeetingStatus,
+    OutcomeKind,
+)
+from .permissions import (
+    agenda_item_get_for_user,
+    can_manage,
+    meeting_get_for_user,
+    meetings_visible_to,
+    outcome_get_for_user,
+)
+from .tokens import rsvp_token_read
+
+PAGE_SIZE = 30
+
+
+def _manage(initiative) -> bool:
+    return role_allows(initiative.viewer_role, Action.MANAGE)
+
+
+# --- Lists ---------------------------------------------------------------------------------
+
+
+@login_required
+def meeting_list(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    manage = _manage(initiative)
+    when = request.GET.get("when") if request.GET.get("when") in ("upcoming", "past") else ""
+    meetings = selectors.meeting_list(initiative=initiative, include_drafts=manage, when=when)
+    page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/meeting_list.html",
+        {
+            "initiative": initiative,
+            "page": page,
+            "when": when,
+            "can_manage": manage,
+            "series_list": initiative.meeting_series.all(),
+            "balance": selectors.sector_balance_over_time(initiative=initiative)[-12:],
+        },
+    )
+
+
+@login_required
+def meeting_create(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initial = {}
+    series_id = request.GET.get("series", "")
+    if series_id.isdigit():
+        series = MeetingSeries.objects.filter(initiative=initiative, pk=series_id).first()
+        if series is not None:
+            initial = _series_initial(series)
+    form = MeetingForm(request.POST or None, initiative=initiative, initial=initial)
+    meeting = form_submitted(
+        request,
+        form,
+        lambda data: services.meeting_create(
+            initiative=initiative, by=request.user, **form.service_fields()
+        ),
+    )
+    if meeting:
+        messages.success(request, _("The meeting was created."))
+        return redirect(meeting)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"initiative": initiative, "form": form, "meeting": None},
+    )
+
+
+def _series_initial(series: MeetingSeries) -> dict:
+    initial = {
+        "series": series.pk,
+        "title": series.title,
+        "kind": series.kind,
+        "venue": series.venue,
+        "online_url": series.online_url,
+        "group": series.group_id,
+    }
+    start = services.series_next_start(series=series)
+    if start is not None:
+        end = start + timezone.timedelta(minutes=series.duration_minutes)
+        initial.update(
+            date=start.date(),
+            start_time=start.time(),
+            end_time=end.time(),
+            time_zone=str(start.tzinfo),
+        )
+    return initial
+
+
+@login_required
+def meeting_edit(request, pk: int):
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = MeetingForm(
+        request.POST or None,
+        initiative=meeting.initiative,
+        initial=MeetingForm.initial_for(meeting),
+    )
+    updated = form_submitted(
+        request,
+        form,
+        lambda data: services.meeting_update(
+            meeting=copy.copy(meeting), by=request.user, data=form.service_fields()
+        ),
+    )
+    if updated:
+        messages.success(request, _("The meeting was saved."))
+        return redirect(updated)
+    return render(
+        request,
+        "meetings/meeting_form.html",
+        {"initiative": meeting.initiative, "form": form, "meeting": meeting},
+    )
+
+
+@login_required
+@require_POST
+def meeting_status(request, pk: int):
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    try:
+        services.meeting_set_status(
+            meeting=meeting, by=request.user, status=request.POST.get("status", "")
+        )
+        messages.success(
+            request, _("Status changed to “%(status)s”.") % {"status": meeting.get_status_display()}
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(meeting)
+
+
+@login_required
+@require_POST
+def meeting_delete(request, pk: int):
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    try:
+        services.meeting_delete(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect(meeting)
+    messages.success(request, _("The meeting was deleted."))
+    return redirect("meetings:list", meeting.initiative_id)
+
+
+@login_required
+def meeting_detail(request, pk: int):
+    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    page = selectors.meeting_page(meeting=meeting, user=request.user)
+    manage = can_manage(meeting)
+    context = {
+        "initiative": meeting.initiative,
+        "meeting": meeting,
+        "page": page,
+        "can_manage": manage,
+        "can_contribute": role_allows(meeting.initiative.viewer_role, Action.CONTRIBUTE),
+        "statuses": MeetingStatus.choices,
+        "rsvp_form": RSVPForm(initial={"rsvp": getattr(page.my_invitation, "rsvp", None)}),
+    }
+    if manage:
+        people = selectors.attendance_candidates(meeting=meeting)
+        context["outcome_form"] = OutcomeForm(meeting=meeting, people=people)
+        context["agenda_form"] = AgendaItemForm(people=Person.objects.none())
+    return render(request, "meetings/meeting_detail.html", context)
+
+
+@login_required
+def meeting_ics(request, pk: int):
+    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    response = HttpResponse(
+        calendar.calendar_bytes([meeting], name=meeting.title), content_type="text/calendar"
+    )
+    response["Content-Disposition"] = f'attachment; filename="meeting-{meeting.pk}.ics"'
+    return response
+
+
+# --- Series ---------------------------------------------------------------------------------
+
+
+@login_required
+def series_create(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = SeriesForm(request.POST or None, initiative=initiative)
+    series = form_submitted(
+        request,
+        form,
+        lambda data: services.series_create(initiative=initiative, by=request.user, **data),
+    )
+    if series:
+        messages.success(request, _("The series was created. Schedule its first meeting."))
+        return redirect(reverse("meetings:create", args=[initiative.pk]) + f"?series={series.pk}")
+    return render(
+        request,
+        "meetings/series_form.html",
+        {"initiative": initiative, "form": form, "series": None},
+    )
+
+
+def _series_get(user, pk: int, action: Action) -> MeetingSeries:
+    from meshutaf.initiatives.permissions import child_get_for_user
+
+    return child_get_for_user(MeetingSeries, user=user, pk=pk, action=action)
+
+
+@login_required
+def series_edit(request, pk: int):
+    series = _series_get(request.user, pk, Action.MANAGE)
+    initial = {
+        "title": series.title,
+        "kind": series.kind,
+        "recurrence": series.recurrence,
+        "duration_minutes": series.duration_minutes,
+        "group": series.group_id,
+        "venue": series.venue,
+        "online_url": series.online_url,
+        "agenda_template": SeriesForm.agenda_text(series.agenda_template),
+    }
+    form = SeriesForm(request.POST or None, initiative=series.initiative, initial=initial)
+    updated = form_submitted(
+        request,
+        form,
+        lambda data: services.series_update(series=copy.copy(series), by=request.user, data=data),
+    )
+    if updated:
+        messages.success(request, _("The series was saved."))
+        return redirect("meetings:series", updated.pk)
+    return render(
+        request,
+        "meetings/series_form.html",
+        {"initiative": series.initiative, "form": form, "series": series},
+    )
+
+
+@login_required
+def series_detail(request, pk: int):
+    series = _series_get(request.user, pk, Action.VIEW)
+    manage = _manage(series.initiative)
+    meetings = series.meetings.all()
+    if not manage:
+        meetings = meetings.exclude(status=MeetingStatus.DRAFT)
+    return render(
+        request,
+        "meetings/series_detail.html",
+        {
+            "initiative": series.initiative,
+            "series": series,
+            "meetings": meetings.order_by("-starts_at"),
+            "can_manage": manage,
+            "next_start": services.series_next_start(series=series),
+        },
+    )
+
+
+# --- Agenda and minutes ---------------------------------------------------------------------
+
+
+def _people(meeting):
+    return Person.objects.filter(
+        pk__in=[person.pk for person in selectors.attendance_candidates(meeting=meeting)]
+    )
+
+
+@login_required
+@require_POST
+def agenda_add(request, pk: int):
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = AgendaItemForm(request.POST, people=_people(meeting))
+    if form.is_valid():
+        try:
+            services.agenda_item_add(meeting=meeting, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, _("The agenda item needs a title."))
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#agenda")
+
+
+@login_required
+def agenda_edit(request, pk: int):
+    item = agenda_item_get_for_user(user=request.user, pk=pk)
+    meeting = item.meeting
+    form = AgendaItemForm(request.POST or None, instance=copy.copy(item), people=_people(meeting))
+    if request.method == "POST":
+        # The ModelForm only parses here; the service validates and saves.
+        form.instance = copy.copy(item)
+        if form.is_valid():
+            try:
+                services.agenda_item_update(item=item, by=request.user, data=form.cleaned_data)
+            except ValidationError as error:
+                apply_service_errors(form, error)
+            else:
+                messages.success(request, _("The agenda item was saved."))
+                return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"#item-{item.pk}")
+    return render(
+        request,
+        "meetings/agenda_form.html",
+        {"initiative": meeting.initiative, "meeting": meeting, "item": item, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def agenda_move(request, pk: int):
+    item = agenda_item_get_for_user(user=request.user, pk=pk)
+    services.agenda_item_move(
+        item=item, by=request.user, offset=-1 if request.POST.get("direction") == "up" else 1
+    )
+    return redirect(reverse("meetings:detail", args=[item.meeting_id]) + f"#item-{item.pk}")
+
+
+@login_required
+@require_POST
+def agenda_delete(request, pk: int):
+    item = agenda_item_get_for_user(user=request.user, pk=pk)
+    services.agenda_item_delete(item=item, by=request.user)
+    messages.success(request, _("The agenda item was removed."))
+    return redirect(reverse("meetings:detail", args=[item.meeting_id]) + "#agenda")
+
+
+@login_required
+def minutes_edit(request, pk: int):
+    """The general minutes of the meeting (each agenda item has its own too)."""
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    if request.method == "POST":
+        services.meeting_update(
+            meeting=meeting, by=request.user, data={"summary": request.POST.get("summary", "")}
+        )
+        messages.success(request, _("The minutes were saved."))
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#minutes")
+    return render(
+        request,
+        "meetings/minutes_form.html",
+        {"initiative": meeting.initiative, "meeting": meeting},
+    )
+
+
+# --- Invitations and RSVP -------------------------------------------------------------------
+
+
+@login_required
+def invite(request, pk: int):
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    members = (
+        Membership.objects.filter(initiative=meeting.initiative_id, user__is_active=True)
+        .select_related("user")
+        .order_by("user__first_name", "user__username")
+    )
+    form = InviteForm(request.POST or None, initiative=meeting.initiative, members=members)
+    created = form_submitted(
+        request,
+        form,
+        lambda data: services.invitees_add(
+            meeting=meeting,
+            by=request.user,
+            users=data["user_objects"],
+            groups=data.get("groups") or [],
+            whole_initiative=data.get("everyone", False),
+        ),
+    )
+    if created is not None:
+        if meeting.status == MeetingStatus.DRAFT:
+            note = _("Invitations are sent when the meeting is scheduled.")
+        else:
+            note = _("Invitations are on their way by e-mail.")
+        messages.success(
+            request,
+            _("%(count)s invited.") % {"count": len(created)} + " " + (note if created else ""),
+        )
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#invitees")
+    return render(
+        request,
+        "meetings/invite.html",
+        {"initiative": meeting.initiative, "meeting": meeting, "form": form},
+    )
+
+
+@login_required
+@require_POST
+def invitee_remove(request, pk: int):
+    invitee = get_object_or_404(MeetingInvitee.objects.only("pk", "meeting_id"), pk=pk)
+    meeting = meeting_get_for_user(user=request.user, pk=invitee.meeting_id, action=Action.MANAGE)
+    services.invitee_remove(invitee=invitee, by=request.user)
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#invitees")
+
+
+@login_required
+@require_POST
+def send_invitations(request, pk: int):
+    """(Re)send invitations to invitees not yet e-mailed, e.g. after a draft is scheduled."""
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    if meeting.status != MeetingStatus.SCHEDULED:
+        messages.error(request, _("Schedule the meeting before sending invitations."))
+    else:
+        ids = list(meeting.invitees.filter(invited_at=None).values_list("pk", flat=True))
+        from .tasks import send_invitations as task
+
+        if ids:
+            task.enqueue(meeting.pk, ids)
+        messages.success(
+            request, _("%(count)s invitations are on their way.") % {"count": len(ids)}
+        )
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#invitees")
+
+
+@login_required
+@require_POST
+def my_rsvp(request, pk: int):
+    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    invitee = meeting.invitees.filter(user=request.user).first()
+    if invitee is None:
+        raise Http404
+    form = RSVPForm(request.POST)
+    if form.is_valid():
+        try:
+            services.invitee_respond(invitee=invitee, rsvp=form.cleaned_data["rsvp"])
+            messages.success(request, _("Thank you; your answer was saved."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    return redirect(meeting)
+
+
+@never_cache
+def rsvp(request, token: str):
+    """Answer an invitation from the e-mail link, without logging in. The token is signed and
+    bound to one invitee and nonce; the page shows only what that invitee needs."""
+    read = rsvp_token_read(token)
+    invitee = None
+    if read is not None:
+        invitee = (
+            MeetingInvitee.objects.select_related("meeting__initiative")
+            .filter(pk=read[0], token_nonce=read[1])
+            .first()
+        )
+    if invitee is None:
+        return render(request, "meetings/rsvp_invalid.html", status=404)
+    form = RSVPForm(request.POST or None, initial={"rsvp": invitee.rsvp})
+    done = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            invitee = services.invitee_respond(invitee=invitee, rsvp=form.cleaned_data["rsvp"])
+            done = True
+        except ValidationError as error:
+            apply_service_errors(form, error)
+    return render(
+        request,
+        "meetings/rsvp.html",
+        {"invitee": invitee, "meeting": invitee.meeting, "form": form, "done": done},
+    )
+
+
+# --- Attendance and participation -----------------------------------------------------------
+
+
+@login_required
+def attendance(request, pk: int):
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    candidates = selectors.attendance_candidates(meeting=meeting)
+    present = set(meeting.attendance.values_list("person", flat=True))
+    form = AttendanceForm(
+        request.POST or None, candidates=candidates, initial={"people": list(present)}
+    )
+    saved = form_submitted(
+        request,
+        form,
+        lambda data: services.attendance_set(
+            meeting=meeting, by=request.user, people=data["people"]
+        ),
+    )
+    if saved is not None:
+        messages.success(request, _("Attendance saved: %(count)s present.") % {"count": len(saved)})
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#attendance")
+    return render(
+        request,
+        "meetings/attendance.html",
+        {
+            "initiative": meeting.initiative,
+            "meeting": meeting,
+            "form": form,
+            "candidates": candidates,
+            "present": present,
+        },
+    )
+
+
+@login_required
+def turns(request, pk: int):
+    """The phone screen a facilitator taps during the meeting: one button per person present."""
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    if request.method == "POST":
+        if request.POST.get("undo"):
+            services.speaking_turn_undo(meeting=meeting, by=request.user)
+        else:
+            person_id = request.POST.get("person", "")
+            person = meeting.attendance.filter(
+                person_id=int(person_id) if person_id.isdigit() and len(person_id) < 18 else 0
+            ).first()
+            if person is None:
+                return HttpResponse(_("Mark this person as present first."), status=400)
+            services.speaking_turn_add(meeting=meeting, by=request.user, person=person.person)
+        if not request.htmx:
+            return redirect("meetings:turns", meeting.pk)
+    rows = list(
+        meeting.attendance.select_related("person", "organisation").order_by("person__full_name")
+    )
+    counts = selectors.turn_counts(meeting=meeting)
+    for row in rows:
+        row.turns = counts.get(row.person_id, 0)
+    template = "meetings/turns.html#tracker" if request.htmx else "meetings/turns.html"
+    return render(
+        request,
+        template,
+        {
+            "initiative": meeting.initiative,
+            "meeting": meeting,
+            "rows": rows,
+            "total": sum(counts.values()),
+        },
+    )
+
+
+@login_required
+def participation(request, pk: int):
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    return render(
+        request,
+        "meetings/participation.html",
+        {
+            "initiative": meeting.initiative,
+            "meeting": meeting,
+            "data": selectors.participation(meeting=meeting),
+        },
+    )
+
+
+# --- Outcomes and action items --------------------------------------------------------------
+
+
+@login_required
+@require_POST
+def outcome_add(request, pk: int):
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = OutcomeForm(
+        request.POST, meeting=meeting, people=selectors.attendance_candidates(meeting=meeting)
+    )
+    outcome = form_submitted(
+        request,
+        form,
+        lambda data: services.outcome_create(
+            meeting=meeting,
+            by=request.user,
+            kind=data["kind"],
+            text=data["text"],
+            agenda_item=data.get("agenda_item"),
+            owner=data.get("owner") if data["kind"] == OutcomeKind.ACTION else None,
+            due_date=data.get("due_date") if data["kind"] == OutcomeKind.ACTION else None,
+        ),
+    )
+    if outcome is None:
+        for field, errors in form.errors.items():
+            label = form.fields[field].label if field in form.fields else ""
+            messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
+        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#outcomes")
+    messages.success(request, _("Recorded: %(kind)s.") % {"kind": outcome.get_kind_display()})
+    anchor = f"#item-{outcome.agenda_item_id}" if outcome.agenda_item_id else "#outcomes"
+    return redirect(reverse("meetings:detail", args=[meeting.pk]) + anchor)
+
+
+@login_required
+@require_POST
+def outcome_delete(request, pk: int):
+    outcome = outcome_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    services.outcome_delete(outcome=outcome, by=request.user)
+    messages.success(request, _("Removed."))
+    return redirect(reverse("meetings:detail", args=[outcome.meeting_id]) + "#outcomes")
+
+
+@login_required
+@require_POST
+def action_status(request, pk: int):
+    """Owners and contributors update an action item's status (htmx or plain form)."""
+    item = outcome_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE)
+    form = ActionStatusForm(request.POST)
+    if not form.is_valid():
+        return HttpResponse(_("Choose a valid status."), status=400)
+    try:
+        item = services.action_item_set_status(
+            item=item, by=request.user, status=form.cleaned_data["status"]
+        )
+    except ValidationError as error:
+        return HttpResponse(" ".join(error.messages), status=400)
+    if request.htmx:
+        return render(
+            request,
+            "meetings/_action_row.html",
+            {"item": item, "can_update": True, "show_source": request.POST.get("source") == "1"},
+        )
+    next_url = request.POST.get("next", "")
+    if next_url.startswith("/") and not next_url.startswith("//"):
+        return redirect(next_url)
+    return redirect(item)
+
+
+@login_required
+def my_actions(request):
+    form = ActionFilterForm(request.GET or None, initial={"status": "open"})
+    status = form.cleaned_data["status"] if form.is_valid() else "open"
+    if not request.GET:
+        status = "open"
+    items = list(selectors.action_items(user=request.user, owner_only=True, status=status))
+    return render(
+        request,
+        "meetings/my_actions.html",
+        {
+            "form": form,
+            "items": items,
+            "overdue": selectors.overdue_count(items),
+            "status": status,
+        },
+    )
+
+
+@login_required
+def initiative_actions(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    form = ActionFilterForm(request.GET or None)
+    status = form.cleaned_data["status"] if form.is_valid() else "open"
+    if not request.GET:
+        status = "open"
+    items = selectors.action_items(user=request.user, initiative=initiative, status=status)
+    page = Paginator(items, 50).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "meetings/initiative_actions.html",
+        {
+            "initiative": initiative,
+            "form": form,
+            "page": page,
+            "can_update": role_allows(initiative.viewer_role, Action.CONTRIBUTE),
+            "overdue": selectors.overdue_count(page.object_list),
+        },
+    )
+
+
+# --- Calendar feeds -------------------------------------------------------------------------
+
+
+@login_required
+def calendar_page(request):
+    if request.method == "POST":
+        feed = CalendarFeed.objects.filter(user=request.user, pk=request.POST.get("reset") or 0)
+        if request.POST.get("reset", "").isdigit() and feed.exists():
+            services.calendar_feed_reset(feed=feed.get())
+            messages.success(request, _("A new address was made; the old one no longer works."))
+        return redirect("meetings:calendar")
+    personal = services.calendar_feed_get(user=request.user)
+    initiatives = list(initiatives_visible_to(user=request.user).order_by("name"))
+    feeds = [
+        (initiative, services.calendar_feed_get(user=request.user, initiative=initiative))
+        for initiative in initiatives
+    ]
+    return render(
+        request,
+        "meetings/calendar.html",
+        {"personal": personal, "feeds": feeds, "base": request.build_absolute_uri("/")[:-1]},
+    )
+
+
+def calendar_feed(request, token: str):
+    """A calendar subscription (no login: the secret address is the key). Re-checks the
+    user's access on every request, so leaving an initiative empties its feed."""
+    feed = (
+        CalendarFeed.objects.select_related("user", "initiative").filter(token=token).first()
+        if 20 <= len(token) <= 64
+        else None
+    )
+    if feed is None or not feed.user.is_active:
+        raise Http404
+    meetings = meetings_visible_to(user=feed.user).exclude(status=MeetingStatus.DRAFT)
+    if feed.initiative_id is not None:
+        initiative = initiative_get_for_user(user=feed.user, pk=feed.initiative_id)
+        meetings = meetings.filter(initiative=initiative)
+        name = initiative.name
+    else:
+        # "My meetings": where I am invited, plus the initiatives I belong to.
+        name = _("My meetings — Meshutaf")
+    since = timezone.now() - timezone.timedelta(days=400)
+    meetings = meetings.filter(starts_at__gte=since).order_by("starts_at")[:2000]
+    response = HttpResponse(
+        calendar.calendar_bytes(meetings, name=name), content_type="text/calendar; charset=utf-8"
+    )
+    response["Cache-Control"] = "private, max-age=900"
+    return response
+
+
+@login_required
+def dashboard_fragment(request):
+    """Upcoming meetings and my open action items, for the dashboard."""
+    items = list(selectors.action_items(user=request.user, owner_only=True, status="open")[:10])
+    return render(
+        request,
+        "meetings/_dashboard.html",
+        {
+            "upcoming": selectors.upcoming_for_user(user=request.user),
+            "items": items,
+            "overdue": selectors.overdue_count(items),
+        },
+    )

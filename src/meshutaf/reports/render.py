@@ -1,0 +1,407 @@
+"""The summary report as files: a print-ready HTML document, a Word document (DOCX) and a PDF
+made from the same HTML. Each renders in the language it is given, right to left for he/ar."""
+
+from __future__ import annotations
+
+import io
+import re
+
+from django.template.loader import render_to_string
+from django.utils import formats, translation
+from django.utils.translation import get_language_bidi, get_language_info
+from django.utils.translation import gettext as _
+
+from . import charts
+from .selectors import Summary
+
+CONTENT_TYPES = {
+    "html": "text/html; charset=utf-8",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "pdf": "application/pdf",
+}
+FORMATS = tuple(CONTENT_TYPES)
+LANGUAGE_TAGS = {"he": "he-IL", "ar": "ar", "en": "en"}
+
+
+class ReportUnavailableError(Exception):
+    """The report cannot be made in this format on this machine; the message says why."""
+
+
+def _is_rtl(language: str) -> bool:
+    return bool(get_language_info(language)["bidi"])
+
+
+def summary_context(summary: Summary) -> dict:
+    """What the report templates need, in the active language."""
+    chart = None
+    if summary.attendance_total:
+        chart = charts.stacked_bars(
+            labels=[period.short_label for period in summary.periods],
+            series=list(zip(summary.sectors, summary.sector_labels, strict=True)),
+            values=[[cell.count for cell in period.cells] for period in summary.periods],
+            rtl=get_language_bidi(),
+        )
+    return {"summary": summary, "chart": chart, "figures": figures(summary)}
+
+
+def report_title(summary: Summary) -> str:
+    return _("Summary report: %(name)s") % {"name": summary.initiative.name}
+
+
+def report_period(summary: Summary) -> str:
+    return _("From %(start)s to %(end)s") % {
+        "start": formats.date_format(summary.date_from, "DATE_FORMAT"),
+        "end": formats.date_format(summary.date_to, "DATE_FORMAT"),
+    }
+
+
+def report_filename(summary: Summary, file_format: str) -> str:
+    """ASCII only, so it survives every browser and file system."""
+    return (
+        f"initiative-{summary.initiative.pk}-report-"
+        f"{summary.date_from.isoformat()}-{summary.date_to.isoformat()}.{file_format}"
+    )
+
+
+def render_html(summary: Summary, *, language: str) -> str:
+    """A standalone document for printing: its own styles, no site navigation."""
+    with translation.override(language):
+        context = summary_context(summary)
+        context.update(
+            language=language,
+            direction="rtl" if _is_rtl(language) else "ltr",
+            title=report_title(summary),
+            period=report_period(summary),
+        )
+        return render_to_string("reports/summary_print.html", context)
+
+
+def _refuse_fetch(url: str, *args, **kwargs):
+    # The document is self-contained; nothing it holds may make the server fetch a URL.
+    raise ValueError(f"report PDFs load no external resources ({url[:80]})")
+
+
+def render_pdf(summary: Summary, *, language: str) -> bytes:
+    """The print document through WeasyPrint (which needs Pango and HarfBuzz installed)."""
+    try:
+        from weasyprint import HTML
+    except (ImportError, OSError) as error:
+        raise ReportUnavailableError(
+            _(
+                "PDF reports cannot be made on this server: the PDF library or the system "
+                "libraries it needs are missing. Download the HTML version and print it to PDF."
+            )
+        ) from error
+    document = render_html(summary, language=language)
+    return HTML(string=document, url_fetcher=_refuse_fetch).write_pdf()
+
+
+# Characters XML 1.0 forbids; a pasted text holding one would make the DOCX unreadable.
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+
+
+def _clean(value) -> str:
+    return _NOT_XML.sub("", "" if value is None else str(value))
+
+
+def _date(value) -> str:
+    return formats.date_format(value, "SHORT_DATE_FORMAT") if value else "—"
+
+
+class _DocxWriter:
+    """Builds the Word version section by section."""
+
+    def __init__(self, summary: Summary, *, rtl: bool):
+        from docx import Document
+        from docx.shared import Pt
+
+        self.summary = summary
+        self.rtl = rtl
+        self.document = Document()
+        self.small = Pt(9)
+
+    def heading(self, text: str, level: int) -> None:
+        self.document.add_heading(_clean(text), level=level)
+
+    def paragraph(self, text: str, *, bold: bool = False, style: str | None = None) -> None:
+        paragraph = self.document.add_paragraph(style=style)
+        run = paragraph.add_run(_clean(text))
+        run.bold = bold or None
+
+    def empty(self, text: str) -> None:
+        paragraph = self.document.add_paragraph()
+        paragraph.add_run(_clean(text)).italic = True
+
+    def table(self, headers: list[str], rows: list[list], *, small: bool = False) -> None:
+        from docx.oxml import OxmlElement
+
+        table = self.document.add_table(rows=1, cols=len(headers))
+        table.style = "Table Grid"
+        header_row = table.rows[0]
+        # Repeat the header row on every page the table runs over.
+        header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
+        for cell, text in zip(header_row.cells, headers, strict=True):
+            cell.text = ""
+            cell.paragraphs[0].add_run(_clean(text)).bold = True
+        for values in rows:
+            cells = table.add_row().cells
+            for cell, value in zip(cells, values, strict=True):
+                cell.text = _clean(value)
+        if small:
+            for row in table.rows:
+                for cell in row.cells:
+                    for paragraph in cell.paragraphs:
+                        for run in paragraph.runs:
+                            run.font.size = self.small
+        self.document.add_paragraph()
+
+    def build(self) -> None:
+        summary = self.summary
+        self.document.add_heading(_clean(report_title(summary)), level=0)
+        self.paragraph(report_period(summary), bold=True)
+        self.paragraph(
+            _("Made on %(date)s.")
+            % {"date": formats.date_format(summary.generated_at.date(), "DATE_FORMAT")}
+        )
+
+        self.heading(_("At a glance"), 1)
+        self.table(
+            [_("Figure"), _("Number")],
+            [[label, value] for label, value in figures(summary)],
+        )
+
+        self.heading(_("Phases"), 1)
+        if summary.phases:
+            for phase in summary.phases:
+                self.heading(phase.name, 2)
+                if phase.start_date or phase.end_date:
+                    self.paragraph(f"{_date(phase.start_date)} – {_date(phase.end_date)}")
+                if phase.goals:
+                    self.paragraph(_("Goals:"), bold=True)
+                    self.paragraph(phase.goals)
+                if phase.outcome_summary:
+                    self.paragraph(_("Outcome:"), bold=True)
+                    self.paragraph(phase.outcome_summary)
+        else:
+            self.empty(_("No phases overlap this period."))
+
+        self.heading(_("Meetings held"), 1)
+        if summary.meetings:
+            self.table(
+                [_("Date"), _("Meeting"), _("Kind"), _("Attendance")],
+                [
+                    [_date(row.date), row.title, row.kind_label, row.attendance_count]
+                    for row in summary.meetings
+                ],
+            )
+        else:
+            self.empty(_("No meetings were held in this period."))
+
+        self.heading(_("Attendance by sector"), 1)
+        if summary.attendance_total:
+            self.paragraph(
+                _("Attendances per %(period)s; the share of the period's attendance in brackets.")
+                % {"period": granularity_name(summary.granularity)}
+            )
+            self.table(
+                [_("Period"), *summary.sector_labels, _("Total")],
+                [
+                    [
+                        period.label,
+                        *[f"{cell.count} ({cell.share:g}%)" for cell in period.cells],
+                        period.total,
+                    ]
+                    for period in summary.periods
+                ]
+                + [
+                    [
+                        _("Whole period"),
+                        *[f"{cell.count} ({cell.share:g}%)" for cell in summary.sector_totals],
+                        summary.attendance_total,
+                    ]
+                ],
+                small=len(summary.sectors) > 4,
+            )
+        else:
+            self.empty(_("No attendance was recorded in this period."))
+
+        self.heading(_("Decisions"), 1)
+        if summary.decisions:
+            self.table(
+                [_("Date"), _("Meeting"), _("Decision")],
+                [[_date(row.date), row.meeting_title, row.text] for row in summary.decisions],
+            )
+        else:
+            self.empty(_("No decisions were recorded in this period."))
+
+        self.heading(_("Action items"), 1)
+        self.heading(_("Opened in this period"), 2)
+        if summary.actions_opened:
+            self.table(
+                [_("Action item"), _("Owner"), _("Due"), _("Status now"), _("Meeting")],
+                [
+                    [
+                        row.text,
+                        row.owner_name,
+                        _date(row.due_date),
+                        row.status_label,
+                        f"{row.meeting_title} ({_date(row.meeting_date)})",
+                    ]
+                    for row in summary.actions_opened
+                ],
+            )
+        else:
+            self.empty(_("No action items were opened in this period."))
+        self.heading(_("Closed in this period"), 2)
+        if summary.actions_closed:
+            self.table(
+                [_("Action item"), _("Owner"), _("Closed on"), _("Status")],
+                [
+                    [row.text, row.owner_name, _date(row.closed_on), row.status_label]
+                    for row in summary.actions_closed
+                ],
+            )
+        else:
+            self.empty(_("No action items were closed in this period."))
+        self.heading(_("Overdue at the end of the period"), 2)
+        if summary.actions_overdue:
+            self.table(
+                [_("Action item"), _("Owner"), _("Due"), _("Days late"), _("Meeting")],
+                [
+                    [
+                        row.text,
+                        row.owner_name,
+                        _date(row.due_date),
+                        row.days_late,
+                        f"{row.meeting_title} ({_date(row.meeting_date)})",
+                    ]
+                    for row in summary.actions_overdue
+                ],
+            )
+        else:
+            self.empty(_("No action items were overdue at the end of the period."))
+
+        self.heading(_("Key insights"), 1)
+        if summary.key_insights:
+            for insight in summary.key_insights:
+                self.heading(insight.title, 2)
+                details = [_date(insight.date)]
+                if insight.meeting_title:
+                    details.append(insight.meeting_title)
+                if insight.phase_name:
+                    details.append(insight.phase_name)
+                self.paragraph(" · ".join(details))
+                if insight.body:
+                    self.paragraph(insight.body)
+                if insight.tags:
+                    self.paragraph(_("Tags: %(tags)s") % {"tags": ", ".join(insight.tags)})
+        else:
+            self.empty(_("No key insights were recorded in this period."))
+
+    def finish(self, language: str) -> bytes:
+        properties = self.document.core_properties
+        properties.title = _clean(report_title(self.summary))[:250]
+        properties.subject = _clean(report_period(self.summary))
+        properties.language = LANGUAGE_TAGS.get(language, language)
+        properties.author = _("Meshutaf")
+        properties.created = self.summary.generated_at
+        if self.rtl:
+            _make_right_to_left(self.document, language)
+        buffer = io.BytesIO()
+        self.document.save(buffer)
+        return buffer.getvalue()
+
+
+# The elements that must follow <w:bidi> inside <w:pPr> and <w:sectPr> (schema order).
+_AFTER_PARAGRAPH_BIDI = (
+    "w:adjustRightInd",
+    "w:snapToGrid",
+    "w:spacing",
+    "w:ind",
+    "w:contextualSpacing",
+    "w:mirrorIndents",
+    "w:suppressOverlap",
+    "w:jc",
+    "w:textDirection",
+    "w:textAlignment",
+    "w:textboxTightWrap",
+    "w:outlineLvl",
+    "w:divId",
+    "w:cnfStyle",
+    "w:rPr",
+    "w:sectPr",
+    "w:pPrChange",
+)
+_AFTER_SECTION_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
+
+
+def _make_right_to_left(document, language: str) -> None:
+    """Every paragraph right to left (w:bidi), every run a right-to-left run (w:rtl), every
+    table laid out from the right (w:bidiVisual), the page too, and Hebrew or Arabic as the
+    language of complex-script text so Word picks the right fonts and proofing."""
+    from docx.enum.table import WD_TABLE_DIRECTION
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.table import Table
+
+    body = document.element.body
+    for paragraph in body.iter(qn("w:p")):
+        properties = paragraph.get_or_add_pPr()
+        if properties.find(qn("w:bidi")) is None:
+            properties.insert_element_before(OxmlElement("w:bidi"), *_AFTER_PARAGRAPH_BIDI)
+    for run in body.iter(qn("w:r")):
+        run.get_or_add_rPr().get_or_add_rtl()
+    for table in body.iter(qn("w:tbl")):
+        Table(table, document).table_direction = WD_TABLE_DIRECTION.RTL
+    for section in body.iter(qn("w:sectPr")):
+        if section.find(qn("w:bidi")) is None:
+            section.insert_element_before(OxmlElement("w:bidi"), *_AFTER_SECTION_BIDI)
+    tag = LANGUAGE_TAGS.get(language, language)
+    for style_name in ("Normal",):
+        run_properties = document.styles[style_name].element.get_or_add_rPr()
+        run_properties.get_or_add_rtl()
+        lang = run_properties.find(qn("w:lang"))
+        if lang is None:
+            lang = OxmlElement("w:lang")
+            run_properties.append(lang)
+        lang.set(qn("w:bidi"), tag)
+
+
+def render_docx(summary: Summary, *, language: str) -> bytes:
+    with translation.override(language):
+        writer = _DocxWriter(summary, rtl=_is_rtl(language))
+        writer.build()
+        return writer.finish(language)
+
+
+def render(summary: Summary, *, file_format: str, language: str) -> bytes:
+    if file_format == "html":
+        return render_html(summary, language=language).encode()
+    if file_format == "docx":
+        return render_docx(summary, language=language)
+    if file_format == "pdf":
+        return render_pdf(summary, language=language)
+    raise ValueError(file_format)
+
+
+def granularity_name(granularity: str) -> str:
+    return _("quarter") if granularity == "quarter" else _("month")
+
+
+def figures(summary: Summary) -> list[tuple[str, object]]:
+    """The headline numbers, in the order every format shows them."""
+    return [
+        (_("Meetings held"), summary.meetings_held),
+        (_("Attendances"), summary.attendance_total),
+        (_("People who took part"), summary.people_count),
+        (
+            _("Average attendance per meeting"),
+            formats.number_format(summary.average_attendance, 1),
+        ),
+        (_("Decisions"), len(summary.decisions)),
+        (_("Action items opened"), len(summary.actions_opened)),
+        (_("Action items done"), summary.actions_done),
+        (_("Action items dropped"), summary.actions_dropped),
+        (_("Action items overdue at the end of the period"), len(summary.actions_overdue)),
+        (_("Key insights"), len(summary.key_insights)),
+    ]
