@@ -25,20 +25,28 @@ TO = datetime.date(2024, 6, 30)
 def history(initiative):
     dana = PersonFactory(full_name="Dana Levi")
     yosef = PersonFactory(full_name="יוסף כהן")
-    first = MeetingFactory(initiative=initiative, title="Roundtable Alpha", starts_at=local(2024, 1, 15))
+    first = MeetingFactory(
+        initiative=initiative, title="Roundtable Alpha", starts_at=local(2024, 1, 15)
+    )
     second = MeetingFactory(
         initiative=initiative, title="מפגש מרץ", kind="forum", starts_at=local(2024, 3, 10)
     )
     # The last evening of the range, local time.
-    last = MeetingFactory(initiative=initiative, title="סיכום", starts_at=local(2024, 6, 30, 21, 30))
+    last = MeetingFactory(
+        initiative=initiative, title="סיכום", starts_at=local(2024, 6, 30, 21, 30)
+    )
     # Just outside: the evening before the range, and just after midnight after it (which is
     # still 30 June in UTC).
-    before = MeetingFactory(initiative=initiative, title="Before", starts_at=local(2023, 12, 31, 23, 30))
+    before = MeetingFactory(
+        initiative=initiative, title="Before", starts_at=local(2023, 12, 31, 23, 30)
+    )
     after = MeetingFactory(initiative=initiative, title="After", starts_at=local(2024, 7, 1, 0, 30))
     cancelled = MeetingFactory(
         initiative=initiative, title="Cancelled", status="cancelled", starts_at=local(2024, 2, 1)
     )
-    MeetingFactory(initiative=initiative, title="Scheduled", status="scheduled", starts_at=local(2024, 4, 1))
+    MeetingFactory(
+        initiative=initiative, title="Scheduled", status="scheduled", starts_at=local(2024, 4, 1)
+    )
     elsewhere = MeetingFactory(title="Elsewhere", starts_at=local(2024, 2, 2))
 
     AttendanceFactory(meeting=first, person=dana, sector="government")
@@ -83,7 +91,11 @@ def history(initiative):
         closed_at=local(2024, 9, 1),
     )
     dropped = ActionFactory(
-        meeting=before, text="Dropped in May", owner=dana, status="dropped", closed_at=local(2024, 5, 5)
+        meeting=before,
+        text="Dropped in May",
+        owner=dana,
+        status="dropped",
+        closed_at=local(2024, 5, 5),
     )
     ActionFactory(
         meeting=before,
@@ -107,7 +119,9 @@ def history(initiative):
         created_at=local(2024, 2, 1),
     )
     InsightFactory(initiative=initiative, title="Old insight", created_at=local(2023, 6, 1))
-    InsightFactory(initiative=initiative, title="Not key", is_key=False, created_at=local(2024, 2, 1))
+    InsightFactory(
+        initiative=initiative, title="Not key", is_key=False, created_at=local(2024, 2, 1)
+    )
     InsightFactory(title="Elsewhere insight", created_at=local(2024, 2, 1))
 
     PhaseFactory(

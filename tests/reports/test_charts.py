@@ -10,7 +10,9 @@ SERIES = [("government", "Government"), ("business", "Business"), ("", "Not reco
 
 
 def test_bars_stack_from_the_baseline():
-    chart = charts.stacked_bars(labels=["01/24", "02/24"], series=SERIES, values=[[2, 1, 0], [0, 0, 0]])
+    chart = charts.stacked_bars(
+        labels=["01/24", "02/24"], series=SERIES, values=[[2, 1, 0], [0, 0, 0]]
+    )
     first, empty = chart["bars"]
     assert [segment["key"] for segment in first["segments"]] == ["government", "business"]
     government, business = first["segments"]

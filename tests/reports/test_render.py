@@ -76,9 +76,7 @@ def test_docx_in_hebrew_is_right_to_left(summary):
     assert runs
     assert all(run.rPr is not None and run.rPr.find(qn("w:rtl")) is not None for run in runs)
     assert document.tables
-    assert all(
-        table._tbl.tblPr.find(qn("w:bidiVisual")) is not None for table in document.tables
-    )
+    assert all(table._tbl.tblPr.find(qn("w:bidiVisual")) is not None for table in document.tables)
     assert body.find(qn("w:sectPr")).find(qn("w:bidi")) is not None
     assert document.core_properties.language == "he-IL"
     assert "שולחן עגול לחינוך" in document.core_properties.title
