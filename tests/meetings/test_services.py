@@ -104,7 +104,9 @@ def test_action_item_needs_owner_and_decision_has_none(meeting, owner, member_pe
         due_date=datetime.date(2030, 1, 1),
     )
     decision.refresh_from_db()
-    assert decision.owner is None and decision.due_date is None and decision.status == ""
+    assert decision.owner is None
+    assert decision.due_date is None
+    assert decision.status == ""
 
 
 def test_status_closing_sets_and_reopening_clears_closed_at(meeting, owner, member_person):

@@ -2,6 +2,7 @@
 feeds. Events carry their time zone (with a VTIMEZONE), a stable UID and a SEQUENCE that
 rises on every change, so calendars update the event rather than adding a second one."""
 
+import datetime
 from urllib.parse import urlsplit
 
 import icalendar
@@ -57,7 +58,7 @@ def calendar_bytes(meetings, *, name: str, method: str = "PUBLISH") -> bytes:
     calendar.add("method", method)
     calendar.add("x-wr-calname", name)
     # Ask subscribers to refresh hourly (Outlook and Apple honour one or the other).
-    calendar.add("refresh-interval", "PT1H", parameters={"VALUE": "DURATION"})
+    calendar.add("refresh-interval", datetime.timedelta(hours=1), parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", "PT1H")
     for meeting in meetings:
         calendar.add_component(meeting_event(meeting))

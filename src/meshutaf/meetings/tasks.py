@@ -124,9 +124,10 @@ def send_due_reminders(*, now: datetime.datetime | None = None) -> int:
 
 
 def send_weekly_digest(*, today: datetime.date | None = None) -> int:
-    """One e-mail per person with open action items, once per ISO week."""
+    """One e-mail per person with open action items, once per week (weeks start on Sunday,
+    as the Israeli working week does)."""
     today = today or timezone.localdate()
-    week = today - datetime.timedelta(days=today.weekday())
+    week = today - datetime.timedelta(days=(today.weekday() + 1) % 7)
     try:
         with transaction.atomic():
             run = DigestRun.objects.create(week=week)
