@@ -23,6 +23,9 @@ ARABIC_CLITICS = frozenset("وفبكل")
 MIN_STEM = 2
 
 _WORD = re.compile(r"[^\W_]+")
+# A word as written: letters with their vowel marks, and a geresh or quote inside (צה"ל).
+_MARK_CHARS = "\u0591-\u05c7\u0610-\u061a\u064b-\u065f\u0670\u0640"
+_WRITTEN_WORD = re.compile(rf"([^\W_](?:[^\W_]|[{_MARK_CHARS}]|['\"\u05f3\u05f4](?=[^\W_]))*)")
 _HEBREW = re.compile(r"[\u05d0-\u05ea]")
 _ARABIC = re.compile(r"[\u0620-\u064a]")
 
@@ -115,7 +118,7 @@ def highlight(text: str, groups: Iterable[Iterable[str]], *, width: int = 28) ->
     text = " ".join((text or "").split())
     if not text:
         return Snippet("", False)
-    pieces = re.split(r"([^\W_]+)", text)  # odd indexes are words
+    pieces = _WRITTEN_WORD.split(text)  # odd indexes are words
     hits = [
         index
         for index in range(1, len(pieces), 2)
@@ -134,8 +137,8 @@ def highlight(text: str, groups: Iterable[Iterable[str]], *, width: int = 28) ->
     else:
         first = 0
     last = min(len(word_indexes), first + width)
-    start = word_indexes[first] if word_indexes else 0
-    end = word_indexes[last - 1] + 1 if word_indexes else len(pieces)
+    start = word_indexes[first] if word_indexes and first > 0 else 0
+    end = word_indexes[last - 1] + 1 if word_indexes and last < len(word_indexes) else len(pieces)
     hit_set = set(hits)
     out = []
     for index in range(start, end):

@@ -28,7 +28,11 @@ def insight_list(*, initiative, tag: str = "", key_only: bool = False) -> QueryS
     if tag:
         # JSON containment is not portable to SQLite; tags are few, so filter in Python
         # only when asked, on an already-small set.
-        ids = [insight.pk for insight in insights.only("pk", "tags") if tag in insight.tags]
+        ids = [
+            pk
+            for pk, tags in Insight.objects.filter(initiative=initiative).values_list("pk", "tags")
+            if tag in (tags or [])
+        ]
         insights = insights.filter(pk__in=ids)
     return insights.order_by("-created_at", "pk")
 

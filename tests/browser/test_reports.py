@@ -1,0 +1,89 @@
+"""The summary report page in real Chromium, in Hebrew (RTL) and English, with axe."""
+
+import datetime
+import re
+
+import pytest
+
+from tests.factories import PASSWORD
+from tests.reports.factories import (
+    ActionFactory,
+    AttendanceFactory,
+    InsightFactory,
+    MeetingFactory,
+    OutcomeFactory,
+    local,
+)
+
+from .conftest import assert_accessible, screenshot
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def log_in(page, username: str) -> None:
+    page.goto(page.base_url + "/accounts/login/")
+    page.locator("#id_username").fill(username)
+    page.locator("#id_password").fill(PASSWORD)
+    page.locator("form.form button[type=submit]").click()
+    page.wait_for_url(re.compile(r".*/$"))
+
+
+@pytest.fixture
+def roundtable(initiative):
+    sectors = ["government", "local_authority", "civil_society", "business", "academia", ""]
+    for month in range(1, 13):
+        meeting = MeetingFactory(
+            initiative=initiative, title=f"מפגש {month}", starts_at=local(2024, month, 10)
+        )
+        for index, sector in enumerate(sectors):
+            for _ in range((month + index) % 4):
+                AttendanceFactory(meeting=meeting, sector=sector)
+        OutcomeFactory(meeting=meeting, text=f"החלטה מספר {month}")
+        ActionFactory(
+            meeting=meeting, text=f"משימה {month}", due_date=datetime.date(2024, month, 28)
+        )
+    InsightFactory(
+        initiative=initiative,
+        title="השותפים מעדיפים מפגשים קצרים",
+        tags=["תהליך"],
+        created_at=local(2024, 5, 1),
+    )
+    return initiative
+
+
+def test_report_page_in_hebrew_and_english(page_for, roundtable, owner, member):
+    url = f"/initiatives/{roundtable.pk}/report/?from=2024-01-01&to=2024-12-31"
+
+    page = page_for("he-IL")
+    log_in(page, owner.username)
+    page.goto(page.base_url + url)
+    assert page.locator("html").get_attribute("dir") == "rtl"
+    assert page.get_by_role("heading", level=1).is_visible()
+    chart = page.get_by_role("img").first
+    assert chart.is_visible()
+    assert_accessible(page)
+    screenshot(page, "report-he")
+
+    # A reversed range: a clear message, no report.
+    page.locator("#id_from").fill("2024-12-31")
+    page.locator("#id_to").fill("2024-01-01")
+    page.locator("form.report-range button[type=submit]").click()
+    page.wait_for_load_state()
+    assert page.locator(".errorlist").first.is_visible()
+    assert page.locator("svg.chart").count() == 0
+    assert_accessible(page)
+
+    other = page_for("en-US")
+    log_in(other, member.username)
+    other.goto(other.base_url + url)
+    assert other.locator("html").get_attribute("dir") == "ltr"
+    assert other.get_by_role("heading", name="Attendance by sector").is_visible()
+    assert other.get_by_role("img", name="Attendance by sector").is_visible()
+    assert other.get_by_role("cell", name="החלטה מספר 3").is_visible()
+    assert_accessible(other)
+    screenshot(other, "report-en")
+    with other.expect_download() as download:
+        other.get_by_role("link", name="Download as Word (DOCX)").click()
+    assert download.value.suggested_filename == (
+        f"initiative-{roundtable.pk}-report-2024-01-01-2024-12-31.docx"
+    )
