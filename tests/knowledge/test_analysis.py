@@ -49,7 +49,8 @@ def test_any_text_indexes_into_clean_tokens(text):
     terms = analysis.index_terms(text)
     assert all(token and " " not in token for token in terms.split(" ") if terms)
     for group in analysis.query_groups(text):
-        assert group and all(group)
+        assert group
+        assert all(group)
     analysis.highlight(text, analysis.query_groups(text[:20]))
 
 

@@ -64,7 +64,8 @@ def test_docx_upload_is_indexed(initiative, owner, member, django_capture_on_com
         )
     assert response.status_code == 302
     document = Document.objects.get()
-    assert document.file_type == "docx" and document.extraction == Extraction.DONE
+    assert document.file_type == "docx"
+    assert document.extraction == Extraction.DONE
     assert "plan" not in document.file.name  # stored under a random name
     assert search.search(user=owner, query="העבודה").hits[0].entry.kind == "document"
 
@@ -136,7 +137,8 @@ def test_delete_removes_file_and_entry(
         client_for(owner).post(reverse("knowledge:document_delete", args=[document.pk]))
     import os
 
-    assert not Document.objects.exists() and not os.path.exists(path)
+    assert not Document.objects.exists()
+    assert not os.path.exists(path)
     assert search.search(user=owner, query="מחיקה").total == 0
 
 
@@ -147,6 +149,7 @@ def test_insight_tags_and_permissions(initiative, owner, member, participant):
     )
     assert response.status_code == 302
     insight = initiative.insights.get()
-    assert insight.tags == ["trust", "budget"] and insight.is_key
+    assert insight.tags == ["trust", "budget"]
+    assert insight.is_key
     assert client_for(participant).post(url, {"title": "x"}).status_code == 404
     assert client_for(member).get(url, {"tag": "budget"}).context["page"].object_list[0] == insight

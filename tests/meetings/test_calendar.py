@@ -16,7 +16,8 @@ from .conftest import make_meeting
 
 def _parse(data: bytes) -> icalendar.Calendar:
     calendar = icalendar.Calendar.from_ical(data)
-    assert calendar["VERSION"] == "2.0" and calendar["PRODID"]
+    assert calendar["VERSION"] == "2.0"
+    assert calendar["PRODID"]
     for event in calendar.walk("VEVENT"):
         for required in ("UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "SEQUENCE"):
             assert required in event, required
@@ -74,7 +75,7 @@ def test_invitation_email_has_ics_and_rsvp_link(
         (invitee,) = services.invitees_add(meeting=meeting, by=owner, users=[member])
     (message,) = mailoutbox
     assert message.to == ["member@example.org"]
-    name, content, mimetype = message.attachments[0]
+    _name, content, mimetype = message.attachments[0]
     assert mimetype == "text/calendar"
     _parse(content.encode() if isinstance(content, str) else content)
     assert reverse("meetings:rsvp", args=[rsvp_token(invitee)]) in message.body
@@ -89,7 +90,8 @@ def test_rsvp_by_link_without_login(meeting, owner, member, client):
     response = client.post(url, {"rsvp": "yes"})
     assert response.status_code == 200
     invitee.refresh_from_db()
-    assert invitee.rsvp == RSVP.YES and invitee.responded_at is not None
+    assert invitee.rsvp == RSVP.YES
+    assert invitee.responded_at is not None
     client.post(url, {"rsvp": "sometimes"})
     invitee.refresh_from_db()
     assert invitee.rsvp == RSVP.YES
@@ -171,8 +173,10 @@ def test_weekly_digest_one_email_per_person_once_a_week(
     sent = send_weekly_digest(today=today)
     assert send_weekly_digest(today=today + datetime.timedelta(days=1)) == 0
     if member_left:
-        assert sent == 0 and mailoutbox == []
+        assert sent == 0
+        assert mailoutbox == []
         return
     assert sent == 1
     (message,) = mailoutbox
-    assert "First task" in message.body and "Second task" in message.body
+    assert "First task" in message.body
+    assert "Second task" in message.body

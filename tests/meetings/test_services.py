@@ -130,7 +130,8 @@ def test_attendance_keeps_the_organisation_of_the_day(meeting, owner):
     AffiliationFactory(person=person, organisation=old, end_date=day - datetime.timedelta(days=1))
     AffiliationFactory(person=person, organisation=new, start_date=day - datetime.timedelta(days=1))
     rows = services.attendance_set(meeting=meeting, by=owner, people=[person])
-    assert rows[0].organisation == new and rows[0].sector == "business"
+    assert rows[0].organisation == new
+    assert rows[0].sector == "business"
     # Setting the list again keeps the row (and its organisation), removing drops it.
     services.attendance_set(meeting=meeting, by=owner, people=[person])
     assert meeting.attendance.count() == 1
@@ -149,7 +150,8 @@ def test_invite_whole_initiative_and_groups_without_duplicates(
             meeting=meeting, by=owner, whole_initiative=True, groups=[group]
         )
     # The group's chair has no account: invited as a person; members are not invited twice.
-    assert len(again) == 1 and again[0].person is not None
+    assert len(again) == 1
+    assert again[0].person is not None
     assert meeting.invitees.count() == 4
 
 

@@ -20,7 +20,8 @@ def test_meeting_page_by_role(request, meeting, who, expected):
 
 def test_anonymous_is_sent_to_login(meeting, client):
     response = client.get(meeting.get_absolute_url())
-    assert response.status_code == 302 and "/accounts/login" in response["Location"]
+    assert response.status_code == 302
+    assert "/accounts/login" in response["Location"]
 
 
 def test_drafts_are_for_facilitators_only(initiative, owner, member):
@@ -219,13 +220,15 @@ def test_turns_tracker_by_htmx(meeting, owner, member, member_person):
     client = client_for(owner)
     url = reverse("meetings:turns", args=[meeting.pk])
     response = client.post(url, {"person": member_person.pk}, HTTP_HX_REQUEST="true")
-    assert response.status_code == 200 and 'id="tracker"' in response.text
+    assert response.status_code == 200
+    assert 'id="tracker"' in response.text
     assert "<html" not in response.text
     assert meeting.speaking_turns.count() == 1
     assert client.post(url, {"person": "999999"}).status_code == 400
     assert client_for(member).post(url, {"person": member_person.pk}).status_code == 403
     data = client.get(reverse("meetings:participation", args=[meeting.pk])).context["data"]
-    assert data["total"] == 1 and data["sectors"][0]["count"] == 1
+    assert data["total"] == 1
+    assert data["sectors"][0]["count"] == 1
 
 
 def test_dashboard_fragment_lists_upcoming_and_mine(meeting, member, member_person, owner):
@@ -238,4 +241,5 @@ def test_dashboard_fragment_lists_upcoming_and_mine(meeting, member, member_pers
         due_date=datetime.date(2020, 1, 1),
     )
     response = client_for(member).get(reverse("meetings:dashboard_fragment"))
-    assert meeting.title in response.text and "Prepare the brief" in response.text
+    assert meeting.title in response.text
+    assert "Prepare the brief" in response.text

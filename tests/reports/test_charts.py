@@ -78,7 +78,8 @@ def test_everything_stays_inside_the_box(values, rtl):
         stacked = sum(segment["height"] for segment in bar["segments"])
         assert stacked <= chart["baseline"] - chart["plot_top"] + 0.5
         for segment in bar["segments"]:
-            assert 0 <= segment["x"] and segment["x"] + segment["width"] <= chart["width"]
+            assert segment["x"] >= 0
+            assert segment["x"] + segment["width"] <= chart["width"]
             assert chart["plot_top"] - 0.5 <= segment["y"] <= chart["baseline"]
     assert chart["ticks"][0]["value"] == 0
     assert chart["ticks"][-1]["value"] == chart["top"]

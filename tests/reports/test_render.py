@@ -25,14 +25,17 @@ def test_html_is_a_standalone_print_document(summary, language, direction):
     html = render.render_html(summary, language=language)
     assert html.startswith("<!doctype html>")
     assert f'<html lang="{language}" dir="{direction}">' in html
-    assert "@page" in html and "size: A4" in html
+    assert "@page" in html
+    assert "size: A4" in html
     assert "break-before: page" in html
     assert '<svg viewBox="0 0 720 320" class="chart" role="img"' in html
-    assert 'id="report-chart-title"' in html and 'id="report-chart-desc"' in html
+    assert 'id="report-chart-title"' in html
+    assert 'id="report-chart-desc"' in html
     assert "Roundtable Alpha" in html
     assert "Residents trust the municipality" in html
     assert "<nav" not in html  # no site navigation
-    assert "<link" not in html and "<script" not in html  # nothing to fetch
+    assert "<link" not in html
+    assert "<script" not in html
 
 
 def test_html_in_english_and_hebrew_is_translated(summary):
@@ -71,7 +74,8 @@ def test_docx_in_hebrew_is_right_to_left(summary):
     paragraphs = list(body.iter(qn("w:p")))
     assert paragraphs
     for paragraph in paragraphs:
-        assert paragraph.pPr is not None and paragraph.pPr.find(qn("w:bidi")) is not None
+        assert paragraph.pPr is not None
+        assert paragraph.pPr.find(qn("w:bidi")) is not None
     runs = list(body.iter(qn("w:r")))
     assert runs
     assert all(run.rPr is not None and run.rPr.find(qn("w:rtl")) is not None for run in runs)

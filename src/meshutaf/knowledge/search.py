@@ -151,7 +151,7 @@ def _ids_postgres(groups, where, params, *, offset, limit) -> tuple[list[int], i
     )
     query_params = [token for group in groups for token in group]
     base = (
-        f"FROM knowledge_searchentry e, ({query_sql}) AS q(query) "
+        f"FROM knowledge_searchentry e, (SELECT {query_sql}) AS q(query) "
         f"WHERE e.search_vector @@ q.query AND {where}"
     )
     with connection.cursor() as cursor:

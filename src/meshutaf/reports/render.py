@@ -141,7 +141,6 @@ class _DocxWriter:
         # Repeat the header row on every page the table runs over.
         header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         for cell, text in zip(header_row.cells, headers, strict=True):
-            cell.text = ""
             cell.paragraphs[0].add_run(_clean(text)).bold = True
         for values in rows:
             cells = table.add_row().cells

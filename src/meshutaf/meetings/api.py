@@ -1,0 +1,225 @@
+"""API endpoints for meetings and action items, through the same gates as the pages."""
+
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext as _
+from ninja import Router, Schema, Status
+from ninja.pagination import paginate
+
+from meshutaf.api.types import Id
+from meshutaf.initiatives.permissions import Action, initiative_get_for_user
+from meshutaf.stakeholders.models import Person
+
+from . import selectors, services
+from .models import ActionStatus, MeetingKind, MeetingStatus, OutcomeKind
+from .permissions import can_manage, meeting_get_for_user, outcome_get_for_user
+
+router = Router(tags=["meetings"])
+
+
+class MeetingOut(Schema):
+    id: int
+    initiative_id: int
+    series_id: int | None
+    phase_id: int | None
+    group_id: int | None
+    kind: str
+    title: str
+    description: str
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    time_zone: str
+    venue: str
+    online_url: str
+    status: str
+
+
+class MeetingIn(Schema):
+    title: str
+    kind: MeetingKind = MeetingKind.ROUNDTABLE
+    starts_at: datetime.datetime
+    ends_at: datetime.datetime
+    time_zone: str = "Asia/Jerusalem"
+    venue: str = ""
+    online_url: str = ""
+    status: MeetingStatus = MeetingStatus.SCHEDULED
+    description: str = ""
+    series_id: Id | None = None
+
+
+class OutcomeOut(Schema):
+    id: int
+    meeting_id: int
+    agenda_item_id: int | None
+    kind: str
+    text: str
+    owner_id: int | None
+    owner_name: str | None
+    due_date: datetime.date | None
+    status: str
+    closed_at: datetime.datetime | None
+    is_overdue: bool
+
+    @staticmethod
+    def resolve_owner_name(obj) -> str | None:
+        if isinstance(obj, dict):  # already resolved (the meeting detail builds dicts)
+            return obj.get("owner_name")
+        return obj.owner.full_name if obj.owner_id else None
+
+
+class OutcomeIn(Schema):
+    kind: OutcomeKind
+    text: str
+    agenda_item_id: Id | None = None
+    owner_id: Id | None = None
+    due_date: datetime.date | None = None
+
+
+class AgendaItemOut(Schema):
+    id: int
+    position: int
+    title: str
+    presenter_id: int | None
+    planned_minutes: int
+    minutes: str
+    outcomes: list[OutcomeOut]
+    carried_action_ids: list[int]
+
+    @staticmethod
+    def resolve_outcomes(obj) -> list:
+        if isinstance(obj, dict):
+            return obj.get("outcomes", [])
+        return list(obj.outcomes.all())
+
+    @staticmethod
+    def resolve_carried_action_ids(obj) -> list[int]:
+        if isinstance(obj, dict):
+            return obj.get("carried_action_ids", [])
+        return [action.pk for action in obj.carried_actions.all()]
+
+
+class AttendanceOut(Schema):
+    person_id: int
+    name: str
+    organisation_id: int | None
+    sector: str
+
+
+class MeetingDetailOut(MeetingOut):
+    summary: str
+    agenda: list[AgendaItemOut]
+    attendance: list[AttendanceOut]
+    outcomes: list[OutcomeOut]
+    sector_balance: list[dict]
+
+
+class ActionItemOut(OutcomeOut):
+    initiative_id: int
+    meeting_title: str
+
+    @staticmethod
+    def resolve_meeting_title(obj) -> str:
+        return obj.meeting.title
+
+
+class StatusIn(Schema):
+    status: ActionStatus
+
+
+@router.get("/initiatives/{initiative_id}/meetings", response=list[MeetingOut])
+@paginate
+def meeting_list(request, initiative_id: Id, when: str = "", status: str = ""):
+    initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
+    return selectors.meeting_list(
+        initiative=initiative,
+        include_drafts=can_manage(initiative),
+        when=when if when in ("upcoming", "past") else "",
+        status=status if status in MeetingStatus.values else "",
+    ).order_by("starts_at", "pk")
+
+
+@router.post("/initiatives/{initiative_id}/meetings", response={201: MeetingOut})
+def meeting_create(request, initiative_id: Id, payload: MeetingIn):
+    initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
+    data = payload.dict()
+    series_id = data.pop("series_id")
+    series = None
+    if series_id is not None:
+        series = initiative.meeting_series.filter(pk=series_id).first()
+        if series is None:
+            raise ValidationError({"series_id": [_("Unknown series.")]})
+    meeting = services.meeting_create(initiative=initiative, by=request.user, series=series, **data)
+    return Status(201, meeting)
+
+
+@router.get("/meetings/{meeting_id}", response=MeetingDetailOut)
+def meeting_get(request, meeting_id: Id):
+    meeting = meeting_get_for_user(user=request.user, pk=meeting_id)
+    page = selectors.meeting_page(meeting=meeting, user=request.user)
+    result = MeetingOut.from_orm(meeting).dict()
+    result["summary"] = meeting.summary
+    result["agenda"] = [AgendaItemOut.from_orm(item).dict() for item in page.agenda]
+    result["attendance"] = [
+        {
+            "person_id": row.person_id,
+            "name": row.person.full_name,
+            "organisation_id": row.organisation_id,
+            "sector": row.sector,
+        }
+        for row in page.attendance
+    ]
+    result["outcomes"] = [
+        OutcomeOut.from_orm(outcome).dict()
+        for outcome in meeting.outcomes.select_related("owner").order_by("pk")
+    ]
+    result["sector_balance"] = page.sector_balance
+    return result
+
+
+@router.post("/meetings/{meeting_id}/outcomes", response={201: OutcomeOut})
+def outcome_create(request, meeting_id: Id, payload: OutcomeIn):
+    meeting = meeting_get_for_user(user=request.user, pk=meeting_id, action=Action.MANAGE)
+    agenda_item = None
+    if payload.agenda_item_id is not None:
+        agenda_item = meeting.agenda_items.filter(pk=payload.agenda_item_id).first()
+        if agenda_item is None:
+            raise ValidationError(
+                {"agenda_item_id": [_("Choose an item of this meeting's agenda.")]}
+            )
+    owner = None
+    if payload.owner_id is not None:
+        candidates = {person.pk for person in selectors.attendance_candidates(meeting=meeting)}
+        owner = Person.objects.filter(pk=payload.owner_id, pk__in=candidates).first()
+        if owner is None:
+            raise ValidationError({"owner_id": [_("Choose someone from this meeting's people.")]})
+    outcome = services.outcome_create(
+        meeting=meeting,
+        by=request.user,
+        kind=payload.kind,
+        text=payload.text,
+        agenda_item=agenda_item,
+        owner=owner,
+        due_date=payload.due_date,
+    )
+    return Status(201, outcome)
+
+
+@router.get("/action-items", response=list[ActionItemOut])
+@paginate
+def action_item_list(request, owner: str = "", status: str = "", initiative: Id | None = None):
+    """`owner=me` keeps the caller's own items; `status=open` keeps open and in-progress."""
+    scope = None
+    if initiative is not None:
+        scope = initiative_get_for_user(user=request.user, pk=initiative)
+    if status and status != "open" and status not in ActionStatus.values:
+        raise ValidationError({"status": [_("Choose a valid status.")]})
+    return selectors.action_items(
+        user=request.user, owner_only=owner == "me", status=status, initiative=scope
+    )
+
+
+@router.patch("/action-items/{item_id}", response=ActionItemOut)
+def action_item_update(request, item_id: Id, payload: StatusIn):
+    item = outcome_get_for_user(user=request.user, pk=item_id, action=Action.CONTRIBUTE)
+    return services.action_item_set_status(item=item, by=request.user, status=payload.status)
