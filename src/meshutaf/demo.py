@@ -1870,6 +1870,20 @@ def demo_load(*, stdout: TextIO | None = None) -> DemoResult:
         for initiative in initiatives:
             if initiative.kind in (InitiativeKind.JOINT_MOVE, InitiativeKind.COLLECTIVE_IMPACT):
                 build_map(initiative=initiative, facilitator=facilitator, rng=rng)
+        from meshutaf.demo_meetings import build_meetings
+
+        # The roundtable that is still meeting gets three years of meetings.
+        ongoing = next(
+            initiative
+            for initiative in initiatives
+            if initiative.kind == InitiativeKind.ROUNDTABLE and initiative.end_date is None
+        )
+        build_meetings(
+            initiative=ongoing,
+            facilitator=facilitator,
+            partner=users[DEMO_USERS[1].username],
+            rng=rng,
+        )
 
     _write(
         stdout,

@@ -5,6 +5,8 @@ import re
 
 import pytest
 
+from meshutaf.reports.render import render_html
+from meshutaf.reports.selectors import initiative_summary
 from tests.factories import PASSWORD
 from tests.reports.factories import (
     ActionFactory,
@@ -87,3 +89,19 @@ def test_report_page_in_hebrew_and_english(page_for, roundtable, owner, member):
     assert download.value.suggested_filename == (
         f"initiative-{roundtable.pk}-report-2024-01-01-2024-12-31.docx"
     )
+
+
+def test_print_document_is_accessible(page_for, roundtable):
+    """The standalone print document, as a browser shows it, in Hebrew and English."""
+    summary = initiative_summary(
+        initiative=roundtable,
+        date_from=datetime.date(2022, 1, 1),
+        date_to=datetime.date(2024, 12, 31),
+    )
+    for language in ("he", "en"):
+        page = page_for()
+        page.set_content(render_html(summary, language=language))
+        assert page.locator("html").get_attribute("lang") == language
+        assert page.get_by_role("img", name=re.compile(".")).first.is_visible()
+        assert_accessible(page)
+        screenshot(page, f"report-print-{language}")

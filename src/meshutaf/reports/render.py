@@ -123,8 +123,8 @@ class _DocxWriter:
     def heading(self, text: str, level: int) -> None:
         self.document.add_heading(_clean(text), level=level)
 
-    def paragraph(self, text: str, *, bold: bool = False, style: str | None = None) -> None:
-        paragraph = self.document.add_paragraph(style=style)
+    def paragraph(self, text: str, *, bold: bool = False) -> None:
+        paragraph = self.document.add_paragraph()
         run = paragraph.add_run(_clean(text))
         run.bold = bold or None
 
