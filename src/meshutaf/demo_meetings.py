@@ -203,7 +203,7 @@ def build_meetings(*, initiative: Initiative, facilitator, partner, rng: random.
             )
             age = (today - day).days
             # Older items were mostly closed; the last few months' are still moving.
-            if age > 120 and rng.random() < 0.85 or age > 45 and rng.random() < 0.5:
+            if (age > 120 and rng.random() < 0.85) or (age > 45 and rng.random() < 0.5):
                 status = ActionStatus.DONE if rng.random() < 0.9 else ActionStatus.DROPPED
                 services.action_item_set_status(item=item, by=facilitator, status=status)
                 closed = dt.datetime.combine(
