@@ -180,7 +180,15 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("username whose permissions apply; without it, the operator at the console"),
     )
 
-    commands.add_parser("worker", help=_("Run the background task worker."))
+    commands.add_parser(
+        "worker",
+        help=_("Run the background task worker (e-mail, reminders, the weekly digest)."),
+    )
+    search_command = commands.add_parser("search", help=_("Maintain the search index."))
+    search_commands = search_command.add_subparsers(
+        dest="search_command", metavar=_("action"), required=True
+    )
+    search_commands.add_parser("reindex", help=_("Rebuild the whole search index."))
     commands.add_parser("check", help=_("Check the installation for problems."))
     manage = commands.add_parser("manage", help=_("Run any Django management command."))
     manage.add_argument("args", nargs=argparse.REMAINDER, help=_("command and its options"))
@@ -543,7 +551,15 @@ def main(argv: list[str] | None = None) -> int:
     if args.command == "report":
         return cmd_report(args)
     if args.command == "worker":
+        from meshutaf.meetings.tasks import ensure_tick
+
+        ensure_tick()  # the clock for reminders and the weekly digest
         call_command("db_worker")
+    if args.command == "search":
+        from meshutaf.knowledge.indexing import reindex_all
+
+        print(_("%(count)s entries indexed.") % {"count": reindex_all()})
+        return 0
         return 0
     if args.command == "check":
         call_command("check")
