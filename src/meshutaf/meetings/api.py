@@ -208,7 +208,7 @@ def outcome_create(request, meeting_id: Id, payload: OutcomeIn):
 @router.get("/action-items", response=list[ActionItemOut])
 @paginate
 def action_item_list(request, owner: str = "", status: str = "", initiative: Id | None = None):
-    """`owner=me` keeps the caller's own items; `status=open` keeps open and in-progress."""
+    """owner=me keeps the caller's own items; status=open keeps open and in-progress ones."""
     scope = None
     if initiative is not None:
         scope = initiative_get_for_user(user=request.user, pk=initiative)
