@@ -8,6 +8,7 @@ every query word matches any of its own forms, so "לארגון", "בארגון"
 another. The database engines see only these plain tokens (see `search.py`).
 """
 
+import functools
 import html
 import re
 from collections.abc import Iterable
@@ -106,6 +107,11 @@ class Snippet:
     matched: bool
 
 
+@functools.lru_cache(maxsize=65536)
+def _folded_word(piece: str) -> str:
+    return "".join(_WORD.findall(fold(piece)))
+
+
 def _matches(word: str, wanted: set[str]) -> bool:
     return any(form in wanted for form in forms(word))
 
@@ -119,11 +125,17 @@ def highlight(text: str, groups: Iterable[Iterable[str]], *, width: int = 28) ->
     if not text:
         return Snippet("", False)
     pieces = _WRITTEN_WORD.split(text)  # odd indexes are words
-    hits = [
-        index
-        for index in range(1, len(pieces), 2)
-        if _matches("".join(_WORD.findall(fold(pieces[index]))), wanted)
-    ]
+    suffixes = tuple(wanted)  # every form of a word is one of its suffixes: a cheap first test
+    known: dict[str, bool] = {}  # the same word recurs: fold and test it once
+    hits = []
+    for index in range(1, len(pieces), 2):
+        piece = pieces[index]
+        matched = known.get(piece)
+        if matched is None:
+            word = _folded_word(piece)
+            matched = known[piece] = word.endswith(suffixes) and _matches(word, wanted)
+        if matched:
+            hits.append(index)
     word_indexes = list(range(1, len(pieces), 2))
     if hits:
         # The window of `width` words holding the most hits.

@@ -9,7 +9,7 @@ the user may not see is never fetched, counted or highlighted.
 
 from dataclasses import dataclass, field
 
-from django.db import connection
+from django.db import connection, transaction
 
 from meshutaf.initiatives.models import Role
 from meshutaf.initiatives.permissions import initiatives_visible_to
@@ -78,13 +78,17 @@ class Hit:
 class Results:
     query: str
     hits: list[Hit] = field(default_factory=list)
-    total: int = 0
+    total: int = 0  # counted up to MAX_RESULTS + 1 only: more than that reads "1,000+"
     offset: int = 0
     limit: int = 20
 
     @property
     def has_next(self) -> bool:
         return self.offset + self.limit < min(self.total, MAX_RESULTS)
+
+    @property
+    def total_is_capped(self) -> bool:
+        return self.total > MAX_RESULTS
 
     @property
     def has_previous(self) -> bool:
@@ -126,6 +130,11 @@ def _sqlite_match(groups: list[list[str]]) -> str:
     return " AND ".join("(" + " OR ".join(quoted(t) for t in group) + ")" for group in groups)
 
 
+def _capped(base: str) -> str:
+    """FROM the first MAX_RESULTS + 1 matches (takes the limit as its last parameter)."""
+    return f"FROM (SELECT 1 {base} LIMIT %s) AS capped"
+
+
 def _ids_sqlite(groups, where, params, *, offset, limit) -> tuple[list[int], int]:
     match = _sqlite_match(groups)
     base = (
@@ -133,12 +142,16 @@ def _ids_sqlite(groups, where, params, *, offset, limit) -> tuple[list[int], int
         f"WHERE {FTS_TABLE} MATCH %s AND {where}"
     )
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {base}", [match, *params])
+        # Counting stops past MAX_RESULTS: a common word would otherwise visit every match.
+        cursor.execute(f"SELECT count(*) {_capped(base)}", [match, *params, MAX_RESULTS + 1])
         total = cursor.fetchone()[0]
         if not total:
             return [], 0
+        # Past MAX_RESULTS matches, newest first: FTS5 walks its rowids backwards and stops at
+        # the page, instead of scoring every match with bm25().
+        order = "f.rowid DESC" if total > MAX_RESULTS else f"bm25({FTS_TABLE}), e.date DESC"
         cursor.execute(
-            f"SELECT e.id {base} ORDER BY bm25({FTS_TABLE}), e.date DESC LIMIT %s OFFSET %s",
+            f"SELECT e.id {base} ORDER BY {order} LIMIT %s OFFSET %s",
             [match, *params, limit, offset],
         )
         return [row[0] for row in cursor.fetchall()], total
@@ -154,14 +167,25 @@ def _ids_postgres(groups, where, params, *, offset, limit) -> tuple[list[int], i
         f"FROM knowledge_searchentry e, (SELECT {query_sql}) AS q(query) "
         f"WHERE e.search_vector @@ q.query AND {where}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) {base}", [*query_params, *params])
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The planner costs `@@` as cheap, but each row's tsvector is a few kB in TOAST: a
+        # sequential scan (which it picks for common words, or under a LIMIT) decompresses
+        # every one of them. Only the GIN index is a sensible way in.
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute(
+            f"SELECT count(*) {_capped(base)}", [*query_params, *params, MAX_RESULTS + 1]
+        )
         total = cursor.fetchone()[0]
         if not total:
             return [], 0
+        # ts_rank reads each match's whole tsvector: fine for up to MAX_RESULTS matches; past
+        # that, newest first (a backwards walk of the primary key that stops at the page).
+        if total > MAX_RESULTS:
+            order = "e.id DESC"
+        else:
+            order = "ts_rank(e.search_vector, q.query) DESC, e.date DESC NULLS LAST"
         cursor.execute(
-            f"SELECT e.id {base} ORDER BY ts_rank(e.search_vector, q.query) DESC, "
-            "e.date DESC NULLS LAST LIMIT %s OFFSET %s",
+            f"SELECT e.id {base} ORDER BY {order} LIMIT %s OFFSET %s",
             [*query_params, *params, limit, offset],
         )
         return [row[0] for row in cursor.fetchall()], total
@@ -176,8 +200,9 @@ def search(
     offset: int = 0,
     limit: int = 20,
 ) -> Results:
-    """The entries matching `query` that `user` may see, best first, with highlighted
-    titles and snippets. At most `MAX_RESULTS` can be paged through."""
+    """The entries matching `query` that `user` may see, best first (newest first when more
+    than `MAX_RESULTS` match), with highlighted titles and snippets. At most `MAX_RESULTS`
+    can be paged through."""
     results = Results(query=query, offset=max(0, offset), limit=limit)
     groups = analysis.query_groups(query)
     if not groups or results.offset >= MAX_RESULTS:
