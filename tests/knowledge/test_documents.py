@@ -153,3 +153,32 @@ def test_insight_tags_and_permissions(initiative, owner, member, participant):
     assert insight.is_key
     assert client_for(participant).post(url, {"title": "x"}).status_code == 404
     assert client_for(member).get(url, {"tag": "budget"}).context["page"].object_list[0] == insight
+
+
+def test_documents_of_a_draft_meeting_are_for_facilitators(
+    initiative, owner, member, django_capture_on_commit_callbacks
+):
+    from meshutaf.meetings import services as meeting_services
+    from meshutaf.meetings.models import MeetingStatus
+
+    from ..meetings.conftest import make_meeting
+
+    draft = make_meeting(initiative, owner, status=MeetingStatus.DRAFT)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(
+            client_for(owner),
+            initiative,
+            "brief.docx",
+            docx_bytes("טיוטת תדריך"),
+            meeting=draft.pk,
+        )
+    document = Document.objects.get()
+    url = reverse("knowledge:document", args=[document.pk])
+    assert client_for(owner).get(url).status_code == 200
+    assert client_for(member).get(url).status_code == 404
+    listing = client_for(member).get(reverse("knowledge:documents", args=[initiative.pk]))
+    assert list(listing.context["page"].object_list) == []
+    assert search.search(user=member, query="תדריך").total == 0
+    meeting_services.meeting_set_status(meeting=draft, by=owner, status=MeetingStatus.SCHEDULED)
+    assert client_for(member).get(url).status_code == 200
+    assert search.search(user=member, query="תדריך").total == 1

@@ -185,3 +185,28 @@ def test_weekly_digest_one_email_per_person_once_a_week(
     (message,) = mailoutbox
     assert "First task" in message.body
     assert "Second task" in message.body
+
+
+@pytest.mark.parametrize("reset", ["abc", "99999999999999999999999", "", "0"])
+def test_resetting_a_feed_with_bad_input_changes_nothing(member, reset):
+    feed = services.calendar_feed_get(user=member)
+    response = client_for(member).post(reverse("meetings:calendar"), {"reset": reset})
+    assert response.status_code == 302
+    feed.refresh_from_db()
+    assert feed.token == services.calendar_feed_get(user=member).token
+
+
+def test_someone_elses_feed_cannot_be_reset(member, owner):
+    theirs = services.calendar_feed_get(user=owner)
+    client_for(member).post(reverse("meetings:calendar"), {"reset": theirs.pk})
+    assert type(theirs).objects.get(pk=theirs.pk).token == theirs.token
+
+
+def test_calendar_page_makes_the_feeds_in_few_queries(
+    initiative, member, django_assert_max_num_queries
+):
+    client = client_for(member)
+    with django_assert_max_num_queries(8):
+        response = client.get(reverse("meetings:calendar"))
+    assert len(response.context["feeds"]) == 1
+    assert member.calendar_feeds.count() == 2

@@ -52,6 +52,14 @@ PHASE_FIELDS = ("order", "name", "goals", "start_date", "end_date", "outcome_sum
 GROUP_FIELDS = ("kind", "name", "purpose")
 
 
+def require_same_initiative(initiative: Initiative, *objects) -> None:
+    """Refuse a phase, group, series, meeting… (any object with `initiative_id`) that belongs
+    to another initiative. None is skipped, so optional fields can be passed as they are."""
+    for obj in objects:
+        if obj is not None and obj.initiative_id != initiative.pk:
+            raise ValidationError(_("Choose one from this initiative."))
+
+
 @transaction.atomic
 def initiative_create(
     *, by: User, leading_partners: Iterable[Organisation] = (), **fields

@@ -85,6 +85,12 @@ def _meeting_entries(meeting) -> tuple[dict[str, list[int]], list[SearchEntry]]:
         entries.append(_outcome_entry(outcome, meeting=meeting, hidden=hidden))
     for kind in (EntryKind.DECISION, EntryKind.INFORMATION, EntryKind.ACTION):
         kind_ids[kind] = [outcome.pk for outcome in outcomes]
+    # The meeting's documents follow its draft status.
+    documents = list(meeting.documents.all())
+    for document in documents:
+        document.meeting = meeting
+        entries.append(_document_entry(document))
+    kind_ids[EntryKind.DOCUMENT] = [document.pk for document in documents]
     return kind_ids, entries
 
 
@@ -140,6 +146,8 @@ def _document_entry(document: Document) -> SearchEntry:
         body="\n\n".join(part for part in (document.description, document.text) if part),
         url=reverse("knowledge:document", args=[document.pk]),
         date=document.created_at,
+        # Material of a draft meeting is, like the draft, for facilitators only.
+        facilitators_only=document.meeting is not None and document.meeting.status == "draft",
     )
 
 
@@ -175,11 +183,14 @@ def reindex_all(*, batch: int = 500) -> int:
     with transaction.atomic():
         SearchEntry.objects.all().delete()
         for meeting in Meeting.objects.iterator(chunk_size=batch):
-            _kind_ids, entries = _meeting_entries(meeting)
+            _kind_ids, entries = _meeting_entries(meeting)  # with its documents
             SearchEntry.objects.bulk_create(entries)
             count += len(entries)
-        for model, build in ((Document, _document_entry), (Insight, _insight_entry)):
-            entries = [build(obj) for obj in model.objects.iterator(chunk_size=batch)]
+        # Documents of meetings came with their meeting above.
+        loose = Document.objects.filter(meeting=None).iterator(chunk_size=batch)
+        insights = Insight.objects.iterator(chunk_size=batch)
+        for objects, build in ((loose, _document_entry), (insights, _insight_entry)):
+            entries = [build(obj) for obj in objects]
             SearchEntry.objects.bulk_create(entries, batch_size=batch)
             count += len(entries)
     return count

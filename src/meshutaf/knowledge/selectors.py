@@ -2,6 +2,8 @@
 
 from django.db.models import QuerySet
 
+from meshutaf.meetings.models import MeetingStatus
+
 from .models import Document, Insight
 
 
@@ -14,8 +16,10 @@ def documents_for_meeting(*, meeting) -> list[Document]:
     )
 
 
-def document_list(*, initiative, query: str = "") -> QuerySet[Document]:
+def document_list(*, initiative, include_drafts: bool) -> QuerySet[Document]:
     documents = Document.objects.filter(initiative=initiative).defer("text")
+    if not include_drafts:
+        documents = documents.exclude(meeting__status=MeetingStatus.DRAFT)
     return documents.select_related("meeting", "uploaded_by").order_by("-created_at", "pk")
 
 

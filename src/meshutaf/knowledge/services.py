@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from meshutaf.accounts.models import User
 from meshutaf.core.services import model_save, model_update
 from meshutaf.initiatives.models import Initiative
+from meshutaf.initiatives.services import require_same_initiative
 
 from . import files, indexing
 from .models import Document, Extraction, Insight
@@ -21,12 +22,6 @@ logger = logging.getLogger(__name__)
 DOCUMENT_FIELDS = ("title", "description", "meeting", "agenda_item")
 INSIGHT_FIELDS = ("title", "body", "tags", "is_key", "meeting", "phase")
 MAX_TAGS = 12
-
-
-def _same_initiative(initiative: Initiative, *objects) -> None:
-    for obj in objects:
-        if obj is not None and obj.initiative_id != initiative.pk:
-            raise ValidationError(_("Choose one from this initiative."))
 
 
 def _check_agenda_item(meeting, agenda_item) -> None:
@@ -58,7 +53,7 @@ def document_upload(
                 )
             }
         )
-    _same_initiative(initiative, fields.get("meeting"))
+    require_same_initiative(initiative, fields.get("meeting"))
     _check_agenda_item(fields.get("meeting"), fields.get("agenda_item"))
     original = os.path.basename(upload.name or "")[:255]
     document = Document(
@@ -116,7 +111,7 @@ def document_extract_text(*, document_id: int) -> Document | None:
 
 @transaction.atomic
 def document_update(*, document: Document, by: User, data: dict) -> Document:
-    _same_initiative(document.initiative, data.get("meeting"))
+    require_same_initiative(document.initiative, data.get("meeting"))
     meeting = data.get("meeting", document.meeting)
     _check_agenda_item(meeting, data.get("agenda_item", document.agenda_item))
     document, changed = model_update(instance=document, fields=DOCUMENT_FIELDS, data=data, by=by)
@@ -153,7 +148,7 @@ def insight_create(*, initiative: Initiative, by: User, **fields) -> Insight:
     if unknown:
         raise TypeError(f"unknown insight fields: {sorted(unknown)}")
     fields["tags"] = clean_tags(fields.get("tags", []))
-    _same_initiative(initiative, fields.get("meeting"), fields.get("phase"))
+    require_same_initiative(initiative, fields.get("meeting"), fields.get("phase"))
     insight = model_save(Insight(initiative=initiative, created_by=by, **fields), by=by)
     indexing.index_insight(insight)
     return insight
@@ -164,7 +159,7 @@ def insight_update(*, insight: Insight, by: User, data: dict) -> Insight:
     data = dict(data)
     if "tags" in data:
         data["tags"] = clean_tags(data["tags"])
-    _same_initiative(insight.initiative, data.get("meeting"), data.get("phase"))
+    require_same_initiative(insight.initiative, data.get("meeting"), data.get("phase"))
     insight, changed = model_update(instance=insight, fields=INSIGHT_FIELDS, data=data, by=by)
     if changed:
         indexing.index_insight(insight)

@@ -31,9 +31,10 @@ def _can(initiative, action: Action) -> bool:
 @login_required
 def documents(request, pk: int):
     initiative = initiative_get_for_user(user=request.user, pk=pk)
-    page = Paginator(selectors.document_list(initiative=initiative), 50).get_page(
-        request.GET.get("page")
+    documents = selectors.document_list(
+        initiative=initiative, include_drafts=_can(initiative, Action.MANAGE)
     )
+    page = Paginator(documents, 50).get_page(request.GET.get("page"))
     return render(
         request,
         "knowledge/documents.html",
@@ -83,12 +84,6 @@ def document_upload(request, pk: int):
 @login_required
 def document_detail(request, pk: int):
     document = document_get_for_user(user=request.user, pk=pk)
-    if (
-        document.meeting
-        and document.meeting.status == "draft"
-        and not _can(document.initiative, Action.MANAGE)
-    ):
-        raise Http404
     return render(
         request,
         "knowledge/document_detail.html",
@@ -104,12 +99,6 @@ def document_detail(request, pk: int):
 @login_required
 def document_download(request, pk: int):
     document = document_get_for_user(user=request.user, pk=pk)
-    if (
-        document.meeting
-        and document.meeting.status == "draft"
-        and not _can(document.initiative, Action.MANAGE)
-    ):
-        raise Http404
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as error:

@@ -14,7 +14,7 @@ from meshutaf.initiatives.permissions import (
     role_allows,
 )
 
-from .models import AgendaItem, Meeting, MeetingStatus, Outcome, OutcomeKind
+from .models import AgendaItem, Meeting, MeetingSeries, MeetingStatus, Outcome, OutcomeKind
 
 
 def can_manage(meeting_or_initiative) -> bool:
@@ -33,6 +33,10 @@ def meeting_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Meet
     )
     _hide_draft(meeting)
     return meeting
+
+
+def series_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> MeetingSeries:
+    return child_get_for_user(MeetingSeries, user=user, pk=pk, action=action, related=("group",))
 
 
 def agenda_item_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> AgendaItem:

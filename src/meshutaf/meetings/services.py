@@ -9,15 +9,16 @@ from collections.abc import Iterable
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Prefetch
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meshutaf.accounts.models import User
 from meshutaf.core.services import model_save, model_update
 from meshutaf.initiatives.models import Group, Initiative, Membership
+from meshutaf.initiatives.services import require_same_initiative
 from meshutaf.knowledge import indexing
-from meshutaf.stakeholders.models import Person
+from meshutaf.stakeholders.models import Affiliation, Person
 from meshutaf.stakeholders.services import person_create
 
 from .models import (
@@ -67,12 +68,6 @@ CALENDAR_FIELDS = {"title", "starts_at", "ends_at", "time_zone", "venue", "onlin
 AGENDA_FIELDS = ("title", "presenter", "planned_minutes", "minutes")
 
 
-def _check_initiative(objects: Iterable, initiative: Initiative) -> None:
-    for obj in objects:
-        if obj is not None and obj.initiative_id != initiative.pk:
-            raise ValidationError(_("Choose one from this initiative."))
-
-
 # --- Series ---------------------------------------------------------------------------------
 
 
@@ -81,13 +76,13 @@ def series_create(*, initiative: Initiative, by: User, **fields) -> MeetingSerie
     unknown = set(fields) - set(SERIES_FIELDS)
     if unknown:
         raise TypeError(f"unknown series fields: {sorted(unknown)}")
-    _check_initiative([fields.get("group")], initiative)
+    require_same_initiative(initiative, fields.get("group"))
     return model_save(MeetingSeries(initiative=initiative, **fields), by=by)
 
 
 @transaction.atomic
 def series_update(*, series: MeetingSeries, by: User, data: dict) -> MeetingSeries:
-    _check_initiative([data.get("group")], series.initiative)
+    require_same_initiative(series.initiative, data.get("group"))
     series, _changed = model_update(instance=series, fields=SERIES_FIELDS, data=data, by=by)
     return series
 
@@ -122,7 +117,7 @@ def meeting_create(
     if unknown:
         raise TypeError(f"unknown meeting fields: {sorted(unknown)}")
     series = fields.get("series")
-    _check_initiative([series, fields.get("phase"), fields.get("group")], initiative)
+    require_same_initiative(initiative, series, fields.get("phase"), fields.get("group"))
     if series is not None:
         fields.setdefault("kind", series.kind)
         fields.setdefault("venue", series.venue)
@@ -149,9 +144,9 @@ def meeting_create(
 
 @transaction.atomic
 def meeting_update(*, meeting: Meeting, by: User, data: dict) -> Meeting:
-    if "series" in data and data["series"] is not None:
-        _check_initiative([data["series"]], meeting.initiative)
-    _check_initiative([data.get("phase"), data.get("group")], meeting.initiative)
+    require_same_initiative(
+        meeting.initiative, data.get("series"), data.get("phase"), data.get("group")
+    )
     calendar_change = any(
         name in data and getattr(meeting, name) != data[name] for name in CALENDAR_FIELDS
     )
@@ -310,7 +305,7 @@ def invitees_add(
     """Invite members of the initiative, the people of some of its groups, or all members.
     People already invited are skipped. Returns the new invitees; e-mail follows the commit."""
     groups = list(groups)
-    _check_initiative(groups, meeting.initiative)
+    require_same_initiative(meeting.initiative, *groups)
     wanted_users: dict[int, User] = {user.pk: user for user in users}
     member_ids = set(
         Membership.objects.filter(initiative=meeting.initiative_id).values_list("user", flat=True)
@@ -403,10 +398,9 @@ def invitee_respond(*, invitee: MeetingInvitee, rsvp: str) -> MeetingInvitee:
 
 
 def _seat(person: Person, when: datetime.date):
-    """The organisation (and sector) a person sat for on a date: their affiliation then."""
-    for affiliation in person.affiliations.select_related("organisation").order_by(
-        "-start_date", "pk"
-    ):
+    """The organisation (and sector) a person sat for on a date: their affiliation then.
+    Expects `dated_affiliations` prefetched (see `attendance_set`)."""
+    for affiliation in person.dated_affiliations:
         started = affiliation.start_date is None or affiliation.start_date <= when
         not_ended = affiliation.end_date is None or affiliation.end_date >= when
         if started and not_ended:
@@ -418,7 +412,20 @@ def _seat(person: Person, when: datetime.date):
 def attendance_set(*, meeting: Meeting, by: User, people: Iterable[Person]) -> list[Attendance]:
     """Make the attendance list exactly `people`, keeping rows already recorded (and the
     organisation they were recorded with)."""
-    wanted = {person.pk: person for person in people}
+    wanted = {
+        person.pk: person
+        for person in Person.objects.filter(
+            pk__in=[person.pk for person in people]
+        ).prefetch_related(
+            Prefetch(
+                "affiliations",
+                queryset=Affiliation.objects.select_related("organisation").order_by(
+                    "-start_date", "pk"
+                ),
+                to_attr="dated_affiliations",
+            )
+        )
+    }
     day = meeting.local_start.date()
     existing = {row.person_id: row for row in meeting.attendance.all()}
     for person_id, row in existing.items():
@@ -553,6 +560,22 @@ def calendar_feed_get(*, user: User, initiative: Initiative | None = None) -> Ca
             user=user, initiative=initiative, token=secrets.token_urlsafe(32)
         )
     return feed
+
+
+@transaction.atomic
+def calendar_feeds_for(
+    *, user: User, initiatives: list[Initiative]
+) -> tuple[CalendarFeed, dict[int, CalendarFeed]]:
+    """The user's personal feed and one per initiative, made where missing, in few queries."""
+    existing = {feed.initiative_id: feed for feed in CalendarFeed.objects.filter(user=user)}
+    missing = [None, *(initiative.pk for initiative in initiatives)]
+    created = CalendarFeed.objects.bulk_create(
+        CalendarFeed(user=user, initiative_id=pk, token=secrets.token_urlsafe(32))
+        for pk in missing
+        if pk not in existing
+    )
+    existing.update({feed.initiative_id: feed for feed in created})
+    return existing[None], existing
 
 
 @transaction.atomic

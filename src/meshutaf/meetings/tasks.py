@@ -44,14 +44,24 @@ def rsvp_url(invitee: MeetingInvitee) -> str:
     return settings.SITE_URL + reverse("meetings:rsvp", args=[rsvp_token(invitee)])
 
 
-def _send_to_invitee(meeting: Meeting, invitee: MeetingInvitee, template: str, subject: str):
+def _meeting_mail(meeting: Meeting) -> dict:
+    """What every invitee's e-mail about one meeting shares: read and built once."""
+    return {
+        "agenda": list(meeting.agenda_items.order_by("position")),
+        "ics": calendar.calendar_bytes([meeting], name=meeting.title, method="PUBLISH"),
+    }
+
+
+def _send_to_invitee(
+    meeting: Meeting, invitee: MeetingInvitee, template: str, subject: str, shared: dict
+):
     with translation.override(_language(invitee)):
         context = {
             "meeting": meeting,
             "invitee": invitee,
             "start": meeting.local_start,
             "end": meeting.local_end,
-            "agenda": list(meeting.agenda_items.order_by("position")),
+            "agenda": shared["agenda"],
             "rsvp_url": rsvp_url(invitee),
         }
         message = EmailMessage(
@@ -59,11 +69,7 @@ def _send_to_invitee(meeting: Meeting, invitee: MeetingInvitee, template: str, s
             body=render_to_string(template, context),
             to=[invitee.email],
         )
-        message.attach(
-            "meeting.ics",
-            calendar.calendar_bytes([meeting], name=meeting.title, method="PUBLISH"),
-            "text/calendar",
-        )
+        message.attach("meeting.ics", shared["ics"], "text/calendar")
         message.send()
 
 
@@ -73,13 +79,14 @@ def send_invitations(meeting_id: int, invitee_ids: list[int]) -> int:
     if meeting is None or meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.DRAFT):
         return 0
     sent = 0
+    shared = _meeting_mail(meeting)
     for invitee in meeting.invitees.filter(pk__in=invitee_ids).select_related("user"):
         if not invitee.email:
             continue
         try:
             with translation.override(_language(invitee)):
                 subject = _("Invitation: %(title)s")
-            _send_to_invitee(meeting, invitee, "meetings/email/invitation.txt", subject)
+            _send_to_invitee(meeting, invitee, "meetings/email/invitation.txt", subject, shared)
         except Exception:
             logger.exception("could not e-mail invitee %s", invitee.pk)
             continue
@@ -110,13 +117,14 @@ def send_due_reminders(*, now: datetime.datetime | None = None) -> int:
             )
         if not claimed:
             continue
+        shared = _meeting_mail(meeting)
         for invitee in (
             meeting.invitees.exclude(rsvp=RSVP.NO).exclude(email="").select_related("user")
         ):
             try:
                 with translation.override(_language(invitee)):
                     subject = _("Reminder: %(title)s")
-                _send_to_invitee(meeting, invitee, "meetings/email/reminder.txt", subject)
+                _send_to_invitee(meeting, invitee, "meetings/email/reminder.txt", subject, shared)
                 sent += 1
             except Exception:
                 logger.exception("could not remind invitee %s", invitee.pk)

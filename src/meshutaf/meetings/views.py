@@ -51,6 +51,7 @@ from .permissions import (
     meeting_get_for_user,
     meetings_visible_to,
     outcome_get_for_user,
+    series_get_for_user,
 )
 from .tokens import rsvp_token_read
 
@@ -90,7 +91,7 @@ def meeting_create(request, pk: int):
     initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     initial = {}
     series_id = request.GET.get("series", "")
-    if series_id.isdigit():
+    if series_id.isdigit() and len(series_id) < 18:
         series = MeetingSeries.objects.filter(initiative=initiative, pk=series_id).first()
         if series is not None:
             initial = _series_initial(series)
@@ -240,15 +241,9 @@ def series_create(request, pk: int):
     )
 
 
-def _series_get(user, pk: int, action: Action) -> MeetingSeries:
-    from meshutaf.initiatives.permissions import child_get_for_user
-
-    return child_get_for_user(MeetingSeries, user=user, pk=pk, action=action)
-
-
 @login_required
 def series_edit(request, pk: int):
-    series = _series_get(request.user, pk, Action.MANAGE)
+    series = series_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     initial = {
         "title": series.title,
         "kind": series.kind,
@@ -277,7 +272,7 @@ def series_edit(request, pk: int):
 
 @login_required
 def series_detail(request, pk: int):
-    series = _series_get(request.user, pk, Action.VIEW)
+    series = series_get_for_user(user=request.user, pk=pk)
     manage = _manage(series.initiative)
     meetings = series.meetings.all()
     if not manage:
@@ -691,17 +686,21 @@ def initiative_actions(request, pk: int):
 @login_required
 def calendar_page(request):
     if request.method == "POST":
-        feed = CalendarFeed.objects.filter(user=request.user, pk=request.POST.get("reset") or 0)
-        if request.POST.get("reset", "").isdigit() and feed.exists():
-            services.calendar_feed_reset(feed=feed.get())
+        reset = request.POST.get("reset", "")
+        feed = None
+        if reset.isdigit() and len(reset) < 18:  # anything else is not one of the user's feeds
+            feed = CalendarFeed.objects.filter(user=request.user, pk=int(reset)).first()
+        if feed is None:
+            messages.error(request, _("Choose one of your calendar addresses."))
+        else:
+            services.calendar_feed_reset(feed=feed)
             messages.success(request, _("A new address was made; the old one no longer works."))
         return redirect("meetings:calendar")
-    personal = services.calendar_feed_get(user=request.user)
     initiatives = list(initiatives_visible_to(user=request.user).order_by("name"))
-    feeds = [
-        (initiative, services.calendar_feed_get(user=request.user, initiative=initiative))
-        for initiative in initiatives
-    ]
+    personal, by_initiative = services.calendar_feeds_for(
+        user=request.user, initiatives=initiatives
+    )
+    feeds = [(initiative, by_initiative[initiative.pk]) for initiative in initiatives]
     return render(
         request,
         "meetings/calendar.html",
