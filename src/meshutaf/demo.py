@@ -1885,6 +1885,15 @@ def demo_load(*, stdout: TextIO | None = None) -> DemoResult:
             rng=rng,
         )
 
+        # The joint-move workshop gets a filled canvas session and a deliberation.
+        studio = next(i for i in initiatives if i.name.startswith("הסטודיו למהלכים משותפים"))
+        from meshutaf.demo_workshops import build_workshop
+
+        build_workshop(initiative=studio, facilitator=facilitator, rng=rng)
+        from meshutaf.demo_deliberation import build_deliberation
+
+        build_deliberation(initiative=studio, facilitator=facilitator, rng=rng)
+
     _write(
         stdout,
         f"Demo workspace loaded: {len(orgs)} organisations, "

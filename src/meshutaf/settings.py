@@ -82,6 +82,8 @@ INSTALLED_APPS = [
     "meshutaf.meetings",
     "meshutaf.knowledge",
     "meshutaf.reports",
+    "meshutaf.workshops",
+    "meshutaf.deliberation",
     "meshutaf.api",
 ]
 

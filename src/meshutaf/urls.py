@@ -15,6 +15,8 @@ urlpatterns = [
     path("", include("meshutaf.meetings.urls")),
     path("", include("meshutaf.knowledge.urls")),
     path("", include("meshutaf.reports.urls")),
+    path("", include("meshutaf.workshops.urls")),
+    path("", include("meshutaf.deliberation.urls")),
     path("accounts/", include("meshutaf.accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -152,11 +152,13 @@ def on_unauthenticated(request, exc):
 
 def _register_routers() -> None:
     from meshutaf.accounts.api import router as accounts_router
+    from meshutaf.deliberation.api import router as deliberation_router
     from meshutaf.initiatives.api import router as initiatives_router
     from meshutaf.knowledge.api import router as knowledge_router
     from meshutaf.meetings.api import router as meetings_router
     from meshutaf.stakeholders.api import router as stakeholders_router
     from meshutaf.stakeholders.map_api import router as map_router
+    from meshutaf.workshops.api import router as workshops_router
 
     api.add_router("/v1/", accounts_router)
     api.add_router("/v1/", initiatives_router)
@@ -164,6 +166,8 @@ def _register_routers() -> None:
     api.add_router("/v1/", map_router)
     api.add_router("/v1/", meetings_router)
     api.add_router("/v1/", knowledge_router)
+    api.add_router("/v1/", workshops_router)
+    api.add_router("/v1/", deliberation_router)
 
 
 _register_routers()

@@ -1,0 +1,113 @@
+"""The opinion map as an SVG drawn on the server: one mark per participant, a shape and a
+colour per group (so the groups differ without colour too), and a ring around "you".
+
+Very large conversations are thinned to MAX_POINTS marks (every n-th, so the picture keeps its
+shape); the group cards and counts beside the map always use everyone."""
+
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+
+MAX_POINTS = 1500
+WIDTH, HEIGHT, PAD = 640, 420, 28
+# Okabe–Ito colours: told apart by people with colour-vision deficiencies.
+COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8A6D00"]
+UNGROUPED = "#8a8f98"
+
+
+def _mark(shape: int, x: float, y: float, size: float, colour: str) -> str:
+    if shape == 0:
+        return f'<circle cx="{x:.1f}" cy="{y:.1f}" r="{size:.1f}" fill="{colour}"/>'
+    if shape == 1:
+        s = size * 0.9
+        return (
+            f'<rect x="{x - s:.1f}" y="{y - s:.1f}" width="{2 * s:.1f}" height="{2 * s:.1f}" '
+            f'fill="{colour}"/>'
+        )
+    if shape == 2:
+        s = size * 1.2
+        return (
+            f'<polygon points="{x:.1f},{y - s:.1f} {x + s:.1f},{y + s * 0.8:.1f} '
+            f'{x - s:.1f},{y + s * 0.8:.1f}" fill="{colour}"/>'
+        )
+    if shape == 3:
+        s = size * 1.2
+        return (
+            f'<polygon points="{x:.1f},{y - s:.1f} {x + s:.1f},{y:.1f} {x:.1f},{y + s:.1f} '
+            f'{x - s:.1f},{y:.1f}" fill="{colour}"/>'
+        )
+    s = size
+    return (
+        f'<path d="M{x - s:.1f},{y - s:.1f}L{x + s:.1f},{y + s:.1f}M{x + s:.1f},{y - s:.1f}'
+        f'L{x - s:.1f},{y + s:.1f}" stroke="{colour}" stroke-width="2.5"/>'
+    )
+
+
+def opinion_map_svg(analysis: dict, *, me: int | None = None, title_id: str = "map-title") -> str:
+    """`analysis` is Conversation.analysis; `me` the viewing participant's id, if any."""
+    participants = analysis.get("participants") or {}
+    if not participants:
+        return ""
+    items = sorted(participants.items(), key=lambda item: int(item[0]))
+    step = max(1, len(items) // MAX_POINTS)
+    shown = items[::step]
+    mine = participants.get(str(me)) if me is not None else None
+    xs = [p[0] for _, p in items]
+    ys = [p[1] for _, p in items]
+    span_x = (max(xs) - min(xs)) or 1.0
+    span_y = (max(ys) - min(ys)) or 1.0
+    min_x, min_y = min(xs), min(ys)
+
+    def place(x, y):
+        return (
+            PAD + (x - min_x) / span_x * (WIDTH - 2 * PAD),
+            PAD + (y - min_y) / span_y * (HEIGHT - 2 * PAD),
+        )
+
+    groups = analysis.get("groups") or []
+    size = 4.5 if len(shown) < 300 else 3.0
+    marks = []
+    for _pid, (x, y, group) in shown:
+        px, py = place(x, y)
+        if group is None:
+            marks.append(
+                f'<circle cx="{px:.1f}" cy="{py:.1f}" r="{size * 0.7:.1f}" fill="none" '
+                f'stroke="{UNGROUPED}" stroke-width="1.2"/>'
+            )
+        else:
+            marks.append(_mark(group % 5, px, py, size, COLOURS[group % 5]))
+    labels = []
+    for group in groups:
+        cx, cy = place(*group["center"])
+        letter = chr(ord("A") + group["id"])
+        labels.append(
+            f'<g class="opinion-map__label"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="13" '
+            f'fill="#fff" stroke="{COLOURS[group["id"] % 5]}" stroke-width="3"/>'
+            f'<text x="{cx:.1f}" y="{cy + 5:.1f}" text-anchor="middle" font-size="15" '
+            f'font-weight="700" fill="#1b2430">{letter}</text></g>'
+        )
+    you = ""
+    if mine is not None:
+        px, py = place(mine[0], mine[1])
+        you = (
+            f'<g class="opinion-map__you"><circle cx="{px:.1f}" cy="{py:.1f}" r="11" '
+            f'fill="none" stroke="#1b2430" stroke-width="3"/>'
+            f'<text x="{px + 15:.1f}" y="{py - 12:.1f}" font-size="14" font-weight="700" '
+            f'fill="#1b2430">{escape(_("You"))}</text></g>'
+        )
+    description = _(
+        "Each mark is a participant; people who voted alike are close together. "
+        "%(groups)s opinion groups, marked with letters at their centres."
+    ) % {"groups": len(groups)}
+    return (
+        f'<svg class="opinion-map" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
+        f'aria-labelledby="{title_id} {title_id}-desc" xmlns="http://www.w3.org/2000/svg">'
+        f'<title id="{title_id}">{escape(_("Opinion map"))}</title>'
+        f'<desc id="{title_id}-desc">{escape(description)}</desc>'
+        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#f7f8fa" rx="8"/>'
+        f'<g class="opinion-map__points" opacity="0.8">{"".join(marks)}</g>'
+        f"{''.join(labels)}{you}</svg>"
+    )
+
+
+def group_colour(group_id: int) -> str:
+    return COLOURS[group_id % 5]

@@ -1,0 +1,91 @@
+"""Forms for deliberation. They parse and validate input; the services do the writing."""
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from meshutaf.core.forms import IdChoiceField
+from meshutaf.meetings.models import Meeting
+
+from .models import STATEMENT_MAX_LENGTH, Moderation
+
+MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+
+
+class ConversationForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    question = forms.CharField(
+        label=_("Question"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("What participants are asked to react to."),
+    )
+    description = forms.CharField(
+        label=_("Background"),
+        max_length=4000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )
+    meeting = IdChoiceField(label=_("Meeting"), queryset=Meeting.objects.none(), required=False)
+    allow_anonymous = forms.BooleanField(
+        label=_("People without an account may take part by link"), required=False, initial=True
+    )
+    accept_statements = forms.BooleanField(
+        label=_("Participants may add statements"), required=False, initial=True
+    )
+    moderation = forms.ChoiceField(
+        label=_("Participants' statements"), choices=Moderation.choices, initial=Moderation.PRE
+    )
+    show_results = forms.BooleanField(
+        label=_("Participants see the opinion map"), required=False, initial=True
+    )
+
+    def __init__(self, *args, initiative, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["meeting"].queryset = Meeting.objects.filter(initiative=initiative).order_by(
+            "-starts_at"
+        )
+
+
+class StatementForm(forms.Form):
+    text = forms.CharField(
+        label=_("Statement"),
+        max_length=STATEMENT_MAX_LENGTH,
+        widget=forms.Textarea(attrs={"rows": 2, "maxlength": STATEMENT_MAX_LENGTH}),
+        help_text=_("One short, clear statement others can agree or disagree with."),
+    )
+
+
+def _limited(upload):
+    if upload is not None and upload.size > MAX_UPLOAD_BYTES:
+        raise forms.ValidationError(_("The file is larger than 50 MB."))
+    return upload
+
+
+class StatementsImportForm(forms.Form):
+    file = forms.FileField(
+        label=_("CSV file"),
+        help_text=_("One statement per row; a column named “text” if there is a header."),
+    )
+
+    def clean_file(self):
+        return _limited(self.cleaned_data["file"])
+
+
+class PolisImportForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    votes = forms.FileField(label=_("votes.csv"))
+    comments = forms.FileField(label=_("comments.csv"))
+
+    def clean_votes(self):
+        return _limited(self.cleaned_data["votes"])
+
+    def clean_comments(self):
+        return _limited(self.cleaned_data["comments"])
+
+
+class ResumeForm(forms.Form):
+    code = forms.CharField(
+        label=_("Your code"),
+        max_length=20,
+        help_text=_("The eight-character code you were given on your other device."),
+    )

@@ -1,0 +1,232 @@
+"""Reads for deliberation: lists with counts, the next statement to vote on, a participant's
+own votes, the stored opinion map prepared for a page, and Pol.is-format export rows."""
+
+import random
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+
+from meshutaf.initiatives.models import Initiative
+
+from . import opinion
+from .models import (
+    Conversation,
+    ConversationStatus,
+    Participant,
+    Statement,
+    StatementStatus,
+    Vote,
+)
+
+# Priority of a statement nobody has voted on yet, before any analysis has run.
+NEW_STATEMENT_PRIORITY = float(
+    opinion.statement_priorities(agree=0.0, disagree=0.0, seen=0.0, extremity=0.0)
+)
+
+
+def conversation_list(*, initiative: Initiative, include_drafts: bool) -> QuerySet[Conversation]:
+    conversations = Conversation.objects.filter(initiative=initiative).annotate(
+        statement_count=Count(
+            "statements", filter=Q(statements__status=StatementStatus.ACCEPTED), distinct=True
+        ),
+        participant_count=Count("participants", distinct=True),
+    )
+    if not include_drafts:
+        conversations = conversations.exclude(status=ConversationStatus.DRAFT)
+    return conversations.order_by("-created_at")
+
+
+def statement_list(*, conversation: Conversation) -> QuerySet[Statement]:
+    """Every statement with its vote counts, for the facilitator."""
+    return conversation.statements.annotate(
+        agree_count=Count("votes", filter=Q(votes__value=1)),
+        disagree_count=Count("votes", filter=Q(votes__value=-1)),
+        pass_count=Count("votes", filter=Q(votes__value=0)),
+    ).order_by("created_at", "pk")
+
+
+def vote_count(*, conversation: Conversation) -> int:
+    return Vote.objects.filter(statement__conversation=conversation).count()
+
+
+def next_statement(
+    *, participant: Participant, rng: random.Random | None = None
+) -> Statement | None:
+    """Pol.is-style routing: among accepted statements this participant has not voted on,
+    pick one at random weighted by its priority (divisive, rarely passed and new statements
+    first), so different people see different statements early on."""
+    conversation = participant.conversation
+    unseen = list(
+        conversation.statements.filter(status=StatementStatus.ACCEPTED)
+        .exclude(Exists(Vote.objects.filter(participant=participant, statement=OuterRef("pk"))))
+        .only("pk", "text", "conversation_id", "status", "is_seed")
+    )
+    if not unseen:
+        return None
+    priorities = (conversation.analysis or {}).get("priorities", {})
+    weights = [max(priorities.get(str(s.pk), NEW_STATEMENT_PRIORITY), 1e-6) for s in unseen]
+    return (rng or random).choices(unseen, weights=weights, k=1)[0]
+
+
+def next_statement_for_newcomer(
+    *, conversation: Conversation, rng: random.Random | None = None
+) -> Statement | None:
+    """The first card for someone who has not voted yet (no participant exists until they
+    do, so merely opening the link creates nothing)."""
+    accepted = list(
+        conversation.statements.filter(status=StatementStatus.ACCEPTED).only(
+            "pk", "text", "conversation_id", "status", "is_seed"
+        )
+    )
+    if not accepted:
+        return None
+    priorities = (conversation.analysis or {}).get("priorities", {})
+    weights = [max(priorities.get(str(s.pk), NEW_STATEMENT_PRIORITY), 1e-6) for s in accepted]
+    return (rng or random).choices(accepted, weights=weights, k=1)[0]
+
+
+def participant_progress(*, participant: Participant) -> dict:
+    accepted = participant.conversation.statements.filter(status=StatementStatus.ACCEPTED)
+    total = accepted.count()
+    voted = Vote.objects.filter(participant=participant, statement__in=accepted).count()
+    return {"voted": voted, "total": total, "remaining": max(total - voted, 0)}
+
+
+def my_votes(*, participant: Participant) -> QuerySet[Vote]:
+    return (
+        Vote.objects.filter(participant=participant, statement__status=StatementStatus.ACCEPTED)
+        .select_related("statement")
+        .order_by("statement__created_at", "statement__pk")
+    )
+
+
+def opinion_map(*, conversation: Conversation, participant: Participant | None = None) -> dict:
+    """The stored analysis with statement texts, ready for the page: groups with their
+    representative statements, consensus, divisive statements, and where this participant
+    stands. Reads statements once, whatever their number."""
+    data = conversation.analysis or {}
+    if not data.get("participants"):
+        return {"ready": False}
+    texts = dict(conversation.statements.values_list("pk", "text"))
+    stats = data.get("statements", {})
+
+    def entry(statement_id, **extra):
+        counts = stats.get(str(statement_id), {})
+        seen = counts.get("agree", 0) + counts.get("disagree", 0) + counts.get("pass", 0)
+        return {
+            "id": statement_id,
+            "text": texts.get(statement_id, ""),
+            "agree": counts.get("agree", 0),
+            "disagree": counts.get("disagree", 0),
+            "pass": counts.get("pass", 0),
+            "seen": seen,
+            "agree_share": round(100 * counts.get("agree", 0) / seen) if seen else 0,
+            "disagree_share": round(100 * counts.get("disagree", 0) / seen) if seen else 0,
+            **extra,
+        }
+
+    groups = []
+    for group in data.get("groups", []):
+        reps = []
+        for rep in group["representative"]:
+            counts = stats.get(str(rep["statement"]), {}).get("groups", [])
+            share = round(100 * rep["probability"])
+            reps.append(
+                entry(
+                    rep["statement"],
+                    direction=rep["direction"],
+                    group_share=share,
+                    group_counts=counts[group["id"]] if group["id"] < len(counts) else None,
+                )
+            )
+        groups.append(
+            {
+                "id": group["id"],
+                "label": chr(ord("A") + group["id"]),
+                "size": group["size"],
+                "representative": reps,
+            }
+        )
+    gic = data.get("group_informed_consensus", {})
+    consensus_agree = [entry(sid, gic=gic.get(str(sid))) for sid in data["consensus"]["agree"]]
+    consensus_disagree = [entry(sid) for sid in data["consensus"]["disagree"]]
+    # Common ground: statements every group leans towards agreeing with, highest
+    # group-informed consensus first.
+    def every_group_agrees(statement_id: str) -> bool:
+        counts = stats.get(statement_id, {}).get("groups") or []
+        return bool(counts) and all(
+            (c["agree"] + 1) / (c["agree"] + c["disagree"] + c["pass"] + 2) > 0.5 for c in counts
+        )
+
+    by_gic = [
+        item
+        for item in sorted(gic.items(), key=lambda item: -item[1])
+        if every_group_agrees(item[0])
+    ][:5]
+    divisive = [entry(sid) for sid in data.get("divisive", [])]
+    me = None
+    if participant is not None:
+        position = data["participants"].get(str(participant.pk))
+        if position is not None:
+            me = {"group": position[2], "label": None}
+            if position[2] is not None:
+                me["label"] = chr(ord("A") + position[2])
+    return {
+        "ready": True,
+        "groups": groups,
+        "consensus_agree": consensus_agree,
+        "consensus_disagree": consensus_disagree,
+        "group_consensus": [entry(int(sid), gic=value) for sid, value in by_gic],
+        "divisive": divisive,
+        "me": me,
+        "n_participants": data.get("n_participants", 0),
+        "n_clustered": data.get("n_clustered", 0),
+        "n_statements": data.get("n_statements", 0),
+        "n_votes": data.get("n_votes", 0),
+    }
+
+
+def export_rows(conversation: Conversation):
+    """(votes rows, comments rows) in Pol.is open-data order and shape."""
+    participants = dict(conversation.participants.values_list("pk", "external_id"))
+    statements = list(conversation.statements.all())
+    statement_ids = {s.pk: (s.external_id or str(s.pk)) for s in statements}
+    counts: dict[int, list[int]] = {s.pk: [0, 0] for s in statements}
+    votes = []
+    for participant_id, statement_id, value, updated in (
+        Vote.objects.filter(statement__conversation=conversation)
+        .order_by("updated_at", "pk")
+        .values_list("participant_id", "statement_id", "value", "updated_at")
+        .iterator(chunk_size=5000)
+    ):
+        if value == 1:
+            counts[statement_id][0] += 1
+        elif value == -1:
+            counts[statement_id][1] += 1
+        votes.append(
+            (
+                int(updated.timestamp() * 1000),
+                updated.strftime("%a %b %d %H:%M:%S %Z %Y"),
+                statement_ids[statement_id],
+                participants.get(participant_id) or str(participant_id),
+                value,
+            )
+        )
+    moderated = {
+        StatementStatus.ACCEPTED: 1,
+        StatementStatus.PENDING: 0,
+        StatementStatus.REJECTED: -1,
+    }
+    comments = [
+        (
+            int(s.created_at.timestamp() * 1000),
+            s.created_at.strftime("%a %b %d %H:%M:%S %Z %Y"),
+            statement_ids[s.pk],
+            (participants.get(s.author_id) or str(s.author_id)) if s.author_id else "",
+            counts[s.pk][0],
+            counts[s.pk][1],
+            moderated[s.status],
+            s.text,
+        )
+        for s in statements
+    ]
+    return votes, comments

@@ -1,0 +1,539 @@
+"""Writes for deliberation: conversations, statements, participants, votes, the stored opinion
+map, and Pol.is import. Callers have passed the gate in `permissions.py` first."""
+
+import csv
+import datetime
+import io
+import secrets
+
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meshutaf.accounts.models import User
+from meshutaf.core.services import model_save, model_update
+from meshutaf.core.text import fold_text
+from meshutaf.initiatives.models import Initiative
+from meshutaf.initiatives.services import require_same_initiative
+
+from . import opinion
+from .models import (
+    STATEMENT_MAX_LENGTH,
+    Conversation,
+    ConversationStatus,
+    Moderation,
+    Participant,
+    Statement,
+    StatementStatus,
+    Vote,
+    new_token,
+)
+from .polis_format import PolisExport
+
+CONVERSATION_FIELDS = (
+    "title",
+    "question",
+    "description",
+    "meeting",
+    "allow_anonymous",
+    "accept_statements",
+    "moderation",
+    "show_results",
+)
+# A participant may not flood the moderation queue.
+MAX_PENDING_PER_PARTICIPANT = 10
+MAX_IMPORT_STATEMENTS = 2000
+# Votes arriving within this many seconds are analysed together.
+ANALYSIS_DELAY_SECONDS = 10
+RESUME_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
+
+
+# --- Conversations -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def conversation_create(*, initiative: Initiative, by: User, **fields) -> Conversation:
+    require_same_initiative(initiative, fields.get("meeting"))
+    conversation = Conversation(initiative=initiative, created_by=by)
+    for name in CONVERSATION_FIELDS:
+        if name in fields:
+            setattr(conversation, name, fields[name])
+    return model_save(conversation, by=by)
+
+
+@transaction.atomic
+def conversation_update(*, conversation: Conversation, by: User, data: dict) -> Conversation:
+    require_same_initiative(conversation.initiative, data.get("meeting"))
+    conversation, _changed = model_update(
+        instance=conversation, fields=CONVERSATION_FIELDS, data=data, by=by
+    )
+    return conversation
+
+
+@transaction.atomic
+def conversation_set_status(*, conversation: Conversation, by: User, status: str) -> Conversation:
+    if status not in ConversationStatus.values:
+        raise ValidationError(_("Choose a valid status."))
+    if (
+        status == ConversationStatus.OPEN
+        and not conversation.statements.filter(status=StatementStatus.ACCEPTED).exists()
+    ):
+        raise ValidationError(_("Add at least one statement before opening the conversation."))
+    conversation.status = status
+    return model_save(conversation, by=by)
+
+
+@transaction.atomic
+def conversation_reset_link(*, conversation: Conversation, by: User) -> Conversation:
+    """A new participation link; the old one stops working at once."""
+    conversation.token = new_token()
+    return model_save(conversation, by=by)
+
+
+@transaction.atomic
+def conversation_delete(*, conversation: Conversation, by: User) -> None:
+    conversation.delete()
+
+
+# --- Statements ----------------------------------------------------------------------------
+
+
+def _clean_statement_text(text: str) -> str:
+    text = " ".join((text or "").split())
+    if not text:
+        raise ValidationError({"text": _("Write the statement.")})
+    if len(text) > STATEMENT_MAX_LENGTH:
+        raise ValidationError(
+            {
+                "text": _("A statement is at most %(max)s characters; this one has %(n)s.")
+                % {"max": STATEMENT_MAX_LENGTH, "n": len(text)}
+            }
+        )
+    return text
+
+
+def _folded_texts(conversation: Conversation) -> set[str]:
+    return {
+        fold_text(text)
+        for text in conversation.statements.exclude(status=StatementStatus.REJECTED).values_list(
+            "text", flat=True
+        )
+    }
+
+
+@transaction.atomic
+def statement_add(
+    *,
+    conversation: Conversation,
+    text: str,
+    by: User | None = None,
+    participant: Participant | None = None,
+) -> Statement:
+    """A statement from the facilitator (a seed, accepted at once) or from a participant
+    (waiting for approval when the conversation is pre-moderated)."""
+    text = _clean_statement_text(text)
+    if fold_text(text) in _folded_texts(conversation):
+        raise ValidationError({"text": _("This statement is already in the conversation.")})
+    if participant is not None:
+        if not conversation.accept_statements:
+            raise ValidationError(_("This conversation does not take new statements."))
+        if not conversation.is_open:
+            raise ValidationError(_("This conversation is closed."))
+        pending = conversation.statements.filter(
+            author=participant, status=StatementStatus.PENDING
+        ).count()
+        if pending >= MAX_PENDING_PER_PARTICIPANT:
+            raise ValidationError(
+                _("You have %(n)s statements waiting for approval; please wait for them first.")
+                % {"n": pending}
+            )
+        status = (
+            StatementStatus.PENDING
+            if conversation.moderation == Moderation.PRE
+            else StatementStatus.ACCEPTED
+        )
+    else:
+        status = StatementStatus.ACCEPTED
+    statement = model_save(
+        Statement(
+            conversation=conversation,
+            text=text,
+            status=status,
+            is_seed=participant is None,
+            author=participant,
+        ),
+        by=by,
+    )
+    if participant is not None:
+        # Writing a statement is agreeing with it, as on Pol.is.
+        _vote_upsert(participant=participant, statement=statement, value=1)
+    return statement
+
+
+@transaction.atomic
+def statement_moderate(*, statement: Statement, by: User, status: str) -> Statement:
+    if status not in StatementStatus.values:
+        raise ValidationError(_("Choose a valid status."))
+    if statement.status == status:
+        return statement
+    statement.status = status
+    model_save(statement, by=by)
+    _votes_changed(statement.conversation)
+    return statement
+
+
+def parse_statements_csv(raw: bytes) -> list[str]:
+    """One statement per row: the column named text/statement/comment-body (any of the three
+    languages' usual header), or the first column. All rows must be valid, or nothing is kept."""
+    try:
+        content = raw.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise ValidationError(_("The file is not UTF-8 text. Save it as CSV UTF-8.")) from None
+    rows = list(csv.reader(io.StringIO(content)))
+    if not rows:
+        raise ValidationError(_("The file is empty."))
+    header = [cell.strip().casefold() for cell in rows[0]]
+    names = ("text", "statement", "comment-body", "טקסט", "היגד", "نص", "عبارة")
+    column = next((header.index(name) for name in names if name in header), None)
+    body = rows[1:] if column is not None else rows
+    column = column or 0
+    texts, errors = [], []
+    for line, row in enumerate(body, start=2 if body is not rows else 1):
+        cell = row[column] if column < len(row) else ""
+        if not cell.strip():
+            continue
+        try:
+            texts.append(_clean_statement_text(cell))
+        except ValidationError as error:
+            errors.append(
+                _("Row %(row)s: %(message)s") % {"row": line, "message": " ".join(error.messages)}
+            )
+    if errors:
+        raise ValidationError(errors[:20])
+    if not texts:
+        raise ValidationError(_("No statements were found in the file."))
+    if len(texts) > MAX_IMPORT_STATEMENTS:
+        raise ValidationError(
+            _("At most %(max)s statements can be imported at once.")
+            % {"max": MAX_IMPORT_STATEMENTS}
+        )
+    return texts
+
+
+@transaction.atomic
+def statements_import(*, conversation: Conversation, by: User, texts: list[str]) -> int:
+    """Add seed statements; ones already present (or repeated in the file) are skipped.
+    Returns how many were added."""
+    seen = _folded_texts(conversation)
+    added = []
+    for text in texts:
+        folded = fold_text(text)
+        if folded in seen:
+            continue
+        seen.add(folded)
+        added.append(Statement(conversation=conversation, text=text, is_seed=True))
+    Statement.objects.bulk_create(added)
+    return len(added)
+
+
+# --- Participants and votes ----------------------------------------------------------------
+
+
+def participant_for_user(*, conversation: Conversation, user: User) -> Participant:
+    participant = Participant.objects.filter(conversation=conversation, user=user).first()
+    if participant is not None:
+        return participant
+    try:
+        with transaction.atomic():
+            return Participant.objects.create(conversation=conversation, user=user)
+    except IntegrityError:  # a second tab created it a moment ago
+        return Participant.objects.get(conversation=conversation, user=user)
+
+
+def participant_create(*, conversation: Conversation) -> Participant:
+    if not conversation.is_open:
+        raise ValidationError(_("This conversation is closed."))
+    return Participant.objects.create(conversation=conversation)
+
+
+@transaction.atomic
+def participant_resume_code(*, participant: Participant) -> str:
+    """A short code that lets the same participant continue on another device."""
+    if participant.resume_code:
+        return participant.resume_code
+    for _attempt in range(5):
+        code = "".join(secrets.choice(RESUME_ALPHABET) for _ in range(8))
+        if not Participant.objects.filter(
+            conversation_id=participant.conversation_id, resume_code=code
+        ).exists():
+            participant.resume_code = code
+            participant.save(update_fields=["resume_code", "updated_at"])
+            return code
+    raise ValidationError(_("Could not make a code; please try again."))
+
+
+def participant_by_resume_code(*, conversation: Conversation, code: str) -> Participant:
+    normalised = "".join(ch for ch in (code or "").upper() if ch.isalnum())
+    participant = None
+    if len(normalised) == 8:
+        participant = Participant.objects.filter(
+            conversation=conversation, resume_code=normalised
+        ).first()
+    if participant is None:
+        raise ValidationError({"code": _("No participant has this code in this conversation.")})
+    return participant
+
+
+def _vote_upsert(*, participant: Participant, statement: Statement, value: int) -> Vote:
+    vote, created = Vote.objects.get_or_create(
+        participant=participant, statement=statement, defaults={"value": value}
+    )
+    if not created and vote.value != value:
+        vote.value = value
+        vote.save(update_fields=["value", "updated_at"])
+    _votes_changed(statement.conversation)
+    return vote
+
+
+@transaction.atomic
+def vote_cast(*, participant: Participant, statement: Statement, value) -> Vote:
+    try:
+        value = int(value)
+    except (TypeError, ValueError):
+        value = None
+    if value not in (-1, 0, 1):
+        raise ValidationError(_("A vote is agree, disagree or pass."))
+    if statement.conversation_id != participant.conversation_id:
+        raise ValidationError(_("This statement belongs to another conversation."))
+    if not participant.conversation.is_open:
+        raise ValidationError(_("This conversation is closed; votes can no longer change."))
+    if statement.status != StatementStatus.ACCEPTED:
+        raise ValidationError(_("This statement is not open for votes."))
+    return _vote_upsert(participant=participant, statement=statement, value=value)
+
+
+# --- The opinion map -----------------------------------------------------------------------
+
+
+def _votes_changed(conversation: Conversation) -> None:
+    now = timezone.now()
+    Conversation.objects.filter(pk=conversation.pk).update(votes_changed_at=now)
+    conversation.votes_changed_at = now
+    analysis_request(conversation=conversation)
+
+
+def analysis_request(*, conversation: Conversation) -> None:
+    """Ask the worker to recompute the map, once per burst of votes: if a run is already
+    waiting (requested after the last analysis), this vote joins it."""
+    pending = conversation.analysis_requested_at and (
+        conversation.analysed_at is None
+        or conversation.analysis_requested_at > conversation.analysed_at
+    )
+    if pending:
+        return
+    now = timezone.now()
+    Conversation.objects.filter(pk=conversation.pk).update(analysis_requested_at=now)
+    conversation.analysis_requested_at = now
+    conversation_id = conversation.pk
+    transaction.on_commit(lambda: _enqueue_analysis(conversation_id))
+
+
+def _enqueue_analysis(conversation_id: int) -> None:
+    from django_tasks import default_task_backend
+
+    from .tasks import analyse_conversation
+
+    task = analyse_conversation
+    if default_task_backend.supports_defer:
+        run_after = timezone.now() + datetime.timedelta(seconds=ANALYSIS_DELAY_SECONDS)
+        task = task.using(run_after=run_after)
+    task.enqueue(conversation_id)
+
+
+def conversation_vote_table(conversation: Conversation) -> opinion.VoteTable:
+    """The votes as the math module wants them: in the order they were first cast, so
+    participants enter the map as they arrived."""
+    votes = (
+        Vote.objects.filter(statement__conversation=conversation)
+        .order_by("created_at", "pk")
+        .values_list("participant_id", "statement_id", "value")
+    )
+    moderated_out = set(
+        conversation.statements.exclude(status=StatementStatus.ACCEPTED).values_list(
+            "pk", flat=True
+        )
+    )
+    return opinion.VoteTable.from_votes(
+        votes.iterator(chunk_size=5000), moderated_out=moderated_out
+    )
+
+
+def _stored(result: opinion.Analysis) -> dict:
+    """The JSON kept on the conversation. Keys are strings (JSON), ids are our pks."""
+    return {
+        "version": 1,
+        "participants": {
+            str(pid): [round(x, 4), round(y, 4), result.participants.get(pid)]
+            for pid, (x, y) in result.positions.items()
+        },
+        "groups": [
+            {
+                "id": group.id,
+                "size": len(group.members),
+                "center": [round(group.center[0], 4), round(group.center[1], 4)],
+                "representative": [
+                    {
+                        "statement": rep.statement,
+                        "direction": rep.direction,
+                        "score": round(rep.score, 4),
+                        "probability": round(rep.probability, 4),
+                        "ratio": round(rep.ratio, 3),
+                        "n_success": rep.n_success,
+                        "n_trials": rep.n_trials,
+                    }
+                    for rep in group.representative
+                ],
+            }
+            for group in result.groups
+        ],
+        "consensus": {"agree": result.consensus_agree, "disagree": result.consensus_disagree},
+        "group_informed_consensus": {
+            str(k): round(v, 5) for k, v in result.group_informed_consensus.items()
+        },
+        "group_informed_disagreement": {
+            str(k): round(v, 5) for k, v in result.group_informed_disagreement.items()
+        },
+        "divisive": result.divisive,
+        "statements": {str(k): v for k, v in result.statement_stats.items()},
+        "priorities": {str(k): round(v, 5) for k, v in result.priorities.items()},
+        "silhouette": result.silhouette,
+        "k_state": (
+            None
+            if result.k_state is None
+            else [result.k_state.last_k, result.k_state.count, result.k_state.smoothed_k]
+        ),
+        "n_participants": result.n_participants,
+        "n_clustered": sum(1 for g in result.participants.values() if g is not None),
+        "n_statements": result.n_statements,
+        "n_votes": result.n_votes,
+        "seconds": round(result.seconds, 4),
+    }
+
+
+def conversation_analyze(*, conversation_id: int, seed: int = 0) -> Conversation | None:
+    """Recompute and store the opinion map. Runs in the worker; safe to run twice."""
+    conversation = Conversation.objects.filter(pk=conversation_id).first()
+    if conversation is None:
+        return None
+    started_at = timezone.now()
+    table = conversation_vote_table(conversation)
+    previous = (conversation.analysis or {}).get("k_state")
+    k_state = opinion.KState(*previous) if previous else None
+    result = opinion.analyze(table, seed=seed, k_state=k_state)
+    # Only the analysis fields are written, so an edit made meanwhile is not overwritten.
+    Conversation.objects.filter(pk=conversation.pk).update(
+        analysis=_stored(result), analysed_at=started_at
+    )
+    conversation.refresh_from_db()
+    if conversation.analysis_stale:
+        # Votes arrived while this run was reading; their own request may have found this
+        # run pending and stood down, so ask again.
+        analysis_request(conversation=conversation)
+    return conversation
+
+
+# --- Pol.is import -------------------------------------------------------------------------
+
+
+@transaction.atomic
+def polis_import(
+    *, initiative: Initiative, by: User, export: PolisExport, title: str, question: str = ""
+) -> Conversation:
+    """A closed conversation holding a Pol.is export: its comments (moderated-out ones
+    removed, unmoderated ones waiting), its voters as participants, and the latest vote of
+    each. Nothing is written unless everything is."""
+    if not export.votes:
+        raise ValidationError(_("The export has no votes."))
+    conversation = conversation_create(
+        initiative=initiative,
+        by=by,
+        title=title,
+        question=question or title,
+        allow_anonymous=False,
+        accept_statements=False,
+    )
+    known = {c.id for c in export.comments}
+    comments = list(export.comments) + [
+        _implicit_comment(cid)
+        for cid in dict.fromkeys(v.comment for v in export.votes)
+        if cid not in known
+    ]
+    status = {
+        -1: StatementStatus.REJECTED,
+        0: StatementStatus.PENDING,
+        1: StatementStatus.ACCEPTED,
+    }
+    statements = Statement.objects.bulk_create(
+        [
+            Statement(
+                conversation=conversation,
+                text=(" ".join(c.body.split()) or f"#{c.id}")[:STATEMENT_MAX_LENGTH],
+                status=status[c.moderated],
+                is_seed=True,
+                external_id=c.id[:64],
+            )
+            for c in comments
+        ]
+    )
+    statement_by_id = {s.external_id: s.pk for s in statements}
+    voters = list(dict.fromkeys(v.voter for v in export.votes))
+    participants = Participant.objects.bulk_create(
+        [Participant(conversation=conversation, external_id=voter[:64]) for voter in voters]
+    )
+    participant_by_id = {p.external_id: p.pk for p in participants}
+    first_cast: dict = {}
+    for vote in export.votes:
+        first_cast.setdefault((vote.voter, vote.comment), vote.timestamp)
+    Vote.objects.bulk_create(
+        [
+            Vote(
+                participant_id=participant_by_id[vote.voter[:64]],
+                statement_id=statement_by_id[vote.comment[:64]],
+                value=vote.vote,
+            )
+            for vote in export.latest_votes()
+        ],
+        batch_size=5000,
+    )
+    # Keep Pol.is's timing: first vote per pair (the order participants arrived in).
+    _set_vote_times(conversation, first_cast, participant_by_id, statement_by_id)
+    Conversation.objects.filter(pk=conversation.pk).update(
+        status=ConversationStatus.CLOSED, votes_changed_at=timezone.now()
+    )
+    conversation.refresh_from_db()
+    analysis_request(conversation=conversation)
+    return conversation
+
+
+def _implicit_comment(comment_id: str):
+    from .polis_format import PolisComment
+
+    return PolisComment(id=comment_id, author="", moderated=1, body="", timestamp=0)
+
+
+def _set_vote_times(conversation, first_cast, participant_by_id, statement_by_id) -> None:
+    votes = Vote.objects.filter(statement__conversation=conversation).only(
+        "pk", "participant_id", "statement_id"
+    )
+    participant_ext = {pk: ext for ext, pk in participant_by_id.items()}
+    statement_ext = {pk: ext for ext, pk in statement_by_id.items()}
+    changed = []
+    for vote in votes.iterator(chunk_size=5000):
+        stamp = first_cast.get(
+            (participant_ext[vote.participant_id], statement_ext[vote.statement_id])
+        )
+        if stamp:
+            vote.created_at = datetime.datetime.fromtimestamp(stamp / 1000, tz=datetime.UTC)
+            changed.append(vote)
+    Vote.objects.bulk_update(changed, ["created_at"], batch_size=2000)

@@ -1,0 +1,506 @@
+"""Pages for deliberation.
+
+Members reach conversations through the initiative (`conversation_get_for_user`); everyone
+else through the participation link (`conversation_get_by_token`). A participant without an
+account is remembered by their session: one participant per browser, and a short code to
+continue on another device."""
+
+import io
+import zipfile
+
+import segno
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
+
+from meshutaf.core.forms import apply_service_errors, form_submitted
+from meshutaf.initiatives.permissions import Action, initiative_get_for_user, role_allows
+
+from . import charts, polis_format, selectors, services
+from .forms import (
+    ConversationForm,
+    PolisImportForm,
+    ResumeForm,
+    StatementForm,
+    StatementsImportForm,
+)
+from .models import Conversation, Participant, Statement, StatementStatus
+from .permissions import (
+    conversation_get_by_token,
+    conversation_get_for_user,
+    statement_get_for_user,
+)
+
+SESSION_KEY = "deliberation_participants"
+
+
+def _manage(conversation_or_initiative) -> bool:
+    role = getattr(conversation_or_initiative, "viewer_role", None)
+    if role is None and hasattr(conversation_or_initiative, "initiative"):
+        role = conversation_or_initiative.initiative.viewer_role
+    return role_allows(role, Action.MANAGE)
+
+
+def _join_url(request, conversation: Conversation) -> str:
+    return request.build_absolute_uri(
+        reverse("deliberation:participate", args=[conversation.token])
+    )
+
+
+# --- Facilitator and member pages ----------------------------------------------------------
+
+
+@login_required
+def initiative_list(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    manage = _manage(initiative)
+    return render(
+        request,
+        "deliberation/conversation_list.html",
+        {
+            "initiative": initiative,
+            "conversations": selectors.conversation_list(
+                initiative=initiative, include_drafts=manage
+            ),
+            "can_manage": manage,
+        },
+    )
+
+
+@login_required
+def conversation_create(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = ConversationForm(request.POST or None, initiative=initiative)
+    conversation = form_submitted(
+        request,
+        form,
+        lambda data: services.conversation_create(initiative=initiative, by=request.user, **data),
+    )
+    if conversation:
+        messages.success(request, _("The conversation was created. Add seed statements next."))
+        return redirect(conversation)
+    return render(
+        request,
+        "deliberation/conversation_form.html",
+        {"initiative": initiative, "form": form, "conversation": None},
+    )
+
+
+@login_required
+def conversation_edit(request, pk: int):
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initial = {name: getattr(conversation, name) for name in services.CONVERSATION_FIELDS}
+    form = ConversationForm(
+        request.POST or None, initiative=conversation.initiative, initial=initial
+    )
+    done = form_submitted(
+        request,
+        form,
+        lambda data: services.conversation_update(
+            conversation=conversation, by=request.user, data=data
+        ),
+    )
+    if done:
+        messages.success(request, _("The conversation was saved."))
+        return redirect(conversation)
+    return render(
+        request,
+        "deliberation/conversation_form.html",
+        {"initiative": conversation.initiative, "form": form, "conversation": conversation},
+    )
+
+
+@login_required
+def conversation_detail(request, pk: int):
+    conversation = conversation_get_for_user(user=request.user, pk=pk)
+    manage = _manage(conversation)
+    context = {
+        "conversation": conversation,
+        "initiative": conversation.initiative,
+        "can_manage": manage,
+        "vote_count": selectors.vote_count(conversation=conversation),
+    }
+    if manage:
+        statements = list(selectors.statement_list(conversation=conversation))
+        join_url = _join_url(request, conversation)
+        context.update(
+            statements=[s for s in statements if s.status != StatementStatus.PENDING],
+            pending=[s for s in statements if s.status == StatementStatus.PENDING],
+            statement_form=StatementForm(),
+            import_form=StatementsImportForm(),
+            join_url=join_url,
+            qr_svg=segno.make(join_url, error="m").svg_inline(
+                scale=4, title=_("QR code for the participation link")
+            ),
+        )
+    return render(request, "deliberation/conversation_detail.html", context)
+
+
+@login_required
+@require_POST
+def conversation_status(request, pk: int):
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    try:
+        services.conversation_set_status(
+            conversation=conversation, by=request.user, status=request.POST.get("status", "")
+        )
+        messages.success(request, _("The status was changed."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(conversation)
+
+
+@login_required
+@require_POST
+def conversation_reset_link(request, pk: int):
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    services.conversation_reset_link(conversation=conversation, by=request.user)
+    messages.success(request, _("A new link was made; the old one no longer works."))
+    return redirect(conversation)
+
+
+@login_required
+@require_POST
+def conversation_delete(request, pk: int):
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative_id = conversation.initiative_id
+    services.conversation_delete(conversation=conversation, by=request.user)
+    messages.success(request, _("The conversation was deleted."))
+    return redirect("deliberation:list", initiative_id)
+
+
+@login_required
+@require_POST
+def statement_add(request, pk: int):
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = StatementForm(request.POST)
+    if form.is_valid():
+        try:
+            services.statement_add(
+                conversation=conversation, text=form.cleaned_data["text"], by=request.user
+            )
+            messages.success(request, _("The statement was added."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(reverse("deliberation:detail", args=[conversation.pk]) + "#statements")
+
+
+@login_required
+@require_POST
+def statements_import(request, pk: int):
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = StatementsImportForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            texts = services.parse_statements_csv(form.cleaned_data["file"].read())
+            added = services.statements_import(
+                conversation=conversation, by=request.user, texts=texts
+            )
+            messages.success(
+                request,
+                _("%(added)s statements were added (%(skipped)s were already there).")
+                % {"added": added, "skipped": len(texts) - added},
+            )
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect(reverse("deliberation:detail", args=[conversation.pk]) + "#statements")
+
+
+@login_required
+@require_POST
+def statement_moderate(request, pk: int):
+    statement = statement_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    try:
+        services.statement_moderate(
+            statement=statement, by=request.user, status=request.POST.get("status", "")
+        )
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect(
+        reverse("deliberation:detail", args=[statement.conversation_id]) + "#statements"
+    )
+
+
+@login_required
+@require_POST
+def conversation_analyse(request, pk: int):
+    """Ask the worker for a fresh map now (the page never computes it itself)."""
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    conversation.analysis_requested_at = None
+    services.analysis_request(conversation=conversation)
+    messages.success(request, _("The opinion map will be recomputed in a few seconds."))
+    return redirect("deliberation:results", conversation.pk)
+
+
+@login_required
+def conversation_results(request, pk: int):
+    conversation = conversation_get_for_user(user=request.user, pk=pk)
+    participant = Participant.objects.filter(conversation=conversation, user=request.user).first()
+    return _results(request, conversation, participant, public=False)
+
+
+def _results(request, conversation, participant, *, public: bool):
+    data = selectors.opinion_map(conversation=conversation, participant=participant)
+    svg = ""
+    for group in data.get("groups", []):
+        group["colour"] = charts.group_colour(group["id"])
+    if data["ready"]:
+        svg = charts.opinion_map_svg(
+            conversation.analysis, me=participant.pk if participant else None
+        )
+    context = {
+        "conversation": conversation,
+        "initiative": conversation.initiative,
+        "map": data,
+        "svg": svg,
+        "public": public,
+        "can_manage": not public and _manage(conversation),
+    }
+    if request.htmx:
+        return render(request, "deliberation/results.html#map", context)
+    return render(request, "deliberation/results.html", context)
+
+
+@login_required
+def conversation_export(request, pk: int):
+    """The conversation in Pol.is open-data format (votes.csv and comments.csv, zipped)."""
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    votes, comments = selectors.export_rows(conversation)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, writer, rows in (
+            ("votes.csv", polis_format.write_votes, votes),
+            ("comments.csv", polis_format.write_comments, comments),
+        ):
+            text = io.StringIO()
+            writer(text, rows)
+            archive.writestr(name, text.getvalue())
+    response = HttpResponse(buffer.getvalue(), content_type="application/zip")
+    response["Content-Disposition"] = f'attachment; filename="conversation-{conversation.pk}.zip"'
+    return response
+
+
+@login_required
+def polis_import(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = PolisImportForm(request.POST or None, request.FILES or None)
+
+    def run(data):
+        try:
+            votes = polis_format.parse_votes(_decode(data["votes"]))
+            comments = polis_format.parse_comments(_decode(data["comments"]))
+            export = polis_format.PolisExport(comments=comments, votes=votes)
+            polis_format.check_references(export)
+        except polis_format.PolisFormatError as error:
+            raise ValidationError([str(error.args[0]), *error.errors]) from None
+        return services.polis_import(
+            initiative=initiative, by=request.user, export=export, title=data["title"]
+        )
+
+    conversation = form_submitted(request, form, run)
+    if conversation:
+        messages.success(
+            request, _("The conversation was imported. The opinion map is being computed.")
+        )
+        return redirect(conversation)
+    return render(
+        request, "deliberation/polis_import.html", {"initiative": initiative, "form": form}
+    )
+
+
+def _decode(upload) -> str:
+    try:
+        return upload.read().decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise polis_format.PolisFormatError(
+            _("%(file)s is not UTF-8 text.") % {"file": upload.name}
+        ) from None
+
+
+# --- Participation by link -----------------------------------------------------------------
+
+
+def _participant(request, conversation: Conversation, *, create: bool) -> Participant | None:
+    """The member's own participant, or the one this browser started."""
+    if request.user.is_authenticated and conversation.viewer_role is not None:
+        if not create:
+            return Participant.objects.filter(conversation=conversation, user=request.user).first()
+        return services.participant_for_user(conversation=conversation, user=request.user)
+    known = request.session.get(SESSION_KEY, {})
+    participant_id = known.get(str(conversation.pk))
+    if participant_id:
+        participant = Participant.objects.filter(
+            pk=participant_id, conversation=conversation
+        ).first()
+        if participant is not None:
+            return participant
+    if not create:
+        return None
+    participant = services.participant_create(conversation=conversation)
+    _remember(request, conversation, participant)
+    return participant
+
+
+def _remember(request, conversation: Conversation, participant: Participant) -> None:
+    known = dict(request.session.get(SESSION_KEY, {}))
+    known[str(conversation.pk)] = participant.pk
+    request.session[SESSION_KEY] = known
+
+
+def _card_context(request, conversation, participant, **extra) -> dict:
+    statement = None
+    progress = {"voted": 0, "total": 0, "remaining": 0}
+    if participant is not None:
+        progress = selectors.participant_progress(participant=participant)
+        statement = selectors.next_statement(participant=participant)
+    else:
+        progress["total"] = conversation.statements.filter(status=StatementStatus.ACCEPTED).count()
+        statement = selectors.next_statement_for_newcomer(conversation=conversation)
+    return {
+        "conversation": conversation,
+        "participant": participant,
+        "statement": statement,
+        "progress": progress,
+        **extra,
+    }
+
+
+@never_cache
+def participate(request, token: str):
+    conversation = conversation_get_by_token(user=request.user, token=token)
+    participant = _participant(request, conversation, create=False)
+    context = _card_context(request, conversation, participant)
+    context["statement_form"] = StatementForm()
+    return render(request, "deliberation/participate.html", context)
+
+
+@require_POST
+@never_cache
+def vote(request, token: str):
+    conversation = conversation_get_by_token(user=request.user, token=token)
+    error = None
+    statement_id = request.POST.get("statement", "")
+    statement = None
+    if statement_id.isdigit() and len(statement_id) < 18:
+        statement = Statement.objects.filter(pk=statement_id, conversation=conversation).first()
+    if statement is None:
+        error = _("This statement was not found; here is another one.")
+    else:
+        try:
+            participant = _participant(request, conversation, create=True)
+            services.vote_cast(
+                participant=participant, statement=statement, value=request.POST.get("value")
+            )
+        except ValidationError as exc:
+            error = " ".join(exc.messages)
+    participant = _participant(request, conversation, create=False)
+    if request.htmx:
+        context = _card_context(request, conversation, participant, error=error)
+        return render(request, "deliberation/participate.html#card", context)
+    if error:
+        messages.error(request, error)
+    back = (
+        "deliberation:mine"
+        if request.POST.get("next_page") == "mine"
+        else "deliberation:participate"
+    )
+    return redirect(back, token)
+
+
+@require_POST
+@never_cache
+def participant_statement(request, token: str):
+    conversation = conversation_get_by_token(user=request.user, token=token)
+    form = StatementForm(request.POST)
+    if form.is_valid():
+        try:
+            participant = _participant(request, conversation, create=True)
+            statement = services.statement_add(
+                conversation=conversation, text=form.cleaned_data["text"], participant=participant
+            )
+            if statement.status == StatementStatus.PENDING:
+                messages.success(
+                    request, _("Thank you. Your statement will appear once it is approved.")
+                )
+            else:
+                messages.success(request, _("Thank you. Your statement was added."))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("deliberation:participate", token)
+
+
+@never_cache
+def my_votes(request, token: str):
+    conversation = conversation_get_by_token(user=request.user, token=token)
+    participant = _participant(request, conversation, create=False)
+    votes = list(selectors.my_votes(participant=participant)) if participant else []
+    return render(
+        request,
+        "deliberation/my_votes.html",
+        {"conversation": conversation, "participant": participant, "votes": votes},
+    )
+
+
+@never_cache
+def public_results(request, token: str):
+    conversation = conversation_get_by_token(user=request.user, token=token)
+    if not conversation.show_results and not _manage(conversation.initiative):
+        raise Http404
+    participant = _participant(request, conversation, create=False)
+    return _results(request, conversation, participant, public=True)
+
+
+@never_cache
+def resume(request, token: str):
+    """Continue as the same participant on this device, with the code from another one."""
+    conversation = conversation_get_by_token(user=request.user, token=token)
+    participant = _participant(request, conversation, create=False)
+    code = None
+    form = ResumeForm(request.POST or None)
+    if request.method == "POST" and request.POST.get("action") == "make":
+        if participant is None:
+            messages.error(
+                request, _("Vote at least once first; then there is something to continue.")
+            )
+        else:
+            code = services.participant_resume_code(participant=participant)
+        form = ResumeForm()
+    elif request.method == "POST" and form.is_valid():
+        try:
+            found = services.participant_by_resume_code(
+                conversation=conversation, code=form.cleaned_data["code"]
+            )
+        except ValidationError as error:
+            apply_service_errors(form, error)
+        else:
+            if found.user_id is not None:
+                form.add_error("code", _("This code belongs to a member; log in instead."))
+            else:
+                _remember(request, conversation, found)
+                messages.success(request, _("Welcome back. You can continue where you stopped."))
+                return redirect("deliberation:participate", token)
+    return render(
+        request,
+        "deliberation/resume.html",
+        {
+            "conversation": conversation,
+            "participant": participant,
+            "form": form,
+            "code": code or (participant.resume_code if participant else None),
+            "is_member": conversation.viewer_role is not None,
+            "site_url": settings.SITE_URL,
+        },
+    )

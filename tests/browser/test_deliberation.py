@@ -1,0 +1,97 @@
+"""Deliberation in real Chromium: ten people vote on a phone-sized screen by link, without
+accounts; the facilitator's opinion map then shows two groups and the statement everyone
+agreed with, and a participant sees which group they are in. Axe runs on every page."""
+
+import re
+
+import pytest
+
+from meshutaf.deliberation import services
+from meshutaf.deliberation.models import ConversationStatus, Participant, Vote
+from meshutaf.initiatives.models import Role
+from tests.factories import InitiativeFactory, MembershipFactory, UserFactory
+
+from .conftest import assert_accessible, screenshot
+from .test_flows import log_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+STATEMENTS = [
+    "יעד מדיד אחד לכל השותפים",
+    "מימון לזמן של ארגונים קטנים",
+    "הממשלה מובילה את המהלך",
+    "פיילוט קטן לפני התחייבות",
+    "השותף העסקי שותף בהחלטות",
+    "כל החומרים בעברית ובערבית",
+]
+# Camp A agrees with the first three and disagrees with the next two; camp B the opposite.
+# Everyone agrees with the last one.
+CAMP_A = ["agree", "agree", "agree", "disagree", "disagree", "agree"]
+CAMP_B = ["disagree", "disagree", "disagree", "agree", "agree", "agree"]
+
+
+@pytest.mark.parametrize("locale", ["he-IL", "en-US"])
+def test_ten_participants_and_the_opinion_map(page_for, locale):
+    facilitator = UserFactory(username="dana", first_name="Dana", is_backbone=True)
+    initiative = InitiativeFactory(name="הסטודיו למהלכים משותפים")
+    MembershipFactory(initiative=initiative, user=facilitator, role=Role.FACILITATOR)
+    conversation = services.conversation_create(
+        initiative=initiative, by=facilitator, title="מה יחזיק אותנו?", question="מה חשוב לכם?"
+    )
+    services.statements_import(conversation=conversation, by=facilitator, texts=STATEMENTS)
+    services.conversation_set_status(
+        conversation=conversation, by=facilitator, status=ConversationStatus.OPEN
+    )
+    by_text = {s.text: s.pk for s in conversation.statements.all()}
+    tag = locale[:2]
+    link = f"/d/{conversation.token}/"
+    last = None
+    for person in range(10):
+        page = page_for(locale)
+        page.set_viewport_size({"width": 390, "height": 844})
+        page.goto(page.base_url + link)
+        if person == 0:
+            assert_accessible(page)
+            screenshot(page, f"deliberation-vote-{tag}")
+        camp = CAMP_A if person < 5 else CAMP_B
+        for _ in STATEMENTS:
+            text = page.locator(".vote-card__text").inner_text().strip()
+            choice = camp[STATEMENTS.index(text)]
+            if person in (4, 9) and text == STATEMENTS[5]:
+                choice = "pass"  # a little variety inside each camp
+            if choice == "pass":
+                page.locator(".vote--pass").click()
+            else:
+                page.locator(f".vote--{choice}").click()
+            # htmx swaps the card; wait until the next statement (or the end) is shown.
+            page.wait_for_function(
+                "t => { const c = document.querySelector('.vote-card__text');"
+                " return !c || c.innerText.trim() !== t; }",
+                arg=text,
+            )
+        assert page.locator(".vote-card__done").is_visible()
+        last = page
+    assert Participant.objects.filter(conversation=conversation).count() == 10
+    assert Vote.objects.filter(statement__conversation=conversation).count() == 60
+    assert by_text  # every statement exists
+
+    # The last participant sees where they stand.
+    last.goto(last.base_url + link + "map/")
+    last.wait_for_selector(".opinion-map")
+    assert re.search(r"(group|קבוצה) [AB]", last.locator("main").inner_text(), re.IGNORECASE)
+    assert_accessible(last)
+    last.goto(last.base_url + link + "mine/")
+    assert_accessible(last)
+
+    page = page_for(locale)
+    log_in(page, "dana")
+    page.goto(page.base_url + f"/deliberations/{conversation.pk}/map/")
+    page.wait_for_selector(".opinion-map")
+    cards = page.locator(".group-card")
+    assert cards.count() == 2
+    text = page.locator("main").inner_text()
+    assert STATEMENTS[5] in text  # common ground
+    assert_accessible(page)
+    screenshot(page, f"deliberation-map-{tag}")
+    page.goto(page.base_url + f"/deliberations/{conversation.pk}/")
+    assert_accessible(page)
