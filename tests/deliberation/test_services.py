@@ -125,7 +125,7 @@ def test_resume_code_finds_the_same_participant(conversation):
 
 
 def test_statements_csv_is_all_or_nothing(conversation, owner):
-    texts = services.parse_statements_csv("text\nFirst idea\n\nSecond idea\n".encode())
+    texts = services.parse_statements_csv(b"text\nFirst idea\n\nSecond idea\n")
     assert texts == ["First idea", "Second idea"]
     assert services.parse_statements_csv(b"Only a column\nAnother") == ["Only a column", "Another"]
     with pytest.raises(ValidationError, match="Row 3"):

@@ -209,7 +209,10 @@ def test_polis_import_view(initiative, owner, member):
     url = reverse("deliberation:import", args=[initiative.pk])
     assert client_for(member).get(url).status_code == 403
     votes = b"timestamp,datetime,comment-id,voter-id,vote\n1,x,1,7,1\n2,x,1,8,2\n"
-    comments = b"timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n1,x,1,7,1,0,1,Hi\n"
+    comments = (
+        b"timestamp,datetime,comment-id,author-id,agrees,disagrees,moderated,comment-body\n"
+        b"1,x,1,7,1,0,1,Hi\n"
+    )
     response = client_for(owner).post(url, {
         "title": "From Pol.is",
         "votes": SimpleUploadedFile("votes.csv", votes),
