@@ -276,7 +276,7 @@ def _principal_components(
     """Column means and the top two principal directions of the mean-imputed matrix.
     Returns (center, components 2×n_columns, centred sparse matrix)."""
     counts = np.bincount(m.columns, minlength=m.n_columns).astype(np.float64)
-    sums = np.bincount(m.columns, weights=m.vote_values, minlength=m.n_columns)
+    sums = np.bincount(m.columns, weights=m.vote_values, minlength=m.n_columns).astype(np.float64)
     center = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
     # Centre only the stored cells: imputed cells become exactly zero after centring.
     centred = sparse.csr_matrix(

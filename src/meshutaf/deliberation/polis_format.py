@@ -82,7 +82,7 @@ class PolisExport:
 def _int(value: str, *, line: int, column: str, errors: list[str]) -> int | None:
     try:
         return int(float(value))
-    except (TypeError, ValueError):
+    except (TypeError, ValueError, OverflowError):
         errors.append(
             _("Line %(line)s: %(column)s must be a number, not “%(value)s”.")
             % {"line": line, "column": column, "value": (value or "")[:40]}

@@ -149,6 +149,7 @@ def opinion_map(*, conversation: Conversation, participant: Participant | None =
     gic = data.get("group_informed_consensus", {})
     consensus_agree = [entry(sid, gic=gic.get(str(sid))) for sid in data["consensus"]["agree"]]
     consensus_disagree = [entry(sid) for sid in data["consensus"]["disagree"]]
+
     # Common ground: statements every group leans towards agreeing with, highest
     # group-informed consensus first.
     def every_group_agrees(statement_id: str) -> bool:

@@ -1,0 +1,30 @@
+// Workshops: live regions that refresh by polling keep keyboard focus where the user is
+// (the page-wide behaviour moves focus to a refreshed region's heading, which would pull a
+// facilitator away every few seconds), and copy buttons put a join link on the clipboard.
+document.addEventListener("DOMContentLoaded", () => {
+  document.querySelectorAll("[data-live-region]").forEach((wrapper) => {
+    let focusedId = "";
+    wrapper.addEventListener("htmx:beforeSwap", () => {
+      const active = document.activeElement;
+      focusedId = active && wrapper.contains(active) && active.id ? active.id : "";
+    });
+    wrapper.addEventListener("htmx:afterSettle", (event) => {
+      event.stopPropagation();
+      if (focusedId) {
+        const again = document.getElementById(focusedId);
+        if (again) again.focus({ preventScroll: true });
+        focusedId = "";
+      }
+    });
+  });
+  document.addEventListener("click", (event) => {
+    const button = event.target.closest("[data-copy]");
+    if (!button || !navigator.clipboard) return;
+    navigator.clipboard.writeText(button.dataset.copy).then(() => {
+      const label = button.firstChild;
+      const before = label.textContent;
+      label.textContent = button.dataset.copied;
+      setTimeout(() => { label.textContent = before; }, 2000);
+    });
+  });
+});
