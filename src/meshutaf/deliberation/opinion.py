@@ -47,6 +47,8 @@ GROUP_ITERATIONS = 20
 GROUP_RESTARTS = 20
 K_BUFFER = 4
 K_MARGIN = 0.05
+# Below this many matrix cells an exact dense SVD is cheap; above, a sparse one.
+DENSE_CELLS = 2_000_000
 Z_90 = 1.2816  # one-sided 90%
 TOP_REPRESENTATIVE = 5
 TOP_CONSENSUS = 5
@@ -69,10 +71,10 @@ class VoteTable:
     ever_in: np.ndarray | None = None
 
     @classmethod
-    def from_votes(cls, votes, *, moderated_out=(), statements=()) -> VoteTable:
+    def from_votes(cls, votes, *, moderated_out=()) -> VoteTable:
         """Build from (participant, statement, value) tuples in the order they were cast;
-        a later tuple for the same pair replaces the earlier one. `statements` lists
-        statements that should exist as columns even without votes (they get none)."""
+        a later tuple for the same pair replaces the earlier one. Statements nobody voted
+        on are not columns (they carry no information; Pol.is leaves them out too)."""
         participant_ids: dict = {}
         statement_ids: dict = {}
         latest: dict = {}
@@ -98,7 +100,6 @@ class VoteTable:
             ):
                 ever_in[row] = True
                 n_in += 1
-        del statements  # columns without votes carry no information; Pol.is drops them too
         if latest:
             keys = np.array(list(latest.keys()), dtype=np.int64)
             rows, columns = keys[:, 0], keys[:, 1]
@@ -191,7 +192,15 @@ class Analysis:
 
 
 def _json_id(value):
-    if isinstance(value, str) and value.isdigit() and len(value) < 16:
+    """Pol.is's ids are integers: print "12" as 12, but leave "007" or "①" as text so no
+    two ids can collide."""
+    if (
+        isinstance(value, str)
+        and value.isascii()
+        and value.isdecimal()
+        and len(value) < 16
+        and str(int(value)) == value
+    ):
         return int(value)
     return value
 
@@ -286,7 +295,7 @@ def _principal_components(
     n_components = min(2, m.n_rows, m.n_columns)
     if n_components == 0 or centred.nnz == 0:
         return center, components, centred
-    if min(m.n_rows, m.n_columns) <= 300:
+    if min(m.n_rows, m.n_columns) < 3 or m.n_rows * m.n_columns <= DENSE_CELLS:
         _, _, vt = np.linalg.svd(centred.toarray(), full_matrices=False)
         found = vt[:n_components]
     else:
@@ -388,7 +397,8 @@ def _lloyd(points, weights, centres, max_iterations):
         remap = np.full(len(centres), -1)
         remap[used] = np.arange(used.size)
         labels = remap[labels]
-        total = np.bincount(labels, weights=weights, minlength=used.size)
+        # A cluster holding only zero-weight points keeps a usable (unweighted) centre.
+        total = np.maximum(np.bincount(labels, weights=weights, minlength=used.size), 1e-12)
         new = np.column_stack(
             [
                 np.bincount(labels, weights=weights * points[:, d], minlength=used.size) / total
@@ -403,12 +413,8 @@ def _lloyd(points, weights, centres, max_iterations):
 
 
 def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    distances = (
-        (points**2).sum(axis=1)[:, None]
-        - 2 * points @ centres.T
-        + (centres**2).sum(axis=1)[None, :]
-    )
-    return np.argmin(distances, axis=1)
+    # |p - c|² = |p|² - 2p·c + |c|²; |p|² is the same for every centre, so it is left out.
+    return np.argmin((centres**2).sum(axis=1)[None, :] - 2 * points @ centres.T, axis=1)
 
 
 def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:

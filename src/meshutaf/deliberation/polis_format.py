@@ -81,10 +81,13 @@ class PolisExport:
 
 def _int(value: str, *, line: int, column: str, errors: list[str]) -> int | None:
     try:
-        return int(float(value))
+        number = float(value)
+        if not number.is_integer():
+            raise ValueError(value)
+        return int(number)
     except (TypeError, ValueError, OverflowError):
         errors.append(
-            _("Line %(line)s: %(column)s must be a number, not “%(value)s”.")
+            _("Line %(line)s: %(column)s must be a whole number, not “%(value)s”.")
             % {"line": line, "column": column, "value": (value or "")[:40]}
         )
         return None

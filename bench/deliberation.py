@@ -1,0 +1,452 @@
+"""The opinion map (`meshutaf.deliberation.opinion`): fidelity to Pol.is and speed at scale.
+
+1. Fidelity. For each conversation of the Pol.is open data in `../shared/data/polis/` (next to
+   the project; `MESHUTAF_POLIS_DATA` overrides), reads the export, runs `analyze(seed=0)` and
+   compares our groups with the `group-id` Pol.is itself assigned (`participants-votes.csv`):
+   the adjusted Rand index over the participants Pol.is clustered (where we left someone out,
+   None is a label of its own) and over the participants both clustered, the number of groups
+   on each side, and the analysis time. red-dwarf's published ARIs are printed alongside; when
+   the `reddwarf` package happens to be importable it is timed on the same votes.
+2. Scale. A seeded synthetic conversation: 50,000 participants × 5,000 statements, 2,000,000
+   votes. Participants belong to 3 latent opinion groups; each statement has an agree
+   probability per group and a pass probability; popular statements are seen more (Zipf-like);
+   each participant votes on a log-normally distributed number of distinct statements. The
+   analysis runs in a fresh subprocess that loads the arrays from an .npz, so its peak RSS
+   counts the analysis, not the generation. Reports the time (target 10 s or less), the peak
+   memory (target 2 GiB or less), the groups found and the ARI against the latent groups,
+   with the ARI an oracle reaches (naive Bayes knowing the true probabilities) as a ceiling.
+   Also times `VoteTable.from_votes` on a 200,000-vote slice.
+
+`--quick`: 5,000 × 500 with 100,000 votes, for CI smoke runs. `--profile`: cProfile the
+scale analysis (printed to stderr). Ends with one JSON line of the figures.
+"""
+
+import argparse
+import atexit
+import csv
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT / "src"))
+
+import numpy as np  # noqa: E402
+
+from meshutaf.deliberation.opinion import VoteTable, adjusted_rand_index, analyze  # noqa: E402
+
+FULL = {"participants": 50_000, "statements": 5_000, "votes": 2_000_000}
+QUICK = {"participants": 5_000, "statements": 500, "votes": 100_000}
+FROM_VOTES_SLICE = 200_000
+LATENT_GROUPS = 3
+TARGET_SECONDS, TARGET_MIB = 10.0, 2048
+TIMING_RUNS = 3
+# ARIs red-dwarf reports against Pol.is's own groups for the same conversations.
+REDDWARF_PUBLISHED = {
+    "canadian-electoral-reform": 1.00,
+    "scoop-hivemind.biodiversity": 0.95,
+    "brexit-consensus": 0.64,
+    "15-per-hour-seattle": 0.46,
+    "london.youth.policing": 0.12,
+}
+
+
+def _mib(kib: int) -> float:
+    return round(kib / 1024, 1)
+
+
+def peak_rss_kib() -> int:
+    """This process's peak resident set size. On Linux, `ru_maxrss` starts a child at the RSS
+    its parent had when it forked (the kernel carries the high-water mark across fork and
+    exec), so it would count the generated data; VmHWM belongs to the process image itself."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("VmHWM:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
+
+
+def _setup_django() -> None:
+    """polis_format translates its error messages, so it needs Django's settings."""
+    if "MESHUTAF_DATA_DIR" not in os.environ:
+        os.environ["MESHUTAF_DATA_DIR"] = tempfile.mkdtemp(prefix="meshutaf-bench-")
+        atexit.register(shutil.rmtree, os.environ["MESHUTAF_DATA_DIR"], ignore_errors=True)
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meshutaf.settings")
+    os.environ.setdefault("MESHUTAF_MANIFEST_STATIC", "0")
+    import django
+
+    django.setup()
+
+
+# ---- 1. fidelity against Pol.is's own groups -----------------------------------------------
+
+
+def polis_data_dir() -> Path:
+    override = os.environ.get("MESHUTAF_POLIS_DATA")
+    if override:
+        return Path(override)
+    return ROOT.parent / "shared" / "data" / "polis"
+
+
+def polis_groups(path: Path) -> dict[str, str]:
+    """participant id -> Pol.is group id ("" when Pol.is did not cluster them)."""
+    with path.open(newline="", encoding="utf-8-sig") as stream:
+        return {
+            (row.get("participant") or "").strip(): (row.get("group-id") or "").strip()
+            for row in csv.DictReader(stream)
+        }
+
+
+def compare(ours: dict, theirs: dict[str, str]) -> dict:
+    clustered = [pid for pid, gid in theirs.items() if gid != ""]
+    our_labels = [ours.get(pid) for pid in clustered]
+    both = [pid for pid in clustered if ours.get(pid) is not None]
+    return {
+        "ari": adjusted_rand_index(our_labels, [theirs[pid] for pid in clustered]),
+        "ari_both": adjusted_rand_index([ours[pid] for pid in both], [theirs[p] for p in both]),
+        "polis_clustered": len(clustered),
+        "both_clustered": len(both),
+        "ours_clustered": sum(gid is not None for gid in ours.values()),
+        "polis_k": len({theirs[pid] for pid in clustered}),
+    }
+
+
+def time_reddwarf(export) -> float | None:
+    """Seconds red-dwarf takes on the same votes, or None when it is not installed."""
+    try:
+        from reddwarf.implementations import polis as reddwarf_polis
+    except ImportError:
+        return None
+    votes = [
+        {
+            "participant_id": int(v.voter),
+            "statement_id": int(v.comment),
+            "vote": v.vote,
+            "modified": v.timestamp,
+        }
+        for v in export.votes
+    ]
+    moderated = [int(c.id) for c in export.comments if c.moderated == -1]
+    run = getattr(reddwarf_polis, "run_pipeline", None) or reddwarf_polis.run_clustering
+    started = time.perf_counter()
+    run(votes=votes, mod_out_statement_ids=moderated)
+    return time.perf_counter() - started
+
+
+def fidelity(figures: dict) -> None:
+    from meshutaf.deliberation.polis_format import PolisFormatError, read_export
+
+    data = polis_data_dir()
+    print(f"== Fidelity against Pol.is's groups ({data})")
+    if not data.is_dir():
+        print(f"skipped: the Pol.is open data folder {data} was not found")
+        return
+    try:
+        import reddwarf  # noqa: F401
+
+        have_reddwarf = True
+    except ImportError:
+        have_reddwarf = False
+    figures["ari"], figures["ari_both"], figures["k"], figures["fidelity_seconds"] = {}, {}, {}, {}
+    figures["reddwarf_seconds"] = {}
+    header = (
+        f"{'conversation':30} {'ARI':>5} {'both':>5} {'red-dwarf':>9} {'k ours/polis':>12} "
+        f"{'polis/both/ours clustered':>25} {'votes':>6} {'seconds':>7}"
+    )
+    print(header)
+    for folder in sorted(p for p in data.iterdir() if p.is_dir()):
+        name = folder.name
+        try:
+            export = read_export(folder)
+        except PolisFormatError as error:
+            print(f"{name:30} skipped: {error}")
+            continue
+        table = export.vote_table()
+        runs = [analyze(table, seed=0) for _ in range(TIMING_RUNS)]
+        analysis = runs[0]
+        seconds = min(run.seconds for run in runs)
+        groups_file = folder / "participants-votes.csv"
+        if not groups_file.exists():
+            print(f"{name:30} skipped: {groups_file.name} not found")
+            continue
+        found = compare(
+            {str(k): v for k, v in analysis.participants.items()}, polis_groups(groups_file)
+        )
+        published = REDDWARF_PUBLISHED.get(name)
+        figures["ari"][name] = round(found["ari"], 3)
+        figures["ari_both"][name] = round(found["ari_both"], 3)
+        figures["k"][name] = [len(analysis.groups), found["polis_k"]]
+        figures["fidelity_seconds"][name] = round(seconds, 3)
+        counts = f"{found['polis_clustered']}/{found['both_clustered']}/{found['ours_clustered']}"
+        print(
+            f"{name:30} {found['ari']:5.2f} {found['ari_both']:5.2f} "
+            f"{'—' if published is None else f'{published:.2f}':>9} "
+            f"{len(analysis.groups):>6}/{found['polis_k']:<5} {counts:>25} "
+            f"{table.n_votes:>6} {seconds:7.3f}"
+        )
+        if have_reddwarf:
+            try:
+                red_seconds = time_reddwarf(export)
+            except Exception as error:  # a different red-dwarf version: report, carry on
+                print(f"{'':30} red-dwarf failed: {type(error).__name__}: {error}")
+            else:
+                figures["reddwarf_seconds"][name] = round(red_seconds, 3)
+                print(
+                    f"{'':30} red-dwarf {red_seconds:.3f} s: ours is "
+                    f"{red_seconds / max(seconds, 1e-9):.1f}× faster"
+                )
+    print("ARI: over the participants Pol.is clustered (ours None = a label of its own);")
+    print("both: over those both clustered; red-dwarf: its published ARI for comparison;")
+    print(f"seconds: analyze, best of {TIMING_RUNS} runs.")
+    if not have_reddwarf:
+        print("red-dwarf (reddwarf) is not installed: no speed comparison.")
+
+
+# ---- 2. scale ----------------------------------------------------------------------------
+
+
+def generate(participants: int, statements: int, votes: int, seed: int = 0) -> dict:
+    """A synthetic conversation as parallel arrays, votes in arrival order, no repeated
+    (participant, statement) pair. Rows are numbered by first vote, as VoteTable expects."""
+    rng = np.random.default_rng(seed)
+    latent = rng.choice(LATENT_GROUPS, size=participants, p=[0.45, 0.35, 0.20])
+    # Per group and statement: the share agreeing among those who do not pass (U-shaped, so
+    # groups mostly lean one way), and per statement the share passing.
+    p_agree = np.clip(rng.beta(0.3, 0.3, (LATENT_GROUPS, statements)), 0.03, 0.97)
+    p_pass = rng.uniform(0.02, 0.2, statements)
+    popularity = 1.0 / (np.arange(statements) + 20.0) ** 0.9  # Zipf-like
+    popularity = popularity[rng.permutation(statements)]
+    popularity /= popularity.sum()
+    # Votes per participant: log-normal around the mean, 1 to a quarter of the statements,
+    # adjusted to add up to exactly `votes`.
+    most = max(1, statements // 4)
+    count = rng.lognormal(0.0, 0.8, participants)
+    count = np.clip(np.round(count * votes / count.sum()), 1, most).astype(np.int64)
+    while (gap := votes - int(count.sum())) != 0:
+        chosen = rng.choice(participants, size=abs(gap))
+        np.add.at(count, chosen, 1 if gap > 0 else -1)
+        np.clip(count, 1, most, out=count)
+    participant = np.repeat(np.arange(participants, dtype=np.int64), count)
+    statement = rng.choice(statements, size=votes, p=popularity)
+    while True:  # redraw the statement of every repeated pair until none is left
+        _, first = np.unique(participant * statements + statement, return_index=True)
+        repeated = np.ones(votes, dtype=bool)
+        repeated[first] = False
+        if not repeated.any():
+            break
+        statement[repeated] = rng.choice(statements, size=int(repeated.sum()), p=popularity)
+    # Arrival order: votes interleaved at random; rows renumbered by first vote.
+    order = rng.permutation(votes)
+    participant, statement = participant[order], statement[order]
+    first_seen = np.full(participants, votes, dtype=np.int64)
+    np.minimum.at(first_seen, participant, np.arange(votes))
+    rank = np.empty(participants, dtype=np.int64)
+    rank[np.argsort(first_seen, kind="stable")] = np.arange(participants)
+    participant = rank[participant]
+    latent = latent[np.argsort(rank)]
+    passes = rng.random(votes) < p_pass[statement]
+    agrees = rng.random(votes) < p_agree[latent[participant], statement]
+    value = np.where(passes, 0, np.where(agrees, 1, -1)).astype(np.int8)
+    return {
+        "participant": participant,
+        "statement": statement,
+        "value": value,
+        "latent": latent,
+        "p_agree": p_agree,
+        "p_pass": p_pass,
+        "shape": np.array([participants, statements]),
+    }
+
+
+def oracle_labels(data: dict) -> np.ndarray:
+    """The latent group most likely for each participant given the true probabilities: the
+    best any method could do from the same votes."""
+    participants = int(data["shape"][0])
+    statement, value = data["statement"], data["value"]
+    log_likelihood = np.zeros((participants, LATENT_GROUPS))
+    for g in range(LATENT_GROUPS):
+        p_pass, p_agree = data["p_pass"][statement], data["p_agree"][g, statement]
+        probability = np.where(
+            value == 0,
+            p_pass,
+            (1 - p_pass) * np.where(value > 0, p_agree, 1 - p_agree),
+        )
+        log_likelihood[:, g] = np.bincount(
+            data["participant"], weights=np.log(probability), minlength=participants
+        )
+    return log_likelihood.argmax(axis=1)
+
+
+def table_from_arrays(data: dict) -> VoteTable:
+    participants, statements = (int(n) for n in data["shape"])
+    return VoteTable(
+        participants=list(range(participants)),
+        statements=list(range(statements)),
+        participant_index=data["participant"],
+        statement_index=data["statement"],
+        value=data["value"],
+        ever_in=None,
+    )
+
+
+def worker(npz: Path, labels_out: Path, profile: bool) -> None:
+    """Runs in a fresh interpreter: load the arrays, analyse, report time and peak RSS."""
+    with np.load(npz) as stored:
+        data = {key: stored[key] for key in ("participant", "statement", "value", "shape")}
+    table = table_from_arrays(data)
+    before = peak_rss_kib()
+    started = time.perf_counter()
+    if profile:
+        import cProfile
+        import pstats
+
+        profiler = cProfile.Profile()
+        analysis = profiler.runcall(analyze, table, seed=0)
+    else:
+        analysis = analyze(table, seed=0)
+    seconds = time.perf_counter() - started
+    peak = peak_rss_kib()
+    ru_maxrss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    if profile:
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("cumulative").print_stats(25)
+        pstats.Stats(profiler, stream=sys.stderr).sort_stats("tottime").print_stats(15)
+    labels = np.array(
+        [-1 if g is None else g for g in analysis.participants.values()], dtype=np.int64
+    )
+    np.save(labels_out, labels)
+    report = {
+        "seconds": seconds,
+        "analysis_seconds": analysis.seconds,
+        "rss_before_mib": _mib(before),
+        "peak_mib": _mib(peak),
+        "ru_maxrss_mib": _mib(ru_maxrss),
+        "groups": len(analysis.groups),
+        "group_sizes": [len(g.members) for g in analysis.groups],
+        "silhouette": analysis.silhouette,
+    }
+    print(json.dumps(report))
+
+
+def scale(figures: dict, *, quick: bool, profile: bool) -> None:
+    size = QUICK if quick else FULL
+    participants, statements, votes = size["participants"], size["statements"], size["votes"]
+    print(
+        f"\n== Scale: {participants:,} participants × {statements:,} statements, "
+        f"{votes:,} votes{' (--quick)' if quick else ''}"
+    )
+    started = time.perf_counter()
+    data = generate(participants, statements, votes)
+    print(f"generate                 {time.perf_counter() - started:6.2f} s")
+
+    # from_votes on a slice, from Python tuples as the app's callers build it.
+    n_slice = min(FROM_VOTES_SLICE, votes)
+    tuples = list(
+        zip(
+            data["participant"][:n_slice].tolist(),
+            data["statement"][:n_slice].tolist(),
+            data["value"][:n_slice].tolist(),
+            strict=True,
+        )
+    )
+    started = time.perf_counter()
+    VoteTable.from_votes(tuples)
+    from_votes_seconds = time.perf_counter() - started
+    del tuples
+    print(
+        f"VoteTable.from_votes     {from_votes_seconds:6.2f} s for {n_slice:,} votes "
+        f"({n_slice / from_votes_seconds:,.0f} votes/s; "
+        f"~{from_votes_seconds * votes / n_slice:.1f} s for all {votes:,})"
+    )
+
+    workdir = Path(tempfile.mkdtemp(prefix="meshutaf-bench-opinion-"))
+    try:
+        npz, labels_out = workdir / "votes.npz", workdir / "labels.npy"
+        np.savez(npz, **{k: data[k] for k in ("participant", "statement", "value", "shape")})
+        command = [sys.executable, __file__, "--worker", str(npz), str(labels_out)]
+        if profile:
+            command.append("--profile")
+        done = subprocess.run(command, stdout=subprocess.PIPE, text=True, check=True)  # noqa: S603
+        report = json.loads(done.stdout.strip().splitlines()[-1])
+        labels = np.load(labels_out)
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+    latent = data["latent"]
+    clustered = labels >= 0
+    per_participant = np.bincount(data["participant"], minlength=participants)
+    active = clustered & (per_participant >= 30)
+    ari = adjusted_rand_index(labels[clustered].tolist(), latent[clustered].tolist())
+    ari_all = adjusted_rand_index([None if g < 0 else g for g in labels.tolist()], latent.tolist())
+    ari_active = adjusted_rand_index(labels[active].tolist(), latent[active].tolist())
+    oracle = oracle_labels(data)
+    oracle_ari = adjusted_rand_index(oracle[clustered].tolist(), latent[clustered].tolist())
+
+    seconds, peak = report["seconds"], report["peak_mib"]
+    print(
+        f"analyze                  {seconds:6.2f} s "
+        f"({'OK' if seconds <= TARGET_SECONDS else 'OVER'}: target {TARGET_SECONDS:.0f} s)"
+    )
+    print(
+        f"peak memory              {peak:8.1f} MiB "
+        f"({'OK' if peak <= TARGET_MIB else 'OVER'}: target {TARGET_MIB} MiB; "
+        f"{report['rss_before_mib']} MiB before the analysis, arrays loaded; ru_maxrss "
+        f"{report['ru_maxrss_mib']} MiB, which on Linux includes the parent's RSS at fork)"
+    )
+    print(
+        f"groups found             {report['groups']} (latent {LATENT_GROUPS}), sizes "
+        f"{report['group_sizes']}, latent sizes {np.bincount(latent).tolist()}"
+    )
+    print(f"clustered                {int(clustered.sum()):,} of {participants:,}")
+    print(f"ARI vs latent groups     {ari:.3f} over clustered participants")
+    print(f"                         {ari_all:.3f} over everyone (not clustered = own label)")
+    print(f"                         {ari_active:.3f} over clustered with 30+ votes")
+    print(f"                         {oracle_ari:.3f} oracle ceiling (true probabilities known)")
+    figures.update(
+        {
+            "scale_quick": quick,
+            "scale_participants": participants,
+            "scale_statements": statements,
+            "scale_votes": votes,
+            "scale_seconds": round(seconds, 2),
+            "scale_peak_mib": peak,
+            "scale_rss_before_mib": report["rss_before_mib"],
+            "scale_ru_maxrss_mib": report["ru_maxrss_mib"],
+            "scale_groups": report["groups"],
+            "scale_clustered": int(clustered.sum()),
+            "scale_ari": round(ari, 3),
+            "scale_ari_all": round(ari_all, 3),
+            "scale_ari_30plus": round(ari_active, 3),
+            "scale_oracle_ari": round(oracle_ari, 3),
+            "from_votes_votes": n_slice,
+            "from_votes_seconds": round(from_votes_seconds, 2),
+        }
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="5,000 × 500, 100,000 votes")
+    parser.add_argument("--profile", action="store_true", help="cProfile the scale analysis")
+    parser.add_argument("--worker", nargs=2, metavar=("NPZ", "LABELS"), help=argparse.SUPPRESS)
+    arguments = parser.parse_args()
+    if arguments.worker:
+        worker(Path(arguments.worker[0]), Path(arguments.worker[1]), arguments.profile)
+        return
+    _setup_django()
+    figures: dict = {"benchmark": "deliberation"}
+    fidelity(figures)
+    scale(figures, quick=arguments.quick, profile=arguments.profile)
+    print(json.dumps(figures))
+
+
+if __name__ == "__main__":
+    main()
