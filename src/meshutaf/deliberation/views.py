@@ -457,7 +457,7 @@ def my_votes(request, token: str):
 @never_cache
 def public_results(request, token: str):
     conversation = conversation_get_by_token(user=request.user, token=token)
-    if not conversation.show_results and not _manage(conversation.initiative):
+    if not conversation.show_results and not _manage(conversation):
         raise Http404
     participant = _participant(request, conversation, create=False)
     return _results(request, conversation, participant, public=True)
