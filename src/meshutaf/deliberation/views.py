@@ -42,10 +42,8 @@ SESSION_KEY = "deliberation_participants"
 
 
 def _manage(conversation_or_initiative) -> bool:
-    role = getattr(conversation_or_initiative, "viewer_role", None)
-    if role is None and hasattr(conversation_or_initiative, "initiative"):
-        role = conversation_or_initiative.initiative.viewer_role
-    return role_allows(role, Action.MANAGE)
+    """Both gates set `viewer_role` (None for someone who came by link only)."""
+    return role_allows(getattr(conversation_or_initiative, "viewer_role", None), Action.MANAGE)
 
 
 def _join_url(request, conversation: Conversation) -> str:
