@@ -112,6 +112,7 @@ def test_link_without_anonymous_needs_membership(conversation, member, outsider)
     conversation.save()
     url = reverse("deliberation:participate", args=[conversation.token])
     assert anonymous().get(url).status_code == 404
+    assert client_for(owner).get(url).status_code == 200  # the facilitator still may
     assert client_for(outsider).get(url).status_code == 404
     page = client_for(member).get(url)
     assert page.status_code == 200
