@@ -24,11 +24,16 @@ NEW_STATEMENT_PRIORITY = float(
 
 
 def conversation_list(*, initiative: Initiative, include_drafts: bool) -> QuerySet[Conversation]:
-    conversations = Conversation.objects.filter(initiative=initiative).annotate(
-        statement_count=Count(
-            "statements", filter=Q(statements__status=StatementStatus.ACCEPTED), distinct=True
-        ),
-        participant_count=Count("participants", distinct=True),
+    # The stored map can be megabytes; lists never need it.
+    conversations = (
+        Conversation.objects.filter(initiative=initiative)
+        .defer("analysis")
+        .annotate(
+            statement_count=Count(
+                "statements", filter=Q(statements__status=StatementStatus.ACCEPTED), distinct=True
+            ),
+            participant_count=Count("participants", distinct=True),
+        )
     )
     if not include_drafts:
         conversations = conversations.exclude(status=ConversationStatus.DRAFT)
