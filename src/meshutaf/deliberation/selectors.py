@@ -49,44 +49,50 @@ def statement_list(*, conversation: Conversation) -> QuerySet[Statement]:
     ).order_by("created_at", "pk")
 
 
+def conversation_vote_table(conversation: Conversation) -> opinion.VoteTable:
+    """The votes as the math module wants them: in the order they were first cast, so
+    participants enter the map as they arrived."""
+    votes = (
+        Vote.objects.filter(statement__conversation=conversation)
+        .order_by("created_at", "pk")
+        .values_list("participant_id", "statement_id", "value")
+    )
+    moderated_out = set(
+        conversation.statements.exclude(status=StatementStatus.ACCEPTED).values_list(
+            "pk", flat=True
+        )
+    )
+    return opinion.VoteTable.from_votes(
+        votes.iterator(chunk_size=5000), moderated_out=moderated_out
+    )
+
+
 def vote_count(*, conversation: Conversation) -> int:
     return Vote.objects.filter(statement__conversation=conversation).count()
 
 
 def next_statement(
-    *, participant: Participant, rng: random.Random | None = None
+    *,
+    participant: Participant | None = None,
+    conversation: Conversation | None = None,
+    rng: random.Random | None = None,
 ) -> Statement | None:
-    """Pol.is-style routing: among accepted statements this participant has not voted on,
+    """Pol.is-style routing: among accepted statements the participant has not voted on,
     pick one at random weighted by its priority (divisive, rarely passed and new statements
-    first), so different people see different statements early on."""
-    conversation = participant.conversation
-    unseen = list(
-        conversation.statements.filter(status=StatementStatus.ACCEPTED)
-        .exclude(Exists(Vote.objects.filter(participant=participant, statement=OuterRef("pk"))))
-        .only("pk", "text", "conversation_id", "status", "is_seed")
-    )
-    if not unseen:
+    first), so different people see different statements early on. Without a participant
+    (someone who opened the link but has not voted, so nothing was created yet) every
+    accepted statement is a candidate."""
+    conversation = conversation or participant.conversation
+    candidates = conversation.statements.filter(status=StatementStatus.ACCEPTED)
+    if participant is not None:
+        voted = Vote.objects.filter(participant=participant, statement=OuterRef("pk"))
+        candidates = candidates.exclude(Exists(voted))
+    candidates = list(candidates.only("pk", "text", "conversation_id", "status", "is_seed"))
+    if not candidates:
         return None
     priorities = (conversation.analysis or {}).get("priorities", {})
-    weights = [max(priorities.get(str(s.pk), NEW_STATEMENT_PRIORITY), 1e-6) for s in unseen]
-    return (rng or random).choices(unseen, weights=weights, k=1)[0]
-
-
-def next_statement_for_newcomer(
-    *, conversation: Conversation, rng: random.Random | None = None
-) -> Statement | None:
-    """The first card for someone who has not voted yet (no participant exists until they
-    do, so merely opening the link creates nothing)."""
-    accepted = list(
-        conversation.statements.filter(status=StatementStatus.ACCEPTED).only(
-            "pk", "text", "conversation_id", "status", "is_seed"
-        )
-    )
-    if not accepted:
-        return None
-    priorities = (conversation.analysis or {}).get("priorities", {})
-    weights = [max(priorities.get(str(s.pk), NEW_STATEMENT_PRIORITY), 1e-6) for s in accepted]
-    return (rng or random).choices(accepted, weights=weights, k=1)[0]
+    weights = [max(priorities.get(str(s.pk), NEW_STATEMENT_PRIORITY), 1e-6) for s in candidates]
+    return (rng or random).choices(candidates, weights=weights, k=1)[0]
 
 
 def participant_progress(*, participant: Participant) -> dict:

@@ -17,7 +17,7 @@ from meshutaf.core.text import fold_text
 from meshutaf.initiatives.models import Initiative
 from meshutaf.initiatives.services import require_same_initiative
 
-from . import opinion
+from . import opinion, selectors
 from .models import (
     STATEMENT_MAX_LENGTH,
     Conversation,
@@ -351,24 +351,6 @@ def _enqueue_analysis(conversation_id: int) -> None:
     task.enqueue(conversation_id)
 
 
-def conversation_vote_table(conversation: Conversation) -> opinion.VoteTable:
-    """The votes as the math module wants them: in the order they were first cast, so
-    participants enter the map as they arrived."""
-    votes = (
-        Vote.objects.filter(statement__conversation=conversation)
-        .order_by("created_at", "pk")
-        .values_list("participant_id", "statement_id", "value")
-    )
-    moderated_out = set(
-        conversation.statements.exclude(status=StatementStatus.ACCEPTED).values_list(
-            "pk", flat=True
-        )
-    )
-    return opinion.VoteTable.from_votes(
-        votes.iterator(chunk_size=5000), moderated_out=moderated_out
-    )
-
-
 def _stored(result: opinion.Analysis) -> dict:
     """The JSON kept on the conversation. Keys are strings (JSON), ids are our pks."""
     return {
@@ -427,7 +409,7 @@ def conversation_analyze(*, conversation_id: int, seed: int = 0) -> Conversation
     if conversation is None:
         return None
     started_at = timezone.now()
-    table = conversation_vote_table(conversation)
+    table = selectors.conversation_vote_table(conversation)
     previous = (conversation.analysis or {}).get("k_state")
     k_state = opinion.KState(*previous) if previous else None
     result = opinion.analyze(table, seed=seed, k_state=k_state)

@@ -8,7 +8,6 @@ continue on another device."""
 import io
 import zipfile
 
-import segno
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from meshutaf.core.forms import apply_service_errors, form_submitted
+from meshutaf.core.qr import qr_svg
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user, role_allows
 
 from . import charts, polis_format, selectors, services
@@ -44,6 +44,15 @@ SESSION_KEY = "deliberation_participants"
 def _manage(conversation_or_initiative) -> bool:
     """Both gates set `viewer_role` (None for someone who came by link only)."""
     return role_allows(getattr(conversation_or_initiative, "viewer_role", None), Action.MANAGE)
+
+
+def _say_errors(request, source) -> None:
+    """A refused form or service, as one message on the page the user returns to."""
+    if isinstance(source, ValidationError):
+        text = " ".join(source.messages)
+    else:
+        text = " ".join(error for errors in source.errors.values() for error in errors)
+    messages.error(request, text)
 
 
 def _join_url(request, conversation: Conversation) -> str:
@@ -134,9 +143,7 @@ def conversation_detail(request, pk: int):
             statement_form=StatementForm(),
             import_form=StatementsImportForm(),
             join_url=join_url,
-            qr_svg=segno.make(join_url, error="m").svg_inline(
-                scale=4, title=_("QR code for the participation link")
-            ),
+            qr_svg=qr_svg(join_url, label=_("QR code for the participation link")),
         )
     return render(request, "deliberation/conversation_detail.html", context)
 
@@ -151,7 +158,7 @@ def conversation_status(request, pk: int):
         )
         messages.success(request, _("The status was changed."))
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        _say_errors(request, error)
     return redirect(conversation)
 
 
@@ -186,9 +193,9 @@ def statement_add(request, pk: int):
             )
             messages.success(request, _("The statement was added."))
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _say_errors(request, error)
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        _say_errors(request, form)
     return redirect(reverse("deliberation:detail", args=[conversation.pk]) + "#statements")
 
 
@@ -209,9 +216,9 @@ def statements_import(request, pk: int):
                 % {"added": added, "skipped": len(texts) - added},
             )
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _say_errors(request, error)
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        _say_errors(request, form)
     return redirect(reverse("deliberation:detail", args=[conversation.pk]) + "#statements")
 
 
@@ -224,7 +231,7 @@ def statement_moderate(request, pk: int):
             statement=statement, by=request.user, status=request.POST.get("status", "")
         )
     except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
+        _say_errors(request, error)
     return redirect(
         reverse("deliberation:detail", args=[statement.conversation_id]) + "#statements"
     )
@@ -356,19 +363,16 @@ def _remember(request, conversation: Conversation, participant: Participant) -> 
     request.session[SESSION_KEY] = known
 
 
-def _card_context(request, conversation, participant, **extra) -> dict:
-    statement = None
-    progress = {"voted": 0, "total": 0, "remaining": 0}
+def _card_context(conversation, participant, **extra) -> dict:
     if participant is not None:
         progress = selectors.participant_progress(participant=participant)
-        statement = selectors.next_statement(participant=participant)
     else:
-        progress["total"] = conversation.statements.filter(status=StatementStatus.ACCEPTED).count()
-        statement = selectors.next_statement_for_newcomer(conversation=conversation)
+        total = conversation.statements.filter(status=StatementStatus.ACCEPTED).count()
+        progress = {"voted": 0, "total": total, "remaining": total}
     return {
         "conversation": conversation,
         "participant": participant,
-        "statement": statement,
+        "statement": selectors.next_statement(conversation=conversation, participant=participant),
         "progress": progress,
         **extra,
     }
@@ -378,7 +382,7 @@ def _card_context(request, conversation, participant, **extra) -> dict:
 def participate(request, token: str):
     conversation = conversation_get_by_token(user=request.user, token=token)
     participant = _participant(request, conversation, create=False)
-    context = _card_context(request, conversation, participant)
+    context = _card_context(conversation, participant)
     context["statement_form"] = StatementForm()
     return render(request, "deliberation/participate.html", context)
 
@@ -404,7 +408,7 @@ def vote(request, token: str):
             error = " ".join(exc.messages)
     participant = _participant(request, conversation, create=False)
     if request.htmx:
-        context = _card_context(request, conversation, participant, error=error)
+        context = _card_context(conversation, participant, error=error)
         return render(request, "deliberation/participate.html#card", context)
     if error:
         messages.error(request, error)
@@ -434,9 +438,9 @@ def participant_statement(request, token: str):
             else:
                 messages.success(request, _("Thank you. Your statement was added."))
         except ValidationError as error:
-            messages.error(request, " ".join(error.messages))
+            _say_errors(request, error)
     else:
-        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+        _say_errors(request, form)
     return redirect("deliberation:participate", token)
 
 

@@ -4,12 +4,13 @@ made from the same HTML. Each renders in the language it is given, right to left
 from __future__ import annotations
 
 import io
-import re
 
 from django.template.loader import render_to_string
 from django.utils import formats, translation
 from django.utils.translation import get_language_bidi, get_language_info
 from django.utils.translation import gettext as _
+
+from meshutaf.core.docx import language_tag, make_right_to_left, xml_text
 
 from . import charts
 from .selectors import Summary
@@ -20,7 +21,6 @@ CONTENT_TYPES = {
     "pdf": "application/pdf",
 }
 FORMATS = tuple(CONTENT_TYPES)
-LANGUAGE_TAGS = {"he": "he-IL", "ar": "ar", "en": "en"}
 
 
 class ReportUnavailableError(Exception):
@@ -97,11 +97,6 @@ def render_pdf(summary: Summary, *, language: str) -> bytes:
 
 
 # Characters XML 1.0 forbids; a pasted text holding one would make the DOCX unreadable.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
-
-
-def _clean(value) -> str:
-    return _NOT_XML.sub("", "" if value is None else str(value))
 
 
 def _date(value) -> str:
@@ -121,16 +116,16 @@ class _DocxWriter:
         self.small = Pt(9)
 
     def heading(self, text: str, level: int) -> None:
-        self.document.add_heading(_clean(text), level=level)
+        self.document.add_heading(xml_text(text), level=level)
 
     def paragraph(self, text: str, *, bold: bool = False) -> None:
         paragraph = self.document.add_paragraph()
-        run = paragraph.add_run(_clean(text))
+        run = paragraph.add_run(xml_text(text))
         run.bold = bold or None
 
     def empty(self, text: str) -> None:
         paragraph = self.document.add_paragraph()
-        paragraph.add_run(_clean(text)).italic = True
+        paragraph.add_run(xml_text(text)).italic = True
 
     def table(self, headers: list[str], rows: list[list], *, small: bool = False) -> None:
         from docx.oxml import OxmlElement
@@ -141,11 +136,11 @@ class _DocxWriter:
         # Repeat the header row on every page the table runs over.
         header_row._tr.get_or_add_trPr().append(OxmlElement("w:tblHeader"))
         for cell, text in zip(header_row.cells, headers, strict=True):
-            cell.paragraphs[0].add_run(_clean(text)).bold = True
+            cell.paragraphs[0].add_run(xml_text(text)).bold = True
         for values in rows:
             cells = table.add_row().cells
             for cell, value in zip(cells, values, strict=True):
-                cell.text = _clean(value)
+                cell.text = xml_text(value)
         if small:
             for row in table.rows:
                 for cell in row.cells:
@@ -156,7 +151,7 @@ class _DocxWriter:
 
     def build(self) -> None:
         summary = self.summary
-        self.document.add_heading(_clean(report_title(summary)), level=0)
+        self.document.add_heading(xml_text(report_title(summary)), level=0)
         self.paragraph(report_period(summary), bold=True)
         self.paragraph(
             _("Made on %(date)s.")
@@ -299,71 +294,16 @@ class _DocxWriter:
 
     def finish(self, language: str) -> bytes:
         properties = self.document.core_properties
-        properties.title = _clean(report_title(self.summary))[:250]
-        properties.subject = _clean(report_period(self.summary))
-        properties.language = LANGUAGE_TAGS.get(language, language)
+        properties.title = xml_text(report_title(self.summary))[:250]
+        properties.subject = xml_text(report_period(self.summary))
+        properties.language = language_tag(language)
         properties.author = _("Meshutaf")
         properties.created = self.summary.generated_at
         if self.rtl:
-            _make_right_to_left(self.document, language)
+            make_right_to_left(self.document, language)
         buffer = io.BytesIO()
         self.document.save(buffer)
         return buffer.getvalue()
-
-
-# The elements that must follow <w:bidi> inside <w:pPr> and <w:sectPr> (schema order).
-_AFTER_PARAGRAPH_BIDI = (
-    "w:adjustRightInd",
-    "w:snapToGrid",
-    "w:spacing",
-    "w:ind",
-    "w:contextualSpacing",
-    "w:mirrorIndents",
-    "w:suppressOverlap",
-    "w:jc",
-    "w:textDirection",
-    "w:textAlignment",
-    "w:textboxTightWrap",
-    "w:outlineLvl",
-    "w:divId",
-    "w:cnfStyle",
-    "w:rPr",
-    "w:sectPr",
-    "w:pPrChange",
-)
-_AFTER_SECTION_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
-
-
-def _make_right_to_left(document, language: str) -> None:
-    """Every paragraph right to left (w:bidi), every run a right-to-left run (w:rtl), every
-    table laid out from the right (w:bidiVisual), the page too, and Hebrew or Arabic as the
-    language of complex-script text so Word picks the right fonts and proofing."""
-    from docx.enum.table import WD_TABLE_DIRECTION
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.table import Table
-
-    body = document.element.body
-    for paragraph in body.iter(qn("w:p")):
-        properties = paragraph.get_or_add_pPr()
-        if properties.find(qn("w:bidi")) is None:
-            properties.insert_element_before(OxmlElement("w:bidi"), *_AFTER_PARAGRAPH_BIDI)
-    for run in body.iter(qn("w:r")):
-        run.get_or_add_rPr().get_or_add_rtl()
-    for table in body.iter(qn("w:tbl")):
-        Table(table, document).table_direction = WD_TABLE_DIRECTION.RTL
-    for section in body.iter(qn("w:sectPr")):
-        if section.find(qn("w:bidi")) is None:
-            section.insert_element_before(OxmlElement("w:bidi"), *_AFTER_SECTION_BIDI)
-    tag = LANGUAGE_TAGS.get(language, language)
-    for style_name in ("Normal",):
-        run_properties = document.styles[style_name].element.get_or_add_rPr()
-        run_properties.get_or_add_rtl()
-        lang = run_properties.find(qn("w:lang"))
-        if lang is None:
-            lang = OxmlElement("w:lang")
-            run_properties.append(lang)
-        lang.set(qn("w:bidi"), tag)
 
 
 def render_docx(summary: Summary, *, language: str) -> bytes:

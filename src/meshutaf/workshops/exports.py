@@ -2,12 +2,12 @@
 and a Word document (themes and each group's canvas), right to left for Hebrew and Arabic."""
 
 import io
-import re
 
 from django.utils import formats, timezone, translation
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
+from meshutaf.core.docx import language_tag, make_right_to_left, xml_text
 from meshutaf.core.exports import csv_writer
 
 from .models import Contribution, WorkshopSession
@@ -16,8 +16,6 @@ from .selectors import SessionSummary, session_summary
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 CSV_TYPE = "text/csv; charset=utf-8"
 RTL_LANGUAGES = {"he", "ar"}
-LANGUAGE_TAGS = {"he": "he-IL", "ar": "ar", "en": "en"}
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 
 def filename(session: WorkshopSession, extension: str) -> str:
@@ -102,66 +100,10 @@ def summary_text(summary: SessionSummary) -> str:
     return "\n".join(lines)
 
 
-def _clean(value) -> str:
-    return _NOT_XML.sub("", "" if value is None else str(value))
-
-
 def _note(contribution) -> str:
     merged = getattr(contribution, "merged_count", 0)
-    text = _clean(contribution.text)
+    text = xml_text(contribution.text)
     return f"{text} (+{merged})" if merged else text
-
-
-# The elements that must follow <w:bidi> inside <w:pPr> and <w:sectPr> (schema order).
-_AFTER_PARAGRAPH_BIDI = (
-    "w:adjustRightInd",
-    "w:snapToGrid",
-    "w:spacing",
-    "w:ind",
-    "w:contextualSpacing",
-    "w:mirrorIndents",
-    "w:suppressOverlap",
-    "w:jc",
-    "w:textDirection",
-    "w:textAlignment",
-    "w:textboxTightWrap",
-    "w:outlineLvl",
-    "w:divId",
-    "w:cnfStyle",
-    "w:rPr",
-    "w:sectPr",
-    "w:pPrChange",
-)
-_AFTER_SECTION_BIDI = ("w:rtlGutter", "w:docGrid", "w:printerSettings", "w:sectPrChange")
-
-
-def _right_to_left(document, language: str) -> None:
-    """Paragraphs, runs, tables and the page right to left, with the complex-script language
-    set so Word picks Hebrew or Arabic fonts and proofing (as the summary report does)."""
-    from docx.enum.table import WD_TABLE_DIRECTION
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
-    from docx.table import Table
-
-    body = document.element.body
-    for paragraph in body.iter(qn("w:p")):
-        properties = paragraph.get_or_add_pPr()
-        if properties.find(qn("w:bidi")) is None:
-            properties.insert_element_before(OxmlElement("w:bidi"), *_AFTER_PARAGRAPH_BIDI)
-    for run in body.iter(qn("w:r")):
-        run.get_or_add_rPr().get_or_add_rtl()
-    for table in body.iter(qn("w:tbl")):
-        Table(table, document).table_direction = WD_TABLE_DIRECTION.RTL
-    for section in body.iter(qn("w:sectPr")):
-        if section.find(qn("w:bidi")) is None:
-            section.insert_element_before(OxmlElement("w:bidi"), *_AFTER_SECTION_BIDI)
-    run_properties = document.styles["Normal"].element.get_or_add_rPr()
-    run_properties.get_or_add_rtl()
-    lang = run_properties.find(qn("w:lang"))
-    if lang is None:
-        lang = OxmlElement("w:lang")
-        run_properties.append(lang)
-    lang.set(qn("w:bidi"), LANGUAGE_TAGS.get(language, language))
 
 
 def _docx(summary: SessionSummary, language: str) -> bytes:
@@ -169,13 +111,13 @@ def _docx(summary: SessionSummary, language: str) -> bytes:
 
     session = summary.session
     document = Document()
-    document.add_heading(_clean(session.title), level=0)
+    document.add_heading(xml_text(session.title), level=0)
     facts = [
-        _clean(session.initiative.name),
+        xml_text(session.initiative.name),
         formats.date_format(timezone.localtime(session.created_at).date(), "DATE_FORMAT"),
     ]
     if session.meeting_id:
-        facts.append(_clean(session.meeting.title))
+        facts.append(xml_text(session.meeting.title))
     document.add_paragraph(" · ".join(facts))
     document.add_paragraph(
         _("%(groups)s working groups, %(participants)s participants, %(count)s contributions.")
@@ -186,10 +128,10 @@ def _docx(summary: SessionSummary, language: str) -> bytes:
         }
     )
     if session.instructions:
-        document.add_paragraph(_clean(session.instructions))
+        document.add_paragraph(xml_text(session.instructions))
 
     for section in summary.sections:
-        document.add_heading(_clean(section.section.title), level=1)
+        document.add_heading(xml_text(section.section.title), level=1)
         if not section.count:
             document.add_paragraph().add_run(_("No contributions.")).italic = True
             continue
@@ -199,7 +141,7 @@ def _docx(summary: SessionSummary, language: str) -> bytes:
                 if not view.items:
                     continue
                 document.add_paragraph(
-                    f"{_clean(view.theme.name)} ({len(view.items)})", style="List Bullet"
+                    f"{xml_text(view.theme.name)} ({len(view.items)})", style="List Bullet"
                 )
                 for contribution in view.items:
                     document.add_paragraph(_note(contribution), style="List Bullet 2")
@@ -207,16 +149,16 @@ def _docx(summary: SessionSummary, language: str) -> bytes:
         for canvas in section.groups:
             if not canvas.count:
                 continue
-            document.add_heading(_clean(canvas.group.name), level=3)
+            document.add_heading(xml_text(canvas.group.name), level=3)
             if section.section.is_grid:
                 columns = section.section.columns
                 table = document.add_table(rows=1, cols=len(columns) + 1)
                 table.style = "Table Grid"
                 for cell, column in zip(table.rows[0].cells[1:], columns, strict=True):
-                    cell.paragraphs[0].add_run(_clean(column.label)).bold = True
+                    cell.paragraphs[0].add_run(xml_text(column.label)).bold = True
                 for row, cells in canvas.rows:
                     table_cells = table.add_row().cells
-                    table_cells[0].paragraphs[0].add_run(_clean(row.label)).bold = True
+                    table_cells[0].paragraphs[0].add_run(xml_text(row.label)).bold = True
                     for table_cell, cell in zip(table_cells[1:], cells, strict=True):
                         table_cell.text = "\n".join(f"• {_note(c)}" for c in cell.items)
                 document.add_paragraph()
@@ -225,11 +167,11 @@ def _docx(summary: SessionSummary, language: str) -> bytes:
                     document.add_paragraph(_note(contribution), style="List Bullet")
 
     properties = document.core_properties
-    properties.title = _clean(session.title)[:250]
-    properties.language = LANGUAGE_TAGS.get(language, language)
+    properties.title = xml_text(session.title)[:250]
+    properties.language = language_tag(language)
     properties.author = _("Meshutaf")
     if language in RTL_LANGUAGES:
-        _right_to_left(document, language)
+        make_right_to_left(document, language)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from meshutaf.core.forms import apply_service_errors, form_submitted
+from meshutaf.core.qr import qr_svg
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user
 
 from . import exports, selectors, services
@@ -45,7 +46,6 @@ from .permissions import (
     working_group_get_for_user,
     workshop_session_get_for_user,
 )
-from .qr import qr_svg
 
 PARTICIPANT_KEYS = "workshop_participants"
 

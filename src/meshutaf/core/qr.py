@@ -1,4 +1,5 @@
-"""QR codes for join links, as inline SVG that screen readers announce as one labelled image."""
+"""QR codes for participation links (workshop groups, deliberations), as inline SVG that
+screen readers announce as one labelled image."""
 
 import segno
 from django.utils.html import escape
