@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class DiscourseConfig(AppConfig):
+    name = "meshutaf.discourse"
+    label = "discourse"
+    verbose_name = _("Discourse Index")
