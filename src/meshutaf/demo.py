@@ -1894,6 +1894,14 @@ def demo_load(*, stdout: TextIO | None = None) -> DemoResult:
 
         build_deliberation(initiative=studio, facilitator=facilitator, rng=rng)
 
+        # "Different Speech" gets a synthetic corpus, coded, trained, scored and indexed.
+        different_speech = next(i for i in initiatives if i.name.startswith("דיבור אחר"))
+        from meshutaf.demo_discourse import build_discourse
+
+        build_discourse(
+            initiative=different_speech, facilitator=facilitator, users=users, rng=rng
+        )
+
     _write(
         stdout,
         f"Demo workspace loaded: {len(orgs)} organisations, "

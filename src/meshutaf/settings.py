@@ -84,6 +84,7 @@ INSTALLED_APPS = [
     "meshutaf.reports",
     "meshutaf.workshops",
     "meshutaf.deliberation",
+    "meshutaf.discourse",
     "meshutaf.api",
 ]
 

@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("meshutaf.reports.urls")),
     path("", include("meshutaf.workshops.urls")),
     path("", include("meshutaf.deliberation.urls")),
+    path("", include("meshutaf.discourse.urls")),
     path("accounts/", include("meshutaf.accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -153,6 +153,7 @@ def on_unauthenticated(request, exc):
 def _register_routers() -> None:
     from meshutaf.accounts.api import router as accounts_router
     from meshutaf.deliberation.api import router as deliberation_router
+    from meshutaf.discourse.api import router as discourse_router
     from meshutaf.initiatives.api import router as initiatives_router
     from meshutaf.knowledge.api import router as knowledge_router
     from meshutaf.meetings.api import router as meetings_router
@@ -168,6 +169,7 @@ def _register_routers() -> None:
     api.add_router("/v1/", knowledge_router)
     api.add_router("/v1/", workshops_router)
     api.add_router("/v1/", deliberation_router)
+    api.add_router("/v1/", discourse_router)
 
 
 _register_routers()

@@ -1,0 +1,341 @@
+"""Reading a corpus file (CSV, JSON Lines or XLSX), mapping its columns and checking its rows.
+
+Nothing here writes: `read_table` turns a file into headers and rows, `guess_mapping`
+proposes which column holds which field, and `prepare_rows` checks every row and computes
+what will be stored (the content hash that makes a second import of the same file add
+nothing, the salted author hash, the detected language). `services.items_import` writes the
+prepared rows in one transaction, or nothing.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import hmac
+import io
+import json
+import re
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from meshutaf.core.text import normalize_name
+
+from .languages import detect_languages, language_code
+
+FIELDS = [
+    "text",
+    "platform",
+    "source",
+    "community",
+    "language",
+    "published_at",
+    "thread_id",
+    "author_id",
+    "external_id",
+]
+REQUIRED = ["text"]
+SYNONYMS = {
+    "text": ["text", "body", "content", "message", "comment", "post", "טקסט", "תוכן", "نص"],
+    "platform": ["platform", "network", "site type", "פלטפורמה", "רשת", "منصة", "المنصة"],
+    "source": ["source", "page", "channel", "site", "group", "מקור", "עמוד", "ערוץ", "مصدر"],
+    "community": ["community", "sector", "קהילה", "מגזר", "مجتمع", "المجتمع"],
+    "language": ["language", "lang", "שפה", "لغة", "اللغة"],
+    "published_at": [
+        "published_at",
+        "published",
+        "date",
+        "created_at",
+        "timestamp",
+        "time",
+        "תאריך",
+        "تاريخ",
+    ],
+    "thread_id": ["thread_id", "thread", "conversation_id", "post_id", "שרשור", "سلسلة"],
+    "author_id": ["author_id", "author", "user", "user_id", "כותב", "מחבר", "كاتب"],
+    "external_id": ["id", "external_id", "item_id", "comment_id", "message_id", "מזהה", "معرف"],
+}
+
+MAX_TEXT = 20_000
+MAX_FIELD = 200
+MAX_ERRORS_SHOWN = 200
+_SPACES = re.compile(r"\s+")
+_EPOCH = re.compile(r"^\d{10}(\.\d+)?$")
+
+
+class ImportFileError(ValueError):
+    """The file cannot be read at all (wrong type, too large, empty, unknown column)."""
+
+
+def field_label(name: str) -> str:
+    return {
+        "text": _("Text"),
+        "platform": _("Platform"),
+        "source": _("Source (page, channel or site)"),
+        "community": _("Community"),
+        "language": _("Language"),
+        "published_at": _("Published"),
+        "thread_id": _("Thread"),
+        "author_id": _("Author id (stored only as a salted hash)"),
+        "external_id": _("Id in the source"),
+    }[name]
+
+
+def read_table(
+    data: bytes, filename: str, *, max_rows: int = 500_000
+) -> tuple[list[str], list[list[str]]]:
+    """Headers and rows (every cell a stripped string) of a CSV, JSONL or XLSX file."""
+    name = filename.lower()
+    if name.endswith(".xlsx") or data[:2] == b"PK":
+        rows = _read_xlsx(data, max_rows)
+    elif name.endswith((".jsonl", ".ndjson", ".json")):
+        rows = _read_jsonl(data, max_rows)
+    else:
+        rows = _read_csv(data)
+    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    if len(rows) < 2:
+        raise ImportFileError(_("The file has no rows under its header."))
+    if len(rows) - 1 > max_rows:
+        raise ImportFileError(
+            _("At most %(count)s rows can be imported at once.") % {"count": max_rows}
+        )
+    headers = [cell.strip() for cell in rows[0]]
+    width = len(headers)
+    return headers, [(row + [""] * width)[:width] for row in rows[1:]]
+
+
+def _decode(data: bytes) -> str:
+    for encoding in ("utf-8-sig", "cp1255", "cp1256"):
+        try:
+            return data.decode(encoding)
+        except UnicodeDecodeError:
+            continue
+    raise ImportFileError(_("The file is not text in a known encoding (UTF-8 or Windows)."))
+
+
+def _read_csv(data: bytes) -> list[list[str]]:
+    text = _decode(data)
+    if "\x00" in text:
+        raise ImportFileError(_("This does not look like a CSV file."))
+    try:
+        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    except csv.Error:
+        dialect = csv.excel
+    csv.field_size_limit(max(csv.field_size_limit(), 10 * MAX_TEXT))
+    try:
+        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
+    except csv.Error as error:
+        raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": error})
+
+
+def _read_jsonl(data: bytes, max_rows: int) -> list[list[str]]:
+    text = _decode(data).strip()
+    records = []
+    if text.startswith("["):
+        try:
+            loaded = json.loads(text)
+        except json.JSONDecodeError as error:
+            raise ImportFileError(_("The JSON file cannot be read: %(error)s") % {"error": error})
+        records = loaded if isinstance(loaded, list) else []
+    else:
+        for number, line in enumerate(text.splitlines(), start=1):
+            if not line.strip():
+                continue
+            try:
+                records.append(json.loads(line))
+            except json.JSONDecodeError:
+                raise ImportFileError(
+                    _("Line %(line)s is not valid JSON.") % {"line": number}
+                ) from None
+            if len(records) > max_rows:
+                break
+    if not all(isinstance(record, dict) for record in records):
+        raise ImportFileError(_("Each line of a JSON Lines file must be an object."))
+    headers: list[str] = []
+    for record in records[:1000]:
+        headers.extend(key for key in record if key not in headers)
+    rows = [headers]
+    for record in records:
+        rows.append([_cell(record.get(key)) for key in headers])
+    return rows
+
+
+def _cell(value) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, (dict, list)):
+        return json.dumps(value, ensure_ascii=False)
+    return str(value).strip()
+
+
+def _read_xlsx(data: bytes, max_rows: int) -> list[list[str]]:
+    from openpyxl import load_workbook
+
+    try:
+        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as error:  # openpyxl raises many kinds for a damaged file
+        raise ImportFileError(_("This is not an Excel (.xlsx) file that can be read.")) from error
+    rows = []
+    for row in workbook.worksheets[0].iter_rows(values_only=True):
+        rows.append(["" if value is None else _xlsx_cell(value) for value in row])
+        if len(rows) > max_rows + 1:
+            break
+    workbook.close()
+    return rows
+
+
+def _xlsx_cell(value) -> str:
+    if isinstance(value, dt.datetime):
+        return value.isoformat()
+    return str(value).strip()
+
+
+def guess_mapping(headers: list[str]) -> dict[str, str]:
+    """Which column (by header) holds which field, from Hebrew, Arabic or English headers."""
+    normalised = {normalize_name(header): header for header in headers}
+    mapping: dict[str, str] = {}
+    for name in FIELDS:
+        for synonym in SYNONYMS[name]:
+            header = normalised.get(normalize_name(synonym))
+            if header is not None and header not in mapping.values():
+                mapping[name] = header
+                break
+    return mapping
+
+
+def parse_mapping(text: str, headers: list[str]) -> dict[str, str]:
+    """`text=body,published_at=date` from the command line, checked against the headers."""
+    mapping = guess_mapping(headers)
+    for part in filter(None, (piece.strip() for piece in (text or "").split(","))):
+        name, sep, column = part.partition("=")
+        name, column = name.strip(), column.strip()
+        if not sep or name not in FIELDS:
+            raise ImportFileError(
+                _("Unknown field %(field)s in the mapping; the fields are: %(fields)s.")
+                % {"field": name, "fields": ", ".join(FIELDS)}
+            )
+        if column not in headers:
+            raise ImportFileError(
+                _("The file has no column %(column)s; its columns are: %(columns)s.")
+                % {"column": column, "columns": ", ".join(headers)}
+            )
+        mapping[name] = column
+    return mapping
+
+
+def check_mapping(mapping: dict[str, str], headers: list[str]) -> None:
+    for name in REQUIRED:
+        if not mapping.get(name):
+            raise ImportFileError(
+                _("Choose the column that holds the %(field)s.")
+                % {"field": field_label(name).lower()}
+            )
+    for column in mapping.values():
+        if column and column not in headers:
+            raise ImportFileError(
+                _("The file has no column %(column)s.") % {"column": column}
+            )
+
+
+@dataclass
+class PreparedRow:
+    number: int  # the line in the file, header = 1
+    values: dict = field(default_factory=dict)
+    errors: list[str] = field(default_factory=list)
+    content_hash: str = ""
+
+
+def parse_datetime(value: str) -> dt.datetime:
+    """ISO dates and times, day-first dates (31/12/2024, 31.12.2024) and Unix seconds."""
+    from dateutil import parser
+
+    value = value.strip()
+    if _EPOCH.match(value):
+        return dt.datetime.fromtimestamp(float(value), tz=dt.UTC)
+    parsed = parser.parse(value, dayfirst="/" in value or "." in value[:6])
+    if timezone.is_naive(parsed):
+        parsed = timezone.make_aware(parsed)
+    return parsed
+
+
+def author_hash(salt: str, author_id: str) -> str:
+    if not author_id:
+        return ""
+    return hmac.new(salt.encode(), author_id.encode(), hashlib.sha256).hexdigest()[:32]
+
+
+def content_hash(values: dict, author: str) -> str:
+    """What identifies a post: its id in the source when there is one, otherwise its text
+    with where, when and by whom it was written."""
+    published = values["published_at"].isoformat() if values.get("published_at") else ""
+    identity = values.get("external_id") or _SPACES.sub(" ", values["text"]).strip()
+    parts = [identity, values.get("platform", "").casefold(), values.get("source", "")]
+    if not values.get("external_id"):
+        parts += [published, author]
+    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+
+
+def prepare_rows(
+    headers: list[str], rows: list[list[str]], mapping: dict[str, str], *, salt: str
+) -> list[PreparedRow]:
+    """Every row checked and turned into the values of an Item (plus `community_name`)."""
+    check_mapping(mapping, headers)
+    index = {name: headers.index(column) for name, column in mapping.items() if column}
+    prepared: list[PreparedRow] = []
+    for number, row in enumerate(rows, start=2):
+        result = PreparedRow(number=number)
+        raw = {name: row[position].strip() for name, position in index.items()}
+        text = raw.get("text", "")
+        if not text:
+            result.errors.append(_("The text is empty."))
+        elif len(text) > MAX_TEXT:
+            result.errors.append(
+                _("The text is longer than %(count)s characters.") % {"count": MAX_TEXT}
+            )
+        values = {"text": text}
+        for name in ("platform", "source", "thread_id", "external_id"):
+            value = raw.get(name, "")
+            if len(value) > MAX_FIELD:
+                result.errors.append(
+                    _("%(field)s is longer than %(count)s characters.")
+                    % {"field": field_label(name), "count": MAX_FIELD}
+                )
+            values[name] = value[:MAX_FIELD]
+        values["platform"] = values["platform"][:60]
+        community = raw.get("community", "")
+        if len(community) > 80:
+            result.errors.append(_("The community's name is longer than 80 characters."))
+        values["community_name"] = community[:80]
+        values["language"] = ""
+        if raw.get("language"):
+            code = language_code(raw["language"])
+            if code is None:
+                result.errors.append(
+                    _("Unknown language %(value)s (use a code such as he, ar or en).")
+                    % {"value": raw["language"]}
+                )
+            else:
+                values["language"] = code
+        values["published_at"] = None
+        if raw.get("published_at"):
+            try:
+                values["published_at"] = parse_datetime(raw["published_at"])
+            except (ValueError, OverflowError):
+                result.errors.append(
+                    _("%(value)s is not a date (use for example 2024-03-31 or 31/03/2024).")
+                    % {"value": raw["published_at"][:40]}
+                )
+        author = raw.get("author_id", "")
+        values["author_hash"] = author_hash(salt, author)
+        result.values = values
+        if not result.errors:
+            result.content_hash = content_hash(values, values["author_hash"])
+        prepared.append(result)
+    valid = [row for row in prepared if not row.errors]
+    detected = detect_languages([row.values["text"] for row in valid])
+    for row, code in zip(valid, detected, strict=True):
+        row.values["detected_language"] = code
+        row.values["language"] = row.values["language"] or code
+    return prepared
