@@ -160,7 +160,10 @@ def hashed_counts(normalized: Sequence[str], config: LearnerConfig) -> sp.csr_ma
     rows.extend(rows_w)
     cols.extend(cols_w)
     counts = sp.csr_matrix(
-        (np.ones(sum(r.size for r in rows), dtype=np.float32), (np.concatenate(rows), np.concatenate(cols))),
+        (
+            np.ones(sum(r.size for r in rows), dtype=np.float32),
+            (np.concatenate(rows), np.concatenate(cols)),
+        ),
         shape=(n_docs, width),
     )
     counts.sum_duplicates()
@@ -212,7 +215,9 @@ class Featurizer:
     _lookup: np.ndarray | None = field(default=None, repr=False)
 
     @classmethod
-    def fit(cls, normalized: Sequence[str], config: LearnerConfig) -> tuple["Featurizer", sp.csr_matrix]:
+    def fit(
+        cls, normalized: Sequence[str], config: LearnerConfig
+    ) -> tuple["Featurizer", sp.csr_matrix]:
         counts = hashed_counts(normalized, config)
         n = counts.shape[0]
         df = np.bincount(counts.indices, minlength=counts.shape[1])
@@ -246,7 +251,9 @@ class Featurizer:
         row = np.repeat(np.arange(counts.shape[0]), np.diff(counts.indptr))
         view = (counts.indices >= (1 << self.config.char_bits)).astype(np.int64)
         key = row * 2 + view
-        squares = np.bincount(key, weights=values.astype(np.float64) ** 2, minlength=2 * counts.shape[0])
+        squares = np.bincount(
+            key, weights=values.astype(np.float64) ** 2, minlength=2 * counts.shape[0]
+        )
         norms = np.sqrt(squares)
         values = (values / np.maximum(norms[key], 1e-12)).astype(np.float32)
         kept_rows = np.bincount(row[known], minlength=counts.shape[0])
@@ -273,7 +280,9 @@ def macro_f1(y: np.ndarray, predicted: np.ndarray) -> float:
 
 def _f1(tp, fp, fn):
     denominator = 2 * tp + fp + fn
-    return np.divide(2 * tp, denominator, out=np.ones_like(denominator * 1.0), where=denominator > 0)
+    return np.divide(
+        2 * tp, denominator, out=np.ones_like(denominator * 1.0), where=denominator > 0
+    )
 
 
 def calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
@@ -284,7 +293,10 @@ def calibration_error(y: np.ndarray, p: np.ndarray, bins: int = 10) -> float:
         return float("nan")
     which = np.minimum((p * bins).astype(np.int64), bins - 1)
     count = np.bincount(which, minlength=bins)
-    gap = np.abs(np.bincount(which, weights=p, minlength=bins) - np.bincount(which, weights=y, minlength=bins))
+    gap = np.abs(
+        np.bincount(which, weights=p, minlength=bins)
+        - np.bincount(which, weights=y, minlength=bins)
+    )
     return float(gap.sum() / y.size)
 
 
@@ -365,7 +377,11 @@ class Calibrator:
             from sklearn.isotonic import IsotonicRegression
 
             iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(scores, y)
-            return cls("isotonic", x=iso.X_thresholds_.astype(np.float64), y=iso.y_thresholds_.astype(np.float64))
+            return cls(
+                "isotonic",
+                x=iso.X_thresholds_.astype(np.float64),
+                y=iso.y_thresholds_.astype(np.float64),
+            )
         return cls("sigmoid", *_platt(scores, y))
 
     def apply(self, scores: np.ndarray) -> np.ndarray:
@@ -392,7 +408,10 @@ def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
         delta = np.linalg.solve(hessian, gradient)
         loss = _logloss(a, b, s, target)
         step = 1.0
-        while step > 1e-8 and _logloss(a - step * delta[0], b - step * delta[1], s, target) > loss + 1e-12:
+        while (
+            step > 1e-8
+            and _logloss(a - step * delta[0], b - step * delta[1], s, target) > loss + 1e-12
+        ):
             step /= 2
         a, b = a - step * delta[0], b - step * delta[1]
         if np.max(np.abs(step * delta)) < 1e-9:
@@ -428,7 +447,12 @@ def _fit_logistic(x: sp.csr_matrix, y: np.ndarray, c_values, config: LearnerConf
     fitted = []
     for c in c_values:
         model = LogisticRegression(
-            C=c, solver="liblinear", class_weight="balanced", dual=True, max_iter=1000, random_state=seed
+            C=c,
+            solver="liblinear",
+            class_weight="balanced",
+            dual=True,
+            max_iter=1000,
+            random_state=seed,
         ).fit(x, y)
         weights = model.coef_[0].astype(np.float32)
         if config.nb_scaling:
@@ -502,7 +526,9 @@ def train(
         aucs = [roc_auc(plan.y, s) or 0.0 for s in scores]
         chosen.append(int(np.argmax(aucs)))  # the first (smallest C) on a tie: more regular
     finals = _parallel(
-        lambda item: _fit_logistic(x[item[0].rows], item[0].y, [config.c_grid[item[1]]], config, seed)[0],
+        lambda item: _fit_logistic(
+            x[item[0].rows], item[0].y, [config.c_grid[item[1]]], config, seed
+        )[0],
         list(zip(plans, chosen, strict=True)),
         config.threads,
     )
@@ -512,7 +538,9 @@ def train(
     weights = np.zeros((x.shape[1], len(plans)), dtype=np.float32)
     intercepts = np.zeros(len(plans), dtype=np.float32)
     calibrators, thresholds, trained = [], [], []
-    for k, (plan, scores, c_index, (w, b)) in enumerate(zip(plans, oof_scores, chosen, finals, strict=True)):
+    for k, (plan, scores, c_index, (w, b)) in enumerate(
+        zip(plans, oof_scores, chosen, finals, strict=True)
+    ):
         name = dimensions[plan.column]
         score = scores[c_index]
         probability = _cross_fitted_probabilities(score, plan)
@@ -525,7 +553,11 @@ def train(
         trained.append(name)
         entry = _metrics(plan.y, probability, threshold)
         entry.update(
-            {"threshold": _round(threshold), "calibration": calibrator.kind, "C": config.c_grid[c_index]}
+            {
+                "threshold": _round(threshold),
+                "calibration": calibrator.kind,
+                "C": config.c_grid[c_index],
+            }
         )
         if languages is not None:
             entry["by_language"] = _by_language(plan, probability, threshold, languages)
@@ -664,3 +696,167 @@ def _with_embeddings(x: sp.csr_matrix, embeddings: np.ndarray) -> sp.csr_matrix:
     norms = np.linalg.norm(embeddings, axis=1, keepdims=True)
     embeddings = embeddings / np.maximum(norms, 1e-12)
     return sp.hstack([x, sp.csr_matrix(embeddings)], format="csr", dtype=np.float32)
+
+
+# ---- the trained model ---------------------------------------------------------------------
+
+
+class TrainedModel:
+    """Calibrated probabilities for the trained dimensions; see the module docstring."""
+
+    def __init__(
+        self,
+        *,
+        featurizer: Featurizer,
+        weights: np.ndarray,
+        intercepts: np.ndarray,
+        calibrators: list[Calibrator],
+        thresholds: np.ndarray,
+        dimensions: list[str],
+        report: dict,
+        encoder_path: str | None = None,
+        encoder=None,
+    ):
+        self.featurizer = featurizer
+        self.weights = np.ascontiguousarray(weights, dtype=np.float32)
+        self.intercepts = np.asarray(intercepts, dtype=np.float32)
+        self.calibrators = calibrators
+        self.thresholds = np.asarray(thresholds, dtype=np.float64)
+        self.dimensions = list(dimensions)
+        self.report = report
+        self.encoder_path = encoder_path
+        self._encoder = encoder
+
+    def decision_scores(self, texts: Sequence[str]) -> np.ndarray:
+        """Uncalibrated scores (n, d): one featurisation and one sparse product per batch."""
+        x = self.featurizer.transform([normalize(text) for text in texts])
+        if self.encoder_path is not None:
+            if self._encoder is None:
+                from meshutaf.discourse.encoders import load_encoder
+
+                self._encoder = load_encoder(Path(self.encoder_path))
+            x = _with_embeddings(x, self._encoder.encode(list(texts)))
+        return x @ self.weights + self.intercepts
+
+    def predict_proba(self, texts: Sequence[str], *, batch_size: int = 4096) -> np.ndarray:
+        """Calibrated probabilities, shape (len(texts), len(self.dimensions)), float32."""
+        out = np.empty((len(texts), len(self.dimensions)), dtype=np.float32)
+        for start in range(0, len(texts), batch_size):
+            scores = self.decision_scores(texts[start : start + batch_size])
+            for k, calibrator in enumerate(self.calibrators):
+                out[start : start + scores.shape[0], k] = calibrator.apply(scores[:, k])
+        return out
+
+    def save(self, directory: Path) -> None:
+        """model.npz (arrays) and model.json (everything else): nothing that can run code."""
+        directory = Path(directory)
+        directory.mkdir(parents=True, exist_ok=True)
+        arrays = {
+            "vocabulary": self.featurizer.vocabulary.astype(np.int32),
+            "idf": self.featurizer.idf.astype(np.float32),
+            "weights": self.weights,
+            "intercepts": self.intercepts,
+            "thresholds": self.thresholds,
+        }
+        calibrators = []
+        for k, calibrator in enumerate(self.calibrators):
+            if calibrator.kind == "isotonic":
+                arrays[f"isotonic_x_{k}"] = calibrator.x
+                arrays[f"isotonic_y_{k}"] = calibrator.y
+                calibrators.append({"kind": "isotonic"})
+            else:
+                calibrators.append({"kind": "sigmoid", "a": calibrator.a, "b": calibrator.b})
+        metadata = {
+            "format": FORMAT,
+            "config": self.featurizer.config.to_json(),
+            "idf_unseen": self.featurizer.idf_unseen,
+            "dimensions": self.dimensions,
+            "calibrators": calibrators,
+            "encoder_path": self.encoder_path,
+            "report": self.report,
+        }
+        with (directory / MODEL_NPZ).open("wb") as stream:
+            np.savez_compressed(stream, **arrays)
+        (directory / MODEL_JSON).write_text(
+            json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8"
+        )
+
+    @classmethod
+    def load(cls, directory: Path) -> "TrainedModel":
+        """Read a model written by `save`; ValueError when it is missing, corrupt or of an
+        unknown format version."""
+        directory = Path(directory)
+        npz_path, json_path = directory / MODEL_NPZ, directory / MODEL_JSON
+        for path in (npz_path, json_path):
+            if not path.is_file():
+                raise ValueError(_("The model file %(path)s is missing.") % {"path": path})
+        try:
+            metadata = json.loads(json_path.read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
+            raise ValueError(
+                _("The model file %(path)s is not readable: %(error)s")
+                % {"path": json_path, "error": error}
+            ) from error
+        if not isinstance(metadata, dict) or metadata.get("format") != FORMAT:
+            raise ValueError(
+                _(
+                    "The model in %(path)s has format %(found)s; this version reads format %(known)s."
+                )
+                % {
+                    "path": directory,
+                    "found": metadata.get("format") if isinstance(metadata, dict) else None,
+                    "known": FORMAT,
+                }
+            )
+        try:
+            return cls._from_stored(metadata, npz_path)
+        except (OSError, KeyError, TypeError, ValueError, IndexError) as error:
+            raise ValueError(
+                _("The model in %(path)s is corrupt: %(error)s")
+                % {"path": directory, "error": error}
+            ) from error
+
+    @classmethod
+    def _from_stored(cls, metadata: dict, npz_path: Path) -> "TrainedModel":
+        with np.load(npz_path, allow_pickle=False) as stored:
+            arrays = {key: stored[key] for key in stored.files}
+        config = LearnerConfig.from_json(metadata["config"])
+        dimensions = [str(name) for name in metadata["dimensions"]]
+        vocabulary = arrays["vocabulary"].astype(np.int64)
+        weights = arrays["weights"]
+        d = len(dimensions)
+        width = (1 << config.char_bits) + (1 << config.word_bits)
+        if (
+            weights.ndim != 2
+            or weights.shape[1] != d
+            or weights.shape[0] < vocabulary.size
+            or arrays["idf"].shape != vocabulary.shape
+            or arrays["intercepts"].shape != (d,)
+            or arrays["thresholds"].shape != (d,)
+            or len(metadata["calibrators"]) != d
+            or (vocabulary.size and (vocabulary.min() < 0 or vocabulary.max() >= width))
+        ):
+            raise ValueError("inconsistent array shapes")
+        calibrators = []
+        for k, entry in enumerate(metadata["calibrators"]):
+            if entry["kind"] == "isotonic":
+                calibrators.append(
+                    Calibrator("isotonic", x=arrays[f"isotonic_x_{k}"], y=arrays[f"isotonic_y_{k}"])
+                )
+            elif entry["kind"] == "sigmoid":
+                calibrators.append(Calibrator("sigmoid", a=float(entry["a"]), b=float(entry["b"])))
+            else:
+                raise ValueError(f"unknown calibrator {entry['kind']!r}")
+        featurizer = Featurizer(
+            config, vocabulary, arrays["idf"].astype(np.float32), float(metadata["idf_unseen"])
+        )
+        return cls(
+            featurizer=featurizer,
+            weights=weights,
+            intercepts=arrays["intercepts"],
+            calibrators=calibrators,
+            thresholds=arrays["thresholds"],
+            dimensions=dimensions,
+            report=metadata.get("report") or {},
+            encoder_path=metadata.get("encoder_path"),
+        )
