@@ -1,5 +1,5 @@
 """The `meshutaf` command: serve, migrate, demo, users, tokens, reports, search, deliberation,
-the worker, and manage.py.
+the Discourse Index (its sub-commands live in `discourse/cli.py`), the worker, and manage.py.
 
 Help and messages follow the terminal's language (LANGUAGE / LC_ALL / LC_MESSAGES / LANG,
 or MESHUTAF_LANGUAGE); Hebrew when none of them names Hebrew, Arabic or English.
@@ -227,6 +227,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     polis_out.add_argument("--conversation", type=int, required=True, help=_("conversation id"))
     polis_out.add_argument("--output-dir", required=True, metavar=_("DIR"))
+    from meshutaf.discourse.cli import add_parser as add_discourse_parser
+
+    add_discourse_parser(commands)
     commands.add_parser("check", help=_("Check the installation for problems."))
     manage = commands.add_parser("manage", help=_("Run any Django management command."))
     manage.add_argument("args", nargs=argparse.REMAINDER, help=_("command and its options"))
@@ -728,6 +731,10 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     if args.command == "deliberation":
         return cmd_deliberation(args)
+    if args.command == "discourse":
+        from meshutaf.discourse.cli import run
+
+        return run(args)
     if args.command == "check":
         call_command("check")
         print(_("No problems found."))

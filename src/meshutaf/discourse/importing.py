@@ -277,12 +277,61 @@ def content_hash(values: dict, author: str) -> str:
     return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
 
 
+_YES = {"1", "1.0", "yes", "y", "true", "t", "כן", "نعم"}
+_NO = {"0", "0.0", "no", "n", "false", "f", "לא", "لا"}
+
+
+def parse_labels(text: str, headers: list[str], keys: list[str]) -> dict[str, tuple[str, str]]:
+    """`insult=is_insult,incivility=label:toxic` from the command line: which column holds a
+    dimension's label, and optionally the value that means yes (otherwise 1/0, yes/no…)."""
+    labels = {}
+    for part in filter(None, (piece.strip() for piece in (text or "").split(","))):
+        key, sep, spec = part.partition("=")
+        key = key.strip()
+        column, _colon, positive = spec.partition(":")
+        column = column.strip()
+        if not sep or key not in keys:
+            raise ImportFileError(
+                _("Unknown dimension %(key)s; the dimensions are: %(keys)s.")
+                % {"key": key, "keys": ", ".join(keys)}
+            )
+        if column not in headers:
+            raise ImportFileError(
+                _("The file has no column %(column)s; its columns are: %(columns)s.")
+                % {"column": column, "columns": ", ".join(headers)}
+            )
+        labels[key] = (column, positive.strip())
+    return labels
+
+
+def _label_value(raw: str, positive: str) -> int | None:
+    value = raw.strip().casefold()
+    if not value:
+        return None
+    if positive:
+        return int(value == positive.casefold())
+    if value in _YES:
+        return 1
+    if value in _NO:
+        return 0
+    raise ValueError(value)
+
+
 def prepare_rows(
-    headers: list[str], rows: list[list[str]], mapping: dict[str, str], *, salt: str
+    headers: list[str],
+    rows: list[list[str]],
+    mapping: dict[str, str],
+    *,
+    salt: str,
+    labels: dict[str, tuple[str, str]] | None = None,
 ) -> list[PreparedRow]:
-    """Every row checked and turned into the values of an Item (plus `community_name`)."""
+    """Every row checked and turned into the values of an Item (plus `community_name`, and
+    `labels` when the file carries coded labels)."""
     check_mapping(mapping, headers)
     index = {name: headers.index(column) for name, column in mapping.items() if column}
+    label_index = {
+        key: (headers.index(column), positive) for key, (column, positive) in (labels or {}).items()
+    }
     prepared: list[PreparedRow] = []
     for number, row in enumerate(rows, start=2):
         result = PreparedRow(number=number)
@@ -329,6 +378,20 @@ def prepare_rows(
                 )
         author = raw.get("author_id", "")
         values["author_hash"] = author_hash(salt, author)
+        if label_index:
+            found = {}
+            for key, (position, positive) in label_index.items():
+                try:
+                    value = _label_value(row[position], positive)
+                except ValueError:
+                    result.errors.append(
+                        _("%(value)s is not a label (use 1 or 0, yes or no).")
+                        % {"value": row[position][:40]}
+                    )
+                    continue
+                if value is not None:
+                    found[key] = value
+            values["labels"] = found
         result.values = values
         if not result.errors:
             result.content_hash = content_hash(values, values["author_hash"])

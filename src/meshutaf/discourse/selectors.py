@@ -164,12 +164,18 @@ def thread_context(*, item: Item, limit: int = 5) -> list[Item]:
 
 
 def annotator_progress(*, corpus: Corpus) -> list[dict]:
-    return list(
+    """Each annotator with their assigned and coded counts: {"user", "total", "done"}."""
+    from meshutaf.accounts.models import User
+
+    rows = list(
         Assignment.objects.filter(item__corpus=corpus)
-        .values("annotator_id", "annotator__email", "annotator__display_name")
+        .values("annotator_id")
         .annotate(total=Count("id"), done=Count("id", filter=Q(done_at__isnull=False)))
-        .order_by("annotator__display_name", "annotator__email")
     )
+    users = User.objects.in_bulk([row["annotator_id"] for row in rows])
+    for row in rows:
+        row["user"] = users.get(row["annotator_id"])
+    return sorted(rows, key=lambda row: str(row["user"].display_name if row["user"] else ""))
 
 
 # --- Gold labels ---------------------------------------------------------------------------
@@ -211,7 +217,7 @@ def gold_labels(*, corpus: Corpus) -> Gold:
             "item_id", "dimension", "value"
         )
     }
-    item_ids = np.array(sorted(votes), dtype=np.int64)
+    item_ids = np.array(sorted(set(votes) | {item for item, _key in decided}), dtype=np.int64)
     values = np.full((len(item_ids), len(keys)), np.nan)
     for row, item_id in enumerate(item_ids):
         answers = votes[int(item_id)]
@@ -228,6 +234,11 @@ def gold_labels(*, corpus: Corpus) -> Gold:
             elif yes * 2 < len(given):
                 values[row, column] = 0
     derived = codebook.derived_labels(values, keys, families)
+    # A sub-index label given directly (imported with the file) wins over the derived one.
+    for column, key in enumerate((codebook.INCIVILITY, codebook.DIFFERENT_SPEECH)):
+        for row, item_id in enumerate(item_ids):
+            if (int(item_id), key) in decided:
+                derived[row, column] = decided[(int(item_id), key)]
     return Gold(
         item_ids=item_ids,
         keys=[*keys, codebook.INCIVILITY, codebook.DIFFERENT_SPEECH],

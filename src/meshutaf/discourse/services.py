@@ -162,10 +162,16 @@ def items_import(
     filename: str = "",
     mapping: dict | None = None,
     skip_invalid: bool = False,
+    labels_audit: bool = False,
 ) -> ImportRecord:
     """Store the prepared rows, all in one transaction. Rows already in the corpus (the same
     content hash) and repeats within the file are counted, not added. With any invalid row
-    nothing is written, unless the caller chose to skip invalid rows."""
+    nothing is written, unless the caller chose to skip invalid rows.
+
+    Labels that came with the file are stored as gold labels (adjudications without a
+    person). With `labels_audit` the caller vouches that the labelled rows are a simple
+    random sample of the corpus, so they also audit the index: they are recorded as a random
+    sample with inclusion probability labelled / corpus size."""
     invalid = [row for row in rows if row.errors]
     if invalid and not skip_invalid:
         raise ValidationError(
@@ -191,6 +197,7 @@ def items_import(
                 continue
             seen.add(row.content_hash)
             values = dict(row.values)
+            values.pop("labels", None)
             community_name = values.pop("community_name", "")
             community = None
             if community_name:
@@ -202,6 +209,9 @@ def items_import(
                 Item(corpus=corpus, community=community, content_hash=row.content_hash, **values)
             )
         Item.objects.bulk_create(new_items, batch_size=2000)
+        labelled = [row for row in valid if row.values.get("labels")]
+        if labelled:
+            _store_imported_labels(corpus=corpus, rows=labelled, by=by, audit=labels_audit)
         return ImportRecord.objects.create(
             corpus=corpus,
             filename=filename[:200],
@@ -210,6 +220,64 @@ def items_import(
             duplicates=len(valid) - len(new_items),
             mapping=mapping or {},
             by=by,
+        )
+
+
+def _store_imported_labels(*, corpus: Corpus, rows: list[PreparedRow], by, audit: bool) -> None:
+    ids = {}
+    hashes = [row.content_hash for row in rows]
+    for start in range(0, len(hashes), 900):
+        ids.update(
+            Item.objects.filter(
+                corpus=corpus, content_hash__in=hashes[start : start + 900]
+            ).values_list("content_hash", "pk")
+        )
+    decisions = {
+        (ids[row.content_hash], key): value
+        for row in rows
+        for key, value in row.values["labels"].items()
+    }
+    existing = {
+        (adjudication.item_id, adjudication.dimension): adjudication
+        for adjudication in Adjudication.objects.filter(
+            item_id__in={item for item, _key in decisions}
+        )
+    }
+    changed = []
+    for pair, value in decisions.items():
+        if pair in existing and existing[pair].value != value:
+            existing[pair].value = value
+            existing[pair].decided_by = None
+            changed.append(existing[pair])
+    Adjudication.objects.bulk_update(changed, ["value", "decided_by"], batch_size=2000)
+    Adjudication.objects.bulk_create(
+        [
+            Adjudication(item_id=item, dimension=key, value=value, decided_by=None)
+            for (item, key), value in decisions.items()
+            if (item, key) not in existing
+        ],
+        batch_size=2000,
+    )
+    if audit:
+        items = sorted({ids[row.content_hash] for row in rows})
+        population = corpus.items.count()
+        sample = Sample.objects.create(
+            corpus=corpus,
+            name=_("Labelled rows imported with the file"),
+            kind=SampleKind.RANDOM,
+            size=len(items),
+            seed=0,
+            population=population,
+            created_by=by,
+        )
+        SampleItem.objects.bulk_create(
+            [
+                SampleItem(
+                    sample=sample, item_id=item, inclusion_probability=len(items) / population
+                )
+                for item in items
+            ],
+            batch_size=2000,
         )
 
 
@@ -424,8 +492,20 @@ def annotation_save(
 
 
 @transaction.atomic
+def assignment_skip(*, assignment: Assignment) -> Assignment:
+    """Put an item at the end of the annotator's queue."""
+    top = Assignment.objects.filter(annotator=assignment.annotator).aggregate(
+        top=Max("position")
+    )["top"]
+    assignment.position = (top or 0) + 1
+    assignment.save(update_fields=["position"])
+    return assignment
+
+
+@transaction.atomic
 def adjudicate(*, item: Item, dimension: str, value: int, by) -> Adjudication:
-    if not item.corpus.dimensions.filter(key=dimension).exists():
+    derived = dimension in (codebook.INCIVILITY, codebook.DIFFERENT_SPEECH)
+    if not derived and not item.corpus.dimensions.filter(key=dimension).exists():
         raise ValidationError(_("Unknown dimension."))
     if value not in (0, 1):
         raise ValidationError(_("Each answer is yes or no."))
