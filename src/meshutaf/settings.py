@@ -189,6 +189,10 @@ WHITENOISE_USE_FINDERS = env_bool("MESHUTAF_STATIC_FINDERS", False)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 
+# The Discourse Index may add a local Hugging Face encoder's embeddings to its features (the
+# `transformers` extra); a directory on disk, never a download.
+DISCOURSE_ENCODER = env_str("MESHUTAF_DISCOURSE_ENCODER")
+
 EMAIL_BACKEND = env_str("MESHUTAF_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 EMAIL_HOST = env_str("MESHUTAF_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("MESHUTAF_EMAIL_PORT", 25)

@@ -10,6 +10,7 @@ import datetime as dt
 import logging
 import shutil
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
 import numpy as np
 from django.conf import settings
@@ -548,6 +549,9 @@ def model_train_run(*, model_id: int) -> ModelVersion:
         def progress(fraction: float) -> None:
             ModelVersion.objects.filter(pk=model.pk).update(progress=round(fraction, 3))
 
+        options = {}
+        if settings.DISCOURSE_ENCODER:
+            options["encoder_path"] = Path(settings.DISCOURSE_ENCODER)
         result = learner.train(
             data.texts,
             data.labels,
@@ -555,6 +559,7 @@ def model_train_run(*, model_id: int) -> ModelVersion:
             languages=data.languages,
             seed=model.version,
             progress=progress,
+            **options,
         )
         if not result.model.dimensions:
             raise ValueError(
