@@ -1898,9 +1898,7 @@ def demo_load(*, stdout: TextIO | None = None) -> DemoResult:
         different_speech = next(i for i in initiatives if i.name.startswith("דיבור אחר"))
         from meshutaf.demo_discourse import build_discourse
 
-        build_discourse(
-            initiative=different_speech, facilitator=facilitator, users=users, rng=rng
-        )
+        build_discourse(initiative=different_speech, facilitator=facilitator, rng=rng)
 
     _write(
         stdout,

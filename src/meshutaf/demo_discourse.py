@@ -201,10 +201,11 @@ def posts_as_rows(posts: list[Post]) -> tuple[list[str], list[list[str]]]:
     return headers, rows
 
 
-def build_discourse(*, initiative, facilitator, users: dict, rng: random.Random, size: int = 900):
+def build_discourse(*, initiative, facilitator, rng: random.Random, size: int = 900):
     """A corpus of `size` synthetic posts: imported, sampled, coded (a reliability subset by
     three annotators, who sometimes disagree), trained, scored. Runs inside the demo's
     transaction, so training and scoring run in the foreground here."""
+    from meshutaf.accounts.models import User
     from meshutaf.initiatives.models import Membership, Role
 
     from .discourse import importing, services
@@ -237,19 +238,22 @@ def build_discourse(*, initiative, facilitator, users: dict, rng: random.Random,
         by=facilitator,
         seed=7,
     )
-    annotators = [facilitator] + [
-        membership.user
-        for membership in Membership.objects.filter(initiative=initiative)
-        .exclude(user=facilitator)
-        .select_related("user")
-        .order_by("role", "user__username")[:2]
-        if membership.role in (Role.PARTNER, Role.FACILITATOR, Role.PARTICIPANT)
-    ]
+    # Two research assistants code with the facilitator; they have no password (they are not
+    # demo logins), so the reliability subset has three independent coders.
+    annotators = [facilitator]
+    for number, (first, last) in enumerate([("מאיה", "כהן"), ("ראמי", "חורי")], start=1):
+        user = User.objects.create(
+            username=f"coder-{number}", first_name=first, last_name=last, is_active=True
+        )
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        Membership.objects.create(initiative=initiative, user=user, role=Role.PARTICIPANT)
+        annotators.append(user)
     services.assignments_create(
         sample=sample,
         annotators=annotators,
-        reliability_items=min(40, sample.entries.count()) if len(annotators) >= 3 else 0,
-        coders_per_item=min(3, len(annotators)),
+        reliability_items=min(40, sample.entries.count()),
+        coders_per_item=3,
         seed=3,
     )
     truth = {f"p{number}": post.labels for number, post in enumerate(posts)}
@@ -265,7 +269,7 @@ def build_discourse(*, initiative, facilitator, users: dict, rng: random.Random,
         labels = dict(truth[assignment.item.external_id])
         # Annotators are human: now and then one misses or over-reads a dimension.
         for key in labels:
-            if coder_rng.random() < 0.04:
+            if coder_rng.random() < 0.015:
                 labels[key] = 1 - labels[key]
         services.annotation_save(assignment=assignment, values=labels)
     model = services.model_train_request(corpus=corpus, by=facilitator, enqueue=False)

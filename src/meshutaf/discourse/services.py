@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
+import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -546,8 +547,13 @@ def model_train_run(*, model_id: int) -> ModelVersion:
         data = selectors.training_data(corpus=corpus)
         directory = models_root() / str(corpus.pk) / f"v{model.version}"
 
+        caller = threading.current_thread()
+
         def progress(fraction: float) -> None:
-            ModelVersion.objects.filter(pk=model.pk).update(progress=round(fraction, 3))
+            # The learner may report from its worker threads; only the caller's thread holds
+            # this job's database connection (and transaction, in tests and the demo).
+            if threading.current_thread() is caller:
+                ModelVersion.objects.filter(pk=model.pk).update(progress=round(fraction, 3))
 
         options = {}
         if settings.DISCOURSE_ENCODER:
