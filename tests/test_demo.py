@@ -129,15 +129,18 @@ def test_different_speech_has_a_coded_trained_and_scored_synthetic_corpus(loaded
     from meshutaf.discourse.permissions import corpora_visible_to
 
     corpus = Corpus.objects.get(initiative__name=DIFFERENT_SPEECH)
-    assert corpus.is_synthetic and "סינתטי" in corpus.name
+    assert corpus.is_synthetic
+    assert "סינתטי" in corpus.name
     assert corpus.items.count() == 900
     assert set(corpus.items.values_list("language", flat=True)) >= {"he", "ar"}
     assert corpus.model_versions.get().status == ModelStatus.READY
     assert corpus.scoring_runs.get().status == RunStatus.DONE
     agreement = {row.key: row for row in selectors.agreement(corpus=corpus, n_boot=100)}
-    assert agreement["insult"].n_coders == 3 and agreement["insult"].n_units == 40
+    assert agreement["insult"].n_coders == 3
+    assert agreement["insult"].n_units == 40
     index = selectors.corpus_index(corpus=corpus, by=["month", "community"])
-    assert index.cells and all(cell.results["index"].corrected for cell in index.cells)
+    assert index.cells
+    assert all(cell.results["index"].corrected for cell in index.cells)
     partner = User.objects.get(username="partner")
     assert corpora_visible_to(user=partner).filter(pk=corpus.pk).exists()
     # The facilitator has a few items left to try the annotation screen.

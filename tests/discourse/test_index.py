@@ -32,7 +32,9 @@ def test_train_score_and_index(coded_corpus, posts):
     assert codebook.INCIVILITY in model.dimensions
     assert (model.n_train, Score.objects.filter(model=model).count()) == (160, len(posts))
     assert (model.report["dimensions"]["insult"]["roc_auc"] or 0) > 0.8
-    assert (coded_corpus.pk and (model.directory and "v1" in model.directory))
+    assert coded_corpus.pk
+    assert (model.directory)
+    assert ("v1" in model.directory)
 
     index = selectors.corpus_index(corpus=coded_corpus, by=["month"])
     assert index.targets[:3] == [codebook.INCIVILITY, codebook.DIFFERENT_SPEECH, codebook.COMPOSITE]
@@ -41,13 +43,20 @@ def test_train_score_and_index(coded_corpus, posts):
     truth_by_month = {}
     for post in posts:
         key = selectors.period_key(post.published.astimezone().date(), "month")
-        inc = any(post.labels[k] for k in codebook.DEFAULTS_BY_KEY if
-                  codebook.DEFAULTS_BY_KEY[k].family == "incivility") and not post.labels["quotation"]
+        inc = (
+            any(
+                post.labels[k]
+                for k in codebook.DEFAULTS_BY_KEY
+                if codebook.DEFAULTS_BY_KEY[k].family == "incivility"
+            )
+            and not post.labels["quotation"]
+        )
         truth_by_month.setdefault(key, []).append(inc)
     covered = 0
     for cell in index.cells:
         result = cell.results[codebook.INCIVILITY]
-        assert result.corrected and result.ci_low <= result.estimate <= result.ci_high
+        assert result.corrected
+        assert result.ci_low <= result.estimate <= result.ci_high
         truth = np.mean(truth_by_month[cell.key["month"]])
         covered += result.ci_low - 0.02 <= truth <= result.ci_high + 0.02
         composite = cell.results[codebook.COMPOSITE]
@@ -68,7 +77,8 @@ def test_cells_without_audit_are_uncorrected_and_small_cells_flagged(coded_corpu
     assert index.n_audit == 0
     for cell in index.cells:
         result = cell.results[codebook.INCIVILITY]
-        assert not result.corrected and result.estimate == pytest.approx(result.mean_score)
+        assert not result.corrected
+        assert result.estimate == pytest.approx(result.mean_score)
 
 
 def test_an_active_sample_picks_uncertain_unassigned_items(coded_corpus):
@@ -94,10 +104,13 @@ def test_training_without_enough_labels_is_refused(corpus):
 
 def test_scoring_resumes_without_duplicates(coded_corpus, posts):
     model = _train_and_score(coded_corpus)
-    Score.objects.filter(model=model, item__pk__gt=coded_corpus.items.order_by("pk")[50].pk).delete()
+    Score.objects.filter(
+        model=model, item__pk__gt=coded_corpus.items.order_by("pk")[50].pk
+    ).delete()
     run = services.scoring_request(corpus=coded_corpus, model=model, enqueue=False)
     run = services.scoring_run_execute(run_id=run.pk)
-    assert run.status == RunStatus.DONE and run.done == len(posts)
+    assert run.status == RunStatus.DONE
+    assert run.done == len(posts)
     assert Score.objects.filter(model=model).count() == len(posts)
 
 
@@ -110,9 +123,11 @@ def test_the_agreement_of_perfect_coders_is_one(coded_corpus, owner, member):
         values = Annotation.objects.get(item=item, annotator=owner).values
         services.annotation_save(assignment=assignment, values=values)
     rows = {row.key: row for row in selectors.agreement(corpus=coded_corpus, n_boot=200)}
-    assert rows["insult"].n_units == 12 and rows["insult"].n_coders == 2
+    assert rows["insult"].n_units == 12
+    assert rows["insult"].n_coders == 2
     varied = [row for row in rows.values() if row.alpha == row.alpha]
-    assert varied and all(row.alpha == pytest.approx(1.0) for row in varied)
+    assert varied
+    assert all(row.alpha == pytest.approx(1.0) for row in varied)
 
 
 # --- The command line ----------------------------------------------------------------------
@@ -162,12 +177,17 @@ def test_cli_import_train_score_index(tmp_path, english, capsys, posts):
     assert "0 new items imported, 240 already there" in capsys.readouterr().out
     assert cli.main(["discourse", "train", "--corpus", "feeds", "--json"]) == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["version"] == 1 and "insult" in report["dimensions"]
+    assert report["version"] == 1
+    assert "insult" in report["dimensions"]
     assert cli.main(["discourse", "score", "--corpus", "Feeds"]) == 0
     assert "240 items scored" in capsys.readouterr().out
-    assert cli.main(["discourse", "index", "--corpus", "Feeds", "--by", "month,community", "--json"]) == 0
+    assert (
+        cli.main(["discourse", "index", "--corpus", "Feeds", "--by", "month,community", "--json"])
+        == 0
+    )
     data = json.loads(capsys.readouterr().out)
-    assert data["by"] == ["month", "community"] and data["n_audit"] == 240
+    assert data["by"] == ["month", "community"]
+    assert data["n_audit"] == 240
     insult = [cell["values"]["insult"] for cell in data["cells"]]
     assert all(value["ci_low"] <= value["estimate"] <= value["ci_high"] for value in insult)
     assert sum(cell["n"] for cell in data["cells"]) == 240
@@ -188,14 +208,21 @@ def test_cli_bad_input(argv, message, english, capsys):
 
 def test_cli_import_refuses_a_file_with_bad_rows(tmp_path, english, capsys):
     path = tmp_path / "bad.csv"
-    path.write_text("text,date\nשלום,2026-01-01\n,2026-01-02\nעוד,yesterday-ish\n", encoding="utf-8")
+    path.write_text(
+        "text,date\nשלום,2026-01-01\n,2026-01-02\nעוד,yesterday-ish\n", encoding="utf-8"
+    )
     assert cli.main(["discourse", "import", str(path), "--corpus", "Bad"]) == 2
     err = capsys.readouterr().err
-    assert "Row 3" in err and "Row 4" in err and "nothing was imported" in err
+    assert "Row 3" in err
+    assert "Row 4" in err
+    assert "nothing was imported" in err
     from meshutaf.discourse.models import Corpus
 
     assert not Corpus.objects.filter(name="Bad").exists()
-    assert cli.main(["discourse", "import", str(path), "--corpus", "Bad", "--mapping", "text=nope"]) == 2
+    assert (
+        cli.main(["discourse", "import", str(path), "--corpus", "Bad", "--mapping", "text=nope"])
+        == 2
+    )
     assert "no column nope" in capsys.readouterr().err
 
 

@@ -43,7 +43,8 @@ class TestCorpus:
         keys = list(corpus.dimensions.values_list("key", flat=True))
         assert keys == [d.key for d in codebook.DEFAULTS]
         attack = corpus.dimensions.get(key="identity_attack")
-        assert attack.asks_target and "Arabs" in attack.targets
+        assert attack.asks_target
+        assert "Arabs" in attack.targets
         shortcuts = list(corpus.dimensions.values_list("shortcut", flat=True))
         assert len(set(shortcuts)) == len(shortcuts)
 
@@ -83,7 +84,8 @@ class TestImport:
         assert items[1].community.name == "ערבי"
         assert set(corpus.communities.values_list("name", flat=True)) == {"כללי", "ערבי"}
         # Authors are kept only as a salted hash, the same for the same author.
-        assert items[0].author_hash and items[0].author_hash == items[2].author_hash
+        assert items[0].author_hash
+        assert items[0].author_hash == items[2].author_hash
         assert "u1" not in items[0].author_hash
 
     def test_a_second_import_of_the_same_file_adds_nothing(self, initiative, owner):
@@ -125,7 +127,8 @@ class TestImport:
             for t in ["ראשון", "שני"]
         )
         headers, rows = importing.read_table(lines.encode(), "feed.jsonl")
-        assert headers == ["text", "platform", "meta"] and rows[0][2] == '{"a": 1}'
+        assert headers == ["text", "platform", "meta"]
+        assert rows[0][2] == '{"a": 1}'
         from openpyxl import Workbook
 
         workbook = Workbook()
@@ -178,7 +181,8 @@ class TestSamples:
         )
         ids = sorted(first.entries.values_list("item_id", flat=True))
         assert ids == sorted(second.entries.values_list("item_id", flat=True))
-        assert len(ids) == 30 and first.population == corpus.items.count()
+        assert len(ids) == 30
+        assert first.population == corpus.items.count()
         probability = first.entries.first().inclusion_probability
         assert probability == pytest.approx(30 / corpus.items.count())
 
@@ -194,7 +198,7 @@ class TestSamples:
         cells = {}
         for entry in sample.entries.all():
             cells.setdefault(entry.cell, []).append(entry.inclusion_probability)
-        ids, keys = selectors.item_cells(
+        _ids, keys = selectors.item_cells(
             corpus=corpus, period="month", by_platform=False, by_community=True, by_language=False
         )
         population = dict(zip(*np.unique(keys, return_counts=True), strict=True))

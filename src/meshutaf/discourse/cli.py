@@ -19,9 +19,7 @@ def add_parser(commands) -> None:
     discourse = commands.add_parser(
         "discourse", help=_("The Discourse Index: import, train, score, index, evaluate.")
     )
-    actions = discourse.add_subparsers(
-        dest="discourse_command", metavar=_("action"), required=True
-    )
+    actions = discourse.add_subparsers(dest="discourse_command", metavar=_("action"), required=True)
     importing = actions.add_parser(
         "import",
         help=_("Import a CSV, JSON Lines or Excel file into a corpus (made if it is new)."),
@@ -225,9 +223,7 @@ def _train(args, corpus) -> int:
         return _fail(" ".join(error.messages))
     model = services.model_train_run(model_id=model.pk)
     if model.status != ModelStatus.READY:
-        return _fail(
-            _("Training failed: %(error)s") % {"error": model.error}, code=1
-        )
+        return _fail(_("Training failed: %(error)s") % {"error": model.error}, code=1)
     if args.json:
         print(json.dumps({"version": model.version, **model.report}, ensure_ascii=False))
         return 0

@@ -127,7 +127,9 @@ def _read_csv(data: bytes) -> list[list[str]]:
     try:
         return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
     except csv.Error as error:
-        raise ImportFileError(_("The CSV file cannot be read: %(error)s") % {"error": error})
+        raise ImportFileError(
+            _("The CSV file cannot be read: %(error)s") % {"error": error}
+        ) from None
 
 
 def _read_jsonl(data: bytes, max_rows: int) -> list[list[str]]:
@@ -137,7 +139,9 @@ def _read_jsonl(data: bytes, max_rows: int) -> list[list[str]]:
         try:
             loaded = json.loads(text)
         except json.JSONDecodeError as error:
-            raise ImportFileError(_("The JSON file cannot be read: %(error)s") % {"error": error})
+            raise ImportFileError(
+                _("The JSON file cannot be read: %(error)s") % {"error": error}
+            ) from None
         records = loaded if isinstance(loaded, list) else []
     else:
         for number, line in enumerate(text.splitlines(), start=1):
@@ -234,9 +238,7 @@ def check_mapping(mapping: dict[str, str], headers: list[str]) -> None:
             )
     for column in mapping.values():
         if column and column not in headers:
-            raise ImportFileError(
-                _("The file has no column %(column)s.") % {"column": column}
-            )
+            raise ImportFileError(_("The file has no column %(column)s.") % {"column": column})
 
 
 @dataclass

@@ -79,8 +79,10 @@ def _by_script(text: str) -> str | None:
         letters += 1
         if "\u0590" <= char <= "\u05ff" or "\ufb1d" <= char <= "\ufb4f":
             hebrew += 1
-        elif "\u0600" <= char <= "\u06ff" or "\u0750" <= char <= "\u077f" or (
-            "\ufb50" <= char <= "\ufdff" or "\ufe70" <= char <= "\ufeff"
+        elif (
+            "\u0600" <= char <= "\u06ff"
+            or "\u0750" <= char <= "\u077f"
+            or ("\ufb50" <= char <= "\ufdff" or "\ufe70" <= char <= "\ufeff")
         ):
             arabic += 1
         elif "\u1200" <= char <= "\u137f":

@@ -139,6 +139,9 @@ class ImportRecord(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return self.filename
+
 
 class Family(models.TextChoices):
     INCIVILITY = "incivility", _("Incivility")
@@ -235,6 +238,9 @@ class SampleItem(models.Model):
             models.UniqueConstraint(fields=["sample", "item"], name="discourse_sample_item_unique")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.sample_id}:{self.item_id}"
+
 
 class Assignment(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="assignments")
@@ -259,6 +265,9 @@ class Assignment(models.Model):
         ]
         indexes = [models.Index(fields=["annotator", "done_at"], name="discourse_assign_todo")]
 
+    def __str__(self) -> str:
+        return f"{self.annotator_id}:{self.item_id}"
+
 
 class Annotation(models.Model):
     item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="annotations")
@@ -279,6 +288,9 @@ class Annotation(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.annotator_id}:{self.item_id}"
+
 
 class Adjudication(models.Model):
     """A lead's final answer where annotators disagreed; it overrides their votes."""
@@ -297,6 +309,9 @@ class Adjudication(models.Model):
                 fields=["item", "dimension"], name="discourse_adjudication_unique"
             )
         ]
+
+    def __str__(self) -> str:
+        return f"{self.item_id}:{self.dimension}"
 
 
 class ModelStatus(models.TextChoices):
@@ -356,6 +371,9 @@ class ScoringRun(models.Model):
     class Meta:
         ordering = ["-created_at"]
 
+    def __str__(self) -> str:
+        return f"{self.corpus_id}:{self.model_id}:{self.status}"
+
 
 class Score(models.Model):
     """An item's calibrated probabilities under one model version, as float32 in the order
@@ -369,3 +387,6 @@ class Score(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["model", "item"], name="discourse_score_unique")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.model_id}:{self.item_id}"

@@ -32,7 +32,6 @@ from .models import (
     Assignment,
     Corpus,
     Dimension,
-    Family,
     Item,
     ModelStatus,
     ModelVersion,
@@ -67,12 +66,8 @@ def corpus_overview(*, corpus: Corpus) -> dict:
         "items": items.count(),
         "annotated_items": annotated.values("item_id").distinct().count(),
         "annotations": annotated.count(),
-        "by_language": list(
-            items.values("language").annotate(n=Count("id")).order_by("-n")[:10]
-        ),
-        "by_platform": list(
-            items.values("platform").annotate(n=Count("id")).order_by("-n")[:10]
-        ),
+        "by_language": list(items.values("language").annotate(n=Count("id")).order_by("-n")[:10]),
+        "by_platform": list(items.values("platform").annotate(n=Count("id")).order_by("-n")[:10]),
         "by_community": list(
             items.values("community__name").annotate(n=Count("id")).order_by("-n")[:20]
         ),
@@ -200,10 +195,7 @@ def gold_labels(*, corpus: Corpus) -> Gold:
     """Each coded item's answer per dimension: a lead's adjudication where there is one,
     otherwise the annotators' strict majority (a tie is left undecided)."""
     families = _families(corpus)
-    keys = [
-        key
-        for key in corpus.dimensions.filter(active=True).values_list("key", flat=True)
-    ]
+    keys = list(corpus.dimensions.filter(active=True).values_list("key", flat=True))
     votes: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for item_id, values in Annotation.objects.filter(item__corpus=corpus).values_list(
         "item_id", "values"
@@ -257,12 +249,12 @@ class TrainingData:
 
 def training_data(*, corpus: Corpus) -> TrainingData:
     gold = gold_labels(corpus=corpus)
-    rows = dict(
-        (pk, (text, language))
+    rows = {
+        pk: (text, language)
         for pk, text, language in Item.objects.filter(pk__in=list(map(int, gold.item_ids)))
         .values_list("pk", "text", "language")
         .iterator(chunk_size=2000)
-    )
+    }
     keep = [row for row, pk in enumerate(gold.item_ids) if int(pk) in rows]
     ids = [int(gold.item_ids[row]) for row in keep]
     return TrainingData(
@@ -474,8 +466,9 @@ def item_cells(
         parts.append([str(row[3]) if row[3] else UNKNOWN for row in rows])
     if by_language:
         parts.append([row[4] or UNKNOWN for row in rows])
-    cells = np.array(["|".join(values) for values in zip(*parts, strict=True)] if parts else
-                     [""] * len(rows))
+    cells = np.array(
+        ["|".join(values) for values in zip(*parts, strict=True)] if parts else [""] * len(rows)
+    )
     return ids, cells
 
 
@@ -488,9 +481,9 @@ def uncertain_items(*, corpus: Corpus, limit: int) -> list[int]:
     busy = set(Assignment.objects.filter(item__corpus=corpus).values_list("item_id", flat=True))
     ids, uncertainty = [], []
     for item_id, blob in (
-        Score.objects.filter(model=model).values_list("item_id", "probabilities").iterator(
-            chunk_size=5000
-        )
+        Score.objects.filter(model=model)
+        .values_list("item_id", "probabilities")
+        .iterator(chunk_size=5000)
     ):
         if item_id in busy:
             continue
@@ -598,9 +591,11 @@ def audit_labels(*, corpus: Corpus, keys: list[str]) -> tuple[np.ndarray, np.nda
     and their weights (1 / the largest chance they had of being drawn in such a sample)."""
     gold = gold_labels(corpus=corpus)
     chance: dict[int, float] = {}
-    for item_id, probability in SampleItem.objects.filter(
-        sample__corpus=corpus, item_id__in=list(map(int, gold.item_ids))
-    ).exclude(sample__kind=SampleKind.ACTIVE).values_list("item_id", "inclusion_probability"):
+    for item_id, probability in (
+        SampleItem.objects.filter(sample__corpus=corpus, item_id__in=list(map(int, gold.item_ids)))
+        .exclude(sample__kind=SampleKind.ACTIVE)
+        .values_list("item_id", "inclusion_probability")
+    ):
         chance[item_id] = max(chance.get(item_id, 0.0), probability)
     ids = np.array(sorted(chance), dtype=np.int64)
     labels = np.full((len(ids), len(keys)), np.nan)
@@ -634,7 +629,7 @@ def corpus_index(
         return Index(None, by, [], {}, [], community_names)
     ids, published, platform, community, language, scores = _load_scores(model)
     keys = list(model.dimensions)
-    targets = list(keys)
+    list(keys)
     composite = codebook.INCIVILITY in keys and codebook.DIFFERENT_SPEECH in keys
     # The sub-indices and the composite lead; then the dimensions in codebook order.
     order = [k for k in (codebook.INCIVILITY, codebook.DIFFERENT_SPEECH) if k in keys]
@@ -673,7 +668,11 @@ def corpus_index(
         scores[spot[use]] = held[use]
 
     result = cell_estimates(
-        cells, scores, labels_full, n_cells=len(cell_keys), weights=weights,
+        cells,
+        scores,
+        labels_full,
+        n_cells=len(cell_keys),
+        weights=weights,
         confidence=confidence,
     )
     columns = {key: i for i, key in enumerate(keys)}
@@ -692,8 +691,13 @@ def corpus_index(
         difference = (scores[:, ds] - scores[:, inc])[:, None]
         label_difference = (labels_full[:, ds] - labels_full[:, inc])[:, None]
         both = cell_estimates(
-            cells, difference, label_difference, n_cells=len(cell_keys), weights=weights,
-            confidence=confidence, bounds=(-1.0, 1.0),
+            cells,
+            difference,
+            label_difference,
+            n_cells=len(cell_keys),
+            weights=weights,
+            confidence=confidence,
+            bounds=(-1.0, 1.0),
         )
         per_target[codebook.COMPOSITE] = (
             both.n_audit[:, 0],
@@ -708,8 +712,9 @@ def corpus_index(
     # whose intervals overlap share a rank range rather than being put in an order.
     period_part = next((i for i, part in enumerate(by) if part in PERIODS), None)
     if period_part is not None and len(by) > 1:
-        groups = np.unique([str(k).split("\x1f")[period_part] for k in cell_keys],
-                           return_inverse=True)[1]
+        groups = np.unique(
+            [str(k).split("\x1f")[period_part] for k in cell_keys], return_inverse=True
+        )[1]
     else:
         groups = np.zeros(len(cell_keys), dtype=np.int64)
     ranks = {}
@@ -718,8 +723,7 @@ def corpus_index(
         worst = np.full(len(cell_keys), np.nan)
         for group in np.unique(groups):
             members = np.flatnonzero(groups == group)
-            best[members], worst[members] = rank_ranges(v[2][members], v[3][members],
-                                                        v[4][members])
+            best[members], worst[members] = rank_ranges(v[2][members], v[3][members], v[4][members])
         ranks[key] = (best, worst)
     out = []
     for c, raw_key in enumerate(cell_keys):

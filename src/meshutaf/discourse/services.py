@@ -347,7 +347,9 @@ def sample_create(
             raise ValidationError(
                 _("Train a model and score the corpus first: uncertainty comes from its scores.")
             )
-        entries = [SampleItem(sample=sample, item_id=pk, inclusion_probability=1.0) for pk in chosen]
+        entries = [
+            SampleItem(sample=sample, item_id=pk, inclusion_probability=1.0) for pk in chosen
+        ]
         population = len(chosen)
     else:
         ids, cells = selectors.item_cells(
@@ -424,9 +426,7 @@ def assignments_create(
         )
     item_ids = list(sample.entries.order_by("item_id").values_list("item_id", flat=True))
     if reliability_items > len(item_ids):
-        raise ValidationError(
-            _("The sample has only %(count)s items.") % {"count": len(item_ids)}
-        )
+        raise ValidationError(_("The sample has only %(count)s items.") % {"count": len(item_ids)})
     rng = _rng(seed)
     order = [item_ids[i] for i in rng.permutation(len(item_ids))]
     shared = set(order[:reliability_items])
@@ -496,9 +496,9 @@ def annotation_save(
 @transaction.atomic
 def assignment_skip(*, assignment: Assignment) -> Assignment:
     """Put an item at the end of the annotator's queue."""
-    top = Assignment.objects.filter(annotator=assignment.annotator).aggregate(
-        top=Max("position")
-    )["top"]
+    top = Assignment.objects.filter(annotator=assignment.annotator).aggregate(top=Max("position"))[
+        "top"
+    ]
     assignment.position = (top or 0) + 1
     assignment.save(update_fields=["position"])
     return assignment
@@ -616,8 +616,9 @@ def model_delete(*, model: ModelVersion) -> None:
 
 
 @transaction.atomic
-def scoring_request(*, corpus: Corpus, model: ModelVersion | None = None, by=None,
-                    enqueue: bool = True) -> ScoringRun:
+def scoring_request(
+    *, corpus: Corpus, model: ModelVersion | None = None, by=None, enqueue: bool = True
+) -> ScoringRun:
     model = model or corpus.model_versions.filter(status=ModelStatus.READY).first()
     if model is None or model.status != ModelStatus.READY or model.corpus_id != corpus.pk:
         raise ValidationError(_("Train a model first."))
