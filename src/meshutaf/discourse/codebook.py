@@ -188,7 +188,9 @@ DEFAULT_TARGETS = [
     _("Other"),
 ]
 
-SHORTCUT_CODES = [f"Digit{n}" for n in range(10)] + [f"Key{c}" for c in "ABCDEFGHIJKLMNOPRSTUVWXYZ"]
+SHORTCUT_CODES = [f"Digit{n}" for n in range(10)] + [
+    f"Key{c}" for c in "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+]
 
 
 def shortcut_label(code: str) -> str:
