@@ -33,8 +33,8 @@ def test_train_score_and_index(coded_corpus, posts):
     assert (model.n_train, Score.objects.filter(model=model).count()) == (160, len(posts))
     assert (model.report["dimensions"]["insult"]["roc_auc"] or 0) > 0.8
     assert coded_corpus.pk
-    assert (model.directory)
-    assert ("v1" in model.directory)
+    assert model.directory
+    assert "v1" in model.directory
 
     index = selectors.corpus_index(corpus=coded_corpus, by=["month"])
     assert index.targets[:3] == [codebook.INCIVILITY, codebook.DIFFERENT_SPEECH, codebook.COMPOSITE]
