@@ -20,6 +20,10 @@
    names, to run `estimation.cell_estimates` and to rank the communities within each month
    and dimension with `rank_ranges`. Target 30 s or less (about 1 s expected); the coverage of
    the cells' true prevalence by their intervals is printed as a check.
+4. The index from the database: the same size, but as the site computes it —
+   `selectors.corpus_index` reading a corpus of scored items and a 2,000-item coded random
+   sample from a fresh SQLite database in a subprocess (never the project's own database).
+   Target 30 s or less.
 
 The synthetic texts: per language, function and topic words plus cue phrases for each
 dimension (insults, threats, respect, curiosity, personal stories, ...). A latent tone makes
@@ -625,15 +629,160 @@ def index(figures: dict, *, quick: bool) -> None:
     )
 
 
+def _fill_database(n_items: int, audited: int):
+    """A corpus of `n_items` scored items (24 months, 6 communities, the default codebook's
+    17 targets) and `audited` coded items of a random sample, written with executemany: the
+    quickest way to set up; it is not timed."""
+    import datetime as dt
+
+    from django.db import connection, transaction
+
+    from meshutaf.discourse import services
+    from meshutaf.discourse.models import (
+        Adjudication,
+        Item,
+        ModelStatus,
+        ModelVersion,
+        RunStatus,
+        Sample,
+        SampleItem,
+        SampleKind,
+        Score,
+        ScoringRun,
+    )
+
+    rng = np.random.default_rng(SEED)
+    corpus = services.corpus_create(name="bench", communities=[f"c{i}" for i in range(6)])
+    communities = list(corpus.communities.values_list("pk", flat=True))
+    keys = [*corpus.dimensions.values_list("key", flat=True), "incivility", "different_speech"]
+    model = ModelVersion.objects.create(
+        corpus=corpus, version=1, status=ModelStatus.READY, dimensions=keys
+    )
+    start = dt.datetime(2024, 1, 1, tzinfo=dt.UTC).timestamp()
+    seconds = rng.integers(0, 730 * 86_400, n_items)
+    community = rng.integers(0, len(communities), n_items)
+    probabilities = rng.beta(1, 4, size=(n_items, len(keys))).astype(np.float32)
+    now = dt.datetime.now(tz=dt.UTC)
+    items, scores = Item._meta.db_table, Score._meta.db_table
+    with transaction.atomic(), connection.cursor() as cursor:
+        for first in range(0, n_items, 50_000):
+            rows = range(first, min(n_items, first + 50_000))
+            cursor.executemany(
+                f"INSERT INTO {items} (id, corpus_id, text, platform, source, community_id, "  # noqa: S608
+                "language, detected_language, published_at, thread_id, external_id, author_hash, "
+                "content_hash, created_at) VALUES (%s, %s, '', 'x', '', %s, 'he', 'he', %s, '', "
+                "'', '', %s, %s)",
+                [
+                    (
+                        i + 1,
+                        corpus.pk,
+                        communities[community[i]],
+                        dt.datetime.fromtimestamp(start + int(seconds[i]), tz=dt.UTC),
+                        f"h{i}",
+                        now,
+                    )
+                    for i in rows
+                ],
+            )
+            cursor.executemany(
+                f"INSERT INTO {scores} (item_id, model_id, probabilities) VALUES (%s, %s, %s)",  # noqa: S608
+                [(i + 1, model.pk, probabilities[i].tobytes()) for i in rows],
+            )
+    ScoringRun.objects.create(
+        corpus=corpus, model=model, status=RunStatus.DONE, total=n_items, done=n_items
+    )
+    chosen = np.sort(rng.choice(n_items, size=audited, replace=False))
+    sample = Sample.objects.create(
+        corpus=corpus, name="audit", kind=SampleKind.RANDOM, size=audited, population=n_items
+    )
+    SampleItem.objects.bulk_create(
+        SampleItem(sample=sample, item_id=int(i) + 1, inclusion_probability=audited / n_items)
+        for i in chosen
+    )
+    Adjudication.objects.bulk_create(
+        Adjudication(
+            item_id=int(i) + 1,
+            dimension=key,
+            value=int(rng.random() < probabilities[i, column]),
+        )
+        for i in chosen
+        for column, key in enumerate(keys)
+        if key not in ("incivility", "different_speech")
+    )
+    return corpus
+
+
+def database_index_child(n_items: int) -> None:
+    """Run in a subprocess with its own empty data directory (see `database_index`)."""
+    from django.core.management import call_command
+
+    from meshutaf.discourse import selectors
+
+    call_command("migrate", verbosity=0)
+    started = time.perf_counter()
+    corpus = _fill_database(n_items, audited=2_000)
+    setup = time.perf_counter() - started
+    timings = []
+    for _ in range(2):
+        started = time.perf_counter()
+        index = selectors.corpus_index(corpus=corpus, by=["month", "community"])
+        timings.append(time.perf_counter() - started)
+    print(
+        json.dumps(
+            {
+                "db_index_items": n_items,
+                "db_index_cells": len(index.cells),
+                "db_index_audited": index.n_audit,
+                "db_index_seconds": round(min(timings), 2),
+                "db_setup_seconds": round(setup, 1),
+            }
+        )
+    )
+
+
+def database_index(figures: dict, *, quick: bool) -> None:
+    """The index as the site computes it: `selectors.corpus_index` reading every scored item
+    of a corpus from SQLite in one query, with the audit's gold labels, then estimating and
+    ranking. In a subprocess with a fresh data directory, so the benchmark never touches a
+    real database (`make bench` points MESHUTAF_DATA_DIR at the project's own)."""
+    import subprocess
+
+    n_items = QUICK["index_items"] if quick else FULL["index_items"]
+    data_dir = tempfile.mkdtemp(prefix="meshutaf-bench-db-")
+    atexit.register(shutil.rmtree, data_dir, ignore_errors=True)
+    environment = {**os.environ, "MESHUTAF_DATA_DIR": data_dir}
+    environment.pop("DATABASE_URL", None)
+    done = subprocess.run(  # noqa: S603
+        [sys.executable, __file__, "--database-index", str(n_items)],
+        env=environment,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    found = json.loads(done.stdout.strip().splitlines()[-1])
+    print(
+        f"Index from the database: {found['db_index_items']:,} scored items, "
+        f"{found['db_index_audited']:,} audited, by month × community "
+        f"({found['db_index_cells']} cells): {found['db_index_seconds']:.1f} s "
+        f"(target {TARGET_INDEX_SECONDS:.0f} s; setting up took {found['db_setup_seconds']:.0f} s)"
+    )
+    figures.update(found)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for smoke runs")
+    parser.add_argument("--database-index", type=int, help=argparse.SUPPRESS)
     arguments = parser.parse_args()
     _setup_django()
+    if arguments.database_index:
+        database_index_child(arguments.database_index)
+        return
     figures: dict = {"benchmark": "discourse", "quick": arguments.quick}
     throughput(figures, quick=arguments.quick)
     quality(figures, quick=arguments.quick)
     index(figures, quick=arguments.quick)
+    database_index(figures, quick=arguments.quick)
     print(json.dumps(figures))
 
 
