@@ -255,3 +255,37 @@ def test_cli_evaluate_bad_input(tmp_path, english, capsys):
     )
     assert code == 2
     assert capsys.readouterr().err.strip()
+
+
+def test_cli_attaches_a_loose_corpus_to_an_initiative(tmp_path, english, capsys, posts, initiative):
+    from meshutaf.discourse.models import Corpus
+    from tests.factories import InitiativeFactory
+
+    path = _csv(tmp_path / "posts.csv", posts[:30])
+    assert cli.main(["discourse", "import", str(path), "--corpus", "Loose"]) == 0
+    assert "belongs to no initiative" in capsys.readouterr().out
+    assert Corpus.objects.get(name="Loose").initiative is None
+    argv = ["discourse", "import", str(path), "--corpus", "Loose", "--initiative"]
+    assert cli.main([*argv, str(initiative.pk)]) == 0
+    assert Corpus.objects.get(name="Loose").initiative == initiative
+    assert Corpus.objects.get(name="Loose").items.count() == 30
+    other = InitiativeFactory(name="Another")
+    assert cli.main([*argv, str(other.pk)]) == 2
+    assert "belongs to another initiative" in capsys.readouterr().err
+    assert cli.main([*argv, "999999"]) == 2
+
+
+def test_a_job_a_dead_worker_left_behind_does_not_block_new_ones(coded_corpus, time_machine):
+    import datetime as dt
+
+    from django.core.exceptions import ValidationError
+
+    model = services.model_train_request(corpus=coded_corpus, enqueue=False)
+    with pytest.raises(ValidationError):
+        services.model_train_request(corpus=coded_corpus, enqueue=False)
+    time_machine.move_to(dt.datetime.now(tz=dt.UTC) + dt.timedelta(hours=7))
+    newer = services.model_train_request(corpus=coded_corpus, enqueue=False)
+    model.refresh_from_db()
+    assert model.status == ModelStatus.FAILED
+    assert "Stopped" in model.error
+    assert newer.version == 2

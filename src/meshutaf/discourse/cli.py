@@ -153,6 +153,15 @@ def _import(args) -> int:
     try:
         with transaction.atomic():
             corpus = existing or services.corpus_create(name=name, initiative=initiative)
+            if initiative is not None and corpus.initiative_id != initiative.pk:
+                if corpus.initiative_id is not None:
+                    raise ValidationError(
+                        _("The corpus %(name)s belongs to another initiative.")
+                        % {"name": corpus.name}
+                    )
+                corpus = services.corpus_update(
+                    corpus=corpus, by=None, data={"initiative": initiative}
+                )
             keys = list(corpus.dimensions.values_list("key", flat=True))
             labels = importing.parse_labels(
                 args.labels, headers, [*keys, "incivility", "different_speech"]
@@ -200,11 +209,11 @@ def _import(args) -> int:
             "total": corpus.items.count(),
         }
     )
-    if existing is None and initiative is None:
+    if corpus.initiative_id is None:
         print(
             _(
-                "The corpus belongs to no initiative yet, so only administrators see it on the "
-                "site; choose its initiative on its page."
+                "The corpus belongs to no initiative yet, so the site does not show it; import "
+                "again with --initiative ID to attach it (nothing is added twice)."
             )
         )
     return 0

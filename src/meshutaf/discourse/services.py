@@ -51,6 +51,7 @@ DIMENSION_FIELDS = ("label", "definition", "examples", "shortcut", "targets", "a
 SCORE_BATCH = 5000
 MAX_SAMPLE = 50_000
 MAX_CODERS = 10
+STALE_AFTER = dt.timedelta(hours=6)
 
 
 def models_root():
@@ -523,6 +524,7 @@ def adjudicate(*, item: Item, dimension: str, value: int, by) -> Adjudication:
 @transaction.atomic
 def model_train_request(*, corpus: Corpus, by=None, enqueue: bool = True) -> ModelVersion:
     """A new model version, trained in the worker on the corpus's gold labels."""
+    stale_jobs_fail(corpus=corpus)
     if corpus.model_versions.filter(status=ModelStatus.TRAINING).exists():
         raise ValidationError(_("A model is being trained already; wait for it to finish."))
     selectors.require_enough_labels(corpus=corpus)
@@ -622,6 +624,7 @@ def scoring_request(
     model = model or corpus.model_versions.filter(status=ModelStatus.READY).first()
     if model is None or model.status != ModelStatus.READY or model.corpus_id != corpus.pk:
         raise ValidationError(_("Train a model first."))
+    stale_jobs_fail(corpus=corpus)
     if corpus.scoring_runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING]).exists():
         raise ValidationError(_("The corpus is being scored already; wait for it to finish."))
     run = ScoringRun.objects.create(
@@ -687,9 +690,14 @@ def scoring_run_execute(
     return run
 
 
-def stale_runs_fail(*, older_than: dt.timedelta = dt.timedelta(hours=6)) -> int:
-    """Runs left "running" by a worker that died are marked failed, so a new one can start."""
+def stale_jobs_fail(*, corpus: Corpus, older_than: dt.timedelta = STALE_AFTER) -> None:
+    """Training and scoring left unfinished for hours by a worker that died are marked
+    failed, so that a new one can start."""
     cutoff = timezone.now() - older_than
-    return ScoringRun.objects.filter(
-        status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__lt=cutoff
-    ).update(status=RunStatus.FAILED, error="stopped", finished_at=timezone.now())
+    reason = _("Stopped before it finished (the worker was probably restarted).")
+    ScoringRun.objects.filter(
+        corpus=corpus, status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__lt=cutoff
+    ).update(status=RunStatus.FAILED, error=reason, finished_at=timezone.now())
+    ModelVersion.objects.filter(
+        corpus=corpus, status=ModelStatus.TRAINING, created_at__lt=cutoff
+    ).update(status=ModelStatus.FAILED, error=reason, finished_at=timezone.now())
