@@ -289,3 +289,38 @@ def test_a_job_a_dead_worker_left_behind_does_not_block_new_ones(coded_corpus, t
     assert model.status == ModelStatus.FAILED
     assert "Stopped" in model.error
     assert newer.version == 2
+
+
+def test_an_unknown_label_on_one_dimension_keeps_the_held_out_scores_of_the_others(
+    coded_corpus, settings
+):
+    model = _train_and_score(coded_corpus)
+    before = selectors.corpus_index(corpus=coded_corpus, by=["month"])
+    path = settings.DATA_DIR / model.directory / "held_out.npz"
+    with np.load(path) as data:
+        ids, held = data["item_ids"], data["probabilities"].copy()
+    held[:, model.dimensions.index("threat")] = np.nan
+    np.savez_compressed(path, item_ids=ids, probabilities=held)
+    after = selectors.corpus_index(corpus=coded_corpus, by=["month"])
+    for first, second in zip(before.cells, after.cells, strict=True):
+        assert first.results["insult"].estimate == pytest.approx(second.results["insult"].estimate)
+        assert first.results["insult"].ci_low == pytest.approx(second.results["insult"].ci_low)
+
+
+def test_audit_weights_count_only_the_drawn_items_coded_so_far(corpus, owner, posts):
+    from meshutaf.discourse.models import Assignment
+
+    from .conftest import code_assignments
+
+    sample = services.sample_create(
+        corpus=corpus, name="Audit", kind=SampleKind.RANDOM, size=40, seed=2
+    )
+    services.assignments_create(sample=sample, annotators=[owner], seed=2)
+    truth = {f"p{number}": post.labels for number, post in enumerate(posts)}
+    code_assignments(
+        Assignment.objects.filter(sample=sample).select_related("item__corpus")[:20], truth
+    )
+    ids, _labels, weights = selectors.audit_labels(corpus=corpus, keys=["insult"])
+    # Drawn with chance 40/240, and half of those drawn are coded: each stands for 12.
+    assert len(ids) == 20
+    assert weights == pytest.approx(np.full(20, len(posts) / 20))

@@ -343,3 +343,43 @@ class TestPermissions:
 def test_import_posts_helper_keeps_every_post(corpus, posts):
     assert corpus.items.count() == len(posts)
     assert import_posts(corpus, posts).added == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "day"),
+    [
+        ("2024-03-01", "2024-03-01"),
+        ("2024/03/01", "2024-03-01"),
+        ("01/03/2024", "2024-03-01"),
+        ("1.3.2024", "2024-03-01"),
+        ("01-03-2024", "2024-03-01"),
+        ("31/12/2024 22:30", "2024-12-31"),
+    ],
+)
+def test_dates_are_read_year_first_or_day_first(text, day):
+    assert timezone.localdate(importing.parse_datetime(text)).isoformat() == day
+
+
+@pytest.mark.parametrize("text", ["March 2024", "2024", "10:00", "2024-03-01 22:30 EST", "soon"])
+def test_partial_or_unclear_dates_are_refused(text):
+    with pytest.raises(ValueError):  # noqa: PT011 - the row's message is written by the caller
+        importing.parse_datetime(text)
+
+
+def test_unstorable_characters_are_cleaned(corpus):
+    lines = json.dumps({"text": "cut emoji \ud83d and a nul \x00 here"})
+    headers, rows = importing.read_table(lines.encode(), "feed.jsonl")
+    prepared = importing.prepare_rows(headers, rows, {"text": "text"}, salt=corpus.salt)
+    assert prepared[0].values["text"] == "cut emoji \ufffd and a nul  here"
+    services.items_import(corpus=corpus, rows=prepared)
+
+
+def test_a_file_never_overwrites_a_leads_decision(corpus, owner):
+    text = "text,toxic\nאתה טיפש,yes\n"
+    keys = list(corpus.dimensions.values_list("key", flat=True))
+    labels = importing.parse_labels("insult=toxic", ["text", "toxic"], keys)
+    services.items_import(corpus=corpus, rows=_prepare(corpus, text, labels=labels))
+    item = corpus.items.get(text="אתה טיפש")
+    services.adjudicate(item=item, dimension="insult", value=0, by=owner)
+    services.items_import(corpus=corpus, rows=_prepare(corpus, text, labels=labels))
+    assert Adjudication.objects.get(item=item, dimension="insult").value == 0

@@ -1,6 +1,6 @@
 """API endpoints for the Discourse Index, through the same gates as the pages: the corpora
 of an initiative, one corpus with its codebook, the index by cell, agreement and the model
-versions. Members read the index; agreement, items and models are for facilitators."""
+versions. Members read the index and the models' reports; agreement is for facilitators."""
 
 import datetime
 
@@ -129,5 +129,5 @@ def corpus_agreement(request, corpus_id: Id):
 
 @router.get("/corpora/{corpus_id}/models", response=list[ModelOut])
 def corpus_models(request, corpus_id: Id):
-    corpus = corpus_get_for_user(user=request.user, pk=corpus_id, action=Action.MANAGE)
+    corpus = corpus_get_for_user(user=request.user, pk=corpus_id)
     return list(corpus.model_versions.all())

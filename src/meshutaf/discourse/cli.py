@@ -230,7 +230,11 @@ def _train(args, corpus) -> int:
         model = services.model_train_request(corpus=corpus, enqueue=False)
     except ValidationError as error:
         return _fail(" ".join(error.messages))
-    model = services.model_train_run(model_id=model.pk)
+    try:
+        model = services.model_train_run(model_id=model.pk)
+    except BaseException:
+        services.job_abandon(model=model)
+        raise
     if model.status != ModelStatus.READY:
         return _fail(_("Training failed: %(error)s") % {"error": model.error}, code=1)
     if args.json:
@@ -276,7 +280,11 @@ def _score(args, corpus) -> int:
         if sys.stderr.isatty():
             print(f"\r{done}/{total}", end="", file=sys.stderr, flush=True)
 
-    run = services.scoring_run_execute(run_id=run.pk, progress=progress)
+    try:
+        run = services.scoring_run_execute(run_id=run.pk, progress=progress)
+    except BaseException:
+        services.job_abandon(run=run)
+        raise
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if run.status != RunStatus.DONE:
@@ -319,6 +327,15 @@ def _index(args, corpus) -> int:
     return 0
 
 
+def _without_nan(value):
+    """JSON has no NaN: an undefined figure (AUC on one class, say) is printed as null."""
+    if isinstance(value, dict):
+        return {key: _without_nan(item) for key, item in value.items()}
+    if isinstance(value, float) and value != value:
+        return None
+    return value
+
+
 def _evaluate(args) -> int:
     from django.utils.translation import gettext as _
 
@@ -338,6 +355,7 @@ def _evaluate(args) -> int:
         )
     except EvaluationError as error:
         return _fail(str(error))
+    result = _without_nan(result)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))
         return 0

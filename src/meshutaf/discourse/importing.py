@@ -63,6 +63,8 @@ MAX_FIELD = 200
 MAX_ERRORS_SHOWN = 200
 _SPACES = re.compile(r"\s+")
 _EPOCH = re.compile(r"^\d{10}(\.\d+)?$")
+_YEAR_FIRST = re.compile(r"^\d{4}[-/.]")
+_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
 class ImportFileError(ValueError):
@@ -166,12 +168,18 @@ def _read_jsonl(data: bytes, max_rows: int) -> list[list[str]]:
     return rows
 
 
+def _clean(text: str) -> str:
+    """No NUL characters (PostgreSQL refuses them) and no lone surrogates (cut-off emoji in
+    social-media dumps, which no database can store): U+FFFD marks where one was."""
+    return _UNSTORABLE.sub(lambda match: "" if match.group() == "\x00" else "\ufffd", text)
+
+
 def _cell(value) -> str:
     if value is None:
         return ""
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False)
-    return str(value).strip()
+        return _clean(json.dumps(value, ensure_ascii=False))
+    return _clean(str(value).strip())
 
 
 def _read_xlsx(data: bytes, max_rows: int) -> list[list[str]]:
@@ -193,7 +201,7 @@ def _read_xlsx(data: bytes, max_rows: int) -> list[list[str]]:
 def _xlsx_cell(value) -> str:
     if isinstance(value, dt.datetime):
         return value.isoformat()
-    return str(value).strip()
+    return _clean(str(value).strip())
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:
@@ -250,16 +258,35 @@ class PreparedRow:
 
 
 def parse_datetime(value: str) -> dt.datetime:
-    """ISO dates and times, day-first dates (31/12/2024, 31.12.2024) and Unix seconds."""
+    """A full date, with or without a time: year first (2024-03-31, 2024/03/31), otherwise
+    day first as in Israel (31/03/2024, 31.3.2024, 31-03-2024); or Unix seconds. A date
+    without a day ("March 2024") or with a time zone name nobody can be sure of is refused
+    rather than guessed."""
+    import warnings
+
     from dateutil import parser
 
     value = value.strip()
     if _EPOCH.match(value):
         return dt.datetime.fromtimestamp(float(value), tz=dt.UTC)
-    parsed = parser.parse(value, dayfirst="/" in value or "." in value[:6])
-    if timezone.is_naive(parsed):
-        parsed = timezone.make_aware(parsed)
-    return parsed
+    year_first = bool(_YEAR_FIRST.match(value))
+    with warnings.catch_warnings():
+        warnings.simplefilter("error", parser.UnknownTimezoneWarning)
+        try:
+            # Parsed twice with different defaults: a part missing from the text shows up
+            # as a difference between the two.
+            first, second = (
+                parser.parse(value, dayfirst=not year_first, yearfirst=year_first, default=default)
+                # Naive on purpose: a text without a zone is local time (made aware below).
+                for default in (dt.datetime(2000, 1, 1), dt.datetime(2001, 2, 2))  # noqa: DTZ001
+            )
+        except parser.UnknownTimezoneWarning:
+            raise ValueError(value) from None
+    if first.date() != second.date():
+        raise ValueError(value)
+    if timezone.is_naive(first):
+        first = timezone.make_aware(first)
+    return first
 
 
 def author_hash(salt: str, author_id: str) -> str:

@@ -327,6 +327,8 @@ class ModelVersion(models.Model):
     version = models.PositiveIntegerField()
     status = models.CharField(max_length=10, choices=ModelStatus, default=ModelStatus.TRAINING)
     progress = models.FloatField(default=0)
+    # Bumped with every progress report: a job whose heartbeat stops is a dead one.
+    heartbeat = models.DateTimeField(null=True, blank=True)
     dimensions = models.JSONField(default=list)
     report = models.JSONField(default=dict)
     error = models.TextField(blank=True)
@@ -361,6 +363,7 @@ class ScoringRun(models.Model):
     status = models.CharField(max_length=10, choices=RunStatus, default=RunStatus.QUEUED)
     total = models.PositiveIntegerField(default=0)
     done = models.PositiveIntegerField(default=0)
+    heartbeat = models.DateTimeField(null=True, blank=True)
     error = models.TextField(blank=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"

@@ -249,12 +249,16 @@ class TrainingData:
 
 def training_data(*, corpus: Corpus) -> TrainingData:
     gold = gold_labels(corpus=corpus)
-    rows = {
-        pk: (text, language)
-        for pk, text, language in Item.objects.filter(pk__in=list(map(int, gold.item_ids)))
-        .values_list("pk", "text", "language")
-        .iterator(chunk_size=2000)
-    }
+    ordered = sorted(map(int, gold.item_ids))
+    rows = {}
+    # In slices: one IN clause with every coded id is more than SQLite accepts on large corpora.
+    for start in range(0, len(ordered), 900):
+        rows.update(
+            (pk, (text, language))
+            for pk, text, language in Item.objects.filter(
+                corpus=corpus, pk__in=ordered[start : start + 900]
+            ).values_list("pk", "text", "language")
+        )
     keep = [row for row, pk in enumerate(gold.item_ids) if int(pk) in rows]
     ids = [int(gold.item_ids[row]) for row in keep]
     return TrainingData(
@@ -414,19 +418,20 @@ def item_annotations(*, item: Item) -> list[Annotation]:
 
 def _hour_keys(stamps: list, period: str) -> list[str]:
     """Period keys in local time. Converting each timestamp is slow at a million items, so
-    conversion is done once per distinct UTC hour (time zones change on the hour)."""
+    conversion is done once per distinct quarter of an hour (every time zone's offset and
+    change falls on one)."""
     tz = timezone.get_current_timezone()
-    hours = {}
+    slots = {}
     keys = []
     for stamp in stamps:
         if stamp is None:
             keys.append(UNKNOWN)
             continue
-        hour = int(stamp.timestamp()) // 3600
-        key = hours.get(hour)
+        slot = int(stamp.timestamp()) // 900
+        key = slots.get(slot)
         if key is None:
-            local = dt.datetime.fromtimestamp(hour * 3600, tz=dt.UTC).astimezone(tz)
-            key = hours[hour] = period_key(local.date(), period)
+            local = dt.datetime.fromtimestamp(slot * 900, tz=dt.UTC).astimezone(tz)
+            key = slots[slot] = period_key(local.date(), period)
         keys.append(key)
     return keys
 
@@ -558,13 +563,18 @@ def parse_grouping(text: str) -> list[str]:
 def _load_scores(model: ModelVersion):
     """(item ids, published, platform, community, language, probabilities) for every item
     the model scored, in one query."""
-    rows = Score.objects.filter(model=model).values_list(
-        "item_id",
-        "item__published_at",
-        "item__platform",
-        "item__community_id",
-        "item__language",
-        "probabilities",
+    # Ordered by item, as the audit's lookups (searchsorted) need.
+    rows = (
+        Score.objects.filter(model=model)
+        .order_by("item_id")
+        .values_list(
+            "item_id",
+            "item__published_at",
+            "item__platform",
+            "item__community_id",
+            "item__language",
+            "probabilities",
+        )
     )
     ids, published, platform, community, language, blobs = [], [], [], [], [], []
     for row in rows.iterator(chunk_size=20_000):
@@ -588,23 +598,40 @@ def _load_scores(model: ModelVersion):
 
 def audit_labels(*, corpus: Corpus, keys: list[str]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The audit: coded items of random and stratified samples, their gold labels for `keys`
-    and their weights (1 / the largest chance they had of being drawn in such a sample)."""
+    and their weights.
+
+    An item's weight is the inverse of its chance of being drawn *and coded*: within each
+    sample and cell, the design's inclusion probability times the share of the drawn items
+    coded so far (coding reaches the drawn items in a random order, as assignments are made
+    in one). An item in several audit samples had 1 − Π(1 − pₖ) chance in all."""
     gold = gold_labels(corpus=corpus)
-    chance: dict[int, float] = {}
-    for item_id, probability in (
-        SampleItem.objects.filter(sample__corpus=corpus, item_id__in=list(map(int, gold.item_ids)))
+    coded = set(map(int, gold.item_ids))
+    entries = list(
+        SampleItem.objects.filter(sample__corpus=corpus)
         .exclude(sample__kind=SampleKind.ACTIVE)
-        .values_list("item_id", "inclusion_probability")
-    ):
-        chance[item_id] = max(chance.get(item_id, 0.0), probability)
-    ids = np.array(sorted(chance), dtype=np.int64)
+        .values_list("sample_id", "cell", "item_id", "inclusion_probability")
+    )
+    drawn: Counter = Counter()
+    done: Counter = Counter()
+    for sample_id, cell, item_id, _probability in entries:
+        drawn[(sample_id, cell)] += 1
+        done[(sample_id, cell)] += item_id in coded
+    missed: dict[int, float] = {}
+    for sample_id, cell, item_id, probability in entries:
+        if item_id not in coded:
+            continue
+        chance = probability * done[(sample_id, cell)] / drawn[(sample_id, cell)]
+        missed[item_id] = missed.get(item_id, 1.0) * (1.0 - min(1.0, chance))
+    ids = np.array(sorted(missed), dtype=np.int64)
     labels = np.full((len(ids), len(keys)), np.nan)
+    columns = [
+        (column, gold.keys.index(key)) for column, key in enumerate(keys) if key in gold.keys
+    ]
     for row, item_id in enumerate(ids):
         gold_row = gold.row_of[int(item_id)]
-        for column, key in enumerate(keys):
-            if key in gold.keys:
-                labels[row, column] = gold.values[gold_row, gold.keys.index(key)]
-    weights = np.array([1.0 / chance[int(pk)] for pk in ids]) if len(ids) else np.zeros(0)
+        for column, gold_column in columns:
+            labels[row, column] = gold.values[gold_row, gold_column]
+    weights = np.array([1.0 / (1.0 - missed[int(pk)]) for pk in ids]) if len(ids) else np.zeros(0)
     return ids, labels, weights
 
 
@@ -659,13 +686,16 @@ def corpus_index(
     if len(held_ids):
         spot = np.searchsorted(ids, held_ids)
         ok = (spot < len(ids)) & (ids[np.minimum(spot, len(ids) - 1)] == held_ids)
-        ok &= ~np.isnan(held).any(axis=1) if held.size else ok
-        # Only for audit rows: elsewhere the final model's own score is the prediction.
+        # Only for audit rows: elsewhere the final model's own score is the prediction. And
+        # dimension by dimension: an item without a label for one dimension has no held-out
+        # score there, but keeps its held-out scores for the others.
         audited = np.zeros(len(ids), bool)
         audited[rows] = True
         use = ok.copy()
         use[ok] = audited[spot[ok]]
-        scores[spot[use]] = held[use]
+        for column in range(min(held.shape[1], scores.shape[1])):
+            take = use & ~np.isnan(held[:, column])
+            scores[spot[take], column] = held[take, column]
 
     result = cell_estimates(
         cells,

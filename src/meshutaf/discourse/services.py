@@ -17,7 +17,7 @@ import numpy as np
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -247,6 +247,12 @@ def _store_imported_labels(*, corpus: Corpus, rows: list[PreparedRow], by, audit
         )
     }
     changed = []
+    # A lead's own decision is never overwritten by a file.
+    decisions = {
+        pair: value
+        for pair, value in decisions.items()
+        if pair not in existing or existing[pair].decided_by_id is None
+    }
     for pair, value in decisions.items():
         if pair in existing and existing[pair].value != value:
             existing[pair].value = value
@@ -555,7 +561,9 @@ def model_train_run(*, model_id: int) -> ModelVersion:
             # The learner may report from its worker threads; only the caller's thread holds
             # this job's database connection (and transaction, in tests and the demo).
             if threading.current_thread() is caller:
-                ModelVersion.objects.filter(pk=model.pk).update(progress=round(fraction, 3))
+                ModelVersion.objects.filter(pk=model.pk).update(
+                    progress=round(fraction, 3), heartbeat=timezone.now()
+                )
 
         options = {}
         if settings.DISCOURSE_ENCODER:
@@ -646,7 +654,7 @@ def scoring_run_execute(
     from .learner import TrainedModel
 
     run = ScoringRun.objects.select_related("model", "corpus").get(pk=run_id)
-    ScoringRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING)
+    ScoringRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, heartbeat=timezone.now())
     try:
         trained = TrainedModel.load(settings.DATA_DIR / run.model.directory)
         items = Item.objects.filter(corpus=run.corpus).exclude(scores__model=run.model)
@@ -673,7 +681,7 @@ def scoring_run_execute(
                     ignore_conflicts=True,
                 )
                 done += len(batch)
-                ScoringRun.objects.filter(pk=run.pk).update(done=done)
+                ScoringRun.objects.filter(pk=run.pk).update(done=done, heartbeat=timezone.now())
             last = batch[-1][0]
             if progress:
                 progress(done, total)
@@ -691,13 +699,30 @@ def scoring_run_execute(
 
 
 def stale_jobs_fail(*, corpus: Corpus, older_than: dt.timedelta = STALE_AFTER) -> None:
-    """Training and scoring left unfinished for hours by a worker that died are marked
-    failed, so that a new one can start."""
+    """Training and scoring that have not reported progress for a long time (their worker
+    died) are marked failed, so that a new one can start. A long job that keeps reporting is
+    left alone."""
     cutoff = timezone.now() - older_than
-    reason = _("Stopped before it finished (the worker was probably restarted).")
+    silent = Q(heartbeat__lt=cutoff) | Q(heartbeat__isnull=True, created_at__lt=cutoff)
     ScoringRun.objects.filter(
-        corpus=corpus, status__in=[RunStatus.QUEUED, RunStatus.RUNNING], created_at__lt=cutoff
-    ).update(status=RunStatus.FAILED, error=reason, finished_at=timezone.now())
-    ModelVersion.objects.filter(
-        corpus=corpus, status=ModelStatus.TRAINING, created_at__lt=cutoff
-    ).update(status=ModelStatus.FAILED, error=reason, finished_at=timezone.now())
+        silent, corpus=corpus, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+    ).update(status=RunStatus.FAILED, error=_stopped_reason(), finished_at=timezone.now())
+    ModelVersion.objects.filter(silent, corpus=corpus, status=ModelStatus.TRAINING).update(
+        status=ModelStatus.FAILED, error=_stopped_reason(), finished_at=timezone.now()
+    )
+
+
+def _stopped_reason() -> str:
+    return _("Stopped before it finished (the worker was probably restarted).")
+
+
+def job_abandon(*, model: ModelVersion | None = None, run: ScoringRun | None = None) -> None:
+    """Mark a job stopped in the foreground (Ctrl+C on the command line) as failed at once."""
+    if model is not None:
+        ModelVersion.objects.filter(pk=model.pk, status=ModelStatus.TRAINING).update(
+            status=ModelStatus.FAILED, error=_stopped_reason(), finished_at=timezone.now()
+        )
+    if run is not None:
+        ScoringRun.objects.filter(
+            pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+        ).update(status=RunStatus.FAILED, error=_stopped_reason(), finished_at=timezone.now())
