@@ -300,3 +300,20 @@ def test_encoder_errors(tmp_path, monkeypatch):
     texts, labels, _languages = make_data(60, seed=7)
     with pytest.raises(ValueError, match="transformers extra is not installed"):
         train(texts, labels[:, :1], ["insult"], encoder_path=tmp_path)
+
+
+def test_progress_comes_from_the_callers_thread_with_several_threads():
+    import threading
+
+    texts, labels, _languages = make_data(200, seed=4)
+    threads = []
+    train(
+        texts,
+        labels,
+        DIMENSIONS,
+        seed=1,
+        config=LearnerConfig(threads=2),
+        progress=lambda _fraction: threads.append(threading.current_thread()),
+    )
+    assert threads
+    assert set(threads) == {threading.current_thread()}

@@ -24,6 +24,11 @@ def apply_service_errors(form: forms.BaseForm, error: ValidationError) -> None:
             form.add_error(None, message)
 
 
+def error_text(error: ValidationError) -> str:
+    """A service's refusal as one sentence for a message or the command line."""
+    return " ".join(error.messages)
+
+
 class FormRenderer(TemplatesSetting):
     """Every form field renders through one accessible template (label, help, errors)."""
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from meshutaf.core.forms import apply_service_errors, form_submitted
+from meshutaf.core.forms import apply_service_errors, error_text, form_submitted
 from meshutaf.core.qr import qr_svg
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user, role_allows
 
@@ -49,7 +49,7 @@ def _manage(conversation_or_initiative) -> bool:
 def _say_errors(request, source) -> None:
     """A refused form or service, as one message on the page the user returns to."""
     if isinstance(source, ValidationError):
-        text = " ".join(source.messages)
+        text = error_text(source)
     else:
         text = " ".join(error for errors in source.errors.values() for error in errors)
     messages.error(request, text)

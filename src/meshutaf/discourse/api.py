@@ -10,6 +10,7 @@ from ninja.errors import HttpError
 from ninja.pagination import paginate
 
 from meshutaf.api.types import Id
+from meshutaf.core.forms import error_text
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user
 
 from . import selectors
@@ -107,7 +108,7 @@ def corpus_index(request, corpus_id: Id, query: Query[IndexQuery]):
     try:
         by = selectors.parse_grouping(query.by)
     except ValidationError as error:
-        raise HttpError(400, " ".join(error.messages)) from None
+        raise HttpError(400, error_text(error)) from None
     return selectors.index_as_json(selectors.corpus_index(corpus=corpus, by=by))
 
 

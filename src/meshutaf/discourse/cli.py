@@ -12,6 +12,9 @@ import json
 import sys
 from pathlib import Path
 
+from meshutaf.cli import _fail
+from meshutaf.core.forms import error_text
+
 
 def add_parser(commands) -> None:
     from django.utils.translation import gettext as _
@@ -81,11 +84,6 @@ def add_parser(commands) -> None:
     )
     evaluate.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
     evaluate.add_argument("--json", action="store_true", help=_("print one JSON object"))
-
-
-def _fail(message: str, code: int = 2) -> int:
-    print(message, file=sys.stderr)
-    return code
 
 
 def _corpus(name: str):
@@ -195,7 +193,7 @@ def _import(args) -> int:
     except importing.ImportFileError as error:
         return _fail(str(error))
     except ValidationError as error:
-        return _fail(" ".join(error.messages))
+        return _fail(error_text(error))
     print(
         _(
             "Corpus %(name)s: %(added)s new items imported, %(duplicates)s already there, "
@@ -229,7 +227,7 @@ def _train(args, corpus) -> int:
     try:
         model = services.model_train_request(corpus=corpus, enqueue=False)
     except ValidationError as error:
-        return _fail(" ".join(error.messages))
+        return _fail(error_text(error))
     try:
         model = services.model_train_run(model_id=model.pk)
     except BaseException:
@@ -274,7 +272,7 @@ def _score(args, corpus) -> int:
     try:
         run = services.scoring_request(corpus=corpus, model=model, enqueue=False)
     except ValidationError as error:
-        return _fail(" ".join(error.messages))
+        return _fail(error_text(error))
 
     def progress(done: int, total: int) -> None:
         if sys.stderr.isatty():
@@ -305,7 +303,7 @@ def _index(args, corpus) -> int:
     try:
         by = selectors.parse_grouping(args.by)
     except ValidationError as error:
-        return _fail(" ".join(error.messages))
+        return _fail(error_text(error))
     index = selectors.corpus_index(corpus=corpus, by=by)
     if index.model is None:
         return _fail(_("The corpus has not been scored yet: run train, then score."), code=1)

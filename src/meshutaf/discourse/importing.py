@@ -9,18 +9,17 @@ prepared rows in one transaction, or nothing.
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import hashlib
 import hmac
-import io
-import json
 import re
 from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meshutaf.core import tables
+from meshutaf.core.tables import TableFileError
 from meshutaf.core.text import normalize_name
 
 from .languages import detect_languages, language_code
@@ -64,11 +63,9 @@ MAX_ERRORS_SHOWN = 200
 _SPACES = re.compile(r"\s+")
 _EPOCH = re.compile(r"^\d{10}(\.\d+)?$")
 _YEAR_FIRST = re.compile(r"^\d{4}[-/.]")
-_UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
 
 
-class ImportFileError(ValueError):
-    """The file cannot be read at all (wrong type, too large, empty, unknown column)."""
+ImportFileError = TableFileError
 
 
 def field_label(name: str) -> str:
@@ -88,120 +85,11 @@ def field_label(name: str) -> str:
 def read_table(
     data: bytes, filename: str, *, max_rows: int = 500_000
 ) -> tuple[list[str], list[list[str]]]:
-    """Headers and rows (every cell a stripped string) of a CSV, JSONL or XLSX file."""
-    name = filename.lower()
-    if name.endswith(".xlsx") or data[:2] == b"PK":
-        rows = _read_xlsx(data, max_rows)
-    elif name.endswith((".jsonl", ".ndjson", ".json")):
-        rows = _read_jsonl(data, max_rows)
-    else:
-        rows = _read_csv(data)
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
-    if len(rows) < 2:
+    """Headers and rows of a CSV, JSON Lines or XLSX file, with at least one row."""
+    headers, rows = tables.read_table(data, filename, max_rows=max_rows, json_lines=True)
+    if not rows:
         raise ImportFileError(_("The file has no rows under its header."))
-    if len(rows) - 1 > max_rows:
-        raise ImportFileError(
-            _("At most %(count)s rows can be imported at once.") % {"count": max_rows}
-        )
-    headers = [cell.strip() for cell in rows[0]]
-    width = len(headers)
-    return headers, [(row + [""] * width)[:width] for row in rows[1:]]
-
-
-def _decode(data: bytes) -> str:
-    for encoding in ("utf-8-sig", "cp1255", "cp1256"):
-        try:
-            return data.decode(encoding)
-        except UnicodeDecodeError:
-            continue
-    raise ImportFileError(_("The file is not text in a known encoding (UTF-8 or Windows)."))
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    text = _decode(data)
-    if "\x00" in text:
-        raise ImportFileError(_("This does not look like a CSV file."))
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    csv.field_size_limit(max(csv.field_size_limit(), 10 * MAX_TEXT))
-    try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as error:
-        raise ImportFileError(
-            _("The CSV file cannot be read: %(error)s") % {"error": error}
-        ) from None
-
-
-def _read_jsonl(data: bytes, max_rows: int) -> list[list[str]]:
-    text = _decode(data).strip()
-    records = []
-    if text.startswith("["):
-        try:
-            loaded = json.loads(text)
-        except json.JSONDecodeError as error:
-            raise ImportFileError(
-                _("The JSON file cannot be read: %(error)s") % {"error": error}
-            ) from None
-        records = loaded if isinstance(loaded, list) else []
-    else:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
-                raise ImportFileError(
-                    _("Line %(line)s is not valid JSON.") % {"line": number}
-                ) from None
-            if len(records) > max_rows:
-                break
-    if not all(isinstance(record, dict) for record in records):
-        raise ImportFileError(_("Each line of a JSON Lines file must be an object."))
-    headers: list[str] = []
-    for record in records[:1000]:
-        headers.extend(key for key in record if key not in headers)
-    rows = [headers]
-    for record in records:
-        rows.append([_cell(record.get(key)) for key in headers])
-    return rows
-
-
-def _clean(text: str) -> str:
-    """No NUL characters (PostgreSQL refuses them) and no lone surrogates (cut-off emoji in
-    social-media dumps, which no database can store): U+FFFD marks where one was."""
-    return _UNSTORABLE.sub(lambda match: "" if match.group() == "\x00" else "\ufffd", text)
-
-
-def _cell(value) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, (dict, list)):
-        return _clean(json.dumps(value, ensure_ascii=False))
-    return _clean(str(value).strip())
-
-
-def _read_xlsx(data: bytes, max_rows: int) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(_("This is not an Excel (.xlsx) file that can be read.")) from error
-    rows = []
-    for row in workbook.worksheets[0].iter_rows(values_only=True):
-        rows.append(["" if value is None else _xlsx_cell(value) for value in row])
-        if len(rows) > max_rows + 1:
-            break
-    workbook.close()
-    return rows
-
-
-def _xlsx_cell(value) -> str:
-    if isinstance(value, dt.datetime):
-        return value.isoformat()
-    return _clean(str(value).strip())
+    return headers, rows
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:
@@ -217,22 +105,37 @@ def guess_mapping(headers: list[str]) -> dict[str, str]:
     return mapping
 
 
+def _pairs(text: str) -> list[tuple[str, str]]:
+    """`a=b,c=d` from the command line, as (a, b) pairs."""
+    pairs = []
+    for part in filter(None, (piece.strip() for piece in (text or "").split(","))):
+        name, sep, value = part.partition("=")
+        if not sep:
+            raise ImportFileError(
+                _("Write each pair as name=column, not %(part)s.") % {"part": part}
+            )
+        pairs.append((name.strip(), value.strip()))
+    return pairs
+
+
+def _require_column(column: str, headers: list[str]) -> None:
+    if column not in headers:
+        raise ImportFileError(
+            _("The file has no column %(column)s; its columns are: %(columns)s.")
+            % {"column": column, "columns": ", ".join(headers)}
+        )
+
+
 def parse_mapping(text: str, headers: list[str]) -> dict[str, str]:
     """`text=body,published_at=date` from the command line, checked against the headers."""
     mapping = guess_mapping(headers)
-    for part in filter(None, (piece.strip() for piece in (text or "").split(","))):
-        name, sep, column = part.partition("=")
-        name, column = name.strip(), column.strip()
-        if not sep or name not in FIELDS:
+    for name, column in _pairs(text):
+        if name not in FIELDS:
             raise ImportFileError(
                 _("Unknown field %(field)s in the mapping; the fields are: %(fields)s.")
                 % {"field": name, "fields": ", ".join(FIELDS)}
             )
-        if column not in headers:
-            raise ImportFileError(
-                _("The file has no column %(column)s; its columns are: %(columns)s.")
-                % {"column": column, "columns": ", ".join(headers)}
-            )
+        _require_column(column, headers)
         mapping[name] = column
     return mapping
 
@@ -314,22 +217,15 @@ def parse_labels(text: str, headers: list[str], keys: list[str]) -> dict[str, tu
     """`insult=is_insult,incivility=label:toxic` from the command line: which column holds a
     dimension's label, and optionally the value that means yes (otherwise 1/0, yes/no…)."""
     labels = {}
-    for part in filter(None, (piece.strip() for piece in (text or "").split(","))):
-        key, sep, spec = part.partition("=")
-        key = key.strip()
-        column, _colon, positive = spec.partition(":")
-        column = column.strip()
-        if not sep or key not in keys:
+    for key, spec in _pairs(text):
+        if key not in keys:
             raise ImportFileError(
                 _("Unknown dimension %(key)s; the dimensions are: %(keys)s.")
                 % {"key": key, "keys": ", ".join(keys)}
             )
-        if column not in headers:
-            raise ImportFileError(
-                _("The file has no column %(column)s; its columns are: %(columns)s.")
-                % {"column": column, "columns": ", ".join(headers)}
-            )
-        labels[key] = (column, positive.strip())
+        column, _colon, positive = spec.partition(":")
+        _require_column(column.strip(), headers)
+        labels[key] = (column.strip(), positive.strip())
     return labels
 
 

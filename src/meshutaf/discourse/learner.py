@@ -53,10 +53,8 @@ Models are saved as a numpy .npz (arrays only, loaded with allow_pickle=False) a
 file, never pickle or joblib, so a model file can never execute code.
 """
 
-import itertools
 import json
 import math
-import threading
 import time
 import zipfile
 from collections.abc import Callable, Sequence
@@ -560,10 +558,12 @@ def train(
     for plan, scores in zip(plans, oof_scores, strict=True):
         aucs = [roc_auc(plan.y, s) or 0.0 for s in scores]
         chosen.append(int(np.argmax(aucs)))  # the first setting on a tie: the smallest C
-    finals = _parallel(
-        lambda item: fit(x[item[0].rows], item[0].y, [settings[item[1]]])[0],
-        list(zip(plans, chosen, strict=True)),
-        config.threads,
+    finals = list(
+        _parallel(
+            lambda item: fit(x[item[0].rows], item[0].y, [settings[item[1]]])[0],
+            list(zip(plans, chosen, strict=True)),
+            config.threads,
+        )
     )
     report_progress(0.95)
 
@@ -665,11 +665,12 @@ def _plan(column_labels: np.ndarray, column: int, folds: int, seed: int):
 
 
 def _cross_validate(x, plans, settings, fit, threads, report_progress) -> list[list[np.ndarray]]:
-    """Out-of-fold decision scores per plan and setting: scores[plan][setting][row]."""
+    """Out-of-fold decision scores per plan and setting: scores[plan][setting][row].
+
+    Progress is reported from the caller's thread only, as each fold's result comes back:
+    the caller's callback may write to its database connection, which other threads lack."""
     tasks = [(p, k) for p in range(len(plans)) for k in range(plans[p].n_folds)]
     scores = [[np.zeros(plan.rows.size) for _s in settings] for plan in plans]
-    done = itertools.count(1)
-    lock = threading.Lock()
 
     def run(task):
         p, k = task
@@ -679,10 +680,9 @@ def _cross_validate(x, plans, settings, fit, threads, report_progress) -> list[l
         x_held_out = x[plan.rows[held_out]]
         for c, (w, b) in enumerate(fitted):
             scores[p][c][held_out] = x_held_out @ w + b
-        with lock:
-            report_progress(0.05 + 0.85 * next(done) / len(tasks))
 
-    _parallel(run, tasks, threads)
+    for done, _result in enumerate(_parallel(run, tasks, threads), start=1):
+        report_progress(0.05 + 0.85 * done / len(tasks))
     return scores
 
 
@@ -692,9 +692,10 @@ def _parallel(function, items, threads):
     so with threads > 1 two runs differ in about the sixth decimal: one thread by default,
     for runs that are identical for a seed."""
     if threads <= 1 or len(items) <= 1:
-        return [function(item) for item in items]
+        yield from map(function, items)
+        return
     with ThreadPoolExecutor(max_workers=threads) as pool:
-        return list(pool.map(function, items))
+        yield from pool.map(function, items)
 
 
 def _cross_fitted_probabilities(score: np.ndarray, plan: _Plan) -> np.ndarray:

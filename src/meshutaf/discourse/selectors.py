@@ -117,14 +117,6 @@ def latest_ready_model(*, corpus: Corpus) -> ModelVersion | None:
     return corpus.model_versions.filter(status=ModelStatus.READY).first()
 
 
-def active_run(*, corpus: Corpus) -> ScoringRun | None:
-    return (
-        corpus.scoring_runs.filter(status__in=[RunStatus.QUEUED, RunStatus.RUNNING])
-        .select_related("model")
-        .first()
-    )
-
-
 # --- Annotation ----------------------------------------------------------------------------
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import shutil
-import threading
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -555,15 +554,10 @@ def model_train_run(*, model_id: int) -> ModelVersion:
         data = selectors.training_data(corpus=corpus)
         directory = models_root() / str(corpus.pk) / f"v{model.version}"
 
-        caller = threading.current_thread()
-
         def progress(fraction: float) -> None:
-            # The learner may report from its worker threads; only the caller's thread holds
-            # this job's database connection (and transaction, in tests and the demo).
-            if threading.current_thread() is caller:
-                ModelVersion.objects.filter(pk=model.pk).update(
-                    progress=round(fraction, 3), heartbeat=timezone.now()
-                )
+            ModelVersion.objects.filter(pk=model.pk).update(
+                progress=round(fraction, 3), heartbeat=timezone.now()
+            )
 
         options = {}
         if settings.DISCOURSE_ENCODER:
@@ -612,14 +606,6 @@ def model_train_run(*, model_id: int) -> ModelVersion:
     )
     model.refresh_from_db()
     return model
-
-
-def model_delete(*, model: ModelVersion) -> None:
-    directory = settings.DATA_DIR / model.directory if model.directory else None
-    with transaction.atomic():
-        model.delete()
-        if directory is not None:
-            transaction.on_commit(lambda: shutil.rmtree(directory, ignore_errors=True))
 
 
 # --- Scoring -------------------------------------------------------------------------------

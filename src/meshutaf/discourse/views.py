@@ -33,7 +33,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meshutaf.core.exports import csv_writer
-from meshutaf.core.forms import form_submitted
+from meshutaf.core.forms import error_text, form_submitted
 from meshutaf.initiatives.models import Membership
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user, role_allows
 
@@ -104,10 +104,6 @@ def _through_corpus(model, *, user, pk: int, action: Action):
     obj = model.objects.get(pk=pk)
     obj.corpus = corpus
     return obj
-
-
-def _messages_of(error: ValidationError) -> str:
-    return " ".join(error.messages)
 
 
 def _finite(value) -> bool:
@@ -296,7 +292,7 @@ def community_add(request, pk: int):
             services.community_add(corpus=corpus, name=form.cleaned_data["name"])
         except ValidationError as error:
             return _edit_page(
-                request, corpus, community_form=form, problem=_messages_of(error), status=400
+                request, corpus, community_form=form, problem=error_text(error), status=400
             )
         messages.success(request, _("The community was added."))
         return redirect(reverse("discourse:edit", args=[corpus.pk]) + "#communities")
@@ -314,7 +310,7 @@ def community_rename(request, pk: int, community_pk: int):
     try:
         services.community_rename(community=community, name=request.POST.get("name", ""))
     except ValidationError as error:
-        return _edit_page(request, corpus, problem=_messages_of(error), status=400)
+        return _edit_page(request, corpus, problem=error_text(error), status=400)
     messages.success(request, _("The community was renamed."))
     return redirect(reverse("discourse:edit", args=[corpus.pk]) + "#communities")
 
@@ -458,7 +454,7 @@ def import_preview(request, pk: int):
                 skip_invalid=bool(request.POST.get("skip_invalid")),
             )
         except ValidationError as problem:
-            error = _messages_of(problem)
+            error = error_text(problem)
         else:
             _forget_upload(request, pk)
             messages.success(
@@ -767,7 +763,7 @@ def annotate_item(request, pk: int, item_pk: int):
                     note=form.cleaned_data["note"],
                 )
             except ValidationError as problem:
-                error = _messages_of(problem)
+                error = error_text(problem)
             else:
                 return redirect("discourse:annotate", corpus.pk)
         else:
@@ -907,7 +903,7 @@ def adjudicate(request, pk: int):
                     for key, value in choices.items():
                         services.adjudicate(item=item, dimension=key, value=value, by=request.user)
             except ValidationError as problem:
-                error = _messages_of(problem)
+                error = error_text(problem)
             else:
                 messages.success(request, _("The decision was saved."))
                 return redirect(reverse("discourse:agreement", args=[corpus.pk]) + "#disagreements")
@@ -978,7 +974,7 @@ def model_train(request, pk: int):
     try:
         model = services.model_train_request(corpus=corpus, by=request.user)
     except ValidationError as problem:
-        messages.error(request, _messages_of(problem))
+        messages.error(request, error_text(problem))
         return _models_page(request, corpus, status=400)
     messages.success(
         request,
@@ -1081,7 +1077,7 @@ def model_score(request, pk: int):
     try:
         services.scoring_request(corpus=corpus, model=model, by=request.user)
     except ValidationError as problem:
-        messages.error(request, _messages_of(problem))
+        messages.error(request, error_text(problem))
         return _model_page(request, model, status=400)
     messages.success(
         request,
@@ -1403,7 +1399,7 @@ def item_language(request, pk: int):
         try:
             services.item_set_language(item=item, language=form.cleaned_data["language"])
         except ValidationError as problem:
-            messages.error(request, _messages_of(problem))
+            messages.error(request, error_text(problem))
         else:
             messages.success(request, _("The language was saved."))
             back = request.POST.get("next", "")

@@ -8,8 +8,6 @@ offered to the user to confirm rather than merged silently.
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
@@ -17,6 +15,8 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from meshutaf.core import tables
+from meshutaf.core.tables import TableFileError
 from meshutaf.core.text import normalize_name
 
 from .models import (
@@ -80,63 +80,13 @@ SECTOR_SYNONYMS = {
 }
 
 
-class ImportFileError(ValueError):
-    """The file cannot be read at all (wrong type, too large, empty)."""
+ImportFileError = TableFileError
 
 
 def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
     if len(data) > MAX_BYTES:
         raise ImportFileError(_("The file is larger than 10 MB."))
-    if filename.lower().endswith(".xlsx") or data[:2] == b"PK":
-        rows = _read_xlsx(data)
-    else:
-        rows = _read_csv(data)
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
-    if not rows:
-        raise ImportFileError(_("The file has no rows."))
-    if len(rows) - 1 > MAX_ROWS:
-        raise ImportFileError(
-            _("At most %(count)s rows can be imported at once.") % {"count": MAX_ROWS}
-        )
-    headers = [cell.strip() for cell in rows[0]]
-    width = len(headers)
-    return headers, [(row + [""] * width)[:width] for row in rows[1:]]
-
-
-def _read_csv(data: bytes) -> list[list[str]]:
-    for encoding in ("utf-8-sig", "cp1255", "cp1256"):
-        try:
-            text = data.decode(encoding)
-            break
-        except UnicodeDecodeError:
-            continue
-    else:
-        raise ImportFileError(_("The file is not text in a known encoding (UTF-8 or Windows)."))
-    if "\x00" in text:
-        raise ImportFileError(_("This does not look like a CSV file."))
-    sample = text[:4096]
-    try:
-        dialect = csv.Sniffer().sniff(sample, delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
-
-
-def _read_xlsx(data: bytes) -> list[list[str]]:
-    from openpyxl import load_workbook
-
-    try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception as error:  # openpyxl raises many kinds for a damaged file
-        raise ImportFileError(_("This is not an Excel (.xlsx) file that can be read.")) from error
-    sheet = workbook.worksheets[0]
-    rows = []
-    for row in sheet.iter_rows(values_only=True):
-        rows.append(["" if value is None else str(value).strip() for value in row])
-        if len(rows) > MAX_ROWS + 1:
-            break
-    workbook.close()
-    return rows
+    return tables.read_table(data, filename, max_rows=MAX_ROWS)
 
 
 def guess_mapping(headers: list[str]) -> dict[str, int]:
