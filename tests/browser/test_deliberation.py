@@ -12,6 +12,7 @@ from meshutaf.initiatives.models import Role
 from tests.factories import InitiativeFactory, MembershipFactory, UserFactory
 
 from .conftest import assert_accessible, screenshot
+from .qr_check import assert_drawing_fits, assert_inside, assert_qr_reads
 from .test_flows import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -95,3 +96,33 @@ def test_ten_participants_and_the_opinion_map(page_for, locale):
     screenshot(page, f"deliberation-map-{tag}")
     page.goto(page.base_url + f"/deliberations/{conversation.pk}/")
     assert_accessible(page)
+
+
+@pytest.mark.parametrize("locale", ["he-IL", "en-US"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_the_participation_qr_code_reads_back_to_its_link(page_for, locale, width):
+    """The facilitator shows the QR code on a screen or a phone: a decoder reading the pixels
+    the browser drew finds the participation link, and the link stays inside its card."""
+    facilitator = UserFactory(username="dana", first_name="Dana", is_backbone=True)
+    initiative = InitiativeFactory(name="הסטודיו למהלכים משותפים")
+    MembershipFactory(initiative=initiative, user=facilitator, role=Role.FACILITATOR)
+    conversation = services.conversation_create(
+        initiative=initiative, by=facilitator, title="מה יחזיק אותנו?", question="מה חשוב לכם?"
+    )
+    page = page_for(locale)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, "dana")
+    page.goto(page.base_url + f"/deliberations/{conversation.pk}/")
+    card = 'section[aria-labelledby="share-title"]'
+    link = f"{card} a.ltr-value"
+    expected = f"{page.base_url}/d/{conversation.token}/"
+    assert page.locator(link).get_attribute("href") == expected
+    name = f"deliberation-qr-{locale[:2]}-{width}"
+    assert_qr_reads(page, f"{card} svg", expected, name=name)
+    assert_drawing_fits(page, f"{card} svg")
+    assert_inside(page, f"{card} svg", card)
+    assert_inside(page, link, card)
+    screenshot(page, f"deliberation-detail-{locale[:2]}-{width}")
+    page.emulate_media(media="print")
+    assert_qr_reads(page, f"{card} svg", expected, name=f"{name}-print")
+    assert_inside(page, link, card)

@@ -14,6 +14,7 @@ from meshutaf.workshops.models import CanvasTemplate, Contribution
 from tests.factories import InitiativeFactory, MembershipFactory, UserFactory
 
 from .conftest import assert_accessible, screenshot
+from .qr_check import assert_drawing_fits, assert_inside, assert_qr_reads
 from .test_flows import log_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -110,3 +111,52 @@ def test_participant_joins_by_link_and_the_board_updates(page_for, phone_for, lo
     other.locator("#cell-questions").wait_for()
     assert other.locator("li", has_text="power gaps").count() == 0
     assert other.locator("li", has_text="ויתור על בלעדיות").count() == 1
+
+
+@pytest.mark.parametrize("locale", ["he-IL", "en-US"])
+@pytest.mark.parametrize("width", [1280, 390])
+def test_every_group_qr_code_reads_back_to_its_link(page_for, locale, width):
+    """On the board and on the sheet the facilitator projects or prints, each group's QR code
+    decodes (from the pixels the browser drew) to that group's join link, and the link printed
+    under it stays inside its card: on a wide screen, on a phone and on paper."""
+    facilitator = UserFactory(username="dana", first_name="Dana", is_backbone=True)
+    initiative = InitiativeFactory(name="הסטודיו למהלכים משותפים")
+    MembershipFactory(initiative=initiative, user=facilitator, role=Role.FACILITATOR)
+    services.builtin_templates_ensure()
+    session = services.workshop_session_create(
+        initiative=initiative,
+        by=facilitator,
+        title="כיצד אוכל לרתום את הארגון שלי למהלך משותף?",
+        template=CanvasTemplate.objects.get(key="price-opportunity"),
+        groups=["קבוצה א׳", "Group B"],
+    )
+    groups = list(session.groups.order_by("position"))
+    tag = f"{locale[:2]}-{width}"
+    page = page_for(locale)
+    page.set_viewport_size({"width": width, "height": 900})
+    log_in(page, "dana")
+
+    page.goto(f"{page.base_url}/workshops/{session.pk}/")
+    for group in groups:
+        expected = f"{page.base_url}/w/{group.join_token}/"
+        card = f"#group-{group.pk}"
+        assert page.locator(f"#link-{group.pk}").get_attribute("href") == expected
+        assert_qr_reads(page, f"{card} svg", expected, name=f"workshop-qr-{tag}-{group.pk}")
+        assert_drawing_fits(page, f"{card} svg")
+        assert_inside(page, f"{card} svg", card)
+        assert_inside(page, f"#link-{group.pk}", card)
+
+    page.goto(f"{page.base_url}/workshops/{session.pk}/join-sheet/")
+    assert_accessible(page)
+    screenshot(page, f"workshop-join-sheet-{tag}")
+    for media in ("screen", "print"):
+        page.emulate_media(media=media)
+        for index, group in enumerate(groups, start=1):
+            expected = f"{page.base_url}/w/{group.join_token}/"
+            card = f".join-sheet__group:nth-child({index})"
+            assert page.locator(f"{card} a").get_attribute("href") == expected
+            name = f"workshop-sheet-qr-{tag}-{media}-{index}"
+            assert_qr_reads(page, f"{card} svg", expected, name=name)
+            assert_drawing_fits(page, f"{card} svg")
+            assert_inside(page, f"{card} svg", card)
+            assert_inside(page, f"{card} a", card)
