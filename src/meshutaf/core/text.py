@@ -2,7 +2,7 @@
 
 from collections.abc import Mapping
 
-from django.utils.translation import get_language
+from django.utils.translation import get_language, get_language_bidi, pgettext_lazy
 
 # When a name is missing in the reader's language, fall back in this order: the reader's
 # language first, then the product default (Hebrew), then English, then Arabic.
@@ -17,6 +17,19 @@ def pick_localized(values: Mapping[str, str], language: str | None = None) -> st
         if value:
             return value
     return ""
+
+
+# Django's own Hebrew catalogue ends shortened text with U+202E (RIGHT-TO-LEFT OVERRIDE) before
+# the ellipsis: an invisible character that reorders whatever follows it, carried by every label
+# `truncatechars` or `Truncator` shortens. Our catalogue is read after Django's and wins, so naming
+# Django's message here puts it in ours, where every language gives the plain "%(truncated_text)s…".
+TRUNCATED_TEXT = pgettext_lazy("String to return when truncating text", "%(truncated_text)s…")
+
+
+def forward_arrow() -> str:
+    """The arrow from one state to the next ("neutral → supportive"): it points the way the
+    interface language reads, ← in Hebrew and Arabic, → in English."""
+    return "←" if get_language_bidi() else "→"
 
 
 def normalize_email(email: str) -> str:

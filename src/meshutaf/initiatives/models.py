@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from meshutaf.core.models import TimeStampedModel, validate_date_range
+from meshutaf.core.text import forward_arrow
 from meshutaf.stakeholders.models import Organisation, Person
 
 
@@ -302,7 +303,7 @@ class Invitation(models.Model):
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
-        return f"{self.email} → {self.initiative}"
+        return f"{self.email} {forward_arrow()} {self.initiative}"
 
     @property
     def is_pending(self) -> bool:

@@ -8,7 +8,7 @@ from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from meshutaf.core.models import TimeStampedModel, validate_date_range
-from meshutaf.core.text import pick_localized
+from meshutaf.core.text import forward_arrow, pick_localized
 
 
 class Sector(models.TextChoices):
@@ -429,7 +429,7 @@ class Relationship(TimeStampedModel):
         ]
 
     def __str__(self) -> str:
-        return f"{self.source} → {self.target} ({self.get_kind_display()})"
+        return f"{self.source} {forward_arrow()} {self.target} ({self.get_kind_display()})"
 
     def clean(self) -> None:
         from django.core.exceptions import ValidationError

@@ -1,4 +1,5 @@
-"""Template helpers: dates with the Hebrew calendar beside them, role badges, query strings."""
+"""Template helpers: dates with the Hebrew calendar beside them, time zones, arrows between
+states, query strings."""
 
 import datetime
 
@@ -7,6 +8,8 @@ from django.utils import formats
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from pyluach import dates as hebrew_dates
+
+from meshutaf.core import text
 
 register = template.Library()
 
@@ -57,3 +60,8 @@ def markdown(value: str):
     from meshutaf.core.markdown import render_markdown
 
     return render_markdown(value or "")
+
+
+# {% forward_arrow %}: the arrow between two states ("neutral → supportive"), pointing the way
+# the page reads.
+register.simple_tag(text.forward_arrow, name="forward_arrow")
