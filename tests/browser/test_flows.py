@@ -254,3 +254,67 @@ def test_import_a_list_with_preview(page_for):
     ).first.click()
     page.wait_for_url(re.compile(r"/stakeholders/$"))
     assert StakeholderProfile.objects.filter(initiative=initiative).count() == 1
+
+
+@pytest.mark.parametrize("locale", ["he-IL", "en-US"])
+def test_upcoming_meetings_box_loads_without_taking_focus(page_for, locale):
+    import datetime
+
+    from django.utils import timezone
+
+    from meshutaf.initiatives.models import Role
+    from meshutaf.meetings import services as meeting_services
+    from tests.factories import InitiativeFactory, MembershipFactory
+
+    facilitator = UserFactory(username="noa", first_name="Noa", is_backbone=True)
+    initiative = InitiativeFactory(name="שולחן עגול לחינוך")
+    MembershipFactory(initiative=initiative, user=facilitator, role=Role.FACILITATOR)
+    start = (timezone.now() + datetime.timedelta(days=3)).replace(minute=0, second=0)
+    meeting_services.meeting_create(
+        initiative=initiative,
+        by=facilitator,
+        title="Roundtable on early education",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        status="scheduled",
+    )
+    page = page_for(locale)
+    log_in(page, "noa")
+    box = page.locator("#meetings-summary")
+    box.get_by_role("link", name="Roundtable on early education").wait_for()
+    page.wait_for_timeout(300)  # let htmx settle and any focus move happen
+    focus = page.evaluate(
+        """() => {
+            const box = document.querySelector("#meetings-summary");
+            return {
+                tag: document.activeElement ? document.activeElement.tagName : null,
+                insideBox: box.contains(document.activeElement),
+                outlined: box.querySelectorAll(":focus, :focus-visible").length,
+            };
+        }"""
+    )
+    assert focus == {"tag": "BODY", "insideBox": False, "outlined": 0}
+    screenshot(page, f"dashboard-upcoming-{locale[:2]}")
+
+
+def test_a_button_pressed_inside_a_swapped_region_hands_focus_to_its_heading(page_for):
+    from meshutaf.initiatives.models import Role
+    from tests.factories import (
+        GroupFactory,
+        GroupMemberFactory,
+        InitiativeFactory,
+        MembershipFactory,
+    )
+
+    facilitator = UserFactory(username="noa", first_name="Noa", is_backbone=True)
+    initiative = InitiativeFactory(name="Different Speech")
+    MembershipFactory(initiative=initiative, user=facilitator, role=Role.FACILITATOR)
+    group = GroupFactory(initiative=initiative, name="Index team")
+    GroupMemberFactory(group=group, role="member")
+    page = page_for("en-US")
+    log_in(page, "noa")
+    page.goto(page.base_url + f"/initiatives/groups/{group.pk}/")
+    page.locator("#group-members button", has_text="Change").first.focus()
+    page.keyboard.press("Enter")
+    page.wait_for_function("document.activeElement && document.activeElement.id")
+    assert page.evaluate("document.activeElement.id") == "group-members-title"

@@ -1,8 +1,24 @@
-// After htmx replaces a region, keep keyboard and screen-reader users where they were:
-// move focus to the region's heading instead of letting it fall back to the page top.
+// After htmx replaces a region the reader was working in (a button pressed inside it), keep
+// keyboard and screen-reader users where they were: when the swap took away the element that
+// had focus, move focus to the region's heading instead of letting it fall back to the page top.
+// A region that fills or refreshes by itself (the dashboard's upcoming meetings, a polling
+// board) never takes focus: the reader is elsewhere, and a moved focus would also draw an outline.
+const focusInSwappedRegion = new WeakSet();
+
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const target = event.detail.target;
+  const active = document.activeElement;
+  if (target && active && active !== document.body && target.contains(active)) {
+    focusInSwappedRegion.add(event.detail.xhr);
+  }
+});
+
 document.addEventListener("htmx:afterSettle", (event) => {
+  if (!focusInSwappedRegion.has(event.detail.xhr)) return;
+  const active = document.activeElement;
+  if (active && active !== document.body && active.isConnected) return; // htmx kept it
   const region = event.detail.elt;
-  if (!region || !region.isConnected || region.id === "results") return;
+  if (!region || !region.isConnected) return;
   const heading = region.querySelector("h2, h3");
   if (heading) {
     heading.setAttribute("tabindex", "-1");
