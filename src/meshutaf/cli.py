@@ -159,10 +159,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--from",
         dest="date_from",
         metavar=_("DATE"),
-        help=_("first day, YYYY-MM-DD (default: the initiative's start or first meeting)"),
+        help=_("first day, YYYY-MM-DD (default: the first recorded activity)"),
     )
     report.add_argument(
-        "--to", dest="date_to", metavar=_("DATE"), help=_("last day, YYYY-MM-DD (default: today)")
+        "--to",
+        dest="date_to",
+        metavar=_("DATE"),
+        help=_("last day, YYYY-MM-DD (default: the last recorded activity, today at the latest)"),
     )
     report.add_argument(
         "--format",

@@ -63,6 +63,7 @@ def test_report_page_in_hebrew_and_english(page_for, roundtable, owner, member):
     assert page.get_by_role("heading", level=1).is_visible()
     chart = page.get_by_role("img").first
     assert chart.is_visible()
+    assert_labels_under_their_bars(page, rtl=True)
     assert_accessible(page)
     screenshot(page, "report-he")
 
@@ -81,6 +82,7 @@ def test_report_page_in_hebrew_and_english(page_for, roundtable, owner, member):
     assert other.locator("html").get_attribute("dir") == "ltr"
     assert other.get_by_role("heading", name="Attendance by sector").is_visible()
     assert other.get_by_role("img", name="Attendance by sector").is_visible()
+    assert_labels_under_their_bars(other, rtl=False)
     assert other.get_by_role("cell", name="החלטה מספר 3").is_visible()
     assert_accessible(other)
     screenshot(other, "report-en")
@@ -89,6 +91,42 @@ def test_report_page_in_hebrew_and_english(page_for, roundtable, owner, member):
     assert download.value.suggested_filename == (
         f"initiative-{roundtable.pk}-report-2024-01-01-2024-12-31.docx"
     )
+
+
+LABEL_OFFSETS = """() => {
+    // The centre of each bar; an empty period draws no bar.
+    const bars = [...document.querySelectorAll("svg.chart > g")].map((group) => {
+        const bar = group.querySelector("rect");
+        if (!bar) return null;
+        const box = bar.getBoundingClientRect();
+        return box.left + box.width / 2;
+    });
+    return [...document.querySelectorAll(".chart-labels td")].flatMap((cell, index) => {
+        const label = cell.querySelector("span");
+        if (!label || bars[index] === null) return [];
+        const range = document.createRange();
+        range.selectNodeContents(label);
+        const text = range.getBoundingClientRect();
+        const chart = document.querySelector("svg.chart").getBoundingClientRect();
+        return [{
+            text: label.textContent,
+            offset: text.left + text.width / 2 - bars[index],
+            inside: text.left >= chart.left - 1 && text.right <= chart.right + 1,
+            x: text.left,
+        }];
+    });
+}"""
+
+
+def assert_labels_under_their_bars(page, *, rtl: bool) -> None:
+    """Each period label is centred under its bar, inside the chart, in reading order."""
+    labels = page.evaluate(LABEL_OFFSETS)
+    assert len(labels) >= 2
+    for label in labels:
+        assert abs(label["offset"]) < 2, label
+        assert label["inside"], label
+    positions = [label["x"] for label in labels]
+    assert positions == sorted(positions, reverse=rtl)
 
 
 def test_print_document_is_accessible(page_for, roundtable):
@@ -103,5 +141,6 @@ def test_print_document_is_accessible(page_for, roundtable):
         page.set_content(render_html(summary, language=language))
         assert page.locator("html").get_attribute("lang") == language
         assert page.get_by_role("img", name=re.compile(".")).first.is_visible()
+        assert_labels_under_their_bars(page, rtl=language == "he")
         assert_accessible(page)
         screenshot(page, f"report-print-{language}")

@@ -1,11 +1,15 @@
 """The three files: print HTML (lang, dir, the chart), DOCX (right to left in Hebrew and
 Arabic, read back with python-docx) and PDF (read back with pypdf)."""
 
+import datetime
 import io
+import re
 import sys
+from pathlib import Path
 
 import docx
 import pytest
+from django.conf import settings
 from docx.oxml.ns import qn
 from pypdf import PdfReader
 
@@ -27,8 +31,7 @@ def test_html_is_a_standalone_print_document(summary, language, direction):
     assert f'<html lang="{language}" dir="{direction}">' in html
     assert "@page" in html
     assert "size: A4" in html
-    assert "break-before: page" in html
-    assert '<svg viewBox="0 0 720 320" class="chart" role="img"' in html
+    assert '<svg viewBox="0 0 720 284" class="chart" role="img"' in html
     assert 'id="report-chart-title"' in html
     assert 'id="report-chart-desc"' in html
     assert "Roundtable Alpha" in html
@@ -47,12 +50,59 @@ def test_html_in_english_and_hebrew_is_translated(summary):
     assert "ינואר 2024" in hebrew
 
 
-def test_html_without_attendance_has_no_chart(initiative):
+def test_chart_svg_holds_numbers_only(summary):
+    """Words go in HTML under the picture: WeasyPrint draws SVG text letter by letter, left to
+    right, so "רבעון" printed as "ןועבר" (reports/charts.py)."""
+    for language in ("he", "ar", "en"):
+        html = render.render_html(summary, language=language)
+        svg = html[html.index('<svg viewBox="0 0 720') :]
+        svg = svg[: svg.index("</svg>")]
+        drawn = re.findall(r"<text[^>]*>([^<]*)</text>", svg)
+        assert drawn
+        assert all(text.isdigit() for text in drawn), drawn
+        labels = html[html.index('<div class="chart-labels"') :]
+        labels = labels[: labels.index("</div>")]
+        assert labels.count("<td>") == len(summary.periods)
+    assert "<span>ינואר 2024</span>" not in html  # short labels under the bars
+    hebrew = render.render_html(summary, language="he")
+    assert "<span>01/24</span>" in hebrew
+
+
+def test_the_label_row_lines_up_with_the_bars(summary):
+    """The CSS padding of the label row is the chart's margins, in percent of its width."""
+    chart = render.summary_context(summary)["chart"]
+    start, end = chart["label_margins"]
+    for stylesheet in (
+        Path(render.__file__).parent / "templates" / "reports" / "_print.css",
+        Path(settings.BASE_DIR) / "static" / "css" / "meshutaf.css",
+    ):
+        css = stylesheet.read_text()
+        assert f"padding-inline-start: {start:g}%; padding-inline-end: {end:g}%" in css, stylesheet
+
+
+def test_html_without_activity_leaves_out_empty_sections(initiative):
     empty = initiative_summary(initiative=initiative, date_from=FROM, date_to=TO)
     html = render.render_html(empty, language="en")
     assert "<svg viewBox" not in html
-    assert "No attendance was recorded in this period." in html
-    assert "No meetings were held in this period." in html
+    assert "Nothing was recorded in this period" in html
+    assert html.count("<h2") == 1  # at a glance, with its zeros
+    for heading in ("Phases", "Meetings held", "Attendance by sector", "Decisions", "Key insights"):
+        assert f">{heading}</h2>" not in html
+
+
+def test_html_leaves_out_only_the_empty_parts(history):
+    """Decisions but no action items closed: the section is there, its empty part is not."""
+    summary = initiative_summary(
+        initiative=history.initiative,
+        date_from=datetime.date(2024, 1, 15),
+        date_to=datetime.date(2024, 1, 31),
+    )
+    html = render.render_html(summary, language="en")
+    assert ">Decisions</h2>" in html
+    assert ">Opened in this period</h3>" in html
+    assert ">Closed in this period</h3>" not in html
+    assert "Nothing was recorded" not in html
+    assert "No action items were closed" not in html
 
 
 def test_user_text_is_escaped(history, summary):
@@ -135,3 +185,15 @@ def test_filename_is_ascii(summary):
     name = render.report_filename(summary, "pdf")
     assert name == f"initiative-{summary.initiative.pk}-report-2024-01-01-2024-06-30.pdf"
     assert name.isascii()
+
+
+def test_docx_leaves_out_empty_sections(initiative):
+    empty = initiative_summary(initiative=initiative, date_from=FROM, date_to=TO)
+    document = _open(render.render_docx(empty, language="en"))
+    headings = [
+        paragraph.text
+        for paragraph in document.paragraphs
+        if paragraph.style.name.startswith("Heading")
+    ]
+    assert headings == ["At a glance"]
+    assert any("Nothing was recorded" in paragraph.text for paragraph in document.paragraphs)

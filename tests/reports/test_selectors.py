@@ -6,11 +6,18 @@ import pytest
 import time_machine
 from django.core.exceptions import ValidationError
 
+from meshutaf.knowledge.models import Document, Insight
 from meshutaf.reports.selectors import initiative_summary, report_default_range
-from tests.factories import InitiativeFactory
+from tests.factories import InitiativeFactory, PhaseFactory
 
 from .conftest import FROM, TO
-from .factories import AttendanceFactory, MeetingFactory, local
+from .factories import (
+    ActionFactory,
+    AttendanceFactory,
+    InsightFactory,
+    MeetingFactory,
+    local,
+)
 
 
 @pytest.fixture
@@ -175,15 +182,62 @@ def test_the_message_is_translated(initiative):
 
 
 @time_machine.travel(local(2024, 5, 20), tick=False)
-def test_default_range(initiative):
+def test_default_range_is_the_span_with_activity(initiative):
+    """Not the initiative's start: a roundtable started in 2014 whose first recorded meeting
+    is in 2023 gets a report from 2023, not 39 empty quarters first."""
+    today = datetime.date(2024, 5, 20)
+    initiative.start_date = datetime.date(2014, 3, 1)
+    initiative.save()
+    # Nothing recorded yet: today alone.
+    assert report_default_range(initiative=initiative) == (today, today)
+    # A phase and a draft or cancelled meeting are plans, not activity.
+    PhaseFactory(initiative=initiative, start_date=datetime.date(2014, 3, 1))
+    MeetingFactory(initiative=initiative, status="draft", starts_at=local(2015, 1, 1))
+    MeetingFactory(initiative=initiative, status="cancelled", starts_at=local(2016, 1, 1))
+    assert report_default_range(initiative=initiative) == (today, today)
+
+    first = MeetingFactory(initiative=initiative, starts_at=local(2023, 9, 3))
+    assert report_default_range(initiative=initiative) == (
+        datetime.date(2023, 9, 3),
+        datetime.date(2023, 9, 3),
+    )
+    # The last activity ends the range: here an action item closed in January.
+    ActionFactory(meeting=first, status="done", closed_at=local(2024, 1, 10))
+    assert report_default_range(initiative=initiative) == (
+        datetime.date(2023, 9, 3),
+        datetime.date(2024, 1, 10),
+    )
+    # An item falling due belongs in the report (it may be overdue by then).
+    ActionFactory(meeting=first, due_date=datetime.date(2024, 2, 1))
+    # Insights and documents are activity too, whatever their meeting.
+    insight = InsightFactory(initiative=initiative)
+    Insight.objects.filter(pk=insight.pk).update(created_at=local(2023, 6, 1))
+    document = Document.objects.create(
+        initiative=initiative, title="Protocol", file="documents/x.pdf", file_type="pdf"
+    )
+    Document.objects.filter(pk=document.pk).update(created_at=local(2024, 3, 15))
+    assert report_default_range(initiative=initiative) == (
+        datetime.date(2023, 6, 1),
+        datetime.date(2024, 3, 15),
+    )
+    # Scheduled meetings to come end the range today, not in the future.
+    MeetingFactory(initiative=initiative, status="scheduled", starts_at=local(2024, 9, 1))
+    assert report_default_range(initiative=initiative) == (datetime.date(2023, 6, 1), today)
+    # Another initiative's activity does not count.
+    MeetingFactory(starts_at=local(2020, 1, 1))
+    assert report_default_range(initiative=initiative)[0] == datetime.date(2023, 6, 1)
+
+
+@time_machine.travel(local(2024, 5, 20), tick=False)
+def test_default_range_of_future_activity_is_today(initiative):
+    MeetingFactory(initiative=initiative, status="scheduled", starts_at=local(2024, 9, 1))
     today = datetime.date(2024, 5, 20)
     assert report_default_range(initiative=initiative) == (today, today)
-    MeetingFactory(initiative=initiative, status="scheduled", starts_at=local(2023, 9, 3))
-    assert report_default_range(initiative=initiative) == (datetime.date(2023, 9, 3), today)
-    initiative.start_date = datetime.date(2022, 1, 1)
-    assert report_default_range(initiative=initiative) == (datetime.date(2022, 1, 1), today)
-    initiative.start_date = datetime.date(2025, 1, 1)  # not started yet
-    assert report_default_range(initiative=initiative) == (today, today)
+
+
+def test_default_range_reads_a_fixed_number_of_queries(history, django_assert_num_queries):
+    with django_assert_num_queries(4):
+        report_default_range(initiative=history.initiative)
 
 
 def test_query_count_does_not_grow_with_meetings(db, django_assert_num_queries):

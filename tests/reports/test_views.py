@@ -1,5 +1,6 @@
 """The report page and its downloads: who may see them, bad dates, query counts."""
 
+import datetime
 import io
 import sys
 
@@ -120,11 +121,15 @@ def test_bad_dates(history, owner, query, message):
 
 
 def test_defaults_without_dates(history, owner):
-    """No dates: from the initiative's first meeting to today."""
+    """No dates: the span with activity, here from an insight written on 1 June 2023 to an
+    action item closed on 1 September 2024, not from the initiative's start."""
+    history.initiative.start_date = datetime.date(2010, 1, 1)
+    history.initiative.save()
     response = client_for(owner).get(page_url(history.initiative))
     assert response.status_code == 200
     form = response.context["form"]
-    assert form.cleaned_data["from"].isoformat() == "2023-12-31"
+    assert form.cleaned_data["from"].isoformat() == "2023-06-01"
+    assert form.cleaned_data["to"].isoformat() == "2024-09-01"
     assert "Roundtable Alpha" in response.content.decode()
 
 

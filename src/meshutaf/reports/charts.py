@@ -1,5 +1,11 @@
 """Geometry of the report's stacked bar chart (periods × sectors). Plain numbers in,
-coordinates out; the templates draw the SVG, so the chart prints and goes into the PDF."""
+coordinates out; the templates draw the SVG, so the chart prints and goes into the PDF.
+
+Words never go inside the SVG: WeasyPrint draws SVG text one character at a time, left to
+right, with no bidi reordering and no Arabic joining (Kozea/WeasyPrint#2909), so a Hebrew
+period label came out backwards in the PDF. The period labels are an HTML row under the
+picture instead, one cell per bar, which browsers and WeasyPrint both lay out as text; only
+the count axis (digits, left to right in every language) is drawn in the SVG."""
 
 from __future__ import annotations
 
@@ -22,12 +28,13 @@ SECTOR_COLOURS = {
 FALLBACK_COLOUR = "#3a3a3a"
 
 WIDTH = 720
-HEIGHT = 320
+HEIGHT = 284  # a plot 260 high, as before the labels left the picture
 MARGIN_TOP = 16
-MARGIN_BOTTOM = 44
+MARGIN_BOTTOM = 8  # the period labels are HTML below the picture
 MARGIN_AXIS = 52  # on the inline-start side, for the count labels
 MARGIN_END = 12
 CHARACTER_WIDTH = 7.5  # of a 12px label, generously, to keep labels from touching
+LABEL_PADDING = 8
 
 
 def _nice_step(largest: int, steps: int = 4) -> int:
@@ -52,7 +59,11 @@ def stacked_bars(
     ((key, label) pairs, bottom first) with `values[period][series]` counts.
 
     Time runs in the reading direction: left to right, or right to left when `rtl`, with the
-    count axis on the inline-start side. Labels are thinned when they would collide."""
+    count axis on the inline-start side. Labels are thinned when they would collide, and a
+    label that would run past either edge of the chart is left out rather than cut.
+
+    `label_margins` are the label row's inline-start and inline-end padding, in percent of
+    the chart's width, so its cells (one per bar, of equal width) sit under the bars."""
     if len(values) != len(labels) or any(len(row) != len(series) for row in values):
         raise ValueError("values must have one row per label and one column per series")
     totals = [sum(row) for row in values]
@@ -72,7 +83,7 @@ def stacked_bars(
     count = len(labels)
     slot = plot_width / count if count else plot_width
     bar_width = round(min(slot * 0.7, 56), 1)
-    widest = max((len(label) for label in labels), default=0) * CHARACTER_WIDTH + 8
+    widest = max((len(label) for label in labels), default=0) * CHARACTER_WIDTH + LABEL_PADDING
     label_every = max(1, math.ceil(widest / slot)) if count else 1
 
     bars = []
@@ -98,14 +109,17 @@ def stacked_bars(
                     "height": round(segment_height, 1),
                 }
             )
+        centre = MARGIN_AXIS + (index + 0.5) * slot  # from the inline start
+        half_label = (len(label) * CHARACTER_WIDTH + LABEL_PADDING) / 2
         bars.append(
             {
                 "label": label,
                 "total": total,
                 "segments": segments,
-                "label_x": round(x + bar_width / 2, 1),
-                "label_y": baseline + 20,
-                "show_label": index % label_every == 0,
+                "label_x": mirrored(centre),
+                "show_label": index % label_every == 0
+                and centre - half_label >= 0
+                and centre + half_label <= width,
             }
         )
 
@@ -128,6 +142,10 @@ def stacked_bars(
         "grid_x1": MARGIN_END if rtl else MARGIN_AXIS,
         "grid_x2": width - MARGIN_AXIS if rtl else width - MARGIN_END,
         "top": top,
+        "label_margins": (
+            round(100 * MARGIN_AXIS / width, 3),
+            round(100 * MARGIN_END / width, 3),
+        ),
         "ticks": ticks,
         "bars": bars,
         "legend": [

@@ -164,8 +164,17 @@ class _DocxWriter:
             [[label, value] for label, value in figures(summary)],
         )
 
-        self.heading(_("Phases"), 1)
+        if not summary.has_content:
+            self.empty(
+                _(
+                    "Nothing was recorded in this period: no meetings held, no phases, "
+                    "decisions, action items or key insights."
+                )
+            )
+
+        # A section with nothing in it is left out: the figures above already say "0".
         if summary.phases:
+            self.heading(_("Phases"), 1)
             for phase in summary.phases:
                 self.heading(phase.name, 2)
                 if phase.start_date or phase.end_date:
@@ -176,11 +185,9 @@ class _DocxWriter:
                 if phase.outcome_summary:
                     self.paragraph(_("Outcome:"), bold=True)
                     self.paragraph(phase.outcome_summary)
-        else:
-            self.empty(_("No phases overlap this period."))
 
-        self.heading(_("Meetings held"), 1)
         if summary.meetings:
+            self.heading(_("Meetings held"), 1)
             self.table(
                 [_("Date"), _("Meeting"), _("Kind"), _("Attendance")],
                 [
@@ -188,11 +195,9 @@ class _DocxWriter:
                     for row in summary.meetings
                 ],
             )
-        else:
-            self.empty(_("No meetings were held in this period."))
 
-        self.heading(_("Attendance by sector"), 1)
         if summary.attendance_total:
+            self.heading(_("Attendance by sector"), 1)
             self.paragraph(
                 _("Attendances per %(period)s; the share of the period's attendance in brackets.")
                 % {"period": granularity_name(summary.granularity)}
@@ -216,21 +221,18 @@ class _DocxWriter:
                 ],
                 small=len(summary.sectors) > 4,
             )
-        else:
-            self.empty(_("No attendance was recorded in this period."))
 
-        self.heading(_("Decisions"), 1)
         if summary.decisions:
+            self.heading(_("Decisions"), 1)
             self.table(
                 [_("Date"), _("Meeting"), _("Decision")],
                 [[_date(row.date), row.meeting_title, row.text] for row in summary.decisions],
             )
-        else:
-            self.empty(_("No decisions were recorded in this period."))
 
-        self.heading(_("Action items"), 1)
-        self.heading(_("Opened in this period"), 2)
+        if summary.actions_opened or summary.actions_closed or summary.actions_overdue:
+            self.heading(_("Action items"), 1)
         if summary.actions_opened:
+            self.heading(_("Opened in this period"), 2)
             self.table(
                 [_("Action item"), _("Owner"), _("Due"), _("Status now"), _("Meeting")],
                 [
@@ -244,10 +246,8 @@ class _DocxWriter:
                     for row in summary.actions_opened
                 ],
             )
-        else:
-            self.empty(_("No action items were opened in this period."))
-        self.heading(_("Closed in this period"), 2)
         if summary.actions_closed:
+            self.heading(_("Closed in this period"), 2)
             self.table(
                 [_("Action item"), _("Owner"), _("Closed on"), _("Status")],
                 [
@@ -255,10 +255,8 @@ class _DocxWriter:
                     for row in summary.actions_closed
                 ],
             )
-        else:
-            self.empty(_("No action items were closed in this period."))
-        self.heading(_("Overdue at the end of the period"), 2)
         if summary.actions_overdue:
+            self.heading(_("Overdue at the end of the period"), 2)
             self.table(
                 [_("Action item"), _("Owner"), _("Due"), _("Days late"), _("Meeting")],
                 [
@@ -272,11 +270,9 @@ class _DocxWriter:
                     for row in summary.actions_overdue
                 ],
             )
-        else:
-            self.empty(_("No action items were overdue at the end of the period."))
 
-        self.heading(_("Key insights"), 1)
         if summary.key_insights:
+            self.heading(_("Key insights"), 1)
             for insight in summary.key_insights:
                 self.heading(insight.title, 2)
                 details = [_date(insight.date)]
@@ -289,8 +285,6 @@ class _DocxWriter:
                     self.paragraph(insight.body)
                 if insight.tags:
                     self.paragraph(_("Tags: %(tags)s") % {"tags": ", ".join(insight.tags)})
-        else:
-            self.empty(_("No key insights were recorded in this period."))
 
     def finish(self, language: str) -> bytes:
         properties = self.document.core_properties

@@ -23,13 +23,13 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.core.exceptions import ValidationError
-from django.db.models import Count, Min, Q
+from django.db.models import Count, Max, Min, Q
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meshutaf.initiatives.models import Initiative, Phase
-from meshutaf.knowledge.models import Insight
+from meshutaf.knowledge.models import Document, Insight
 from meshutaf.meetings.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
@@ -190,6 +190,19 @@ class Summary:
     def sector_labels(self) -> list[str]:
         return [str(SECTOR_LABELS.get(sector, sector)) for sector in self.sectors]
 
+    @property
+    def has_content(self) -> bool:
+        """Whether any section beyond the headline figures has something to show."""
+        return bool(
+            self.meetings
+            or self.phases
+            or self.decisions
+            or self.actions_opened
+            or self.actions_closed
+            or self.actions_overdue
+            or self.key_insights
+        )
+
 
 def report_range_validate(*, date_from: datetime.date, date_to: datetime.date) -> None:
     if not (EARLIEST <= date_from <= LATEST and EARLIEST <= date_to <= LATEST):
@@ -210,13 +223,43 @@ def report_range_validate(*, date_from: datetime.date, date_to: datetime.date) -
 
 
 def report_default_range(*, initiative: Initiative) -> tuple[datetime.date, datetime.date]:
-    """From the initiative's start (or its first meeting) to today."""
+    """The span that has something to report: from the initiative's first dated activity to
+    its last, never past today; today alone while nothing is recorded.
+
+    Not the initiative's start: a roundtable founded years before anyone recorded a meeting
+    here would open its first report with years of empty quarters. Activity is a meeting
+    held or scheduled (not a draft or a cancelled one), an action item closed or falling
+    due, an insight written and a document added; phases are plans, not activity."""
     today = timezone.localdate()
-    start = initiative.start_date
-    if start is None:
-        first = Meeting.objects.filter(initiative=initiative).aggregate(first=Min("starts_at"))
-        start = timezone.localdate(first["first"]) if first["first"] else today
-    return min(start, today), today
+    dates: list[datetime.date] = []
+
+    def add(*values) -> None:
+        for value in values:
+            if isinstance(value, datetime.datetime):
+                value = timezone.localdate(value)
+            if value is not None:
+                dates.append(value)
+
+    meetings = Meeting.objects.filter(
+        initiative=initiative, status__in=(MeetingStatus.HELD, MeetingStatus.SCHEDULED)
+    ).aggregate(first=Min("starts_at"), last=Max("starts_at"))
+    add(meetings["first"], meetings["last"])
+    actions = Outcome.objects.filter(initiative=initiative, kind=OutcomeKind.ACTION).aggregate(
+        first_closed=Min("closed_at"),
+        last_closed=Max("closed_at"),
+        first_due=Min("due_date"),
+        last_due=Max("due_date"),
+    )
+    add(*actions.values())
+    for model in (Insight, Document):
+        written = model.objects.filter(initiative=initiative).aggregate(
+            first=Min("created_at"), last=Max("created_at")
+        )
+        add(written["first"], written["last"])
+    if not dates:
+        return today, today
+    start = min(min(dates), today)
+    return start, max(start, min(max(dates), today))
 
 
 def _day_bounds(date_from, date_to) -> tuple[datetime.datetime, datetime.datetime]:
