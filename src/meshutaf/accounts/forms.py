@@ -1,9 +1,12 @@
 """Account forms: sign-up from an invitation, profile and language, API tokens."""
 
 from django import forms
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
+
+from meshutaf.core.time_zones import time_zone_choices, time_zone_name
 
 
 class SignupForm(UserCreationForm):
@@ -16,9 +19,23 @@ class SignupForm(UserCreationForm):
 
 
 class ProfileForm(forms.ModelForm):
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        required=False,
+        help_text=_("Times are shown in this zone. Leave empty to use the site's."),
+    )
+
     class Meta:
         model = get_user_model()
-        fields = ("first_name", "last_name", "email", "language")
+        fields = ("first_name", "last_name", "email", "language", "time_zone")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        site_zone = {"zone": time_zone_name(settings.TIME_ZONE)}
+        self.fields["time_zone"].choices = [
+            ("", _("Same as the site: %(zone)s") % site_zone),
+            *time_zone_choices(include=self.instance.time_zone),
+        ]
 
 
 class TokenForm(forms.Form):

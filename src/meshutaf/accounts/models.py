@@ -7,6 +7,8 @@ from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from meshutaf.core.time_zones import validate_time_zone
+
 
 class User(AbstractUser):
     language = models.CharField(
@@ -15,6 +17,13 @@ class User(AbstractUser):
         blank=True,
         choices=settings.LANGUAGES,
         help_text=_("Leave empty to follow the browser's language."),
+    )
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        blank=True,
+        validators=[validate_time_zone],
+        help_text=_("Times are shown in this zone. Leave empty to use the site's."),
     )
     is_backbone = models.BooleanField(
         _("backbone staff"),

@@ -86,7 +86,7 @@ def api_token_revoke(*, token: ApiToken) -> ApiToken:
     return token
 
 
-PROFILE_FIELDS = ("first_name", "last_name", "email", "language")
+PROFILE_FIELDS = ("first_name", "last_name", "email", "language", "time_zone")
 
 
 @transaction.atomic

@@ -27,7 +27,8 @@ def account_settings(request):
     token_form = TokenForm(request.POST if request.POST.get("form") == "token" else None)
     if request.method == "POST" and request.POST.get("form") == "profile":
         if profile_form.is_valid():
-            fresh = type(request.user).objects.get(pk=request.user.pk)
+            # request.user is a lazy proxy: type() of it is not the user model.
+            fresh = request.user._meta.model.objects.get(pk=request.user.pk)
             services.user_update_profile(user=fresh, data=profile_form.cleaned_data)
             if profile_form.cleaned_data["language"]:
                 translation.activate(profile_form.cleaned_data["language"])

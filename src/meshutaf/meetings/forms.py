@@ -4,11 +4,11 @@ import datetime
 import zoneinfo
 
 from django import forms
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from meshutaf.core.forms import DateInput, IdChoiceField, IdMultipleChoiceField
+from meshutaf.core.time_zones import time_zone_choices, viewer_time_zone
 from meshutaf.initiatives.models import Group, Phase
 from meshutaf.stakeholders.models import Person
 
@@ -22,21 +22,6 @@ from .models import (
     OutcomeKind,
     Recurrence,
 )
-
-COMMON_ZONES = [
-    "Asia/Jerusalem",
-    "Asia/Hebron",
-    "Europe/London",
-    "Europe/Berlin",
-    "America/New_York",
-    "America/Los_Angeles",
-    "UTC",
-]
-
-
-def zone_choices():
-    zones = list(dict.fromkeys([settings.TIME_ZONE, *COMMON_ZONES]))
-    return [(zone, zone.replace("_", " ")) for zone in zones]
 
 
 class TimeInput(forms.TimeInput):
@@ -62,7 +47,7 @@ class MeetingForm(forms.Form):
     date = forms.DateField(label=_("Date"), widget=DateInput())
     start_time = forms.TimeField(label=_("Starts"), widget=TimeInput())
     end_time = forms.TimeField(label=_("Ends"), widget=TimeInput())
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices)
+    time_zone = forms.ChoiceField(label=_("Time zone"))
     venue = forms.CharField(label=_("Venue (address)"), max_length=300, required=False)
     online_url = forms.URLField(
         label=_("Online link"), max_length=500, required=False, assume_scheme="https"
@@ -78,7 +63,11 @@ class MeetingForm(forms.Form):
         self.fields["series"].queryset = initiative.meeting_series.all()
         self.fields["phase"].queryset = initiative.phases.all()
         self.fields["group"].queryset = initiative.groups.all()
-        self.fields["time_zone"].initial = settings.TIME_ZONE
+        # A new meeting starts in the organiser's zone; an edited one keeps its own on offer.
+        self.fields["time_zone"].initial = viewer_time_zone()
+        self.fields["time_zone"].choices = time_zone_choices(
+            include=self.initial.get("time_zone", "")
+        )
 
     @classmethod
     def initial_for(cls, meeting) -> dict:

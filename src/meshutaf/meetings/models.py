@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from meshutaf.core.models import TimeStampedModel
+from meshutaf.core.time_zones import validate_time_zone
 from meshutaf.initiatives.models import Group, Initiative, Phase
 from meshutaf.stakeholders.models import Organisation, Person
 
@@ -42,15 +43,6 @@ class Recurrence(models.TextChoices):
     FORTNIGHTLY = "fortnightly", _("Every two weeks")
     MONTHLY = "monthly", _("Every month")
     QUARTERLY = "quarterly", _("Every three months")
-
-
-def validate_time_zone(value: str) -> None:
-    try:
-        zoneinfo.ZoneInfo(value)
-    except (zoneinfo.ZoneInfoNotFoundError, ValueError) as error:
-        raise ValidationError(
-            _("“%(zone)s” is not a known time zone."), params={"zone": value}
-        ) from error
 
 
 def validate_agenda_template(value) -> None:

@@ -55,7 +55,10 @@ def _meeting_mail(meeting: Meeting) -> dict:
 def _send_to_invitee(
     meeting: Meeting, invitee: MeetingInvitee, template: str, subject: str, shared: dict
 ):
-    with translation.override(_language(invitee)):
+    # The recipient reads the time in their own zone (their account's, else the site's): the
+    # e-mail names the meeting's zone only when it is another one.
+    zone = getattr(invitee.user, "time_zone", "") or settings.TIME_ZONE
+    with translation.override(_language(invitee)), timezone.override(zone):
         context = {
             "meeting": meeting,
             "invitee": invitee,

@@ -9,7 +9,7 @@ from django.utils.html import format_html
 from django.utils.translation import get_language
 from pyluach import dates as hebrew_dates
 
-from meshutaf.core import text
+from meshutaf.core import text, time_zones
 
 register = template.Library()
 
@@ -61,6 +61,13 @@ def markdown(value: str):
 
     return render_markdown(value or "")
 
+
+# {{ zone|time_zone_name }}: an IANA id as the reader calls it ("United Kingdom Time").
+register.filter("time_zone_name", time_zones.time_zone_name)
+
+# {% time_zone_note zone as note %}: that name when the zone is not the reader's own (their
+# account's, else the site's); empty when it is, so times in the reader's zone stay bare.
+register.simple_tag(time_zones.time_zone_note, name="time_zone_note")
 
 # {% forward_arrow %}: the arrow between two states ("neutral → supportive"), pointing the way
 # the page reads.
