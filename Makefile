@@ -22,13 +22,15 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 
 install: $(VENV)/.installed
 	$(BIN)/meshutaf compilemessages >/dev/null
+	$(BIN)/meshutaf collectstatic
 
 install-test: $(VENV)/.installed-test install
 
+# `serve` starts the web server and a background worker, and prints the address once the
+# site answers.
 run: install
 	$(BIN)/meshutaf migrate
 	$(BIN)/meshutaf demo
-	@echo "Meshutaf: http://127.0.0.1:$${PORT:-8000}/  (stop with Ctrl+C)"
 	$(BIN)/meshutaf serve --port $${PORT:-8000}
 
 # Browser tests need Debian's Chromium; install it when we can, otherwise say how.

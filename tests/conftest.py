@@ -77,3 +77,44 @@ def client_for(user) -> Client:
 @pytest.fixture
 def as_user():
     return client_for
+
+
+@pytest.fixture(scope="session")
+def _migrated_site(tmp_path_factory):
+    """One migrated database for every `site`, copied for each (migrating takes seconds)."""
+    import os
+
+    from .site_process import Site, create_database, drop_database
+
+    server_url = os.environ.get("DATABASE_URL")
+    database_url = create_database(server_url) if server_url else None
+    template = Site(tmp_path_factory.mktemp("site-template"), database_url)
+    try:
+        template.command("migrate")
+        yield template
+    finally:
+        if database_url:
+            drop_database(database_url)
+
+
+@pytest.fixture
+def site(tmp_path, _migrated_site):
+    """A migrated Meshutaf site run in other processes (see tests/site_process.py)."""
+    import shutil
+
+    from .site_process import Site, create_database, drop_database
+
+    data_dir = tmp_path / "site"
+    data_dir.mkdir(mode=0o700)
+    database_url = None
+    if _migrated_site.database_url:
+        database_url = create_database(_migrated_site.database_url, template=True)
+    else:
+        shutil.copy2(_migrated_site.data_dir / "meshutaf.sqlite3", data_dir / "meshutaf.sqlite3")
+    running = Site(data_dir, database_url)
+    try:
+        yield running
+    finally:
+        running.stop_all()
+        if database_url:
+            drop_database(database_url)

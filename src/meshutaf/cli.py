@@ -74,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     commands = parser.add_subparsers(dest="command", metavar=_("command"), parser_class=_Parser)
 
-    serve = commands.add_parser("serve", help=_("Serve the site with gunicorn (production)."))
+    serve = commands.add_parser(
+        "serve", help=_("Serve the site (gunicorn) with a background worker beside it.")
+    )
     serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help=_("address"))
     serve.add_argument(
         "--port", type=int, default=int(os.environ.get("PORT", "8000")), help=_("port")
@@ -83,12 +85,24 @@ def build_parser() -> argparse.ArgumentParser:
         "--workers",
         type=int,
         default=int(os.environ.get("MESHUTAF_WORKERS", "3")),
-        help=_("number of worker processes"),
+        help=_("number of web server processes"),
+    )
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help=_(
+            "do not start a background worker beside the web server (when workers run "
+            "separately, with `meshutaf worker`)"
+        ),
     )
 
     commands.add_parser("migrate", help=_("Create or update the database tables."))
     commands.add_parser("demo", help=_("Load the demo workspace (once; later runs skip)."))
     commands.add_parser("compilemessages", help=_("Compile the interface translations."))
+    commands.add_parser(
+        "collectstatic",
+        help=_("Collect the static files for serving (only when they have changed)."),
+    )
 
     createuser = commands.add_parser("createuser", help=_("Create a user account."))
     createuser.add_argument("username", help=_("username"))
@@ -240,25 +254,39 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def cmd_serve(args) -> int:
-    from django.core.management import call_command
+    from django.utils.translation import gettext as _
 
-    call_command("collectstatic", interactive=False, verbosity=0)
-    command = [
-        sys.executable,
-        "-m",
-        "gunicorn",
-        "meshutaf.wsgi:application",
-        "--bind",
-        f"{args.host}:{args.port}",
-        "--workers",
-        str(args.workers),
-        "--access-logfile",
-        "-",
-        "--forwarded-allow-ips",
-        os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1"),
-    ]
-    os.execv(sys.executable, command)  # noqa: S606 (replace this process with gunicorn)
-    return 0  # pragma: no cover
+    from meshutaf.core import supervisor
+    from meshutaf.core.staticfiles import collect_static_if_changed
+
+    if collect_static_if_changed():
+        print(_("Static files collected."), flush=True)
+
+    def ready(url: str) -> None:
+        print(_("Meshutaf: %(url)s  (stop with Ctrl+C)") % {"url": url}, flush=True)
+        if args.no_worker:
+            print(_("No background worker was started (--no-worker)."), flush=True)
+
+    def event(kind: str, data: dict) -> None:
+        messages = {
+            "web_failed": _(
+                "The web server did not start (is port %(port)s in use? Try PORT=8001)."
+            ),
+            "worker_died": _(
+                "The background worker stopped (exit code %(code)s); restarting in %(pause)s s."
+            ),
+        }
+        if kind in messages:
+            print(messages[kind] % {"port": args.port, **data}, file=sys.stderr, flush=True)
+
+    return supervisor.supervise(
+        host=args.host,
+        port=args.port,
+        web_workers=args.workers,
+        with_worker=not args.no_worker,
+        on_ready=ready,
+        on_event=event,
+    )
 
 
 def cmd_createuser(args) -> int:
@@ -543,6 +571,7 @@ def cmd_deliberation(args) -> int:
     from django.utils.translation import gettext as _
 
     from meshutaf.deliberation import opinion
+    from meshutaf.deliberation.labels import group_label
     from meshutaf.deliberation.polis_format import PolisFormatError, read_export
 
     if args.deliberation_command == "export":
@@ -577,7 +606,7 @@ def cmd_deliberation(args) -> int:
     for group in result.groups:
         print(
             _("Group %(label)s: %(size)s people")
-            % {"label": chr(ord("A") + group.id), "size": len(group.members)}
+            % {"label": group_label(group.id), "size": len(group.members)}
         )
         for rep in group.representative:
             print(f"  {rep.direction:8s} #{rep.statement}  {rep.score:.2f}")
@@ -681,6 +710,8 @@ def cmd_demo(args) -> int:
 
 
 def main(argv: list[str] | None = None) -> int:
+    # Whatever the site writes (database, uploads, logs, mail) is for its own user only.
+    os.umask(0o077)
     _setup()
     from django.core.management import call_command, execute_from_command_line
     from django.utils.translation import gettext as _
@@ -721,11 +752,20 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.command == "report":
         return cmd_report(args)
+    if args.command == "collectstatic":
+        from meshutaf.core.staticfiles import collect_static_if_changed
+
+        if collect_static_if_changed():
+            print(_("Static files collected."))
+        else:
+            print(_("Static files are up to date."))
+        return 0
     if args.command == "worker":
+        from meshutaf.core.worker import worker_run
         from meshutaf.meetings.tasks import ensure_tick
 
         ensure_tick()  # the clock for reminders and the weekly digest
-        call_command("db_worker")
+        worker_run()
         return 0
     if args.command == "search":
         from meshutaf.knowledge.indexing import reindex_all

@@ -37,7 +37,13 @@ def env_list(name: str, default: list[str]) -> list[str]:
 
 
 DATA_DIR = Path(env_str("MESHUTAF_DATA_DIR", str(Path.cwd() / "var"))).resolve()
-DATA_DIR.mkdir(parents=True, exist_ok=True)
+# The database, uploads, logs and keys are for the site's own user only: every file it
+# creates is 0600 and every folder 0700 (the command line and the WSGI entry set the umask).
+DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
+if DATA_DIR.stat().st_mode & 0o077 and DATA_DIR.stat().st_uid == os.getuid():
+    DATA_DIR.chmod(0o700)
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
 
 def _secret_key() -> str:
@@ -75,6 +81,7 @@ INSTALLED_APPS = [
     "simple_history",
     "django_tasks",
     "django_tasks_db",
+    "axes",
     "meshutaf.core",
     "meshutaf.accounts",
     "meshutaf.stakeholders",
@@ -103,6 +110,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # Last, as django-axes asks: it answers a locked-out sign-in after the view has run.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "meshutaf.urls"
@@ -120,6 +129,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "meshutaf.core.context_processors.interface",
+                "meshutaf.initiatives.context_processors.background_jobs",
             ],
         },
     }
@@ -147,6 +157,11 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+AUTHENTICATION_BACKENDS = [
+    # Refuses sign-in (the site's and the admin's) after repeated failures; see AXES_* below.
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
     {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
@@ -169,7 +184,7 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT.mkdir(exist_ok=True)
+STATIC_ROOT.mkdir(mode=0o700, exist_ok=True)
 # Uploads are served only through permission-checked views, never from MEDIA_URL.
 MEDIA_URL = "/media/"
 MESHUTAF_MAX_UPLOAD_MB = env_int("MESHUTAF_MAX_UPLOAD_MB", 25)
@@ -179,7 +194,7 @@ STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
-            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            "meshutaf.core.staticfiles.StaticFilesStorage"
             if env_bool("MESHUTAF_MANIFEST_STATIC", True)
             else "django.contrib.staticfiles.storage.StaticFilesStorage"
         )
@@ -189,12 +204,23 @@ STORAGES = {
 WHITENOISE_USE_FINDERS = env_bool("MESHUTAF_STATIC_FINDERS", False)
 
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+# A worker records a heartbeat this often; one silent for four beats is taken for dead and
+# its running job is queued again (see core/worker.py).
+WORKER_BEAT_SECONDS = env_int("MESHUTAF_WORKER_BEAT_SECONDS", 10)
 
 # The Discourse Index may add a local Hugging Face encoder's embeddings to its features (the
 # `transformers` extra); a directory on disk, never a download.
 DISCOURSE_ENCODER = env_str("MESHUTAF_DISCOURSE_ENCODER")
 
-EMAIL_BACKEND = env_str("MESHUTAF_EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+# Without a mail server, messages are written to DATA_DIR/outbox (one file each), where a
+# new installation's invitations and reminders can be read.
+EMAIL_BACKEND = env_str(
+    "MESHUTAF_EMAIL_BACKEND",
+    "django.core.mail.backends.smtp.EmailBackend"
+    if env_str("MESHUTAF_EMAIL_HOST")
+    else "django.core.mail.backends.filebased.EmailBackend",
+)
+EMAIL_FILE_PATH = DATA_DIR / "outbox"
 EMAIL_HOST = env_str("MESHUTAF_EMAIL_HOST", "localhost")
 EMAIL_PORT = env_int("MESHUTAF_EMAIL_PORT", 25)
 EMAIL_HOST_USER = env_str("MESHUTAF_EMAIL_USER")
@@ -204,10 +230,27 @@ DEFAULT_FROM_EMAIL = env_str("MESHUTAF_FROM_EMAIL", "meshutaf@localhost")
 
 INVITATION_VALID_DAYS = env_int("MESHUTAF_INVITATION_DAYS", 14)
 
-if env_bool("MESHUTAF_BEHIND_PROXY", False):
+BEHIND_PROXY = env_bool("MESHUTAF_BEHIND_PROXY", False)
+if BEHIND_PROXY:
     # Trust the proxy's X-Forwarded-Proto/Host, so links (invitations) use the public address.
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
     USE_X_FORWARDED_HOST = True
+
+# Sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account,
+# or from one address, sign-in is refused there for the cool-off period, whatever the password.
+AXES_FAILURE_LIMIT = env_int("MESHUTAF_LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = env_int("MESHUTAF_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_RESET_ON_SUCCESS = True
+# A try during the pause does not restart it, so "try again in 15 minutes" stays true.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "meshutaf.accounts.views.locked_out"
+AXES_CLIENT_IP_CALLABLE = "meshutaf.core.http.client_address"
+AXES_USERNAME_FORM_FIELD = "username"
+AXES_VERBOSE = False
+# Password-reset e-mails: per address and per e-mail address, in an hour.
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("MESHUTAF_PASSWORD_RESET_PER_ADDRESS", 10)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("MESHUTAF_PASSWORD_RESET_PER_EMAIL", 3)
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("MESHUTAF_SECURE_COOKIES", False)
@@ -217,7 +260,7 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
 LOG_DIR = DATA_DIR / "logs"
-LOG_DIR.mkdir(exist_ok=True)
+LOG_DIR.mkdir(mode=0o700, exist_ok=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

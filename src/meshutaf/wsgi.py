@@ -5,4 +5,5 @@ import os
 from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meshutaf.settings")
+os.umask(0o077)  # the database, uploads and logs are for the site's own user only
 application = get_wsgi_application()

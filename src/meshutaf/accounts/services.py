@@ -1,7 +1,9 @@
 """Writes for accounts: creating users, language preference, API tokens."""
 
+import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
@@ -9,6 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from meshutaf.core.ratelimit import rate_key, rate_limit_hit
 from meshutaf.core.text import normalize_email
 
 from .models import ApiToken, User, hash_token
@@ -96,3 +99,21 @@ def user_update_profile(*, user: User, data: dict) -> User:
     data = {**data, "email": normalize_email(data.get("email", user.email))}
     user, _changed = model_update(instance=user, fields=PROFILE_FIELDS, data=data, by=user)
     return user
+
+
+def password_reset_allowed(*, address: str, email: str) -> bool:
+    """Count a password-reset request and say whether it may send mail: a few per e-mail
+    address and some more per client address, in an hour, so the form cannot be used to flood
+    someone's inbox. The answer is the same whether or not an account has that address."""
+    hour = dt.timedelta(hours=1)
+    over_address = rate_limit_hit(
+        key=rate_key("password-reset-address", address),
+        limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,
+        window=hour,
+    )
+    over_email = rate_limit_hit(
+        key=rate_key("password-reset-email", normalize_email(email)),
+        limit=settings.PASSWORD_RESET_LIMIT_PER_EMAIL,
+        window=hour,
+    )
+    return not (over_address or over_email)

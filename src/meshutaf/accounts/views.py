@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import HttpResponseRedirect
@@ -12,6 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meshutaf.core.forms import apply_service_errors
+from meshutaf.core.http import client_address
 
 from . import selectors, services
 from .forms import ProfileForm, TokenForm
@@ -91,3 +93,29 @@ def language_set(request):
         secure=settings.SESSION_COOKIE_SECURE,
     )
     return response
+
+
+def locked_out(request, original_response=None, credentials=None):
+    """What django-axes answers to a sign-in while the account or the address is paused."""
+    minutes = max(1, round(float(settings.AXES_COOLOFF_TIME) * 60))
+    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Django's password reset, with a limit on how many e-mails it sends (see
+    `services.password_reset_allowed`)."""
+
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/email/password_reset.txt"
+    subject_template_name = "accounts/email/password_reset_subject.txt"
+
+    def form_valid(self, form):
+        if not services.password_reset_allowed(
+            address=client_address(self.request), email=form.cleaned_data["email"]
+        ):
+            form.add_error(
+                None,
+                _("Too many password-reset requests were made. Please try again in an hour."),
+            )
+            return self.render_to_response(self.get_context_data(form=form), status=429)
+        return super().form_valid(form)

@@ -6,3 +6,6 @@ class DiscourseConfig(AppConfig):
     name = "meshutaf.discourse"
     label = "discourse"
     verbose_name = _("Discourse Index")
+
+    def ready(self) -> None:
+        from . import tasks  # noqa: F401  (connects the failed-job receiver)

@@ -231,7 +231,7 @@ def _train(args, corpus) -> int:
     try:
         model = services.model_train_run(model_id=model.pk)
     except BaseException:
-        services.job_abandon(model=model)
+        services.job_abandon(model_id=model.pk)
         raise
     if model.status != ModelStatus.READY:
         return _fail(_("Training failed: %(error)s") % {"error": model.error}, code=1)
@@ -281,7 +281,7 @@ def _score(args, corpus) -> int:
     try:
         run = services.scoring_run_execute(run_id=run.pk, progress=progress)
     except BaseException:
-        services.job_abandon(run=run)
+        services.job_abandon(run_id=run.pk)
         raise
     if sys.stderr.isatty():
         print(file=sys.stderr)

@@ -702,13 +702,14 @@ def _stopped_reason() -> str:
     return _("Stopped before it finished (the worker was probably restarted).")
 
 
-def job_abandon(*, model: ModelVersion | None = None, run: ScoringRun | None = None) -> None:
-    """Mark a job stopped in the foreground (Ctrl+C on the command line) as failed at once."""
-    if model is not None:
-        ModelVersion.objects.filter(pk=model.pk, status=ModelStatus.TRAINING).update(
+def job_abandon(*, model_id: int | None = None, run_id: int | None = None) -> None:
+    """Mark a job that stopped before it finished (Ctrl+C on the command line, or a worker
+    that kept dying under it) as failed at once, so another may start."""
+    if model_id is not None:
+        ModelVersion.objects.filter(pk=model_id, status=ModelStatus.TRAINING).update(
             status=ModelStatus.FAILED, error=_stopped_reason(), finished_at=timezone.now()
         )
-    if run is not None:
+    if run_id is not None:
         ScoringRun.objects.filter(
-            pk=run.pk, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
+            pk=run_id, status__in=[RunStatus.QUEUED, RunStatus.RUNNING]
         ).update(status=RunStatus.FAILED, error=_stopped_reason(), finished_at=timezone.now())

@@ -76,15 +76,20 @@ def _send_to_invitee(
         message.send()
 
 
-@task()
-def send_invitations(meeting_id: int, invitee_ids: list[int]) -> int:
+@task(takes_context=True)
+def send_invitations(context, meeting_id: int, invitee_ids: list[int]) -> int:
     meeting = Meeting.objects.select_related("initiative").filter(pk=meeting_id).first()
     if meeting is None or meeting.status in (MeetingStatus.CANCELLED, MeetingStatus.DRAFT):
         return 0
     sent = 0
     shared = _meeting_mail(meeting)
+    # A job whose worker died is run again (core.worker): whoever this job already reached
+    # since it was queued is not written to twice.
+    queued_at = context.task_result.enqueued_at
     for invitee in meeting.invitees.filter(pk__in=invitee_ids).select_related("user"):
         if not invitee.email:
+            continue
+        if queued_at and invitee.invited_at and invitee.invited_at >= queued_at:
             continue
         try:
             with translation.override(_language(invitee)):

@@ -1,0 +1,78 @@
+"""`meshutaf serve` as `make run` starts it: the web server and a background worker, the
+address printed once the site answers, a dead worker restarted, everything stopped together."""
+
+import os
+import signal
+import urllib.request
+
+from ..site_process import free_port, read_line_with, wait_for
+
+HEARTBEATS = "select pid from core_workerheartbeat"
+
+
+def _answers(url: str) -> bool:
+    with urllib.request.urlopen(url + "accounts/login/", timeout=10) as response:  # noqa: S310
+        return response.status == 200
+
+
+def test_serve_runs_the_site_and_a_worker_and_stops_them_together(site):
+    port = free_port()
+    serve = site.start("serve", "--port", str(port), "--workers", "1")
+    read_line_with(serve, f"http://127.0.0.1:{port}/", timeout=90)
+    # The address is printed only once the site answers.
+    assert _answers(f"http://127.0.0.1:{port}/")
+
+    ((worker_pid,),) = wait_for(lambda: site.query(HEARTBEATS), timeout=30)
+    os.kill(worker_pid, signal.SIGKILL)
+    # The supervisor starts a new worker, which records its own heartbeat.
+    wait_for(
+        lambda: any(pid != worker_pid for (pid,) in site.query(HEARTBEATS)),
+        timeout=30,
+        message="the worker was not restarted",
+    )
+    (new_pid,) = [pid for (pid,) in site.query(HEARTBEATS) if pid != worker_pid]
+
+    serve.send_signal(signal.SIGTERM)
+    assert serve.wait(timeout=40) == 0
+    for pid in (new_pid,):
+        wait_for(lambda pid=pid: not _alive(pid), timeout=10, message=f"{pid} still runs")
+    try:
+        _answers(f"http://127.0.0.1:{port}/")
+    except OSError:
+        pass
+    else:
+        raise AssertionError("the web server still answers after serve stopped")
+
+
+def test_serve_without_a_worker_starts_none(site):
+    port = free_port()
+    serve = site.start("serve", "--port", str(port), "--workers", "1", "--no-worker")
+    read_line_with(serve, f"http://127.0.0.1:{port}/", timeout=90)
+    assert _answers(f"http://127.0.0.1:{port}/")
+    assert site.query(HEARTBEATS) == []
+
+
+def test_serve_says_so_when_the_port_is_taken(site):
+    import socket
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        serve = site.start("serve", "--port", str(port), "--workers", "1", "--no-worker")
+        line, _output = read_line_with(serve, "did not start", timeout=90)
+        assert str(port) in line
+        assert serve.wait(timeout=30) != 0
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A child that has exited but not been reaped yet counts as gone.
+    try:
+        with open(f"/proc/{pid}/stat") as stat:
+            return stat.read().split()[2] != "Z"
+    except FileNotFoundError:
+        return False
