@@ -12,7 +12,7 @@ from babel.dates import get_timezone_gmt, get_timezone_location, get_timezone_na
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils import timezone
-from django.utils.translation import get_language
+from django.utils.translation import get_language, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 # Offered first in every picker, after the site's own zone: where the partners of an Israeli
@@ -97,7 +97,10 @@ def time_zone_choices(*, include: str = "", language: str | None = None) -> list
     zone by its name in `language`. `include` keeps an object's current zone on offer."""
     first = tuple(dict.fromkeys([settings.TIME_ZONE, *COMMON_TIME_ZONES, *filter(None, [include])]))
     common, others = _options(_locale(language), first)
-    return [(_("Common"), list(common)), (_("All time zones"), list(others))]
+    return [
+        (pgettext_lazy("time zones", "Common"), list(common)),
+        (_("All time zones"), list(others)),
+    ]
 
 
 def viewer_time_zone() -> str:

@@ -10,6 +10,7 @@ from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from meshutaf.core.models import TimeStampedModel, validate_date_range
@@ -288,7 +289,9 @@ class Invitation(models.Model):
         blank=True,
         related_name="+",
     )
-    revoked_at = models.DateTimeField(_("withdrawn"), null=True, blank=True)
+    revoked_at = models.DateTimeField(
+        pgettext_lazy("invitation", "withdrawn"), null=True, blank=True
+    )
     revoked_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,

@@ -6,6 +6,7 @@ import zoneinfo
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meshutaf.core.forms import DateInput, IdChoiceField, IdMultipleChoiceField
 from meshutaf.core.time_zones import time_zone_choices, viewer_time_zone
@@ -232,7 +233,7 @@ class RSVPForm(forms.Form):
 
 class AttendanceForm(forms.Form):
     people = IdMultipleChoiceField(
-        label=_("Present"),
+        label=pgettext_lazy("attendance", "Present"),
         queryset=Person.objects.none(),
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),

@@ -2,7 +2,7 @@
 
 from django import forms
 from django.core.exceptions import ValidationError
-from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meshutaf.core.forms import DateInput
 
@@ -13,8 +13,12 @@ class ReportRangeForm(forms.Form):
     # "from" is a Python keyword, so the fields are added by name rather than declared.
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["from"] = forms.DateField(label=_("From"), widget=DateInput())
-        self.fields["to"] = forms.DateField(label=_("To"), widget=DateInput())
+        self.fields["from"] = forms.DateField(
+            label=pgettext_lazy("date range", "From"), widget=DateInput()
+        )
+        self.fields["to"] = forms.DateField(
+            label=pgettext_lazy("date range", "To"), widget=DateInput()
+        )
 
     def clean(self):
         data = super().clean()

@@ -7,7 +7,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext
+from django.utils.translation import gettext, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
 
 from meshutaf.core.models import TimeStampedModel
@@ -223,7 +223,7 @@ class Contribution(TimeStampedModel):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     hidden = models.BooleanField(_("hidden"), default=False)
-    withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    withdrawn = models.BooleanField(pgettext_lazy("workshop note", "withdrawn"), default=False)
     merged_into = models.ForeignKey(
         "self",
         verbose_name=_("merged into"),
