@@ -127,3 +127,106 @@ def test_meeting_cycle(page_for, locale):
     page.goto(f"{page.base_url}/search/?q=mapping")
     assert page.locator(".search-hit mark").count() >= 1
     assert_accessible(page)
+
+
+PRINT_SHEET_PNG = "meeting-print-{part}-{language}"
+
+
+def assert_nothing_to_fill_in(page) -> None:
+    """In print media, no form, form control, button or navigation is visible."""
+    controls = page.locator("form, input, select, textarea, button, nav")
+    assert controls.count() > 0  # the site's own (language switch, log out) are there...
+    for index in range(controls.count()):
+        control = controls.nth(index)
+        assert not control.is_visible(), control.evaluate("e => e.outerHTML.slice(0, 200)")
+
+
+@pytest.mark.parametrize("locale", ["he-IL", "en-US"])
+def test_print_view_prints_content_not_forms(page_for, locale):
+    """Printing a meeting gives its agenda or its minutes, never an editing form: the print
+    view, in print media, shows the agenda items and decisions and no form control."""
+    import datetime
+
+    from django.utils import timezone
+
+    from meshutaf.meetings.models import MeetingStatus, OutcomeKind
+
+    facilitator = UserFactory(username="dana", first_name="Dana", is_backbone=True)
+    presenter = PersonFactory(full_name="דנה כהן", user=facilitator)
+    owner = PersonFactory(full_name="Amir Haddad")
+    initiative = InitiativeFactory(name="השולחן העגול לניצולים")
+    MembershipFactory(initiative=initiative, user=facilitator, role=Role.FACILITATOR)
+    start = (timezone.now() - datetime.timedelta(days=3)).replace(minute=0, second=0)
+    meeting = services.meeting_create(
+        initiative=initiative,
+        by=facilitator,
+        title="מליאה 4: שיתוף מידע",
+        starts_at=start,
+        ends_at=start + datetime.timedelta(hours=2),
+        status=MeetingStatus.HELD,
+        venue="ירושלים, קפלן 3",
+        online_url="https://meet.example.org/plenary-4",
+    )
+    item = services.agenda_item_add(
+        meeting=meeting,
+        by=facilitator,
+        title="נוהל הסכמה לשיתוף מידע",
+        planned_minutes=40,
+        presenter=presenter,
+        minutes="The partners went through the draft clause by clause.",
+    )
+    services.outcome_create(
+        meeting=meeting,
+        by=facilitator,
+        kind=OutcomeKind.DECISION,
+        text="יוכן נוהל הסכמה אחיד",
+        agenda_item=item,
+    )
+    services.outcome_create(
+        meeting=meeting,
+        by=facilitator,
+        kind=OutcomeKind.ACTION,
+        text="Circulate the draft procedure",
+        agenda_item=item,
+        owner=owner,
+        due_date=datetime.date(2031, 4, 1),
+    )
+    services.attendance_set(meeting=meeting, by=facilitator, people=[presenter, owner])
+    language = locale[:2]
+
+    page = page_for(locale)
+    log_in(page, "dana")
+    page.goto(f"{page.base_url}/meetings/{meeting.pk}/")
+    page.locator(f'a[href="/meetings/{meeting.pk}/print/"]').click()
+    page.wait_for_url(re.compile(r".*/print/$"))
+    assert page.locator("html").get_attribute("dir") == ("rtl" if language == "he" else "ltr")
+    assert page.locator("button[data-print]").is_visible()  # on screen, with JavaScript
+    assert_accessible(page)
+
+    # The meeting page itself, printed, leaves its editing forms off the paper too.
+    page.goto(f"{page.base_url}/meetings/{meeting.pk}/")
+    page.emulate_media(media="print")
+    assert_nothing_to_fill_in(page)
+    assert page.get_by_text("יוכן נוהל הסכמה אחיד", exact=True).is_visible()
+    page.emulate_media(media="screen")
+
+    for part in ("minutes", "agenda"):
+        page.goto(f"{page.base_url}/meetings/{meeting.pk}/print/?part={part}")
+        page.emulate_media(media="print")
+        assert_nothing_to_fill_in(page)
+        assert page.get_by_role("heading", level=1).is_visible()
+        assert page.get_by_text("נוהל הסכמה לשיתוף מידע").first.is_visible()
+        if part == "minutes":
+            assert page.get_by_text("יוכן נוהל הסכמה אחיד").is_visible()
+            actions = page.locator("#print-actions")
+            assert actions.get_by_text("Circulate the draft procedure").is_visible()
+            assert actions.get_by_text("Amir Haddad").is_visible()
+        else:
+            assert page.get_by_text("https://meet.example.org/plenary-4").is_visible()
+            assert page.get_by_text("דנה כהן").is_visible()
+        assert_accessible(page)
+        name = PRINT_SHEET_PNG.format(part=part, language=language)
+        pdf = screenshot(page, name).with_suffix(".pdf")  # beside the screenshot, to look at
+        page.pdf(path=str(pdf), format="A4", print_background=True)
+        assert pdf.read_bytes().startswith(b"%PDF")
+        page.emulate_media(media="screen")

@@ -15,6 +15,7 @@ urlpatterns = [
     path("meetings/<id:pk>/status/", views.meeting_status, name="status"),
     path("meetings/<id:pk>/delete/", views.meeting_delete, name="delete"),
     path("meetings/<id:pk>/meeting.ics", views.meeting_ics, name="ics"),
+    path("meetings/<id:pk>/print/", views.meeting_print, name="print"),
     path("meetings/<id:pk>/agenda/", views.agenda_add, name="agenda_add"),
     path("meetings/<id:pk>/minutes/", views.minutes_edit, name="minutes"),
     path("meetings/<id:pk>/invite/", views.invite, name="invite"),
