@@ -30,7 +30,7 @@ CONTEXT_ENTRIES = {
     ("workshop note", "Withdraw"): ("הסרה", "سحب"),
     ("invitation", "withdrawn"): ("מועד הביטול", "تاريخ السحب"),
     ("workshop note", "withdrawn"): ("הוסר על ידי הכותב/ת", "سحبها كاتبها"),
-    ("attendance", "Present"): ("נוכח/ת", "حاضر/ة"),
+    ("attendance", "Present"): ("נוכח/ת", "حاضر"),
     ("number present", "Present"): ("נוכחים", "الحاضرون"),
     ("sector coverage", "Present"): ("מיוצג", "ممثَّل"),
     ("date range", "From"): ("מתאריך", "من تاريخ"),
