@@ -202,6 +202,7 @@ def test_print_view_prints_content_not_forms(page_for, locale):
     assert page.locator("html").get_attribute("dir") == ("rtl" if language == "he" else "ltr")
     assert page.locator("button[data-print]").is_visible()  # on screen, with JavaScript
     assert_accessible(page)
+    screenshot(page, f"meeting-print-screen-{language}")
 
     # The meeting page itself, printed, leaves its editing forms off the paper too.
     page.goto(f"{page.base_url}/meetings/{meeting.pk}/")
