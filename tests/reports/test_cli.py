@@ -63,14 +63,16 @@ def test_pdf(history, tmp_path):
     assert len(PdfReader(io.BytesIO(data)).pages) >= 1
 
 
-def test_file_mode_follows_the_umask(history, tmp_path):
+def test_the_file_is_for_its_writer_only(history, tmp_path):
+    """A report holds the initiative's data: like everything the command line writes (it sets
+    the umask to 077), it is readable by its owner alone, whatever the shell's umask."""
     output = tmp_path / "report.html"
     previous = os.umask(0o022)
     try:
         assert report(history, output) == 0
     finally:
         os.umask(previous)
-    assert output.stat().st_mode & 0o777 == 0o644
+    assert output.stat().st_mode & 0o777 == 0o600
 
 
 def test_replaces_an_existing_file(history, tmp_path):
