@@ -1,6 +1,7 @@
 """`meshutaf report`: each format, the permission gate with --as, and errors that exit 2 and
 leave no file behind."""
 
+import datetime
 import io
 import os
 
@@ -92,12 +93,18 @@ def test_as_a_member_and_as_an_outsider(history, member, outsider, tmp_path, cap
 
 
 def test_defaults_for_dates(history, tmp_path):
+    """Without dates: the span with activity (an insight of 1 June 2023 to an action item
+    closed on 1 September 2024), not the initiative's start in 2010."""
+    history.initiative.start_date = datetime.date(2010, 1, 1)
+    history.initiative.save()
     output = tmp_path / "report.html"
     assert (
         cli.main(["report", "--initiative", str(history.initiative.pk), "--output", str(output)])
         == 0
     )
-    assert "Roundtable Alpha" in output.read_text()
+    html = output.read_text()
+    assert "Roundtable Alpha" in html
+    assert "From June 1, 2023 to Sept. 1, 2024" in html
 
 
 @pytest.mark.parametrize(
