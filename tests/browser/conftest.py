@@ -43,10 +43,28 @@ def browser():
         browser.close()
 
 
+def watch_policy(page, refusals: list[str]) -> None:
+    """Collect what the browser refused under the Content-Security-Policy (inline scripts,
+    handlers, eval), so a test fails when a page of ours needs what the policy forbids."""
+
+    def on_console(message) -> None:
+        text = message.text
+        # A third-party image refused (Redoc's "powered by" logo from its CDN) is the policy
+        # keeping a reader's visit private, not a page of ours that broke.
+        if text.startswith("Loading the image 'https://"):
+            return
+        if message.type == "error" and "Content Security Policy" in text:
+            refusals.append(f"{page.url}: {text}")
+
+    page.on("console", on_console)
+
+
 @pytest.fixture
 def page_for(browser, live_server):
-    """Open pages in a fresh browser context with the given browser language."""
+    """Open pages in a fresh browser context with the given browser language. The test fails
+    if any page it opened broke the Content-Security-Policy."""
     contexts = []
+    refusals: list[str] = []
 
     def open_page(locale: str = "he-IL"):
         context = browser.new_context(locale=locale, viewport={"width": 1280, "height": 900})
@@ -54,11 +72,13 @@ def page_for(browser, live_server):
         contexts.append(context)
         page = context.new_page()
         page.base_url = live_server.url
+        watch_policy(page, refusals)
         return page
 
     yield open_page
     for context in contexts:
         context.close()
+    assert not refusals, "\n".join(refusals)
 
 
 _axe = Axe()

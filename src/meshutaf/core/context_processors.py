@@ -9,4 +9,6 @@ def interface(request):
         "LANGUAGE_DIRECTION": "rtl" if get_language_bidi() else "ltr",
         "INTERFACE_LANGUAGES": settings.LANGUAGES,
         "CURRENT_LANGUAGE": get_language(),
+        # django-htmx's {% htmx_script %} and our inline scripts read the CSP nonce by this name.
+        "csp_nonce": getattr(request, "csp_nonce", ""),
     }

@@ -25,3 +25,32 @@ document.addEventListener("htmx:afterSettle", (event) => {
     heading.focus({ preventScroll: false });
   }
 });
+
+// A request refused by a rate limit (HTTP 429: too many participants or notes from one network)
+// carries the message to show in its body; htmx leaves error responses unswapped by default, so
+// the reader would see nothing happen.
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 429) {
+    event.detail.shouldSwap = true;
+    event.detail.isError = false;
+  }
+});
+
+// The page's Content-Security-Policy allows no inline event handlers, so the two behaviours
+// templates ask for are attached here: a form with data-confirm asks before it is sent (a
+// delete, a revoke), and a control with data-autosubmit sends its form when it changes.
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!(form instanceof HTMLFormElement) || !form.dataset.confirm) return;
+  if (!window.confirm(form.dataset.confirm)) {
+    event.preventDefault();
+    event.stopImmediatePropagation();
+  }
+}, true);
+
+document.addEventListener("change", (event) => {
+  const control = event.target;
+  if (control instanceof HTMLElement && control.hasAttribute("data-autosubmit") && control.form) {
+    control.form.requestSubmit();
+  }
+});
