@@ -33,15 +33,16 @@ run: install
 	$(BIN)/meshutaf demo
 	$(BIN)/meshutaf serve --port $${PORT:-8000}
 
-# Browser tests need Debian's Chromium; install it when we can, otherwise say how.
+# Browser tests need Debian's Chromium, and the PDF tests poppler's pdftotext; install them
+# when we can, otherwise say how.
 chromium:
-	@if [ -x /usr/bin/chromium ]; then :; \
+	@if [ -x /usr/bin/chromium ] && command -v pdftotext >/dev/null; then :; \
 	elif [ "$$(id -u)" = "0" ] && command -v apt-get >/dev/null; then \
-		echo "Installing Debian's chromium for the browser tests…"; \
-		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core >/dev/null) \
-		|| echo "Could not install chromium; the browser tests will be skipped."; \
+		echo "Installing Debian's chromium and poppler-utils for the browser and PDF tests…"; \
+		(apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium fonts-dejavu-core poppler-utils >/dev/null) \
+		|| echo "Could not install them; the browser and PDF tests will be skipped."; \
 	else \
-		echo "Browser tests need Chromium: run 'sudo apt-get install chromium' (they are skipped until then)."; \
+		echo "Browser and PDF tests need 'sudo apt-get install chromium poppler-utils' (they are skipped until then)."; \
 	fi
 
 test: install-test chromium
