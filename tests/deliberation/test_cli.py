@@ -121,3 +121,15 @@ def test_import_then_export(tmp_path, initiative, owner, member, capsys):
     again = cli.main(["deliberation", "analyze", "--polis-dir", str(out), "--json"])
     assert again == 0
     assert len(json.loads(capsys.readouterr().out)["participants"]) == 30
+
+
+@pytest.mark.parametrize(("language", "letters"), [("en", "AB"), ("he", "אב"), ("ar", "أب")])
+def test_analyze_names_groups_in_the_terminals_language(
+    tmp_path, capsys, monkeypatch, language, letters
+):
+    monkeypatch.setenv("MESHUTAF_LANGUAGE", language)
+    write_export(tmp_path)
+    assert cli.main(["deliberation", "analyze", "--polis-dir", str(tmp_path)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    lines = [line for line in out if "15" in line and not line.startswith(" ")]
+    assert [line.split(":")[0].split()[-1] for line in lines] == list(letters), lines

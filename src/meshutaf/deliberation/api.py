@@ -30,6 +30,8 @@ class ConversationOut(Schema):
     accept_statements: bool
     moderation: str
     show_results: bool
+    participant_limit: int
+    participant_limit_minutes: int
     analysed_at: datetime.datetime | None
 
 

@@ -7,6 +7,8 @@ shape); the group cards and counts beside the map always use everyone."""
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from .labels import group_label
+
 MAX_POINTS = 1500
 WIDTH, HEIGHT, PAD = 640, 420, 28
 # Okabe–Ito colours: told apart by people with colour-vision deficiencies.
@@ -78,7 +80,7 @@ def opinion_map_svg(analysis: dict, *, me: int | None = None, title_id: str = "m
     labels = []
     for group in groups:
         cx, cy = place(*group["center"])
-        letter = chr(ord("A") + group["id"])
+        letter = escape(group_label(group["id"]))
         labels.append(
             f'<g class="opinion-map__label"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="13" '
             f'fill="#fff" stroke="{COLOURS[group["id"] % 5]}" stroke-width="3"/>'

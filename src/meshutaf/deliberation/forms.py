@@ -6,7 +6,14 @@ from django.utils.translation import gettext_lazy as _
 from meshutaf.core.forms import IdChoiceField
 from meshutaf.meetings.models import Meeting
 
-from .models import STATEMENT_MAX_LENGTH, Moderation
+from .models import (
+    DEFAULT_PARTICIPANT_LIMIT,
+    DEFAULT_PARTICIPANT_LIMIT_MINUTES,
+    MAX_PARTICIPANT_LIMIT,
+    MAX_PARTICIPANT_LIMIT_MINUTES,
+    STATEMENT_MAX_LENGTH,
+    Moderation,
+)
 
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
@@ -37,6 +44,23 @@ class ConversationForm(forms.Form):
     )
     show_results = forms.BooleanField(
         label=_("Participants see the opinion map"), required=False, initial=True
+    )
+    participant_limit = forms.IntegerField(
+        label=_("New participants per network"),
+        min_value=0,
+        max_value=MAX_PARTICIPANT_LIMIT,
+        initial=DEFAULT_PARTICIPANT_LIMIT,
+        help_text=_(
+            "How many people without an account may join from one network (one address) "
+            "within the time below; more are asked to wait. A room sharing one Wi-Fi counts "
+            "as one network: raise the limit for a large room. 0 means no limit."
+        ),
+    )
+    participant_limit_minutes = forms.IntegerField(
+        label=_("Within (minutes)"),
+        min_value=1,
+        max_value=MAX_PARTICIPANT_LIMIT_MINUTES,
+        initial=DEFAULT_PARTICIPANT_LIMIT_MINUTES,
     )
 
     def __init__(self, *args, initiative, **kwargs):
@@ -89,3 +113,15 @@ class ResumeForm(forms.Form):
         max_length=20,
         help_text=_("The eight-character code you were given on your other device."),
     )
+
+
+class BurstForm(forms.Form):
+    """A burst on the conversation page (see selectors.participant_bursts), to exclude from the
+    analysis or include again. The network is its salted hash; the times bound the burst."""
+
+    EXCLUDE, INCLUDE = "exclude", "include"
+
+    network = forms.RegexField(regex=r"^[0-9a-f]{32}$")
+    first = forms.DateTimeField()
+    last = forms.DateTimeField()
+    action = forms.ChoiceField(choices=[(EXCLUDE, EXCLUDE), (INCLUDE, INCLUDE)])

@@ -14,6 +14,13 @@ from django.utils.translation import gettext_lazy as _
 from meshutaf.core.models import TimeStampedModel
 
 STATEMENT_MAX_LENGTH = 280
+# How many new participants without an account one client (an IPv4 address or an IPv6 /64)
+# may start in a conversation within the window. Generous enough for a room sharing one Wi-Fi
+# to scan the QR code together; facilitators of bigger rooms raise it on the conversation.
+DEFAULT_PARTICIPANT_LIMIT = 30
+DEFAULT_PARTICIPANT_LIMIT_MINUTES = 10
+MAX_PARTICIPANT_LIMIT = 100_000
+MAX_PARTICIPANT_LIMIT_MINUTES = 24 * 60
 
 
 def new_token() -> str:
@@ -62,6 +69,17 @@ class Conversation(TimeStampedModel):
         _("participants' statements"), max_length=4, choices=Moderation, default=Moderation.PRE
     )
     show_results = models.BooleanField(_("participants see the opinion map"), default=True)
+    participant_limit = models.PositiveIntegerField(
+        _("new participants per network"),
+        default=DEFAULT_PARTICIPANT_LIMIT,
+        help_text=_(
+            "How many people without an account may join from one network (one address) "
+            "within the time below. 0 means no limit."
+        ),
+    )
+    participant_limit_minutes = models.PositiveSmallIntegerField(
+        _("limit window (minutes)"), default=DEFAULT_PARTICIPANT_LIMIT_MINUTES
+    )
     token = models.CharField(max_length=40, unique=True, default=new_token, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
@@ -76,6 +94,13 @@ class Conversation(TimeStampedModel):
         ordering = ["-created_at"]
         verbose_name = _("conversation")
         verbose_name_plural = _("conversations")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(participant_limit_minutes__gte=1)
+                & Q(participant_limit_minutes__lte=MAX_PARTICIPANT_LIMIT_MINUTES),
+                name="conversation_limit_window_valid",
+            )
+        ]
 
     def __str__(self) -> str:
         return self.title
@@ -153,10 +178,17 @@ class Participant(TimeStampedModel):
     )
     resume_code = models.CharField(max_length=16, blank=True)
     external_id = models.CharField(max_length=64, blank=True)
+    # A salted hash of the network the participant joined from (core.throttle.address_hash),
+    # never the address: enough to count joins per network and show bursts to facilitators.
+    address_hash = models.CharField(max_length=32, blank=True, editable=False)
+    # Set by the facilitator for suspicious bursts: the votes stay stored (so it can be undone)
+    # but do not enter the opinion map or the counts.
+    excluded = models.BooleanField(_("excluded from the analysis"), default=False)
 
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
+        indexes = [models.Index(fields=["conversation", "address_hash", "created_at"])]
         constraints = [
             models.UniqueConstraint(
                 fields=["conversation", "user"],

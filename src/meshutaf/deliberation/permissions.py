@@ -16,6 +16,15 @@ from meshutaf.initiatives.permissions import (
 from .models import Conversation, ConversationStatus, Statement
 
 
+class ConversationNotOpen(Http404):
+    """A draft's participation link: nothing to take part in yet. Still a 404 (the link
+    reveals nothing of the conversation), but the page says why instead of a bare "not found"."""
+
+    def __init__(self, conversation: Conversation):
+        super().__init__("This conversation is not open yet.")
+        self.conversation = conversation
+
+
 def conversation_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Conversation:
     conversation = child_get_for_user(Conversation, user=user, pk=pk, action=action)
     role = conversation.initiative.viewer_role
@@ -39,8 +48,10 @@ def conversation_get_by_token(*, user, token: str) -> Conversation:
     if not token or len(token) > 40:
         raise Http404
     conversation = Conversation.objects.select_related("initiative").filter(token=token).first()
-    if conversation is None or conversation.status == ConversationStatus.DRAFT:
+    if conversation is None:
         raise Http404
+    if conversation.status == ConversationStatus.DRAFT:
+        raise ConversationNotOpen(conversation)
     role = None
     if user.is_authenticated and user.is_active:
         role = initiative_role(user=user, initiative_id=conversation.initiative_id)

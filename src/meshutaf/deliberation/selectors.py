@@ -1,6 +1,7 @@
 """Reads for deliberation: lists with counts, the next statement to vote on, a participant's
 own votes, the stored opinion map prepared for a page, and Pol.is-format export rows."""
 
+import datetime
 import random
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
@@ -8,6 +9,7 @@ from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from meshutaf.initiatives.models import Initiative
 
 from . import opinion
+from .labels import group_label
 from .models import (
     Conversation,
     ConversationStatus,
@@ -16,6 +18,14 @@ from .models import (
     StatementStatus,
     Vote,
 )
+
+# A burst: at least BURST_MIN_SIZE participants without an account who joined from one network,
+# each within BURST_GAP of the one before. A room sharing one Wi-Fi makes one too; the
+# facilitator, who knows the room, decides whether to exclude it.
+BURST_GAP = datetime.timedelta(minutes=2)
+BURST_MIN_SIZE = 5
+# Votes that count: not from participants the facilitator excluded from the analysis.
+COUNTED = Q(participant__excluded=False)
 
 # Priority of a statement nobody has voted on yet, before any analysis has run.
 NEW_STATEMENT_PRIORITY = float(
@@ -32,7 +42,9 @@ def conversation_list(*, initiative: Initiative, include_drafts: bool) -> QueryS
             statement_count=Count(
                 "statements", filter=Q(statements__status=StatementStatus.ACCEPTED), distinct=True
             ),
-            participant_count=Count("participants", distinct=True),
+            participant_count=Count(
+                "participants", filter=Q(participants__excluded=False), distinct=True
+            ),
         )
     )
     if not include_drafts:
@@ -41,19 +53,22 @@ def conversation_list(*, initiative: Initiative, include_drafts: bool) -> QueryS
 
 
 def statement_list(*, conversation: Conversation) -> QuerySet[Statement]:
-    """Every statement with its vote counts, for the facilitator."""
+    """Every statement with its vote counts (excluded participants left out), for the
+    facilitator."""
+    counted = Q(votes__participant__excluded=False)
     return conversation.statements.annotate(
-        agree_count=Count("votes", filter=Q(votes__value=1)),
-        disagree_count=Count("votes", filter=Q(votes__value=-1)),
-        pass_count=Count("votes", filter=Q(votes__value=0)),
+        agree_count=Count("votes", filter=counted & Q(votes__value=1)),
+        disagree_count=Count("votes", filter=counted & Q(votes__value=-1)),
+        pass_count=Count("votes", filter=counted & Q(votes__value=0)),
     ).order_by("created_at", "pk")
 
 
 def conversation_vote_table(conversation: Conversation) -> opinion.VoteTable:
     """The votes as the math module wants them: in the order they were first cast, so
-    participants enter the map as they arrived."""
+    participants enter the map as they arrived. Participants the facilitator excluded (a
+    burst of one person voting many times) are left out."""
     votes = (
-        Vote.objects.filter(statement__conversation=conversation)
+        Vote.objects.filter(COUNTED, statement__conversation=conversation)
         .order_by("created_at", "pk")
         .values_list("participant_id", "statement_id", "value")
     )
@@ -68,7 +83,54 @@ def conversation_vote_table(conversation: Conversation) -> opinion.VoteTable:
 
 
 def vote_count(*, conversation: Conversation) -> int:
-    return Vote.objects.filter(statement__conversation=conversation).count()
+    return Vote.objects.filter(COUNTED, statement__conversation=conversation).count()
+
+
+def participant_bursts(*, conversation: Conversation) -> list[dict]:
+    """Bursts of participants without an account from one network (see BURST_GAP), largest
+    first, for the facilitator to judge. Networks are numbered in order of their first burst;
+    only their salted hash is known. One query, however many participants."""
+    rows = (
+        Participant.objects.filter(conversation=conversation, user__isnull=True)
+        .exclude(address_hash="")
+        .annotate(n_votes=Count("votes"))
+        .order_by("address_hash", "created_at", "pk")
+        .values_list("address_hash", "created_at", "excluded", "n_votes")
+    )
+    bursts: list[dict] = []
+    current: dict | None = None
+
+    def close(burst):
+        if burst is not None and burst["size"] >= BURST_MIN_SIZE:
+            bursts.append(burst)
+
+    for hashed, created_at, excluded, n_votes in rows:
+        same = (
+            current is not None
+            and current["address"] == hashed
+            and created_at - current["last"] <= BURST_GAP
+        )
+        if not same:
+            close(current)
+            current = {
+                "address": hashed,
+                "first": created_at,
+                "last": created_at,
+                "size": 0,
+                "excluded": 0,
+                "votes": 0,
+            }
+        current["last"] = created_at
+        current["size"] += 1
+        current["excluded"] += int(excluded)
+        current["votes"] += n_votes
+    close(current)
+    networks: dict[str, int] = {}
+    for burst in sorted(bursts, key=lambda b: b["first"]):
+        burst["network"] = networks.setdefault(burst["address"], len(networks) + 1)
+        burst["minutes"] = max(1, round((burst["last"] - burst["first"]).total_seconds() / 60))
+        burst["all_excluded"] = burst["excluded"] == burst["size"]
+    return sorted(bursts, key=lambda b: (-b["size"], b["first"]))
 
 
 def next_statement(
@@ -140,19 +202,24 @@ def opinion_map(*, conversation: Conversation, participant: Participant | None =
         reps = []
         for rep in group["representative"]:
             counts = stats.get(str(rep["statement"]), {}).get("groups", [])
-            share = round(100 * rep["probability"])
+            # What was counted in the group: n_success of n_trials agreed (or disagreed).
+            # `probability` is Pol.is's smoothed (n + 1) / (N + 2), which ranks statements
+            # but reads wrong ("75%" for 2 of 2), so it is never shown.
+            counted, seen = rep["n_success"], rep["n_trials"]
             reps.append(
                 entry(
                     rep["statement"],
                     direction=rep["direction"],
-                    group_share=share,
+                    group_count=counted,
+                    group_seen=seen,
+                    group_share=round(100 * counted / seen) if seen else 0,
                     group_counts=counts[group["id"]] if group["id"] < len(counts) else None,
                 )
             )
         groups.append(
             {
                 "id": group["id"],
-                "label": chr(ord("A") + group["id"]),
+                "label": group_label(group["id"]),
                 "size": group["size"],
                 "representative": reps,
             }
@@ -181,7 +248,7 @@ def opinion_map(*, conversation: Conversation, participant: Participant | None =
         if position is not None:
             me = {"group": position[2], "label": None}
             if position[2] is not None:
-                me["label"] = chr(ord("A") + position[2])
+                me["label"] = group_label(position[2])
     return {
         "ready": True,
         "groups": groups,
@@ -198,14 +265,17 @@ def opinion_map(*, conversation: Conversation, participant: Participant | None =
 
 
 def export_rows(conversation: Conversation):
-    """(votes rows, comments rows) in Pol.is open-data order and shape."""
-    participants = dict(conversation.participants.values_list("pk", "external_id"))
+    """(votes rows, comments rows) in Pol.is open-data order and shape: the votes the opinion
+    map counts (excluded participants' votes are left out, as in the analysis)."""
+    participants = dict(
+        conversation.participants.filter(excluded=False).values_list("pk", "external_id")
+    )
     statements = list(conversation.statements.all())
     statement_ids = {s.pk: (s.external_id or str(s.pk)) for s in statements}
     counts: dict[int, list[int]] = {s.pk: [0, 0] for s in statements}
     votes = []
     for participant_id, statement_id, value, updated in (
-        Vote.objects.filter(statement__conversation=conversation)
+        Vote.objects.filter(COUNTED, statement__conversation=conversation)
         .order_by("updated_at", "pk")
         .values_list("participant_id", "statement_id", "value", "updated_at")
         .iterator(chunk_size=5000)

@@ -14,11 +14,14 @@ from django.utils.translation import gettext as _
 from meshutaf.accounts.models import User
 from meshutaf.core.services import model_save, model_update
 from meshutaf.core.text import fold_text
+from meshutaf.core.throttle import RateLimitError, address_hash
 from meshutaf.initiatives.models import Initiative
 from meshutaf.initiatives.services import require_same_initiative
 
 from . import opinion, selectors
 from .models import (
+    MAX_PARTICIPANT_LIMIT,
+    MAX_PARTICIPANT_LIMIT_MINUTES,
     STATEMENT_MAX_LENGTH,
     Conversation,
     ConversationStatus,
@@ -40,6 +43,8 @@ CONVERSATION_FIELDS = (
     "accept_statements",
     "moderation",
     "show_results",
+    "participant_limit",
+    "participant_limit_minutes",
 )
 # A participant may not flood the moderation queue.
 MAX_PENDING_PER_PARTICIPANT = 10
@@ -52,9 +57,29 @@ RESUME_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
 # --- Conversations -------------------------------------------------------------------------
 
 
+def _check_limits(fields: dict) -> None:
+    limit = fields.get("participant_limit")
+    if limit is not None and not 0 <= limit <= MAX_PARTICIPANT_LIMIT:
+        raise ValidationError(
+            {
+                "participant_limit": _("Choose a number from 0 (no limit) to %(max)s.")
+                % {"max": MAX_PARTICIPANT_LIMIT}
+            }
+        )
+    minutes = fields.get("participant_limit_minutes")
+    if minutes is not None and not 1 <= minutes <= MAX_PARTICIPANT_LIMIT_MINUTES:
+        raise ValidationError(
+            {
+                "participant_limit_minutes": _("Choose from 1 to %(max)s minutes.")
+                % {"max": MAX_PARTICIPANT_LIMIT_MINUTES}
+            }
+        )
+
+
 @transaction.atomic
 def conversation_create(*, initiative: Initiative, by: User, **fields) -> Conversation:
     require_same_initiative(initiative, fields.get("meeting"))
+    _check_limits(fields)
     conversation = Conversation(initiative=initiative, created_by=by)
     for name in CONVERSATION_FIELDS:
         if name in fields:
@@ -65,6 +90,7 @@ def conversation_create(*, initiative: Initiative, by: User, **fields) -> Conver
 @transaction.atomic
 def conversation_update(*, conversation: Conversation, by: User, data: dict) -> Conversation:
     require_same_initiative(conversation.initiative, data.get("meeting"))
+    _check_limits(data)
     conversation, _changed = model_update(
         instance=conversation, fields=CONVERSATION_FIELDS, data=data, by=by
     )
@@ -251,10 +277,88 @@ def participant_for_user(*, conversation: Conversation, user: User) -> Participa
         return Participant.objects.get(conversation=conversation, user=user)
 
 
-def participant_create(*, conversation: Conversation) -> Participant:
+def _participant_address_hash(*, conversation: Conversation, address: str) -> str:
+    """The stored form of a participant's address: a salted hash, scoped to the conversation."""
+    return address_hash(address, scope=f"deliberation:{conversation.pk}")
+
+
+@transaction.atomic
+def participant_create(*, conversation: Conversation, address: str | None = None) -> Participant:
+    """A participant without an account, started by a browser that opened the link. With the
+    client's `address` (every web request gives one), at most `participant_limit` are started
+    from one network within `participant_limit_minutes`; beyond that the request is refused
+    with `RateLimitError` and nothing is written. Callers without a request (tests, the demo,
+    imports) pass no address and are not counted."""
     if not conversation.is_open:
         raise ValidationError(_("This conversation is closed."))
-    return Participant.objects.create(conversation=conversation)
+    hashed = ""
+    if address is not None:
+        hashed = _participant_address_hash(conversation=conversation, address=address)
+        # Serialise starts in this conversation (a row lock on PostgreSQL; SQLite already
+        # writes one at a time), so parallel requests cannot all slip under the limit.
+        Conversation.objects.select_for_update().filter(pk=conversation.pk).first()
+        _check_participant_limit(conversation, hashed)
+    return Participant.objects.create(conversation=conversation, address_hash=hashed)
+
+
+def _check_participant_limit(conversation: Conversation, hashed: str) -> None:
+    limit = conversation.participant_limit
+    if not limit:
+        return
+    window = datetime.timedelta(minutes=conversation.participant_limit_minutes)
+    since = timezone.now() - window
+    recent = list(
+        Participant.objects.filter(
+            conversation=conversation, address_hash=hashed, created_at__gte=since
+        )
+        .order_by("-created_at")
+        .values_list("created_at", flat=True)[:limit]
+    )
+    if len(recent) < limit:
+        return
+    # The oldest of the last `limit` starts leaves the window first.
+    wait = recent[-1] + window - timezone.now()
+    minutes = max(1, int(wait.total_seconds() + 59) // 60)
+    raise RateLimitError(
+        _(
+            "Too many people have joined this conversation from your network in the last "
+            "%(window)s minutes. Please try again in %(minutes)s minutes, or ask the "
+            "facilitator."
+        )
+        % {"window": conversation.participant_limit_minutes, "minutes": minutes},
+        retry_after=int(wait.total_seconds()) + 1,
+    )
+
+
+@transaction.atomic
+def participants_set_excluded(
+    *,
+    conversation: Conversation,
+    by: User,
+    address_hash: str,
+    first: datetime.datetime,
+    last: datetime.datetime,
+    excluded: bool,
+) -> int:
+    """Exclude from the analysis (or include again) the participants who joined from one
+    network between `first` and `last`: a burst the facilitator judged as one person voting
+    many times. Their votes are kept, so this can be undone. Returns how many changed."""
+    if not address_hash or first > last:
+        raise ValidationError(_("This burst was not found; reload the page."))
+    changed = (
+        Participant.objects.filter(
+            conversation=conversation,
+            user__isnull=True,
+            address_hash=address_hash,
+            created_at__gte=first,
+            created_at__lte=last,
+        )
+        .exclude(excluded=excluded)
+        .update(excluded=excluded, updated_at=timezone.now())
+    )
+    if changed:
+        _votes_changed(conversation)
+    return changed
 
 
 @transaction.atomic

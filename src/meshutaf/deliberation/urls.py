@@ -12,6 +12,11 @@ urlpatterns = [
     path("deliberations/<id:pk>/status/", views.conversation_status, name="status"),
     path("deliberations/<id:pk>/reset-link/", views.conversation_reset_link, name="reset_link"),
     path("deliberations/<id:pk>/delete/", views.conversation_delete, name="delete"),
+    path(
+        "deliberations/<id:pk>/participants/exclude/",
+        views.participants_exclude,
+        name="participants_exclude",
+    ),
     path("deliberations/<id:pk>/statements/", views.statement_add, name="statement_add"),
     path(
         "deliberations/<id:pk>/statements/import/",

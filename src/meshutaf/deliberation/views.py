@@ -5,6 +5,7 @@ else through the participation link (`conversation_get_by_token`). A participant
 account is remembered by their session: one participant per browser, and a short code to
 continue on another device."""
 
+import functools
 import io
 import zipfile
 
@@ -16,15 +17,24 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from meshutaf.core.forms import apply_service_errors, error_text, form_submitted
+from meshutaf.core.http import client_address
 from meshutaf.core.qr import qr_svg
-from meshutaf.initiatives.permissions import Action, initiative_get_for_user, role_allows
+from meshutaf.core.throttle import RateLimitError
+from meshutaf.initiatives.permissions import (
+    Action,
+    initiative_get_for_user,
+    initiative_role,
+    role_allows,
+)
 
 from . import charts, polis_format, selectors, services
 from .forms import (
+    BurstForm,
     ConversationForm,
     PolisImportForm,
     ResumeForm,
@@ -33,6 +43,7 @@ from .forms import (
 )
 from .models import Conversation, Participant, Statement, StatementStatus
 from .permissions import (
+    ConversationNotOpen,
     conversation_get_by_token,
     conversation_get_for_user,
     statement_get_for_user,
@@ -144,8 +155,50 @@ def conversation_detail(request, pk: int):
             import_form=StatementsImportForm(),
             join_url=join_url,
             qr_svg=qr_svg(join_url, label=_("QR code for the participation link")),
+            bursts=selectors.participant_bursts(conversation=conversation),
+            burst_min_size=selectors.BURST_MIN_SIZE,
+            burst_gap_minutes=int(selectors.BURST_GAP.total_seconds() // 60),
         )
     return render(request, "deliberation/conversation_detail.html", context)
+
+
+@login_required
+@require_POST
+def participants_exclude(request, pk: int):
+    """Exclude a burst of participants from the analysis, or include it again."""
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = BurstForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        excluded = data["action"] == BurstForm.EXCLUDE
+        try:
+            changed = services.participants_set_excluded(
+                conversation=conversation,
+                by=request.user,
+                address_hash=data["network"],
+                first=data["first"],
+                last=data["last"],
+                excluded=excluded,
+            )
+        except ValidationError as error:
+            _say_errors(request, error)
+        else:
+            if excluded:
+                text = ngettext(
+                    "%(n)s participant was excluded from the analysis.",
+                    "%(n)s participants were excluded from the analysis.",
+                    changed,
+                )
+            else:
+                text = ngettext(
+                    "%(n)s participant counts in the analysis again.",
+                    "%(n)s participants count in the analysis again.",
+                    changed,
+                )
+            messages.success(request, text % {"n": changed})
+    else:
+        _say_errors(request, form)
+    return redirect(reverse("deliberation:detail", args=[conversation.pk]) + "#bursts")
 
 
 @login_required
@@ -336,6 +389,43 @@ def _decode(upload) -> str:
 # --- Participation by link -----------------------------------------------------------------
 
 
+def _by_link(view):
+    """For the participation-link pages: a draft's link answers (still 404, revealing nothing
+    of the conversation) with a page that says the conversation is not open yet."""
+
+    @functools.wraps(view)
+    def wrapped(request, token: str, *args, **kwargs):
+        try:
+            return view(request, token, *args, **kwargs)
+        except ConversationNotOpen as not_open:
+            conversation = not_open.conversation
+            manage_url = None
+            if request.user.is_authenticated:
+                role = initiative_role(user=request.user, initiative_id=conversation.initiative_id)
+                if role_allows(role, Action.MANAGE):
+                    manage_url = reverse("deliberation:detail", args=[conversation.pk])
+            return render(
+                request, "deliberation/not_open.html", {"manage_url": manage_url}, status=404
+            )
+
+    return wrapped
+
+
+def _throttled(request, conversation: Conversation, refused: RateLimitError):
+    """Too many participants started from this network: HTTP 429, the message on the voting
+    card, nothing written."""
+    participant = _participant(request, conversation, create=False)
+    context = _card_context(
+        conversation, participant, error=" ".join(refused.messages), statement_form=StatementForm()
+    )
+    template = "deliberation/participate.html"
+    if request.htmx:
+        template += "#card"
+    response = render(request, template, context, status=429)
+    response["Retry-After"] = str(refused.retry_after)
+    return response
+
+
 def _participant(request, conversation: Conversation, *, create: bool) -> Participant | None:
     """The member's own participant, or the one this browser started."""
     if request.user.is_authenticated and conversation.viewer_role is not None:
@@ -352,7 +442,9 @@ def _participant(request, conversation: Conversation, *, create: bool) -> Partic
             return participant
     if not create:
         return None
-    participant = services.participant_create(conversation=conversation)
+    participant = services.participant_create(
+        conversation=conversation, address=client_address(request)
+    )
     _remember(request, conversation, participant)
     return participant
 
@@ -379,6 +471,7 @@ def _card_context(conversation, participant, **extra) -> dict:
 
 
 @never_cache
+@_by_link
 def participate(request, token: str):
     conversation = conversation_get_by_token(user=request.user, token=token)
     participant = _participant(request, conversation, create=False)
@@ -389,6 +482,7 @@ def participate(request, token: str):
 
 @require_POST
 @never_cache
+@_by_link
 def vote(request, token: str):
     conversation = conversation_get_by_token(user=request.user, token=token)
     error = None
@@ -404,6 +498,8 @@ def vote(request, token: str):
             services.vote_cast(
                 participant=participant, statement=statement, value=request.POST.get("value")
             )
+        except RateLimitError as refused:
+            return _throttled(request, conversation, refused)
         except ValidationError as exc:
             error = " ".join(exc.messages)
     participant = _participant(request, conversation, create=False)
@@ -422,6 +518,7 @@ def vote(request, token: str):
 
 @require_POST
 @never_cache
+@_by_link
 def participant_statement(request, token: str):
     conversation = conversation_get_by_token(user=request.user, token=token)
     form = StatementForm(request.POST)
@@ -437,6 +534,8 @@ def participant_statement(request, token: str):
                 )
             else:
                 messages.success(request, _("Thank you. Your statement was added."))
+        except RateLimitError as refused:
+            return _throttled(request, conversation, refused)
         except ValidationError as error:
             _say_errors(request, error)
     else:
@@ -445,6 +544,7 @@ def participant_statement(request, token: str):
 
 
 @never_cache
+@_by_link
 def my_votes(request, token: str):
     conversation = conversation_get_by_token(user=request.user, token=token)
     participant = _participant(request, conversation, create=False)
@@ -457,6 +557,7 @@ def my_votes(request, token: str):
 
 
 @never_cache
+@_by_link
 def public_results(request, token: str):
     conversation = conversation_get_by_token(user=request.user, token=token)
     if not conversation.show_results and not _manage(conversation):
@@ -466,6 +567,7 @@ def public_results(request, token: str):
 
 
 @never_cache
+@_by_link
 def resume(request, token: str):
     """Continue as the same participant on this device, with the code from another one."""
     conversation = conversation_get_by_token(user=request.user, token=token)

@@ -184,11 +184,15 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
+    # A salted hash of the network they joined from (core.throttle.address_hash), never the
+    # address: joins per network are limited, whatever the browser session.
+    address_hash = models.CharField(max_length=32, blank=True, editable=False)
 
     class Meta:
         verbose_name = _("participant")
         verbose_name_plural = _("participants")
         ordering = ["group", "joined_at", "pk"]
+        indexes = [models.Index(fields=["address_hash", "joined_at"])]
 
     def __str__(self) -> str:
         return self.name
@@ -222,6 +226,9 @@ class Contribution(TimeStampedModel):
     author_user = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
+    # The salted hash of the network the note was sent from: the pace limit counts notes per
+    # network too, so a new browser session does not start a fresh allowance.
+    address_hash = models.CharField(max_length=32, blank=True, editable=False)
     hidden = models.BooleanField(_("hidden"), default=False)
     withdrawn = models.BooleanField(pgettext_lazy("workshop note", "withdrawn"), default=False)
     merged_into = models.ForeignKey(
@@ -248,6 +255,7 @@ class Contribution(TimeStampedModel):
         indexes = [
             models.Index(fields=["session", "section_key"]),
             models.Index(fields=["participant", "created_at"]),
+            models.Index(fields=["session", "address_hash", "created_at"]),
         ]
         constraints = [
             models.CheckConstraint(

@@ -1,6 +1,6 @@
 """Writes for workshops. Every change validates, runs in a transaction and raises the session's
 version, which is how the live board knows to refresh. Participants' writes are bounded
-(length, pace, total) so an open link cannot flood a session."""
+(length, pace, total), per participant and per network, so an open link cannot flood a session."""
 
 import datetime
 import secrets
@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 
 from meshutaf.accounts.models import User
 from meshutaf.core.services import model_save, model_update
+from meshutaf.core.throttle import RateLimitError, address_hash
 from meshutaf.initiatives.models import Initiative
 from meshutaf.meetings.models import Meeting
 
@@ -33,8 +34,15 @@ from .models import (
 
 MAX_GROUPS = 30
 MAX_PARTICIPANTS_PER_GROUP = 300
+# Per participant (and per account, over every time it joined): notes a minute, and in all.
 PER_MINUTE = 30
 MAX_PER_PARTICIPANT = 300
+# Per network (an IPv4 address or an IPv6 /64), whatever the browser session: a new session is
+# a new participant, so these are what stop one client from starting fresh allowances. A room
+# sharing one Wi-Fi is one network, so they are set for a room, not for one person.
+ADDRESS_WINDOW = datetime.timedelta(minutes=10)
+JOINS_PER_ADDRESS = 60
+NOTES_PER_ADDRESS = 200
 SESSION_FIELDS = ("title", "instructions", "allow_anonymous", "meeting")
 TEMPLATE_FIELDS = ("title", "description", "schema")
 
@@ -257,12 +265,30 @@ def _require_open(session: WorkshopSession) -> None:
         raise ValidationError(_("This workshop is closed; contributions can no longer change."))
 
 
+def _address_hash(session: WorkshopSession, address: str | None) -> str:
+    return "" if address is None else address_hash(address, scope=f"workshop:{session.pk}")
+
+
+def _wait_minutes(oldest, now) -> tuple[int, int]:
+    """(minutes, seconds) until the oldest counted event leaves the window."""
+    seconds = max(1, int((oldest + ADDRESS_WINDOW - now).total_seconds()) + 1)
+    return max(1, (seconds + 59) // 60), seconds
+
+
 @transaction.atomic
 def participant_join(
-    *, group: WorkingGroup, display_name: str = "", anonymous: bool = False, user=None
+    *,
+    group: WorkingGroup,
+    display_name: str = "",
+    anonymous: bool = False,
+    user=None,
+    address: str | None = None,
 ) -> Participant:
+    """Join a group by its link. With the client's `address` (every web request has one), at
+    most JOINS_PER_ADDRESS joins per network in ADDRESS_WINDOW; beyond that `RateLimitError`."""
     session = group.session
     _require_open(session)
+    hashed = _address_hash(session, address)
     name = " ".join((display_name or "").split())
     if anonymous and not session.allow_anonymous:
         raise ValidationError({"display_name": _("In this workshop everyone joins with a name.")})
@@ -278,12 +304,33 @@ def participant_join(
         )
     if group.participants.count() >= MAX_PARTICIPANTS_PER_GROUP:
         raise ValidationError(_("This group is full. Ask the facilitator for another group."))
+    if hashed:
+        now = timezone.now()
+        recent = list(
+            Participant.objects.filter(
+                group__session=session, address_hash=hashed, joined_at__gte=now - ADDRESS_WINDOW
+            )
+            .order_by("-joined_at")
+            .values_list("joined_at", flat=True)[:JOINS_PER_ADDRESS]
+        )
+        if len(recent) >= JOINS_PER_ADDRESS:
+            minutes, seconds = _wait_minutes(recent[-1], now)
+            raise RateLimitError(
+                _(
+                    "Too many people have joined this workshop from your network in the last "
+                    "few minutes. Please try again in %(minutes)s minutes, or ask the "
+                    "facilitator."
+                )
+                % {"minutes": minutes},
+                retry_after=seconds,
+            )
     return model_save(
         Participant(
             group=group,
             display_name="" if anonymous else name,
             key=secrets.token_urlsafe(32),
             user=user if user is not None and user.is_authenticated else None,
+            address_hash=hashed,
         )
     )
 
@@ -302,15 +349,43 @@ def _clean_text(text: str) -> str:
     return text
 
 
-def _check_pace(participant: Participant) -> None:
-    since = timezone.now() - datetime.timedelta(minutes=1)
-    recent = participant.contributions.filter(created_at__gte=since).count()
-    if recent >= PER_MINUTE:
-        raise ValidationError(
-            _("That was a lot in one minute. Take a breath and try again in a moment.")
+def _check_pace(session: WorkshopSession, participant: Participant, hashed: str) -> None:
+    """The limits hold per person, not per browser session: a participant's notes count with
+    those of every other time the same account joined this workshop, and every note from the
+    same network counts towards that network's allowance."""
+    now = timezone.now()
+    if participant.user_id is not None:
+        mine = Contribution.objects.filter(
+            session=session, participant__user_id=participant.user_id
         )
-    if participant.contributions.count() >= MAX_PER_PARTICIPANT:
+    else:
+        mine = participant.contributions.all()
+    recent = mine.filter(created_at__gte=now - datetime.timedelta(minutes=1)).count()
+    if recent >= PER_MINUTE:
+        raise RateLimitError(
+            _("That was a lot in one minute. Take a breath and try again in a moment."),
+            retry_after=60,
+        )
+    if mine.count() >= MAX_PER_PARTICIPANT:
         raise ValidationError(_("You have reached the limit of contributions for this workshop."))
+    if hashed:
+        from_network = list(
+            Contribution.objects.filter(
+                session=session, address_hash=hashed, created_at__gte=now - ADDRESS_WINDOW
+            )
+            .order_by("-created_at")
+            .values_list("created_at", flat=True)[:NOTES_PER_ADDRESS]
+        )
+        if len(from_network) >= NOTES_PER_ADDRESS:
+            minutes, seconds = _wait_minutes(from_network[-1], now)
+            raise RateLimitError(
+                _(
+                    "Many notes have come from your network in the last few minutes. Please "
+                    "try again in %(minutes)s minutes."
+                )
+                % {"minutes": minutes},
+                retry_after=seconds,
+            )
 
 
 @transaction.atomic
@@ -323,8 +398,11 @@ def contribution_add(
     column_key: str = "",
     participant: Participant | None = None,
     user: User | None = None,
+    address: str | None = None,
 ) -> Contribution:
-    """Add a note to one cell of the group's canvas, as a participant (by link) or as a member."""
+    """Add a note to one cell of the group's canvas, as a participant (by link) or as a member.
+    A participant's notes are paced (see `_check_pace`); `address` is the client's address,
+    which every web request gives."""
     session = group.session
     _require_open(session)
     if (participant is None) == (user is None):
@@ -335,8 +413,11 @@ def contribution_add(
     if section is None or not section.has_cell(row_key or "", column_key or ""):
         raise ValidationError(_("This part of the canvas does not exist. Reload the page."))
     text = _clean_text(text)
+    hashed = _address_hash(session, address)
     if participant is not None:
-        _check_pace(participant)
+        # One session at a time, so parallel requests cannot all slip under the limits.
+        WorkshopSession.objects.select_for_update().filter(pk=session.pk).first()
+        _check_pace(session, participant, hashed)
     contribution = model_save(
         Contribution(
             session=session,
@@ -347,6 +428,7 @@ def contribution_add(
             text=text,
             participant=participant,
             author_user=user,
+            address_hash=hashed,
         )
     )
     _touch(session)

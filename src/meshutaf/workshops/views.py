@@ -17,7 +17,9 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from meshutaf.core.forms import apply_service_errors, form_submitted
+from meshutaf.core.http import client_address
 from meshutaf.core.qr import qr_svg
+from meshutaf.core.throttle import RateLimitError
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user
 
 from . import exports, selectors, services
@@ -703,6 +705,7 @@ def participate(request, token: str):
             allow_anonymous=session.allow_anonymous,
             initial={"display_name": default_name},
         )
+        throttled = None
         if request.method == "POST" and form.is_valid():
             try:
                 participant = services.participant_join(
@@ -710,17 +713,25 @@ def participate(request, token: str):
                     display_name=form.cleaned_data["display_name"],
                     anonymous=form.cleaned_data.get("anonymous", False),
                     user=request.user,
+                    address=client_address(request),
                 )
+            except RateLimitError as refused:
+                throttled = refused
+                form.add_error(None, " ".join(refused.messages))
             except ValidationError as error:
                 apply_service_errors(form, error)
             else:
                 _remember(request, participant)
                 return redirect("workshops:participate", token)
-        return render(
+        response = render(
             request,
             "workshops/participate_join.html",
             {"group": group, "session": session, "form": form},
+            status=429 if throttled else 200,
         )
+        if throttled:
+            response["Retry-After"] = str(throttled.retry_after)
+        return response
     return render(
         request, "workshops/participate.html", _canvas_context(request, group, participant)
     )
@@ -758,6 +769,7 @@ def participate_add(request, token: str):
     form = ContributionForm(request.POST)
     error = ""
     saved = None
+    throttled = None
     if form.is_valid():
         try:
             saved = services.contribution_add(
@@ -767,7 +779,11 @@ def participate_add(request, token: str):
                 column_key=form.cleaned_data["column"],
                 text=form.cleaned_data["text"],
                 participant=participant,
+                address=client_address(request),
             )
+        except RateLimitError as refused:
+            throttled = refused
+            error = _errors(refused)
         except ValidationError as problem:
             error = _errors(problem)
     else:
@@ -781,6 +797,21 @@ def participate_add(request, token: str):
         )
         if part
     )
+    if throttled is not None:
+        # Refused by a limit: HTTP 429 and the message (beside the cell, or at the top of the
+        # page without JavaScript); nothing written.
+        template = "workshops/participate.html#live"
+        if not request.htmx:
+            messages.error(request, error)
+            template = "workshops/participate.html"
+        response = render(
+            request,
+            template,
+            _canvas_context(request, group, participant, cell_slug=slug, cell_error=error),
+            status=429,
+        )
+        response["Retry-After"] = str(throttled.retry_after)
+        return response
     if not request.htmx:
         if error:
             messages.error(request, error)
