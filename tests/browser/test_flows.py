@@ -298,6 +298,8 @@ def test_upcoming_meetings_box_loads_without_taking_focus(page_for, locale):
 
 
 def test_a_button_pressed_inside_a_swapped_region_hands_focus_to_its_heading(page_for):
+    from playwright.sync_api import expect
+
     from meshutaf.initiatives.models import Role
     from tests.factories import (
         GroupFactory,
@@ -316,5 +318,4 @@ def test_a_button_pressed_inside_a_swapped_region_hands_focus_to_its_heading(pag
     page.goto(page.base_url + f"/initiatives/groups/{group.pk}/")
     page.locator("#group-members button", has_text="Change").first.focus()
     page.keyboard.press("Enter")
-    page.wait_for_function("document.activeElement && document.activeElement.id")
-    assert page.evaluate("document.activeElement.id") == "group-members-title"
+    expect(page.locator("#group-members-title")).to_be_focused()
