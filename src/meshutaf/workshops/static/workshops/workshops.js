@@ -17,6 +17,12 @@ document.addEventListener("DOMContentLoaded", () => {
       }
     });
   });
+  // A note that was saved empties its form for the next one (the server says so with the
+  // HX-Trigger "workshop-saved"; an inline hx-on handler would be refused by the page's CSP).
+  document.addEventListener("workshop-saved", (event) => {
+    const form = event.target.closest && event.target.closest("form[data-reset-on-save]");
+    if (form) form.reset();
+  });
   document.addEventListener("click", (event) => {
     const button = event.target.closest("[data-copy]");
     if (!button || !navigator.clipboard) return;
