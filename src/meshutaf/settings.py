@@ -248,7 +248,7 @@ AXES_RESET_ON_SUCCESS = True
 # A try during the pause does not restart it, so "try again in 15 minutes" stays true.
 AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
 AXES_LOCKOUT_CALLABLE = "meshutaf.accounts.views.locked_out"
-AXES_CLIENT_IP_CALLABLE = "meshutaf.core.http.client_address"
+AXES_CLIENT_IP_CALLABLE = "meshutaf.core.http.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
 # Password-reset e-mails: per address and per e-mail address, in an hour.
