@@ -219,7 +219,7 @@ def test_polis_import_view(initiative, owner, member):
         "votes": SimpleUploadedFile("votes.csv", votes),
         "comments": SimpleUploadedFile("comments.csv", comments),
     })  # fmt: skip
-    assert response.status_code == 200
+    assert response.status_code == 400
     assert b"Line 3" in response.content
     assert not Conversation.objects.filter(title="From Pol.is").exists()
     response = client_for(owner).post(url, {

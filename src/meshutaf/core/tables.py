@@ -1,26 +1,45 @@
-"""Reading an uploaded table (CSV, Excel .xlsx, and where asked JSON Lines) into a header row
-and rows of stripped strings. Shared by every import: the stakeholder list and the Discourse
-Index's corpora. Each importer checks its own fields; this only reads.
+"""Reading an uploaded table (CSV, Excel .xlsx, and where asked JSON Lines) into rows of
+stripped strings, within the bounds of `core.uploads`. Shared by every import (the stakeholder
+list, the Discourse Index's corpora, a conversation's statements, Pol.is exports) and by the
+knowledge base, which indexes a workbook's text. Each importer checks its own fields; this
+only reads.
 
-Files from Israeli offices come in UTF-8 or the Windows Hebrew and Arabic code pages, with
-commas, semicolons or tabs; social-media dumps carry NUL characters and lone surrogates
-(cut-off emoji) that no database stores, so those are cleaned here once for every importer.
+Files from Israeli offices come in UTF-8, Excel's "Unicode text" (UTF-16) or the Windows Hebrew
+and Arabic code pages, with commas, semicolons or tabs; social-media dumps carry NUL characters
+and lone surrogates (cut-off emoji) that no database stores, so `clean` removes those here, once,
+for every importer. Rows are streamed: a file is refused as soon as it passes a bound, and a
+spreadsheet's declared size is never believed, so a small file cannot make a reader pad
+millions of empty cells.
 """
 
+import codecs
+import contextlib
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import re
+from collections.abc import Iterable, Iterator
+from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
 
+from . import uploads
+from .uploads import MAX_CELL_CHARS, MAX_COLUMNS, MAX_LINE_CHARS, UploadRefusedError
+
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
-FIELD_LIMIT = 200_000  # characters in one CSV cell
+# More NUL characters than this share of a text file: it is binary (or UTF-16 without its
+# mark), not a table with a few stray NULs.
+BINARY_NUL_SHARE = 0.1
+OLD_EXCEL_MAGIC = b"\xd0\xcf\x11\xe0"  # .xls, .doc: the compound file format
+# Keys of the first records of a JSON Lines file that name its columns.
+JSON_HEADER_RECORDS = 1000
+EXCEL_MAX_COLUMNS = 16_384
 
 
-class TableFileError(ValueError):
-    """The file cannot be read at all (wrong type, too large, empty)."""
+class TableFileError(UploadRefusedError):
+    """The file cannot be read at all (wrong type, too large, empty, past a bound)."""
 
 
 def read_table(
@@ -28,32 +47,67 @@ def read_table(
 ) -> tuple[list[str], list[list[str]]]:
     """Headers and rows (every cell a stripped string, rows padded or cut to the header's
     width) of a CSV or XLSX file, or a JSON Lines file when `json_lines`."""
-    name = filename.lower()
-    if name.endswith(".xlsx") or data[:2] == b"PK":
-        rows = _read_xlsx(data, max_rows)
-    elif json_lines and name.endswith((".jsonl", ".ndjson", ".json")):
-        rows = _read_jsonl(data, max_rows)
-    else:
-        rows = _read_csv(data)
-    rows = [row for row in rows if any(cell.strip() for cell in row)]
+    rows = read_rows(data, filename, max_rows=max_rows, json_lines=json_lines)
     if not rows:
         raise TableFileError(_("The file has no rows."))
-    if len(rows) - 1 > max_rows:
-        raise TableFileError(
-            _("At most %(count)s rows can be imported at once.") % {"count": max_rows}
-        )
-    headers = [cell.strip() for cell in rows[0]]
+    headers = rows[0]
     width = len(headers)
     return headers, [(row + [""] * width)[:width] for row in rows[1:]]
 
 
+def read_rows(
+    data: bytes, filename: str, *, max_rows: int, json_lines: bool = False, sniff: bool = True
+) -> list[list[str]]:
+    """The rows that hold something, first row first, without trailing empty cells. Refused
+    (TableFileError, a message for the user) past `max_rows` rows under the first, or past
+    the bounds of `core.uploads` on columns, cell length and unpacked size. A CSV file's
+    delimiter is sniffed unless `sniff` is false (then it is a comma)."""
+    name = filename.lower()
+    try:
+        if name.endswith(".xlsx") or data[:2] == b"PK":
+            # Cells enough for the rows allowed, each as wide as allowed.
+            limit = max((max_rows + 1) * MAX_COLUMNS, uploads.MAX_XML_ELEMENTS)
+            source: Iterable[list[str]] = (
+                row for _sheet, _number, row in xlsx_rows(data, max_elements=limit)
+            )
+        elif json_lines and name.endswith((".jsonl", ".ndjson", ".json")):
+            source = _jsonl_rows(data)
+        elif data.startswith(OLD_EXCEL_MAGIC):
+            raise TableFileError(
+                _("This is an old Excel file (.xls). Save it as .xlsx or CSV and try again.")
+            )
+        else:
+            source = csv_rows(decode(data), sniff=sniff)
+        rows = []
+        for row in source:
+            if not row:
+                continue
+            rows.append(row)
+            if len(rows) > max_rows + 1:
+                raise TableFileError(
+                    _("At most %(count)s rows can be imported at once.") % {"count": max_rows}
+                )
+    except TableFileError:
+        raise
+    except UploadRefusedError as error:
+        raise TableFileError(str(error)) from None
+    return rows
+
+
 def clean(text: str) -> str:
     """No NUL characters (PostgreSQL refuses them) and no lone surrogates: U+FFFD marks
-    where one was."""
+    where one was. Every importer's text passes through here."""
     return _UNSTORABLE.sub(lambda match: "" if match.group() == "\x00" else "\ufffd", text)
 
 
-def _decode(data: bytes) -> str:
+def decode(data: bytes) -> str:
+    """Text in UTF-8 (with or without Excel's byte order mark), UTF-16 with its mark, or the
+    Windows Hebrew or Arabic code page, in that order."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return data.decode("utf-16", "surrogatepass")  # `clean` marks a cut-off emoji
+        except UnicodeDecodeError:
+            pass
     for encoding in ("utf-8-sig", "cp1255", "cp1256"):
         try:
             return data.decode(encoding)
@@ -62,52 +116,106 @@ def _decode(data: bytes) -> str:
     raise TableFileError(_("The file is not text in a known encoding (UTF-8 or Windows)."))
 
 
-def _read_csv(data: bytes) -> list[list[str]]:
-    text = _decode(data)
-    if "\x00" in text:
+def _trimmed(cells: Iterable[str], number: int) -> list[str]:
+    """Stripped cells without the empty ones at the end, checked against the bounds."""
+    row = [cell.strip() for cell in cells]
+    end = len(row)
+    while end and not row[end - 1]:
+        end -= 1
+    del row[end:]
+    if len(row) > MAX_COLUMNS:
+        raise uploads.too_many_columns(number)
+    if any(len(cell) > MAX_CELL_CHARS for cell in row):
+        raise uploads.cell_too_long(number)
+    return row
+
+
+def csv_rows(text: str, *, sniff: bool = True) -> Iterator[list[str]]:
+    """Every row of CSV text (blank ones as []), cleaned and trimmed. The delimiter is
+    sniffed among comma, semicolon and tab unless `sniff` is false (then a comma). Raises
+    TableFileError at the first row past a bound."""
+    try:
+        yield from _csv_rows(text, sniff=sniff)
+    except TableFileError:
+        raise
+    except UploadRefusedError as error:
+        raise TableFileError(str(error)) from None
+
+
+def _csv_rows(text: str, *, sniff: bool) -> Iterator[list[str]]:
+    if text.count("\x00") > len(text) * BINARY_NUL_SHARE:
         raise TableFileError(_("This does not look like a CSV file."))
-    try:
-        dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    csv.field_size_limit(max(csv.field_size_limit(), FIELD_LIMIT))
-    try:
-        return [[cell.strip() for cell in row] for row in csv.reader(io.StringIO(text), dialect)]
-    except csv.Error as error:
-        raise TableFileError(
-            _("The CSV file cannot be read: %(error)s") % {"error": error}
-        ) from None
+    text = clean(text)
+    dialect: type[csv.Dialect] | csv.Dialect = csv.excel
+    if sniff:
+        with contextlib.suppress(csv.Error):
+            dialect = csv.Sniffer().sniff(text[:8192], delimiters=",;\t")
+    # The csv module's limit is process-wide and only stops a runaway cell early; the bound
+    # itself is checked per row, where the row's number is known.
+    csv.field_size_limit(max(csv.field_size_limit(), MAX_CELL_CHARS + 1))
+    reader = csv.reader(io.StringIO(text, newline=""), dialect)
+    number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            if "field larger than field limit" in str(error):
+                raise uploads.cell_too_long(number + 1) from None
+            raise TableFileError(
+                _("The CSV file cannot be read: %(error)s") % {"error": error}
+            ) from None
+        number += 1
+        yield _trimmed(row, number)
 
 
-def _read_jsonl(data: bytes, max_rows: int) -> list[list[str]]:
-    text = _decode(data).strip()
-    records = []
+def _json_records(text: str) -> Iterator[tuple[int, object]]:
+    """(line number, record) of a JSON Lines text, or of a JSON array."""
     if text.startswith("["):
         try:
             loaded = json.loads(text)
-        except json.JSONDecodeError as error:
+        except (json.JSONDecodeError, RecursionError) as error:
             raise TableFileError(
                 _("The JSON file cannot be read: %(error)s") % {"error": error}
             ) from None
-        records = loaded if isinstance(loaded, list) else []
-    else:
-        for number, line in enumerate(text.splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                records.append(json.loads(line))
-            except json.JSONDecodeError:
-                raise TableFileError(
-                    _("Line %(line)s is not valid JSON.") % {"line": number}
-                ) from None
-            if len(records) > max_rows:
-                break
-    if not all(isinstance(record, dict) for record in records):
-        raise TableFileError(_("Each line of a JSON Lines file must be an object."))
-    headers: list[str] = []
-    for record in records[:1000]:
-        headers.extend(key for key in record if key not in headers)
-    return [headers, *([_cell(record.get(key)) for key in headers] for record in records)]
+        yield from enumerate(loaded if isinstance(loaded, list) else [], start=1)
+        return
+    # Only "\n" ends a line: JSON strings may hold U+2028 and friends, which splitlines cuts.
+    for number, line in enumerate(text.split("\n"), start=1):
+        if not line.strip():
+            continue
+        if len(line) > MAX_LINE_CHARS:
+            raise TableFileError(
+                _("Line %(line)s is longer than %(count)s characters.")
+                % {"line": number, "count": MAX_LINE_CHARS}
+            )
+        try:
+            yield number, json.loads(line)
+        except (json.JSONDecodeError, RecursionError):
+            raise TableFileError(_("Line %(line)s is not valid JSON.") % {"line": number}) from None
+
+
+def _jsonl_rows(data: bytes) -> Iterator[list[str]]:
+    """A header row (the keys of the first records), then one row per record."""
+    records = _json_records(decode(data).strip())
+    first = []
+    for number, record in records:
+        first.append((number, record))
+        if len(first) >= JSON_HEADER_RECORDS:
+            break
+    keys: list[str] = []
+    for _number, record in first:
+        if not isinstance(record, dict):
+            raise TableFileError(_("Each line of a JSON Lines file must be an object."))
+        keys.extend(key for key in record if key not in keys)
+        if len(keys) > MAX_COLUMNS:
+            raise uploads.too_many_columns(1)
+    yield _trimmed([clean(key) for key in keys], 1)
+    for number, record in itertools.chain(first, records):
+        if not isinstance(record, dict):
+            raise TableFileError(_("Each line of a JSON Lines file must be an object."))
+        yield _trimmed([_cell(record.get(key)) for key in keys], number)
 
 
 def _cell(value) -> str:
@@ -115,22 +223,189 @@ def _cell(value) -> str:
         return ""
     if isinstance(value, dt.datetime):
         return value.isoformat()
-    if isinstance(value, (dict, list)):
+    if isinstance(value, dict | list):
         return clean(json.dumps(value, ensure_ascii=False))
     return clean(str(value).strip())
 
 
-def _read_xlsx(data: bytes, max_rows: int) -> list[list[str]]:
-    from openpyxl import load_workbook
+# --- Spreadsheets --------------------------------------------------------------------------
 
+
+def xlsx_rows(
+    source,
+    *,
+    all_sheets: bool = False,
+    max_columns: int = MAX_COLUMNS,
+    max_elements: int = uploads.MAX_XML_ELEMENTS,
+) -> Iterator[tuple[str, int, list[str]]]:
+    """(sheet title, row number, cells) for each row of an .xlsx file that holds something,
+    cells as strings without trailing empty ones; the first sheet only unless `all_sheets`.
+    `source` is bytes or a seekable binary stream. The zip is checked before it is opened;
+    a file past a bound raises TableFileError."""
+    stream = io.BytesIO(source) if isinstance(source, bytes | bytearray) else source
+    budget = uploads.ElementBudget(max_elements)
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+        uploads.check_zip(stream)
+        workbook, strings_path = _open_workbook(stream)
+    except UploadRefusedError as error:
+        raise TableFileError(str(error)) from None
     except Exception as error:  # openpyxl raises many kinds for a damaged file
         raise TableFileError(_("This is not an Excel (.xlsx) file that can be read.")) from error
-    rows = []
-    for row in workbook.worksheets[0].iter_rows(values_only=True):
-        rows.append([_cell(value) for value in row])
-        if len(rows) > max_rows + 1:
-            break
-    workbook.close()
-    return rows
+    try:
+        strings = _shared_strings(workbook._archive, strings_path, budget)
+        sheets = workbook.worksheets if all_sheets else workbook.worksheets[:1]
+        for sheet in sheets:
+            for number, row in _sheet_rows(workbook, sheet, strings, budget, max_columns):
+                yield sheet.title, number, row
+    except TableFileError:
+        raise
+    except UploadRefusedError as error:
+        raise TableFileError(str(error)) from None
+    except (ParseError, ValueError, KeyError, IndexError, TypeError) as error:
+        raise TableFileError(_("This is not an Excel (.xlsx) file that can be read.")) from error
+    finally:
+        workbook.close()
+
+
+def _open_workbook(stream):
+    """openpyxl's read-only workbook, and where its shared strings are. Three things differ
+    from `load_workbook`: the parts openpyxl reads whole (the package's relationships, the
+    workbook, its styles and properties) must be small; the shared strings are left for
+    `_shared_strings` (openpyxl spends ~30 µs on each, so a 3 MB file of a million strings
+    would cost it half a minute); and chart sheets, which hold no cells, are skipped rather
+    than parsed."""
+    from openpyxl.packaging.relationship import get_rels_path
+    from openpyxl.reader.excel import ExcelReader, _find_workbook_part
+    from openpyxl.xml.constants import (
+        ARC_CONTENT_TYPES,
+        ARC_CORE,
+        ARC_CUSTOM,
+        ARC_ROOT_RELS,
+        ARC_STYLE,
+        SHARED_STRINGS,
+    )
+
+    class BoundedReader(ExcelReader):
+        strings_path: str | None = None
+
+        def read_manifest(self):
+            uploads.check_whole_parts(self.archive, [ARC_CONTENT_TYPES])
+            super().read_manifest()
+            workbook_part = _find_workbook_part(self.package).PartName[1:]
+            whole = [workbook_part, get_rels_path(workbook_part), ARC_STYLE, ARC_CORE, ARC_CUSTOM]
+            relationships = [name for name in self.valid_files if name.endswith(".rels")]
+            uploads.check_whole_parts(self.archive, [ARC_ROOT_RELS, *whole, *relationships])
+
+        def read_strings(self):
+            part = self.package.find(SHARED_STRINGS)
+            self.strings_path = part.PartName[1:] if part is not None else None
+
+        def read_chartsheet(self, sheet, rel):
+            pass
+
+    reader = BoundedReader(stream, read_only=True, data_only=True)
+    try:
+        reader.read()
+    except ValueError as error:  # openpyxl rewords every ValueError, ours included
+        if isinstance(error.__cause__, UploadRefusedError):
+            raise error.__cause__ from None
+        raise
+    return reader.wb, reader.strings_path
+
+
+def _shared_strings(archive, path: str | None, budget) -> list[str]:
+    """The workbook's shared strings, as openpyxl reads them (a string, or its rich-text runs
+    joined), streamed within the budget."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    if path is None:
+        return []
+    item_tag, text_tag, run_tag = (f"{{{SHEET_MAIN_NS}}}{name}" for name in ("si", "t", "r"))
+    strings: list[str] = []
+    stack: list = []
+    with archive.open(path) as xml:
+        for event, element in iterparse(xml, events=("start", "end")):  # noqa: S314 (as below)
+            if event == "start":
+                stack.append(element)
+                continue
+            stack.pop()
+            if element.tag == item_tag:
+                budget.spend()
+                text = element.findtext(text_tag)
+                if text is None:
+                    text = "".join(run.findtext(text_tag) or "" for run in element.iter(run_tag))
+                strings.append(text.replace("x005F_", ""))
+            if len(stack) == 1:  # an item read: drop it (its runs go with it)
+                del stack[0][:]
+    return strings
+
+
+def _row_number(text: str | None, default: int) -> int:
+    if text is None:
+        return default
+    number = float(text)
+    if not number.is_integer():
+        raise ValueError(text)
+    return int(number)
+
+
+def _sheet_rows(
+    workbook, sheet, strings: list[str], budget, max_columns: int
+) -> Iterator[tuple[int, list[str]]]:
+    """A sheet's rows, streamed cell by cell.
+
+    openpyxl's own read-only rows believe the sheet's declared dimension (padding every row
+    to its width, and handing out every missing row up to its height) and build each row
+    whole, so a small file could make it materialise billions of empty cells. Here only the
+    cells present in the file are read, each converted by openpyxl's cell parser (shared
+    strings, dates, booleans), and every element is dropped once read."""
+    from xml.etree.ElementTree import iterparse
+
+    from openpyxl.worksheet._reader import WorkSheetParser
+    from openpyxl.xml.constants import SHEET_MAIN_NS
+
+    row_tag, cell_tag = f"{{{SHEET_MAIN_NS}}}row", f"{{{SHEET_MAIN_NS}}}c"
+    parser = WorkSheetParser(
+        None,
+        strings,
+        data_only=True,
+        epoch=workbook.epoch,
+        date_formats=workbook._date_formats,
+        timedelta_formats=workbook._timedelta_formats,
+    )
+    stack: list = []
+    values: dict[int, str] = {}
+    with workbook._archive.open(sheet._worksheet_path) as xml:
+        # The standard parser, as openpyxl's: it resolves no external entity, and expat (2.4
+        # and later) stops entity expansion bombs.
+        for event, element in iterparse(xml, events=("start", "end")):  # noqa: S314
+            if event == "start":
+                stack.append(element)
+                if element.tag == row_tag:
+                    parser.row_counter = _row_number(element.get("r"), parser.row_counter + 1)
+                    parser.col_counter = 0
+                    values = {}
+                continue
+            stack.pop()
+            if element.tag == cell_tag:
+                budget.spend()
+                cell = parser.parse_cell(element)
+                value = "" if cell["value"] is None else _cell(cell["value"])
+                if value:
+                    if cell["column"] > max_columns:
+                        raise uploads.too_many_columns(parser.row_counter)
+                    if len(value) > MAX_CELL_CHARS:
+                        raise uploads.cell_too_long(parser.row_counter)
+                    values[cell["column"]] = value
+            elif element.tag == row_tag:
+                budget.spend()
+                if values:
+                    width = max(values)
+                    yield parser.row_counter, [values.get(c, "") for c in range(1, width + 1)]
+                values = {}
+            # Rows, cells and the sheet's other parts are dropped once read; a cell's own
+            # children (its value, an inline string) stay until the cell is read.
+            if 1 <= len(stack) <= 3:
+                del stack[-1][:]

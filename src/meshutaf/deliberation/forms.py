@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meshutaf.core import uploads
 from meshutaf.core.forms import IdChoiceField
 from meshutaf.meetings.models import Meeting
 
@@ -15,7 +16,8 @@ from .models import (
     Moderation,
 )
 
-MAX_UPLOAD_BYTES = 50 * 1024 * 1024
+MAX_UPLOAD_BYTES = uploads.MAX_UPLOAD_BYTES  # a Pol.is export
+MAX_STATEMENTS_BYTES = 5 * 1024 * 1024  # the 2,000 statements of one import take ~1 MB
 
 
 class ConversationForm(forms.Form):
@@ -79,20 +81,26 @@ class StatementForm(forms.Form):
     )
 
 
-def _limited(upload):
-    if upload is not None and upload.size > MAX_UPLOAD_BYTES:
-        raise forms.ValidationError(_("The file is larger than 50 MB."))
+def _limited(upload, max_bytes: int = MAX_UPLOAD_BYTES):
+    if upload is not None:
+        try:
+            uploads.check_size(upload.size, max_bytes)
+        except uploads.UploadRefusedError as error:
+            raise forms.ValidationError(str(error)) from None
     return upload
 
 
 class StatementsImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
-        help_text=_("One statement per row; a column named “text” if there is a header."),
+        help_text=_(
+            "One statement per row. In a file of several columns, the first row names the "
+            "statements' column “text”."
+        ),
     )
 
     def clean_file(self):
-        return _limited(self.cleaned_data["file"])
+        return _limited(self.cleaned_data["file"], MAX_STATEMENTS_BYTES)
 
 
 class PolisImportForm(forms.Form):

@@ -8,11 +8,13 @@ a Meshutaf conversation can be analysed by other tools and compared.
 from __future__ import annotations
 
 import csv
-import io
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from django.utils.translation import gettext as _
+
+from meshutaf.core import tables
 
 from .opinion import VoteTable
 
@@ -28,6 +30,10 @@ COMMENT_COLUMNS = (
     "comment-body",
 )
 MAX_ERRORS = 20
+# Rows of one file. A 50 MB votes.csv holds about 800,000 votes; Pol.is's largest public
+# conversations have a few thousand comments.
+MAX_VOTES = 1_000_000
+MAX_COMMENTS = 20_000
 
 
 class PolisFormatError(ValueError):
@@ -93,17 +99,43 @@ def _int(value: str, *, line: int, column: str, errors: list[str]) -> int | None
         return None
 
 
-def _rows(text: str, required: tuple[str, ...], name: str):
-    reader = csv.DictReader(io.StringIO(text))
-    header = [h.strip() for h in (reader.fieldnames or [])]
+def _rows(text: str, required: tuple[str, ...], name: str, max_rows: int) -> Iterator[dict]:
+    """The rows under the header, as dicts, read by the bounded reader every import uses
+    (which also cleans the text); a row or cell past a bound stops the file."""
+    rows = tables.csv_rows(text, sniff=False)
+    try:
+        header = next((row for row in rows if row), [])
+    except tables.TableFileError as error:  # a cell or row past the bounds of core.uploads
+        raise _unreadable(name, error) from None
     missing = [column for column in required if column not in header]
     if missing:
         raise PolisFormatError(
             _("%(file)s is missing the columns: %(columns)s.")
             % {"file": name, "columns": ", ".join(missing)}
         )
-    reader.fieldnames = header
-    return reader
+    return _records(rows, header, name, max_rows)
+
+
+def _records(rows, header: list[str], name: str, max_rows: int) -> Iterator[dict]:
+    count = 0
+    try:
+        for row in rows:
+            if not row:
+                continue
+            count += 1
+            if count > max_rows:
+                raise PolisFormatError(
+                    _("%(file)s has more than %(count)s rows.") % {"file": name, "count": max_rows}
+                )
+            yield dict(zip(header, row, strict=False))
+    except tables.TableFileError as error:  # a cell or row past the bounds of core.uploads
+        raise _unreadable(name, error) from None
+
+
+def _unreadable(name: str, error: Exception) -> PolisFormatError:
+    return PolisFormatError(
+        _("%(file)s cannot be read: %(error)s") % {"file": name, "error": error}
+    )
 
 
 def parse_comments(text: str) -> list[PolisComment]:
@@ -111,7 +143,7 @@ def parse_comments(text: str) -> list[PolisComment]:
     comments = []
     seen: set[str] = set()
     required = ("comment-id", "moderated", "comment-body")
-    for line, row in enumerate(_rows(text, required, "comments.csv"), start=2):
+    for line, row in enumerate(_rows(text, required, "comments.csv", MAX_COMMENTS), start=2):
         comment_id = (row.get("comment-id") or "").strip()
         if not comment_id:
             errors.append(_("Line %(line)s: the comment id is empty.") % {"line": line})
@@ -147,7 +179,8 @@ def parse_votes(text: str) -> list[PolisVote]:
     statement at the same moment the later line counts."""
     errors: list[str] = []
     votes = []
-    for line, row in enumerate(_rows(text, ("comment-id", "voter-id", "vote"), "votes.csv"), 2):
+    rows = _rows(text, ("comment-id", "voter-id", "vote"), "votes.csv", MAX_VOTES)
+    for line, row in enumerate(rows, start=2):
         comment = (row.get("comment-id") or "").strip()
         voter = (row.get("voter-id") or "").strip()
         vote = _int(row.get("vote"), line=line, column="vote", errors=errors)

@@ -1,9 +1,7 @@
 """Writes for deliberation: conversations, statements, participants, votes, the stored opinion
 map, and Pol.is import. Callers have passed the gate in `permissions.py` first."""
 
-import csv
 import datetime
-import io
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -12,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meshutaf.accounts.models import User
+from meshutaf.core import tables
 from meshutaf.core.services import model_save, model_update
 from meshutaf.core.text import fold_text
 from meshutaf.core.throttle import RateLimitError, address_hash
@@ -126,7 +125,7 @@ def conversation_delete(*, conversation: Conversation, by: User) -> None:
 
 
 def _clean_statement_text(text: str) -> str:
-    text = " ".join((text or "").split())
+    text = " ".join(tables.clean(text or "").split())
     if not text:
         raise ValidationError({"text": _("Write the statement.")})
     if len(text) > STATEMENT_MAX_LENGTH:
@@ -209,25 +208,65 @@ def statement_moderate(*, statement: Statement, by: User, status: str) -> Statem
     return statement
 
 
+# What people call the statements' column in a file's first row, in English, Hebrew and Arabic,
+# and Pol.is's own "comment-body"; compared ignoring case, spaces, dashes and underscores.
+STATEMENT_HEADERS = frozenset(
+    {
+        *("text", "statement", "statements", "statement text"),
+        *("comment", "comments", "comment body", "comment text", "body"),
+        *("טקסט", "היגד", "היגדים", "הצהרה", "הצהרות", "נוסח", "תוכן"),
+        *("نص", "النص", "عبارة", "العبارة", "عبارات", "بيان", "تعليق", "التعليق"),
+    }
+)
+
+
+def _header_name(cell: str) -> str:
+    return " ".join(cell.replace("_", " ").replace("-", " ").strip(" :*").split()).casefold()
+
+
 def parse_statements_csv(raw: bytes) -> list[str]:
-    """One statement per row: the column named text/statement/comment-body (any of the three
-    languages' usual header), or the first column. All rows must be valid, or nothing is kept."""
+    """One statement per row of a CSV file (comma-separated; UTF-8 or the Windows Hebrew or
+    Arabic code page) or an XLSX file. All rows must be valid, or nothing is kept.
+
+    The first row is a header when one of its cells names the statements' column (see
+    STATEMENT_HEADERS: text, statement, comment-body, טקסט, היגד, نص…); that column is read
+    from the second row on, and a row with more cells than the header is refused (a comma
+    outside quotes split it). Without such a header, a file of one column is all statements,
+    its first row included; a file of several columns is refused, as nothing says which
+    column holds the statements. The file is read within the bounds of `core.uploads`."""
     try:
-        content = raw.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        raise ValidationError(_("The file is not UTF-8 text. Save it as CSV UTF-8.")) from None
-    rows = list(csv.reader(io.StringIO(content)))
+        rows = tables.read_rows(raw, "statements.csv", max_rows=MAX_IMPORT_STATEMENTS, sniff=False)
+    except tables.TableFileError as error:
+        raise ValidationError(str(error)) from None
     if not rows:
         raise ValidationError(_("The file is empty."))
-    header = [cell.strip().casefold() for cell in rows[0]]
-    names = ("text", "statement", "comment-body", "טקסט", "היגד", "نص", "عبارة")
-    column = next((header.index(name) for name in names if name in header), None)
-    body = rows[1:] if column is not None else rows
-    column = column or 0
+    names = [_header_name(cell) for cell in rows[0]]
+    column = next((i for i, name in enumerate(names) if name in STATEMENT_HEADERS), None)
+    if column is not None:
+        width, body, first_row = len(rows[0]), rows[1:], 2
+    elif any(len(row) > 1 for row in rows):
+        raise ValidationError(
+            _(
+                "The file has several columns and its first row does not say which holds the "
+                "statements. Put “text” at the top of that column (and a statement with a "
+                "comma in quotes)."
+            )
+        )
+    else:
+        width, body, first_row, column = 1, rows, 1, 0
     texts, errors = [], []
-    for line, row in enumerate(body, start=2 if body is not rows else 1):
+    for line, row in enumerate(body, start=first_row):
+        if len(row) > width:
+            errors.append(
+                _(
+                    "Row %(row)s has more cells than the header; put a statement with a comma "
+                    "in quotes."
+                )
+                % {"row": line}
+            )
+            continue
         cell = row[column] if column < len(row) else ""
-        if not cell.strip():
+        if not cell:
             continue
         try:
             texts.append(_clean_statement_text(cell))
@@ -254,6 +293,7 @@ def statements_import(*, conversation: Conversation, by: User, texts: list[str])
     seen = _folded_texts(conversation)
     added = []
     for text in texts:
+        text = _clean_statement_text(text)
         folded = fold_text(text)
         if folded in seen:
             continue
@@ -564,7 +604,7 @@ def polis_import(
         [
             Statement(
                 conversation=conversation,
-                text=(" ".join(c.body.split()) or f"#{c.id}")[:STATEMENT_MAX_LENGTH],
+                text=(" ".join(tables.clean(c.body).split()) or f"#{c.id}")[:STATEMENT_MAX_LENGTH],
                 status=status[c.moderated],
                 is_seed=True,
                 external_id=c.id[:64],

@@ -21,6 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from meshutaf.core import uploads
 from meshutaf.core.forms import apply_service_errors, error_text, form_submitted
 from meshutaf.core.http import client_address
 from meshutaf.core.qr import qr_svg
@@ -34,6 +35,7 @@ from meshutaf.initiatives.permissions import (
 
 from . import charts, polis_format, selectors, services
 from .forms import (
+    MAX_UPLOAD_BYTES,
     BurstForm,
     ConversationForm,
     PolisImportForm,
@@ -373,13 +375,18 @@ def polis_import(request, pk: int):
         )
         return redirect(conversation)
     return render(
-        request, "deliberation/polis_import.html", {"initiative": initiative, "form": form}
+        request,
+        "deliberation/polis_import.html",
+        {"initiative": initiative, "form": form},
+        status=400 if request.method == "POST" else 200,  # a refused import is an error
     )
 
 
 def _decode(upload) -> str:
     try:
-        return upload.read().decode("utf-8-sig")
+        return uploads.read_upload(upload, MAX_UPLOAD_BYTES).decode("utf-8-sig")
+    except uploads.UploadRefusedError as error:
+        raise polis_format.PolisFormatError(f"{upload.name}: {error}") from None
     except UnicodeDecodeError:
         raise polis_format.PolisFormatError(
             _("%(file)s is not UTF-8 text.") % {"file": upload.name}

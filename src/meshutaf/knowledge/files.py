@@ -1,17 +1,25 @@
 """What an uploaded file really is, read from its bytes (never from its name), and its text
-for the search index. No database access."""
+for the search index, within the bounds of `core.uploads`. No database access."""
 
+import contextlib
 import logging
 import zipfile
+
+from django.utils.translation import gettext as _
+
+from meshutaf.core import tables, uploads
+from meshutaf.core.uploads import MAX_PDF_PAGES, UploadRefusedError
 
 logger = logging.getLogger(__name__)
 
 MAX_TEXT = 2_000_000  # characters; a book is about one million
+WORD_NS = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 
 
 def sniff(head: bytes, stream) -> str | None:
     """The document type ("pdf", "docx", …) of a file, or None when it is not one we take.
-    `head` is its first bytes; `stream` a seekable file for the ZIP-based formats."""
+    `head` is its first bytes; `stream` a seekable file for the ZIP-based formats. A zip
+    beyond the bounds of `core.uploads` is refused (UploadRefusedError) before it is opened."""
     if head.startswith(b"%PDF-"):
         return "pdf"
     if head.startswith(b"\x89PNG\r\n\x1a\n"):
@@ -25,8 +33,10 @@ def sniff(head: bytes, stream) -> str | None:
     if head.startswith(b"PK\x03\x04"):
         try:
             stream.seek(0)
-            with zipfile.ZipFile(stream) as archive:
+            with uploads.open_zip(stream) as archive:
                 names = set(archive.namelist())
+        except UploadRefusedError:
+            raise
         except (zipfile.BadZipFile, OSError, ValueError):
             return None
         finally:
@@ -39,27 +49,79 @@ def sniff(head: bytes, stream) -> str | None:
     return None
 
 
+def check_upload(stream, file_type: str) -> None:
+    """Refuse (UploadRefusedError) a document beyond the bounds before it is stored: a zip
+    that unpacks too far, a PDF of too many pages. A file that cannot be read at all is left
+    for the extraction to mark."""
+    if file_type in ("docx", "xlsx"):
+        uploads.check_zip(stream)
+    elif file_type == "pdf":
+        try:
+            _pdf_reader(stream)
+        except UploadRefusedError:
+            raise
+        except Exception:  # noqa: S110 (a damaged PDF is kept, and marked by the extraction)
+            pass
+        finally:
+            stream.seek(0)
+
+
 def extract_text(path_or_stream, file_type: str) -> str:
-    """The text of a PDF, DOCX or XLSX for indexing ("" for images). Raises ValueError when
-    the file cannot be read."""
+    """The text of a PDF, DOCX or XLSX for indexing ("" for images), cleaned of what no
+    database stores. Raises ValueError when the file cannot be read or is beyond a bound."""
     try:
         if file_type == "pdf":
-            return _pdf_text(path_or_stream)
-        if file_type == "docx":
-            return _docx_text(path_or_stream)
-        if file_type == "xlsx":
-            return _xlsx_text(path_or_stream)
+            text = _pdf_text(path_or_stream)
+        elif file_type == "docx":
+            text = _docx_text(path_or_stream)
+        elif file_type == "xlsx":
+            text = _xlsx_text(path_or_stream)
+        else:
+            return ""
+    except UploadRefusedError:
+        raise
     except Exception as error:  # the third-party parsers raise anything on a bad file
         raise ValueError(str(error)) from error
-    return ""
+    return tables.clean(text)
 
 
-def _pdf_text(source) -> str:
+def _too_many_pages() -> UploadRefusedError:
+    return UploadRefusedError(
+        _("The PDF has more than %(count)s pages.") % {"count": MAX_PDF_PAGES}
+    )
+
+
+def _pdf_reader(source):
+    """A PdfReader whose page list is known to hold at most MAX_PDF_PAGES pages: the count
+    the file declares is checked first, and the walk of its page tree is bounded too, since
+    a file may declare fewer pages than it holds."""
+    import pypdf
     from pypdf import PdfReader
 
     reader = PdfReader(source)
     if reader.is_encrypted:
         raise ValueError("encrypted PDF")
+    declared = reader.root_object["/Pages"].get_object().get("/Count", 0)
+    if int(declared) > MAX_PDF_PAGES:
+        raise _too_many_pages()
+    bound = getattr(pypdf, "apply_configuration", None)  # pypdf 7 and later
+    walk = (
+        bound(page_tree_maximum_entries=2 * MAX_PDF_PAGES + 100)
+        if bound
+        else contextlib.nullcontext()
+    )
+    try:
+        with walk:
+            count = len(reader.pages)
+    except pypdf.errors.LimitReachedError:
+        raise _too_many_pages() from None
+    if count > MAX_PDF_PAGES:
+        raise _too_many_pages()
+    return reader
+
+
+def _pdf_text(source) -> str:
+    reader = _pdf_reader(source)
     parts, size = [], 0
     for page in reader.pages:
         text = page.extract_text() or ""
@@ -71,34 +133,61 @@ def _pdf_text(source) -> str:
 
 
 def _docx_text(source) -> str:
-    import docx
+    with uploads.open_zip(source) as archive, archive.open("word/document.xml") as xml:
+        return _word_text(xml)
 
-    document = docx.Document(source)
-    parts = [paragraph.text for paragraph in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            parts.append(" | ".join(cell.text for cell in row.cells))
-    return "\n".join(parts)[:MAX_TEXT]
+
+def _word_text(xml) -> str:
+    """The paragraphs of a Word body (table cells included, in reading order), streamed:
+    every element is dropped once read, so memory stays flat however long the document."""
+    from xml.etree.ElementTree import iterparse
+
+    budget = uploads.ElementBudget()
+    lines: list[str] = []
+    parts: list[str] = []
+    stack: list = []
+    size = 0
+    # The standard parser: no external entity is resolved, and expat stops expansion bombs.
+    for event, element in iterparse(xml, events=("start", "end")):  # noqa: S314
+        if event == "start":
+            stack.append(element)
+            continue
+        stack.pop()
+        budget.spend()
+        tag = element.tag
+        if tag == f"{WORD_NS}t":
+            parts.append(element.text or "")
+        elif tag == f"{WORD_NS}tab":
+            parts.append("\t")
+        elif tag in (f"{WORD_NS}br", f"{WORD_NS}cr"):
+            parts.append("\n")
+        elif tag == f"{WORD_NS}p":
+            line = "".join(parts)
+            parts = []
+            lines.append(line)
+            size += len(line) + 1
+            if size > MAX_TEXT:
+                break
+        if stack:
+            del stack[-1][:]
+    return "\n".join(lines)[:MAX_TEXT]
 
 
 def _xlsx_text(source) -> str:
-    from openpyxl import load_workbook
-
-    workbook = load_workbook(source, read_only=True, data_only=True)
-    parts, size = [], 0
-    try:
-        for sheet in workbook.worksheets:
-            parts.append(sheet.title)
-            for row in sheet.iter_rows(values_only=True):
-                line = " ".join(str(value) for value in row if value is not None)
-                if line:
-                    parts.append(line)
-                    size += len(line)
-                if size > MAX_TEXT:
-                    return "\n".join(parts)[:MAX_TEXT]
-    finally:
-        workbook.close()
-    return "\n".join(parts)
+    parts: list[str] = []
+    size, title = 0, None
+    rows = tables.xlsx_rows(source, all_sheets=True, max_columns=tables.EXCEL_MAX_COLUMNS)
+    with contextlib.closing(rows):
+        for sheet_title, _number, row in rows:
+            if sheet_title != title:
+                parts.append(sheet_title)
+                title = sheet_title
+            line = " ".join(cell for cell in row if cell)
+            parts.append(line)
+            size += len(line)
+            if size > MAX_TEXT:
+                break
+    return "\n".join(parts)[:MAX_TEXT]
 
 
 def read_head(upload, size: int = 16) -> bytes:

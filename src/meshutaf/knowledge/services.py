@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 
 from meshutaf.accounts.models import User
 from meshutaf.core.services import model_save, model_update
+from meshutaf.core.uploads import UploadRefusedError
 from meshutaf.initiatives.models import Initiative
 from meshutaf.initiatives.services import require_same_initiative
 
@@ -44,7 +45,12 @@ def document_upload(
         )
     if upload.size == 0:
         raise ValidationError({"file": _("The file is empty.")})
-    file_type = files.sniff(files.read_head(upload), upload)
+    try:
+        file_type = files.sniff(files.read_head(upload), upload)
+        if file_type is not None:
+            files.check_upload(upload, file_type)
+    except UploadRefusedError as error:
+        raise ValidationError({"file": str(error)}) from None
     if file_type is None:
         raise ValidationError(
             {
