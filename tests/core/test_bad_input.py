@@ -113,3 +113,16 @@ def test_null_for_text_fields_is_a_field_error(owner, initiative):
     )
     assert response.status_code == 400
     assert "short_description" in response.json()["errors"]
+
+
+def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(client, settings):
+    settings.MESHUTAF_MAX_UPLOAD_MB = 1
+    response = client.post(
+        "/accounts/login/",
+        data=b"x",
+        content_type="application/octet-stream",
+        CONTENT_LENGTH=str(3 * 1024 * 1024),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 413
+    assert "at most 1 MB" in response.content.decode()

@@ -6,7 +6,7 @@ meaningful input. Checked here once, for forms, query strings and JSON bodies al
 
 from urllib.parse import unquote_to_bytes
 
-from django.http import HttpResponseBadRequest, JsonResponse
+from django.http import HttpResponse, HttpResponseBadRequest, JsonResponse
 from django.utils.translation import gettext as _
 
 CHECKED_BODIES = ("application/json", "application/x-www-form-urlencoded")
@@ -36,4 +36,32 @@ class RejectNullCharactersMiddleware:
             if request.path.startswith("/api/"):
                 return JsonResponse({"detail": message}, status=400)
             return HttpResponseBadRequest(message)
+        return self.get_response(request)
+
+
+class RequestSizeLimitMiddleware:
+    """Refuse a request whose declared body is larger than the largest upload the site takes
+    (MESHUTAF_MAX_UPLOAD_MB, plus room for the form around it), before any of it is read: Django
+    would otherwise spool a file of any size to disk. A reverse proxy should set the same limit."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        from django.conf import settings
+        from django.utils import translation
+
+        try:
+            length = int(request.META.get("CONTENT_LENGTH") or 0)
+        except ValueError:
+            length = 0
+        limit_mb = settings.MESHUTAF_MAX_UPLOAD_MB
+        if length > (limit_mb + 1) * 1024 * 1024:
+            with translation.override(translation.get_language_from_request(request)):
+                message = _("The upload is too large: at most %(limit)s MB can be sent.") % {
+                    "limit": limit_mb
+                }
+            if request.path.startswith("/api/"):
+                return JsonResponse({"detail": message}, status=413)
+            return HttpResponse(message, status=413, content_type="text/plain; charset=utf-8")
         return self.get_response(request)
