@@ -11,7 +11,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meshutaf.core.ratelimit import rate_key, rate_limit_hit
+from meshutaf.core.ratelimit import network_of, rate_key, rate_limit_hit
 from meshutaf.core.text import normalize_email
 
 from .models import ApiToken, User, hash_token
@@ -107,7 +107,7 @@ def password_reset_allowed(*, address: str, email: str) -> bool:
     someone's inbox. The answer is the same whether or not an account has that address."""
     hour = dt.timedelta(hours=1)
     over_address = rate_limit_hit(
-        key=rate_key("password-reset-address", address),
+        key=rate_key("password-reset-address", network_of(address)),
         limit=settings.PASSWORD_RESET_LIMIT_PER_ADDRESS,
         window=hour,
     )

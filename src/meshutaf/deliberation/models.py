@@ -178,7 +178,7 @@ class Participant(TimeStampedModel):
     )
     resume_code = models.CharField(max_length=16, blank=True)
     external_id = models.CharField(max_length=64, blank=True)
-    # A salted hash of the network the participant joined from (core.throttle.address_hash),
+    # A salted hash of the network the participant joined from (core.ratelimit.address_hash),
     # never the address: enough to count joins per network and show bursts to facilitators.
     address_hash = models.CharField(max_length=32, blank=True, editable=False)
     # Set by the facilitator for suspicious bursts: the votes stay stored (so it can be undone)

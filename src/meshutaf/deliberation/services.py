@@ -11,9 +11,14 @@ from django.utils.translation import gettext as _
 
 from meshutaf.accounts.models import User
 from meshutaf.core import tables
+from meshutaf.core.ratelimit import (
+    RateLimitError,
+    address_hash,
+    minutes_to_wait,
+    seconds_until_allowed,
+)
 from meshutaf.core.services import model_save, model_update
 from meshutaf.core.text import fold_text
-from meshutaf.core.throttle import RateLimitError, address_hash
 from meshutaf.initiatives.models import Initiative
 from meshutaf.initiatives.services import require_same_initiative
 
@@ -346,27 +351,27 @@ def _check_participant_limit(conversation: Conversation, hashed: str) -> None:
     if not limit:
         return
     window = datetime.timedelta(minutes=conversation.participant_limit_minutes)
-    since = timezone.now() - window
-    recent = list(
+    wait = seconds_until_allowed(
         Participant.objects.filter(
-            conversation=conversation, address_hash=hashed, created_at__gte=since
+            conversation=conversation,
+            address_hash=hashed,
+            created_at__gte=timezone.now() - window,
         )
         .order_by("-created_at")
-        .values_list("created_at", flat=True)[:limit]
+        .values_list("created_at", flat=True)[:limit],
+        limit=limit,
+        window=window,
     )
-    if len(recent) < limit:
+    if not wait:
         return
-    # The oldest of the last `limit` starts leaves the window first.
-    wait = recent[-1] + window - timezone.now()
-    minutes = max(1, int(wait.total_seconds() + 59) // 60)
     raise RateLimitError(
         _(
             "Too many people have joined this conversation from your network in the last "
             "%(window)s minutes. Please try again in %(minutes)s minutes, or ask the "
             "facilitator."
         )
-        % {"window": conversation.participant_limit_minutes, "minutes": minutes},
-        retry_after=int(wait.total_seconds()) + 1,
+        % {"window": conversation.participant_limit_minutes, "minutes": minutes_to_wait(wait)},
+        retry_after=wait,
     )
 
 

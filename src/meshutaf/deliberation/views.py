@@ -25,7 +25,7 @@ from meshutaf.core import uploads
 from meshutaf.core.forms import apply_service_errors, error_text, form_submitted
 from meshutaf.core.http import client_address
 from meshutaf.core.qr import qr_svg
-from meshutaf.core.throttle import RateLimitError
+from meshutaf.core.ratelimit import RateLimitError
 from meshutaf.initiatives.permissions import (
     Action,
     initiative_get_for_user,

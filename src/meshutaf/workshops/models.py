@@ -184,7 +184,7 @@ class Participant(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     joined_at = models.DateTimeField(auto_now_add=True)
-    # A salted hash of the network they joined from (core.throttle.address_hash), never the
+    # A salted hash of the network they joined from (core.ratelimit.address_hash), never the
     # address: joins per network are limited, whatever the browser session.
     address_hash = models.CharField(max_length=32, blank=True, editable=False)
 

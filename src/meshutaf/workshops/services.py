@@ -13,8 +13,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meshutaf.accounts.models import User
+from meshutaf.core.ratelimit import (
+    RateLimitError,
+    address_hash,
+    minutes_to_wait,
+    seconds_until_allowed,
+)
 from meshutaf.core.services import model_save, model_update
-from meshutaf.core.throttle import RateLimitError, address_hash
 from meshutaf.initiatives.models import Initiative
 from meshutaf.meetings.models import Meeting
 
@@ -269,10 +274,24 @@ def _address_hash(session: WorkshopSession, address: str | None) -> str:
     return "" if address is None else address_hash(address, scope=f"workshop:{session.pk}")
 
 
-def _wait_minutes(oldest, now) -> tuple[int, int]:
-    """(minutes, seconds) until the oldest counted event leaves the window."""
-    seconds = max(1, int((oldest + ADDRESS_WINDOW - now).total_seconds()) + 1)
-    return max(1, (seconds + 59) // 60), seconds
+def _network_wait(session: WorkshopSession, hashed: str, *, joins: bool) -> int:
+    """Seconds until one network may join (or add a note to) this workshop again; 0 if now."""
+    since = timezone.now() - ADDRESS_WINDOW
+    if joins:
+        rows, limit = (
+            Participant.objects.filter(group__session=session, joined_at__gte=since),
+            JOINS_PER_ADDRESS,
+        )
+        times = rows.filter(address_hash=hashed).order_by("-joined_at").values_list("joined_at")
+    else:
+        rows, limit = (
+            Contribution.objects.filter(session=session, created_at__gte=since),
+            NOTES_PER_ADDRESS,
+        )
+        times = rows.filter(address_hash=hashed).order_by("-created_at").values_list("created_at")
+    return seconds_until_allowed(
+        (when for (when,) in times[:limit]), limit=limit, window=ADDRESS_WINDOW
+    )
 
 
 @transaction.atomic
@@ -304,26 +323,16 @@ def participant_join(
         )
     if group.participants.count() >= MAX_PARTICIPANTS_PER_GROUP:
         raise ValidationError(_("This group is full. Ask the facilitator for another group."))
-    if hashed:
-        now = timezone.now()
-        recent = list(
-            Participant.objects.filter(
-                group__session=session, address_hash=hashed, joined_at__gte=now - ADDRESS_WINDOW
+    if hashed and (wait := _network_wait(session, hashed, joins=True)):
+        raise RateLimitError(
+            _(
+                "Too many people have joined this workshop from your network in the last "
+                "few minutes. Please try again in %(minutes)s minutes, or ask the "
+                "facilitator."
             )
-            .order_by("-joined_at")
-            .values_list("joined_at", flat=True)[:JOINS_PER_ADDRESS]
+            % {"minutes": minutes_to_wait(wait)},
+            retry_after=wait,
         )
-        if len(recent) >= JOINS_PER_ADDRESS:
-            minutes, seconds = _wait_minutes(recent[-1], now)
-            raise RateLimitError(
-                _(
-                    "Too many people have joined this workshop from your network in the last "
-                    "few minutes. Please try again in %(minutes)s minutes, or ask the "
-                    "facilitator."
-                )
-                % {"minutes": minutes},
-                retry_after=seconds,
-            )
     return model_save(
         Participant(
             group=group,
@@ -368,24 +377,15 @@ def _check_pace(session: WorkshopSession, participant: Participant, hashed: str)
         )
     if mine.count() >= MAX_PER_PARTICIPANT:
         raise ValidationError(_("You have reached the limit of contributions for this workshop."))
-    if hashed:
-        from_network = list(
-            Contribution.objects.filter(
-                session=session, address_hash=hashed, created_at__gte=now - ADDRESS_WINDOW
+    if hashed and (wait := _network_wait(session, hashed, joins=False)):
+        raise RateLimitError(
+            _(
+                "Many notes have come from your network in the last few minutes. Please "
+                "try again in %(minutes)s minutes."
             )
-            .order_by("-created_at")
-            .values_list("created_at", flat=True)[:NOTES_PER_ADDRESS]
+            % {"minutes": minutes_to_wait(wait)},
+            retry_after=wait,
         )
-        if len(from_network) >= NOTES_PER_ADDRESS:
-            minutes, seconds = _wait_minutes(from_network[-1], now)
-            raise RateLimitError(
-                _(
-                    "Many notes have come from your network in the last few minutes. Please "
-                    "try again in %(minutes)s minutes."
-                )
-                % {"minutes": minutes},
-                retry_after=seconds,
-            )
 
 
 @transaction.atomic

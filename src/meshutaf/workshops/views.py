@@ -19,7 +19,7 @@ from django.views.decorators.http import require_POST
 from meshutaf.core.forms import apply_service_errors, form_submitted
 from meshutaf.core.http import client_address
 from meshutaf.core.qr import qr_svg
-from meshutaf.core.throttle import RateLimitError
+from meshutaf.core.ratelimit import RateLimitError
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user
 
 from . import exports, selectors, services
