@@ -116,13 +116,24 @@ def test_null_for_text_fields_is_a_field_error(owner, initiative):
 
 
 def test_a_body_larger_than_any_upload_is_refused_before_it_is_read(client, settings):
-    settings.MESHUTAF_MAX_UPLOAD_MB = 1
+    settings.MESHUTAF_MAX_UPLOAD_MB = 150
     response = client.post(
         "/accounts/login/",
         data=b"x",
         content_type="application/octet-stream",
-        CONTENT_LENGTH=str(3 * 1024 * 1024),
+        CONTENT_LENGTH=str(152 * 1024 * 1024),
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 413
-    assert "at most 1 MB" in response.content.decode()
+    assert "at most 150 MB" in response.content.decode()
+
+
+def test_the_largest_import_still_gets_through(client):
+    # A Pol.is export of two files of 50 MB each is within what the importers take.
+    response = client.post(
+        "/accounts/login/",
+        data=b"x",
+        content_type="application/octet-stream",
+        CONTENT_LENGTH=str(100 * 1024 * 1024),
+    )
+    assert response.status_code != 413

@@ -76,3 +76,54 @@ def _alive(pid: int) -> bool:
             return stat.read().split()[2] != "Z"
     except FileNotFoundError:
         return False
+
+
+def test_ctrl_c_lets_the_running_job_finish(site, tmp_path):
+    """Ctrl+C in the terminal signals the whole foreground group; the worker must still get a
+    single stop request, finish its job and not record it as failed."""
+    marker = tmp_path / "starts"
+    site.shell(
+        "from tests.core.slow_tasks import note_and_wait; "
+        f"note_and_wait.enqueue({str(marker)!r}, 3)"
+    )
+    port = free_port()
+    serve = site.start("serve", "--port", str(port), "--workers", "1")
+    read_line_with(serve, f"http://127.0.0.1:{port}/", timeout=90)
+    wait_for(lambda: marker.exists(), timeout=30, message="the job never started")
+    os.killpg(serve.pid, signal.SIGINT)  # what the terminal does on Ctrl+C
+    assert serve.wait(timeout=40) == 0
+    assert site.query(SLOW_JOB) == [("SUCCESSFUL",)]
+
+
+def test_closing_the_terminal_stops_everything(site):
+    port = free_port()
+    serve = site.start("serve", "--port", str(port), "--workers", "1")
+    read_line_with(serve, f"http://127.0.0.1:{port}/", timeout=90)
+    ((worker_pid,),) = wait_for(lambda: site.query(HEARTBEATS), timeout=30)
+    os.killpg(serve.pid, signal.SIGHUP)
+    serve.wait(timeout=40)
+    wait_for(lambda: not _alive(worker_pid), timeout=30, message="the worker outlived serve")
+    wait_for(lambda: _port_free(port), timeout=30, message="the web server outlived serve")
+
+
+def test_killing_serve_takes_its_children_with_it(site):
+    port = free_port()
+    serve = site.start("serve", "--port", str(port), "--workers", "1")
+    read_line_with(serve, f"http://127.0.0.1:{port}/", timeout=90)
+    ((worker_pid,),) = wait_for(lambda: site.query(HEARTBEATS), timeout=30)
+    os.kill(serve.pid, signal.SIGKILL)
+    serve.wait(timeout=10)
+    wait_for(lambda: not _alive(worker_pid), timeout=30, message="the worker outlived serve")
+    wait_for(lambda: _port_free(port), timeout=30, message="the web server outlived serve")
+
+
+SLOW_JOB = (
+    "select status from django_tasks_database_dbtaskresult where task_path like '%note_and_wait'"
+)
+
+
+def _port_free(port: int) -> bool:
+    import socket
+
+    with socket.socket() as probe:
+        return probe.connect_ex(("127.0.0.1", port)) != 0

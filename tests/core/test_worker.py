@@ -162,3 +162,37 @@ def test_a_job_killed_with_its_worker_runs_again_under_a_new_worker(site, tmp_pa
     second.wait(timeout=30)
     # A worker that stops cleanly takes its heartbeat with it.
     assert (second.pid,) not in site.query("select pid from core_workerheartbeat")
+
+
+@pytest.mark.django_db
+def test_a_document_whose_reading_killed_three_workers_is_marked_unreadable(
+    deferred, initiative, owner
+):
+    from meshutaf.knowledge.models import Document, Extraction
+
+    document = Document.objects.create(
+        initiative=initiative, title="Bomb", file="documents/x.xlsx", file_type="xlsx"
+    )
+    assert document.extraction == Extraction.PENDING
+    _running_job(
+        worker_ids=["one", "two", "three"],
+        task_path="meshutaf.knowledge.tasks.extract_document_text",
+        args=(document.pk,),
+    )
+    assert worker.orphaned_tasks_recover() == (0, 1)
+    document.refresh_from_db()
+    assert document.extraction == Extraction.FAILED
+
+
+@pytest.mark.django_db
+def test_a_job_given_up_on_a_second_stop_signal_is_queued_again():
+    job = _running_job(worker_ids=["me"])
+    job.set_failed(SystemExit(1))
+    other = _running_job(worker_ids=["someone-else"])
+    other.set_failed(SystemExit(1))
+    since = timezone.now() - dt.timedelta(minutes=1)
+    assert worker.interrupted_jobs_requeue(worker_id="me", since=since) == 1
+    job.refresh_from_db()
+    other.refresh_from_db()
+    assert job.status == "READY"
+    assert other.status == "FAILED"

@@ -40,9 +40,11 @@ class RejectNullCharactersMiddleware:
 
 
 class RequestSizeLimitMiddleware:
-    """Refuse a request whose declared body is larger than the largest upload the site takes
-    (MESHUTAF_MAX_UPLOAD_MB, plus room for the form around it), before any of it is read: Django
-    would otherwise spool a file of any size to disk. A reverse proxy should set the same limit."""
+    """Refuse a request whose declared body is larger than the largest any form of the site
+    takes, before any of it is read: Django would otherwise spool a file of any size to disk.
+    The largest are a document (MESHUTAF_MAX_UPLOAD_MB) and a Pol.is import (two files of the
+    importers' limit); each form then holds its own file to its own, smaller limit. A reverse
+    proxy should set the same limit."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -55,7 +57,9 @@ class RequestSizeLimitMiddleware:
             length = int(request.META.get("CONTENT_LENGTH") or 0)
         except ValueError:
             length = 0
-        limit_mb = settings.MESHUTAF_MAX_UPLOAD_MB
+        from .uploads import MAX_UPLOAD_BYTES
+
+        limit_mb = max(settings.MESHUTAF_MAX_UPLOAD_MB, 2 * MAX_UPLOAD_BYTES // (1024 * 1024))
         if length > (limit_mb + 1) * 1024 * 1024:
             with translation.override(translation.get_language_from_request(request)):
                 message = _("The upload is too large: at most %(limit)s MB can be sent.") % {

@@ -9,6 +9,7 @@ spin); the site stops when the web server stops. Deployments that run their work
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import socket
@@ -19,7 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 READY_TIMEOUT = 120.0  # seconds for gunicorn to answer before we give up
-STOP_TIMEOUT = 20.0  # seconds a child gets to finish its work after SIGTERM
+# Seconds a child gets after SIGTERM: the worker finishes a short job; a long one (scoring) is
+# cut off and queued again by the next worker (core.worker).
+STOP_TIMEOUT = 20.0
 MAX_RESTART_PAUSE = 30.0
 
 
@@ -33,12 +36,26 @@ class Child:
     started_at: float = field(default=0.0)
 
     def start(self) -> None:
-        # Children join our process group, so Ctrl+C in a terminal reaches them as well.
-        self.process = subprocess.Popen(self.command)  # noqa: S603 (our own interpreter)
+        # Each child gets a session of its own, so that Ctrl+C in the terminal reaches only us
+        # and each child then gets exactly one SIGTERM, from us: a second signal would make the
+        # worker abandon its job half-way and record it as failed. Should we die without a
+        # word (kill -9), the kernel sends the children SIGTERM, so none is left holding the port.
+        self.process = subprocess.Popen(  # noqa: S603 (our own interpreter)
+            self.command, start_new_session=True, preexec_fn=_terminate_with_parent
+        )
         self.started_at = time.monotonic()
 
     def running(self) -> bool:
         return self.process is not None and self.process.poll() is None
+
+
+def _terminate_with_parent() -> None:
+    """In the child, before it runs: ask Linux for SIGTERM when the parent dies."""
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        PR_SET_PDEATHSIG = 1  # noqa: N806 (the kernel's name)
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
 def gunicorn_command(*, host: str, port: int, workers: int) -> list[str]:
@@ -95,7 +112,8 @@ def _stop(children: list[Child]) -> None:
         try:
             child.process.wait(timeout=max(0.1, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
-            child.process.kill()
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(child.process.pid, signal.SIGKILL)  # the child and anything it forked
             child.process.wait()
 
 
@@ -124,7 +142,12 @@ def supervise(
     def request_stop(signum, _frame) -> None:
         stopping["signal"] = signum
 
-    previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGINT, signal.SIGTERM)}
+    # A closed terminal (SIGHUP) stops the site too: gunicorn would take HUP for "reload" and
+    # outlive us, holding the port.
+    previous = {
+        sig: signal.signal(sig, request_stop)
+        for sig in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+    }
     try:
         if not port_free(host, port):
             on_event("web_failed", {"code": None})

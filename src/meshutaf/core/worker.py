@@ -4,10 +4,13 @@ recovery of jobs whose worker died (killed, out of memory, the machine restarted
 A job is claimed by a worker (`DBTaskResult.worker_ids` grows by one id per claim). Each
 worker records a heartbeat every few seconds from a thread of its own, so a long job does not
 silence it. Any worker that sees a running job whose worker has not been heard from for
-four heartbeats puts the job back in the queue, where it runs again (the jobs are written to be
-run again: scoring resumes where it stopped, indexing and analyses start over, e-mail is
-sent once per recipient); a job that has already killed `MAX_ATTEMPTS` workers is failed with
-a reason instead, so one poisonous job cannot take every worker down in turn.
+four heartbeats puts the job back in the queue, where it runs again. The jobs are written to be
+run again: scoring resumes where it stopped, indexing and analyses start over, meeting
+invitations skip whoever the job already reached; reminders are claimed per meeting before
+they go out, so a batch cut off half-way is not sent twice (nor finished). A job that has
+already killed `MAX_ATTEMPTS` workers is failed with a reason instead, so one poisonous job
+cannot take every worker down in turn; the apps mark their own records (a document, a
+scoring run) failed by `task_finished`.
 """
 
 from __future__ import annotations
@@ -92,6 +95,29 @@ def heartbeat_record(*, worker_id: str, started_at: dt.datetime | None = None) -
 
 def heartbeat_remove(*, worker_id: str) -> None:
     WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()
+
+
+def interrupted_jobs_requeue(*, worker_id: str, since: dt.datetime) -> int:
+    """Put back in the queue the job this worker gave up when told twice to stop (Ctrl+C
+    pressed twice, say): django-tasks records it as failed with SystemExit, but nothing went
+    wrong with the job itself, and it should run again."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    interrupted = DBTaskResult.objects.filter(
+        status=TaskResultStatus.FAILED,
+        finished_at__gte=since,
+        exception_class_path__in=["builtins.SystemExit", "builtins.KeyboardInterrupt"],
+    )
+    ids = [job.pk for job in interrupted if job.worker_ids and job.worker_ids[-1] == worker_id]
+    return DBTaskResult.objects.filter(pk__in=ids).update(
+        status=TaskResultStatus.READY,
+        started_at=None,
+        finished_at=None,
+        exception_class_path="",
+        traceback="",
+        run_after=timezone.now(),
+    )
 
 
 def heartbeats_forget(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> None:
@@ -181,6 +207,7 @@ def worker_run(*, interval: float = 1.0) -> None:
     finally:
         stop.set()
         try:
+            interrupted_jobs_requeue(worker_id=worker_id, since=started_at)
             heartbeat_remove(worker_id=worker_id)
         except Exception:
-            log.exception("Could not remove the worker's heartbeat")
+            log.exception("Could not put back the interrupted job or remove the heartbeat")

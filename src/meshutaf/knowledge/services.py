@@ -115,6 +115,14 @@ def document_extract_text(*, document_id: int) -> Document | None:
     return document
 
 
+def document_extraction_abandon(*, document_id: int) -> None:
+    """A document whose reading job was given up (its workers kept dying on it: a file that
+    exhausts memory, say) is marked unreadable, not left "being read" for ever."""
+    Document.objects.filter(pk=document_id, extraction=Extraction.PENDING).update(
+        extraction=Extraction.FAILED
+    )
+
+
 @transaction.atomic
 def document_update(*, document: Document, by: User, data: dict) -> Document:
     require_same_initiative(document.initiative, data.get("meeting"))

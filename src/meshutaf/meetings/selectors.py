@@ -110,6 +110,37 @@ def meeting_page(*, meeting: Meeting, user) -> MeetingPage:
     )
 
 
+@dataclass
+class PrintSheet:
+    """What the printed agenda or minutes need beyond the meeting page."""
+
+    page: MeetingPage
+    part: str  # "agenda" or "minutes"
+    planned: tuple[int, int]  # (hours, minutes) planned for the whole agenda
+    actions: list[Outcome]
+    loose_notes: list[Outcome]
+
+
+def meeting_print_sheet(*, meeting: Meeting, user, part: str | None) -> PrintSheet:
+    """The meeting as a sheet to print: the agenda before it, the minutes after it, unless
+    `part` ("agenda" or "minutes") asks for either."""
+    if part not in ("agenda", "minutes"):
+        held = meeting.status == MeetingStatus.HELD or meeting.is_past
+        part = "minutes" if held else "agenda"
+    page = meeting_page(meeting=meeting, user=user)
+    outcomes = [outcome for item in page.agenda for outcome in item.outcomes.all()]
+    outcomes += page.loose_outcomes
+    return PrintSheet(
+        page=page,
+        part=part,
+        planned=divmod(sum(item.planned_minutes for item in page.agenda), 60),
+        actions=[outcome for outcome in outcomes if outcome.kind == OutcomeKind.ACTION],
+        loose_notes=[
+            outcome for outcome in page.loose_outcomes if outcome.kind != OutcomeKind.ACTION
+        ],
+    )
+
+
 def sector_balance(rows) -> list[dict]:
     """Counts and shares per sector of attendance rows (or speaking turns)."""
     counts = Counter(row.sector or "" for row in rows)

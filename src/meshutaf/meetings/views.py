@@ -209,32 +209,22 @@ def meeting_detail(request, pk: int):
     return render(request, "meetings/meeting_detail.html", context)
 
 
-PRINT_PARTS = ("agenda", "minutes")
-
-
 @login_required
 def meeting_print(request, pk: int):
     """The meeting as a sheet to print or save as PDF, with no editing forms: the agenda
     before the meeting and the minutes after it (?part= asks for either)."""
     meeting = meeting_get_for_user(user=request.user, pk=pk)
-    part = request.GET.get("part")
-    if part not in PRINT_PARTS:
-        held = meeting.status == MeetingStatus.HELD or meeting.is_past
-        part = "minutes" if held else "agenda"
-    page = selectors.meeting_page(meeting=meeting, user=request.user)
-    outcomes = [outcome for item in page.agenda for outcome in item.outcomes.all()]
-    outcomes += page.loose_outcomes
+    sheet = selectors.meeting_print_sheet(
+        meeting=meeting, user=request.user, part=request.GET.get("part")
+    )
     context = {
         "initiative": meeting.initiative,
         "meeting": meeting,
-        "page": page,
-        "part": part,
-        # (hours, minutes) planned for the whole agenda
-        "planned": divmod(sum(item.planned_minutes for item in page.agenda), 60),
-        "actions": [outcome for outcome in outcomes if outcome.kind == OutcomeKind.ACTION],
-        "loose_notes": [
-            outcome for outcome in page.loose_outcomes if outcome.kind != OutcomeKind.ACTION
-        ],
+        "page": sheet.page,
+        "part": sheet.part,
+        "planned": sheet.planned,
+        "actions": sheet.actions,
+        "loose_notes": sheet.loose_notes,
     }
     return render(request, "meetings/meeting_print.html", context)
 
