@@ -252,6 +252,9 @@ AXES_LOCKOUT_CALLABLE = "meshutaf.accounts.views.locked_out"
 AXES_CLIENT_IP_CALLABLE = "meshutaf.core.http.client_ip"
 AXES_USERNAME_FORM_FIELD = "username"
 AXES_VERBOSE = False
+# No log of every sign-in with its address and browser: only the failures the throttle needs,
+# which the worker forgets once their cool-off is over (core.worker).
+AXES_DISABLE_ACCESS_LOG = True
 # Password-reset e-mails: per address and per e-mail address, in an hour.
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("MESHUTAF_PASSWORD_RESET_PER_ADDRESS", 10)
 PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("MESHUTAF_PASSWORD_RESET_PER_EMAIL", 3)

@@ -123,3 +123,11 @@ def test_password_reset_is_limited_per_client_address(dana):
     response = client.post("/accounts/password/reset/", {"email": dana.email})
     assert response.status_code == 429
     assert mail.outbox == []
+
+
+def test_a_successful_sign_in_leaves_no_record_of_the_address(dana):
+    from axes.models import AccessLog
+
+    client = _client()
+    assert _sign_in(client, "dana", PASSWORD).status_code == 302
+    assert not AccessLog.objects.exists()

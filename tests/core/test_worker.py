@@ -196,3 +196,24 @@ def test_a_job_given_up_on_a_second_stop_signal_is_queued_again():
     other.refresh_from_db()
     assert job.status == "READY"
     assert other.status == "FAILED"
+
+
+@pytest.mark.django_db
+def test_counts_past_their_use_are_forgotten():
+    from axes.models import AccessAttempt
+
+    from meshutaf.core.models import RateCounter
+
+    now = timezone.now()
+    RateCounter.objects.create(key="old", count=3, expires_at=now - dt.timedelta(minutes=1))
+    RateCounter.objects.create(key="current", count=3, expires_at=now + dt.timedelta(minutes=1))
+    old = AccessAttempt.objects.create(
+        username="dana", ip_address="203.0.113.5", failures_since_start=5, user_agent=""
+    )
+    AccessAttempt.objects.filter(pk=old.pk).update(attempt_time=now - dt.timedelta(hours=2))
+    AccessAttempt.objects.create(
+        username="omer", ip_address="203.0.113.6", failures_since_start=1, user_agent=""
+    )
+    worker.expired_counts_forget()
+    assert list(RateCounter.objects.values_list("key", flat=True)) == ["current"]
+    assert list(AccessAttempt.objects.values_list("username", flat=True)) == ["omer"]

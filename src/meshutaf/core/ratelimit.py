@@ -12,7 +12,6 @@ conversations.
 """
 
 import datetime as dt
-import hashlib
 import ipaddress
 import random
 from collections.abc import Iterable
@@ -85,8 +84,9 @@ def minutes_to_wait(seconds: int) -> int:
 
 
 def rate_key(*parts: str) -> str:
-    """A fixed-length key that does not store what it counts (an e-mail address, say)."""
-    return hashlib.sha256("\x1f".join(parts).encode()).hexdigest()
+    """A fixed-length key that does not store what it counts (an e-mail address, an address):
+    keyed with the site's secret, so it cannot be reversed by trying every IPv4 address."""
+    return salted_hmac("meshutaf.ratelimit.key", "\x1f".join(parts), algorithm="sha256").hexdigest()
 
 
 def rate_limit_hit(*, key: str, limit: int, window: dt.timedelta) -> bool:

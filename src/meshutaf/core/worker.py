@@ -125,6 +125,19 @@ def heartbeats_forget(*, older_than: dt.timedelta = dt.timedelta(days=1)) -> Non
     WorkerHeartbeat.objects.filter(last_seen__lt=timezone.now() - older_than).delete()
 
 
+def expired_counts_forget() -> None:
+    """Forget what the limits no longer need: finished rate windows, and failed sign-ins (with
+    their addresses) whose cool-off is over."""
+    from axes.models import AccessAttempt
+
+    from .models import RateCounter
+
+    now = timezone.now()
+    RateCounter.objects.filter(expires_at__lt=now).delete()
+    cool_off = dt.timedelta(hours=float(settings.AXES_COOLOFF_TIME))
+    AccessAttempt.objects.filter(attempt_time__lt=now - cool_off).delete()
+
+
 def orphaned_tasks_recover(*, now: dt.datetime | None = None) -> tuple[int, int]:
     """Requeue running jobs whose worker has gone silent, or fail those that have already cost
     `MAX_ATTEMPTS` workers. Returns (requeued, failed)."""
@@ -171,13 +184,18 @@ def orphaned_tasks_recover(*, now: dt.datetime | None = None) -> tuple[int, int]
 
 
 def _beat_forever(worker_id: str, started_at: dt.datetime, stop: threading.Event) -> None:
+    beats = 0
     while not stop.is_set():
         try:
             close_old_connections()
             heartbeat_record(worker_id=worker_id, started_at=started_at)
             orphaned_tasks_recover()
+            if beats % 360 == 0:  # at start, then about hourly
+                expired_counts_forget()
+                heartbeats_forget()
         except Exception:  # a locked or unreachable database: try again on the next beat
             log.exception("Worker heartbeat failed")
+        beats += 1
         stop.wait(_beat_seconds())
 
 
@@ -189,7 +207,6 @@ def worker_run(*, interval: float = 1.0) -> None:
     started_at = timezone.now()
     heartbeat_record(worker_id=worker_id, started_at=started_at)
     orphaned_tasks_recover()
-    heartbeats_forget()
     stop = threading.Event()
     beat = threading.Thread(
         target=_beat_forever, args=(worker_id, started_at, stop), name="heartbeat", daemon=True
