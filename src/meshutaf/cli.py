@@ -275,7 +275,11 @@ def cmd_serve(args) -> int:
             "worker_died": _(
                 "The background worker stopped (exit code %(code)s); restarting in %(pause)s s."
             ),
+            "worker_restarted": _("The background worker was started again."),
+            "web_stopped": _("The web server stopped (exit code %(code)s)."),
         }
+        if kind == "web_stopped" and not data.get("code"):
+            return  # stopped as asked
         if kind in messages:
             print(messages[kind] % {"port": args.port, **data}, file=sys.stderr, flush=True)
 

@@ -30,7 +30,7 @@ class WorkerHeartbeat(models.Model):
     hostname = models.CharField(_("host"), max_length=255, blank=True)
     pid = models.PositiveIntegerField(_("process"), default=0)
     started_at = models.DateTimeField(_("started"))
-    last_seen = models.DateTimeField(_("last heard from"), db_index=True)
+    last_seen = models.DateTimeField(_("last heartbeat"), db_index=True)
 
     class Meta:
         verbose_name = _("background worker")

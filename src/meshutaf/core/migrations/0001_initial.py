@@ -32,7 +32,7 @@ class Migration(migrations.Migration):
                 ('hostname', models.CharField(blank=True, max_length=255, verbose_name='host')),
                 ('pid', models.PositiveIntegerField(default=0, verbose_name='process')),
                 ('started_at', models.DateTimeField(verbose_name='started')),
-                ('last_seen', models.DateTimeField(db_index=True, verbose_name='last heard from')),
+                ('last_seen', models.DateTimeField(db_index=True, verbose_name='last heartbeat')),
             ],
             options={
                 'verbose_name': 'background worker',
