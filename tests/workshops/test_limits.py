@@ -1,12 +1,17 @@
 """The note limits hold per person and per network, not per browser session: a new session is
 a new participant, and it must not start a fresh allowance."""
 
+import contextlib
 import datetime
 import re
+import threading
 
 import pytest
 import time_machine
+from django.core.exceptions import ValidationError
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
@@ -121,3 +126,131 @@ def test_only_a_hash_of_the_network_is_stored(session, group_a):
         map(str, Contribution.objects.values_list())
     )
     assert ATTACKER not in stored
+
+
+def test_rejoining_cannot_reset_the_network_total(session, group_a, monkeypatch):
+    """The rate allowance comes back every window, and each new browser session is a new
+    participant with a fresh per-participant cap; the network's total over the whole session
+    is what a client that keeps rejoining runs into."""
+    monkeypatch.setattr(services, "NOTES_PER_ADDRESS", 5)
+    monkeypatch.setattr(services, "NOTES_PER_ADDRESS_TOTAL", 12)
+    start = timezone.now()
+    saved_per_visit = []
+    for visit in range(4):  # four windows apart, a new session each time
+        when = start + visit * (services.ADDRESS_WINDOW + datetime.timedelta(seconds=1))
+        with time_machine.travel(when, tick=False):
+            client, joined = new_session(group_a, name=f"Visit {visit}")
+            assert joined.status_code == 302
+            before = Contribution.objects.count()
+            for n in range(5):
+                post_note(client, group_a, f"note {visit} {n}")
+            saved_per_visit.append(Contribution.objects.count() - before)
+    assert saved_per_visit == [5, 5, 2, 0]
+    with time_machine.travel(start + 5 * services.ADDRESS_WINDOW, tick=False):
+        # Withdrawing notes gives no allowance back either.
+        for note in Contribution.objects.all():
+            note.withdrawn = True
+            note.save()
+        client, _joined = new_session(group_a, name="Later")
+        refused = post_note(client, group_a, "one more", follow=True)
+        assert "reached its limit of notes from your network" in refused.content.decode()
+        htmx = post_note(client, group_a, "and another", HTTP_HX_REQUEST="true")
+        assert "reached its limit of notes from your network" in htmx.content.decode()
+        assert Contribution.objects.count() == 12
+        # Another network has its own total.
+        other, _joined = new_session(group_a, address="198.51.100.4")
+        assert post_note(other, group_a, "from elsewhere").status_code == 302
+        assert Contribution.objects.count() == 13
+
+
+def test_a_members_notes_do_not_use_the_rooms_total(session, group_a, owner, monkeypatch):
+    """Notes a member writes as themselves (not by link) are not paced, so from the room's
+    Wi-Fi they leave the participants' allowance alone."""
+    monkeypatch.setattr(services, "NOTES_PER_ADDRESS_TOTAL", 2)
+    for n in range(3):
+        services.contribution_add(
+            group=group_a,
+            section_key="questions",
+            text=f"member note {n}",
+            user=owner,
+            address=ATTACKER,
+        )
+    client, _joined = new_session(group_a)
+    assert [post_note(client, group_a, f"n{i}").status_code for i in range(2)] == [302, 302]
+    assert Contribution.objects.filter(participant__isnull=False).count() == 2
+    post_note(client, group_a, "third")
+    assert Contribution.objects.filter(participant__isnull=False).count() == 2
+
+
+@pytest.fixture
+def queries_with_row_locks(monkeypatch):
+    """Every query's SQL, with `SELECT … FOR UPDATE` visible on SQLite too: SQLite has no row
+    locks and leaves the clause out, so here it is written as a comment SQLite ignores."""
+    if not connection.features.has_select_for_update:
+        monkeypatch.setattr(connection.features, "has_select_for_update", True)
+        monkeypatch.setattr(connection.ops, "for_update_sql", lambda **_: "/* FOR UPDATE */")
+    with CaptureQueriesContext(connection) as captured:
+        yield captured
+
+
+def _locked_before_reading(queries, table: str) -> bool:
+    sqls = [query["sql"] for query in queries.captured_queries]
+    session_table = '"workshops_workshopsession"'
+    locks = [i for i, sql in enumerate(sqls) if "FOR UPDATE" in sql and session_table in sql]
+    reads = [i for i, sql in enumerate(sqls) if sql.startswith("SELECT") and f'"{table}"' in sql]
+    assert reads, sqls
+    return bool(locks) and locks[0] < reads[0]
+
+
+def test_joins_lock_the_session_before_counting(session, group_a, queries_with_row_locks):
+    """Joins to one session are serialised like notes are, so parallel joins cannot all pass
+    JOINS_PER_ADDRESS or MAX_PARTICIPANTS_PER_GROUP (a row lock on PostgreSQL)."""
+    services.participant_join(group=group_a, display_name="Noa", address=ATTACKER)
+    assert _locked_before_reading(queries_with_row_locks, "workshops_participant")
+
+
+def test_notes_lock_the_session_before_counting(group_a, joined, queries_with_row_locks):
+    services.contribution_add(
+        group=group_a, section_key="questions", text="hello", participant=joined, address=ATTACKER
+    )
+    assert _locked_before_reading(queries_with_row_locks, "workshops_contribution")
+
+
+@pytest.mark.django_db(transaction=True)
+@pytest.mark.parametrize("limit", ["JOINS_PER_ADDRESS", "MAX_PARTICIPANTS_PER_GROUP"])
+def test_parallel_joins_cannot_pass_a_limit(session, group_a, monkeypatch, limit):
+    """Two joins at the same moment with room for one: one joins, one is refused. Only
+    PostgreSQL runs requests in parallel (SQLite writes one at a time)."""
+    if connection.vendor != "postgresql":
+        pytest.skip("needs a database that runs transactions in parallel")
+    monkeypatch.setattr(services, limit, 1)
+    # Hold each join just before it counts the network's joins until the other arrives too;
+    # with the session locked the other never arrives, and the wait gives up after a while.
+    together = threading.Barrier(2, timeout=3)
+    counted = services._network_wait
+
+    def wait_for_the_other(*args, **kwargs):
+        with contextlib.suppress(threading.BrokenBarrierError):
+            together.wait()
+        return counted(*args, **kwargs)
+
+    monkeypatch.setattr(services, "_network_wait", wait_for_the_other)
+    outcomes = []
+    addresses = [ATTACKER, ATTACKER] if limit == "JOINS_PER_ADDRESS" else [ATTACKER, "198.51.100.4"]
+
+    def join(address):
+        try:
+            services.participant_join(group=group_a, display_name="Noa", address=address)
+            outcomes.append("joined")
+        except ValidationError:
+            outcomes.append("refused")
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=join, args=(address,)) for address in addresses]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert sorted(outcomes) == ["joined", "refused"]
+    assert Participant.objects.count() == 1

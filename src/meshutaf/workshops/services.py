@@ -48,6 +48,11 @@ MAX_PER_PARTICIPANT = 300
 ADDRESS_WINDOW = datetime.timedelta(minutes=10)
 JOINS_PER_ADDRESS = 60
 NOTES_PER_ADDRESS = 200
+# Per network over the whole session. The two above are rates, and the per-participant cap
+# starts afresh with every join, so without this one client that keeps rejoining could send
+# NOTES_PER_ADDRESS every window for as long as the session is open. Set for a full room on
+# one Wi-Fi (about 100 people writing 20 notes each).
+NOTES_PER_ADDRESS_TOTAL = 2000
 SESSION_FIELDS = ("title", "instructions", "allow_anonymous", "meeting")
 TEMPLATE_FIELDS = ("title", "description", "schema")
 
@@ -294,6 +299,15 @@ def _network_wait(session: WorkshopSession, hashed: str, *, joins: bool) -> int:
     )
 
 
+def _network_total(session: WorkshopSession, hashed: str) -> int:
+    """Notes sent by link from one network over the whole session, withdrawn ones included
+    (taking a note back gives no allowance back). Notes a member writes as themselves (not
+    by link) are not paced, so they leave the allowance alone."""
+    return Contribution.objects.filter(
+        session=session, address_hash=hashed, author_user__isnull=True
+    ).count()
+
+
 @transaction.atomic
 def participant_join(
     *,
@@ -321,6 +335,9 @@ def participant_join(
         raise ValidationError(
             {"display_name": _("At most %(count)s characters.") % {"count": MAX_NAME}}
         )
+    # One join at a time per session (a row lock on PostgreSQL; SQLite already writes one at a
+    # time), so parallel requests cannot all pass the group's size and the network's pace.
+    WorkshopSession.objects.select_for_update().filter(pk=session.pk).first()
     if group.participants.count() >= MAX_PARTICIPANTS_PER_GROUP:
         raise ValidationError(_("This group is full. Ask the facilitator for another group."))
     if hashed and (wait := _network_wait(session, hashed, joins=True)):
@@ -377,6 +394,8 @@ def _check_pace(session: WorkshopSession, participant: Participant, hashed: str)
         )
     if mine.count() >= MAX_PER_PARTICIPANT:
         raise ValidationError(_("You have reached the limit of contributions for this workshop."))
+    if hashed and _network_total(session, hashed) >= NOTES_PER_ADDRESS_TOTAL:
+        raise ValidationError(_("This workshop has reached its limit of notes from your network."))
     if hashed and (wait := _network_wait(session, hashed, joins=False)):
         raise RateLimitError(
             _(
