@@ -279,22 +279,83 @@ def test_the_facilitator_sees_a_burst_and_excludes_it(
     assert conversation.analysis["statements"][str(statement.pk)]["agree"] == 12
 
 
-def test_a_tampered_burst_changes_nothing(conversation, owner):
-    _stuff(conversation, 6)
+def _exclude(owner, conversation, *, network, first, last, action="exclude"):
     url = reverse("deliberation:participants_exclude", args=[conversation.pk])
-    now = timezone.now()
-    for bad in (
-        {"network": "not-a-hash", "first": now.isoformat(), "last": now.isoformat()},
-        {"network": "0" * 32, "first": "yesterday", "last": now.isoformat()},
-        {
-            "network": "0" * 32,
-            "first": now.isoformat(),
-            "last": (now - datetime.timedelta(1)).isoformat(),
-        },
+    form = {"network": network, "first": first, "last": last, "action": action}
+    return client_for(owner).post(url, form, follow=True)
+
+
+def test_a_tampered_burst_changes_nothing(conversation, owner):
+    """The form names a burst by its network and its first and last join; the service
+    excludes only participants of a burst the page showed, whatever the times are changed to."""
+    start = timezone.now() - datetime.timedelta(hours=3)
+    # The same network: one join an hour before the burst, the burst of six, one an hour
+    # after; and a burst of six from another network, five seconds behind.
+    with time_machine.travel(start, tick=False):
+        _stuff(conversation, 1)
+    for n in range(6):
+        when = start + datetime.timedelta(hours=1, seconds=10 * n)
+        with time_machine.travel(when, tick=False):
+            _stuff(conversation, 1)
+        with time_machine.travel(when + datetime.timedelta(seconds=5), tick=False):
+            _stuff(conversation, 1, address="198.51.100.4")
+    with time_machine.travel(start + datetime.timedelta(hours=2), tick=False):
+        _stuff(conversation, 1)
+    attacker = conversation.participants.order_by("created_at").first().address_hash
+    [burst, other] = sorted(
+        selectors.participant_bursts(conversation=conversation),
+        key=lambda b: b["address"] != attacker,
+    )
+    assert (burst["size"], other["size"]) == (6, 6)
+    network, first, last = burst["address"], burst["first"], burst["last"]
+    hour = datetime.timedelta(hours=1)
+    second = datetime.timedelta(seconds=1)
+    for tampered in (
+        {"first": last.isoformat(), "last": first.isoformat()},  # first after last
+        {"first": "yesterday", "last": last.isoformat()},
+        {"first": first.isoformat(), "last": "2025-13-40T25:00"},
+        {"first": (first - hour).isoformat(), "last": (last + hour).isoformat()},  # all eight
+        {"first": (first - hour).isoformat(), "last": last.isoformat()},  # and the one before
+        {"first": first.isoformat(), "last": (last + hour).isoformat()},  # and the one after
+        {"first": (first - second).isoformat(), "last": last.isoformat()},
+        {"first": (first + second).isoformat(), "last": last.isoformat()},  # not its start
+        {"first": (first - 2 * hour).isoformat(), "last": (last + 2 * hour).isoformat()},
+        # The lone join before the burst, as if it were a burst of its own.
+        {"first": (first - hour).isoformat(), "last": (first - hour).isoformat()},
     ):
-        response = client_for(owner).post(url, {**bad, "action": "exclude"})
-        assert response.status_code == 302
+        response = _exclude(owner, conversation, network=network, **tampered)
+        assert response.status_code == 200
+        assert not conversation.participants.filter(excluded=True).exists(), tampered
+    # Another network's hash with this burst's times, and this network's with the other's.
+    _exclude(owner, conversation, network=other["address"], first=first, last=last)
+    _exclude(owner, conversation, network=network, first=other["first"], last=other["last"])
     assert not conversation.participants.filter(excluded=True).exists()
+    refused = _exclude(owner, conversation, network=network, first=first - hour, last=last + hour)
+    assert "was not found; reload the page" in refused.content.decode()
+    # The burst as shown is excluded, and nobody else.
+    _exclude(owner, conversation, network=network, first=first.isoformat(), last=last.isoformat())
+    assert conversation.participants.filter(excluded=True).count() == 6
+    excluded = conversation.participants.filter(excluded=True)
+    assert all(first <= when <= last for when in excluded.values_list("created_at", flat=True))
+
+
+def test_joins_after_the_page_was_shown_are_not_excluded_unseen(conversation, owner):
+    start = timezone.now() - datetime.timedelta(hours=1)
+    with time_machine.travel(start, tick=False):
+        _stuff(conversation, 5)
+    [shown] = selectors.participant_bursts(conversation=conversation)
+    with time_machine.travel(start + datetime.timedelta(seconds=30), tick=False):
+        _stuff(conversation, 3)  # the burst goes on while the facilitator reads the page
+    response = _exclude(
+        owner,
+        conversation,
+        network=shown["address"],
+        first=shown["first"].isoformat(),
+        last=shown["last"].isoformat(),
+    )
+    assert "5 participants were excluded from the analysis." in response.content.decode()
+    [burst] = selectors.participant_bursts(conversation=conversation)
+    assert (burst["size"], burst["excluded"]) == (8, 5)
 
 
 def test_small_groups_are_not_bursts_and_members_never_are(conversation, member):

@@ -385,10 +385,25 @@ def participants_set_excluded(
     last: datetime.datetime,
     excluded: bool,
 ) -> int:
-    """Exclude from the analysis (or include again) the participants who joined from one
-    network between `first` and `last`: a burst the facilitator judged as one person voting
-    many times. Their votes are kept, so this can be undone. Returns how many changed."""
-    if not address_hash or first > last:
+    """Exclude from the analysis (or include again) a burst the facilitator judged as one
+    person voting many times: the participants who joined from one network from the burst's
+    `first` join to `last`. Their votes are kept, so this can be undone. Returns how many
+    changed.
+
+    The form carries the burst as the page showed it, so `first` must be where a burst of
+    that network starts and `last` within it: altered times cannot reach participants outside
+    the burst, and those who joined after the page was shown are not excluded unseen."""
+    burst = next(
+        (
+            burst
+            for burst in selectors.participant_bursts(conversation=conversation)
+            if burst["address"] == address_hash
+            and burst["first"] == first
+            and first <= last <= burst["last"]
+        ),
+        None,
+    )
+    if burst is None:
         raise ValidationError(_("This burst was not found; reload the page."))
     changed = (
         Participant.objects.filter(
