@@ -2,6 +2,8 @@
 bound or without a recognisable statements column is refused with a message, and nothing is
 stored from a refused file."""
 
+import re
+
 import pytest
 from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -21,10 +23,17 @@ COMMENTS_HEADER = (
 VOTES = b"timestamp,datetime,comment-id,voter-id,vote\n1,x,1,7,1\n2,x,1,8,-1\n"
 
 
-def _import_statements(conversation, owner, data):
+def _import_statements(conversation, owner, data, *, first_row_is_heading=True):
+    """The import form as a browser sends it: an unticked checkbox sends nothing."""
     url = reverse("deliberation:statements_import", args=[conversation.pk])
-    file = SimpleUploadedFile("statements.csv", data)
-    return client_for(owner).post(url, {"file": file}, follow=True)
+    form = {"file": SimpleUploadedFile("statements.csv", data)}
+    if first_row_is_heading:
+        form["first_row_is_heading"] = "on"
+    return client_for(owner).post(url, form, follow=True)
+
+
+def _parse(data, *, first_row_is_heading=True):
+    return services.parse_statements_csv(raw=data, first_row_is_heading=first_row_is_heading)
 
 
 def _import_polis(initiative, owner, comments, votes=VOTES):
@@ -40,7 +49,7 @@ def _import_polis(initiative, owner, comments, votes=VOTES):
 
 def test_nul_bytes_in_a_statements_file_are_not_stored(conversation, owner):
     response = _import_statements(conversation, owner, b"text\nWe need a\x00 shared goal\n")
-    assert "1 statements were added" in response.content.decode()
+    assert "1 statement was imported." in response.content.decode()
     assert conversation.statements.filter(text="We need a shared goal").exists()
     assert not any("\x00" in text for text in Statement.objects.values_list("text", flat=True))
 
@@ -69,24 +78,79 @@ def test_a_file_of_several_columns_without_a_known_header_is_refused(conversatio
     "header",
     ["Statements", "comment_body", "Comment-Body", "Statement text:", "הצהרה", "היגדים", "النص"],
 )
-def test_a_known_header_in_any_language_is_not_a_statement(header):
+@pytest.mark.parametrize("first_row_is_heading", [True, False])
+def test_a_known_header_in_any_language_is_not_a_statement(header, first_row_is_heading):
+    """A recognised name is left out whatever the facilitator chose."""
     data = f"{header}\nWe need parks\n".encode()
-    assert services.parse_statements_csv(data) == ["We need parks"]
+    parsed = _parse(data, first_row_is_heading=first_row_is_heading)
+    assert (parsed.texts, parsed.heading) == (["We need parks"], header)
     data = f"id,{header},votes\n1,We need parks,3\n".encode()
-    assert services.parse_statements_csv(data) == ["We need parks"]
+    parsed = _parse(data, first_row_is_heading=first_row_is_heading)
+    assert (parsed.texts, parsed.heading) == (["We need parks"], header)
 
 
-def test_one_column_without_a_header_is_all_statements():
-    assert services.parse_statements_csv(b"We need parks\nMore buses\n") == [
-        "We need parks",
-        "More buses",
-    ]
+@pytest.mark.parametrize("header", ["Opinions", "הצעות", "آراء"])
+def test_an_unknown_one_column_header_is_left_out_when_the_facilitator_says_so(header):
+    data = f"{header}\nWe need parks\nMore buses\n".encode()
+    parsed = _parse(data, first_row_is_heading=True)
+    assert (parsed.texts, parsed.heading) == (["We need parks", "More buses"], header)
+    parsed = _parse(data, first_row_is_heading=False)
+    assert (parsed.texts, parsed.heading) == ([header, "We need parks", "More buses"], None)
+
+
+def test_one_column_without_a_header_is_all_statements_when_the_box_is_unticked():
+    parsed = _parse(b"We need parks\nMore buses\n", first_row_is_heading=False)
+    assert (parsed.texts, parsed.heading) == (["We need parks", "More buses"], None)
+
+
+def test_a_file_that_is_only_a_heading_says_so():
+    with pytest.raises(ValidationError, match="untick"):
+        _parse(b"We need parks\n", first_row_is_heading=True)
+    assert _parse(b"We need parks\n", first_row_is_heading=False).texts == ["We need parks"]
+    with pytest.raises(ValidationError, match=r"No statements were found in the file\."):
+        _parse(b"text\n", first_row_is_heading=False)
+
+
+def test_the_import_form_leaves_an_unknown_heading_out_and_quotes_it(conversation, owner):
+    detail = client_for(owner).get(reverse("deliberation:detail", args=[conversation.pk]))
+    page = detail.content.decode()
+    assert "The first row is a heading (leave it out)" in page
+    assert re.search(r'<input type="checkbox" name="first_row_is_heading"[^>]* checked', page)
+    before = set(conversation.statements.values_list("text", flat=True))
+    response = _import_statements(conversation, owner, b"Opinions\nWe need parks\nMore buses\n")
+    text = response.content.decode()
+    assert "2 statements were imported." in text
+    assert "The first row, “\u2068Opinions\u2069”, was left out as a heading." in text
+    added = set(conversation.statements.values_list("text", flat=True)) - before
+    assert added == {"We need parks", "More buses"}
+
+
+def test_the_import_form_keeps_the_first_row_when_unticked(conversation, owner):
+    before = set(conversation.statements.values_list("text", flat=True))
+    data = "הצעות\nStart with a quick pilot.\nMore buses\n".encode()
+    response = _import_statements(conversation, owner, data, first_row_is_heading=False)
+    text = response.content.decode()
+    assert "2 statements were imported." in text
+    assert "1 statement was already there and was skipped." in text
+    assert "was left out as a heading" not in text
+    added = set(conversation.statements.values_list("text", flat=True)) - before
+    assert added == {"הצעות", "More buses"}
+
+
+def test_a_recognised_heading_is_left_out_even_when_unticked(conversation, owner):
+    response = _import_statements(
+        conversation, owner, b"Statement\nWe need parks\n", first_row_is_heading=False
+    )
+    text = response.content.decode()
+    assert "1 statement was imported." in text
+    assert "The first row, “\u2068Statement\u2069”, was left out as a heading." in text
+    assert not conversation.statements.filter(text="Statement").exists()
 
 
 def test_a_statement_split_by_a_comma_outside_quotes_is_refused():
     with pytest.raises(ValidationError, match="Row 2 has more cells than the header"):
-        services.parse_statements_csv(b"text\nParks, and trees\n")
-    assert services.parse_statements_csv(b'text\n"Parks, and trees"\n') == ["Parks, and trees"]
+        _parse(b"text\nParks, and trees\n")
+    assert _parse(b'text\n"Parks, and trees"\n').texts == ["Parks, and trees"]
 
 
 def test_a_failed_polis_import_answers_with_an_error_status(initiative, owner):

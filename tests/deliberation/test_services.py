@@ -125,13 +125,17 @@ def test_resume_code_finds_the_same_participant(conversation):
 
 
 def test_statements_csv_is_all_or_nothing(conversation, owner):
-    texts = services.parse_statements_csv(b"text\nFirst idea\n\nSecond idea\n")
-    assert texts == ["First idea", "Second idea"]
-    assert services.parse_statements_csv(b"Only a column\nAnother") == ["Only a column", "Another"]
+    def parse(raw, first_row_is_heading=True):
+        return services.parse_statements_csv(
+            raw=raw, first_row_is_heading=first_row_is_heading
+        ).texts
+
+    assert parse(b"text\nFirst idea\n\nSecond idea\n") == ["First idea", "Second idea"]
+    assert parse(b"Only a column\nAnother", False) == ["Only a column", "Another"]
     with pytest.raises(ValidationError, match="Row 3"):
-        services.parse_statements_csv(("text\nfine\n" + "y" * 300 + "\n").encode())
+        parse(("text\nfine\n" + "y" * 300 + "\n").encode())
     # Excel's "CSV" in Hebrew Windows is the Windows Hebrew code page, read like every import.
-    assert services.parse_statements_csv("text\nשלום".encode("cp1255")) == ["שלום"]
+    assert parse("text\nשלום".encode("cp1255")) == ["שלום"]
     before = conversation.statements.count()
     added = services.statements_import(
         conversation=conversation, by=owner, texts=["One shared, measurable goal.", "New one"]

@@ -94,9 +94,17 @@ class StatementsImportForm(forms.Form):
     file = forms.FileField(
         label=_("CSV file"),
         help_text=_(
-            "One statement per row. In a file of several columns, the first row names the "
-            "statements' column “text”."
+            "One statement per row. In a file with several columns, the first row must name "
+            "the statements' column “text”."
         ),
+    )
+    # Which first rows are headings is decided by services.parse_statements_csv; this only
+    # carries the facilitator's word for a file of one column.
+    first_row_is_heading = forms.BooleanField(
+        label=_("The first row is a heading (leave it out)"),
+        required=False,
+        initial=True,
+        help_text=_("A first row that names the column, such as “text”, is always left out."),
     )
 
     def clean_file(self):

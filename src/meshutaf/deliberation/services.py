@@ -1,6 +1,7 @@
 """Writes for deliberation: conversations, statements, participants, votes, the stored opinion
 map, and Pol.is import. Callers have passed the gate in `permissions.py` first."""
 
+import dataclasses
 import datetime
 import secrets
 
@@ -229,16 +230,27 @@ def _header_name(cell: str) -> str:
     return " ".join(cell.replace("_", " ").replace("-", " ").strip(" :*").split()).casefold()
 
 
-def parse_statements_csv(raw: bytes) -> list[str]:
+@dataclasses.dataclass(frozen=True)
+class StatementsFile:
+    """What a statements file holds: the statements, and the first row when it was left out
+    as a heading (None when every row was read as a statement)."""
+
+    texts: list[str]
+    heading: str | None
+
+
+def parse_statements_csv(*, raw: bytes, first_row_is_heading: bool) -> StatementsFile:
     """One statement per row of a CSV file (comma-separated; UTF-8 or the Windows Hebrew or
     Arabic code page) or an XLSX file. All rows must be valid, or nothing is kept.
 
-    The first row is a header when one of its cells names the statements' column (see
-    STATEMENT_HEADERS: text, statement, comment-body, טקסט, היגד, نص…); that column is read
-    from the second row on, and a row with more cells than the header is refused (a comma
-    outside quotes split it). Without such a header, a file of one column is all statements,
-    its first row included; a file of several columns is refused, as nothing says which
-    column holds the statements. The file is read within the bounds of `core.uploads`."""
+    The first row is a heading, always left out, when one of its cells names the statements'
+    column (see STATEMENT_HEADERS: text, statement, comment-body, טקסט, היגד, نص…); that
+    column is read from the second row on, and a row with more cells than the heading is
+    refused (a comma outside quotes split it). Without such a name, a file of several columns
+    is refused, as nothing says which column holds the statements; in a file of one column
+    the facilitator says whether the first row is a heading (`first_row_is_heading`), since
+    no list of names can know every heading people write ("Opinions", "הצעות"). The file is
+    read within the bounds of `core.uploads`."""
     try:
         rows = tables.read_rows(raw, "statements.csv", max_rows=MAX_IMPORT_STATEMENTS, sniff=False)
     except tables.TableFileError as error:
@@ -247,25 +259,29 @@ def parse_statements_csv(raw: bytes) -> list[str]:
         raise ValidationError(_("The file is empty."))
     names = [_header_name(cell) for cell in rows[0]]
     column = next((i for i, name in enumerate(names) if name in STATEMENT_HEADERS), None)
-    if column is not None:
-        width, body, first_row = len(rows[0]), rows[1:], 2
-    elif any(len(row) > 1 for row in rows):
+    named = column is not None
+    if not named and any(len(row) > 1 for row in rows):
         raise ValidationError(
             _(
                 "The file has several columns and its first row does not say which holds the "
-                "statements. Put “text” at the top of that column (and a statement with a "
-                "comma in quotes)."
+                "statements. Put “text” at the top of that column (and put any statement "
+                "that contains a comma in quotes)."
             )
         )
+    column = column if named else 0
+    heading = None
+    if named or first_row_is_heading:
+        heading = " ".join(tables.clean(rows[0][column]).split())
+        width, body, first_row = len(rows[0]), rows[1:], 2
     else:
-        width, body, first_row, column = 1, rows, 1, 0
+        width, body, first_row = 1, rows, 1
     texts, errors = [], []
     for line, row in enumerate(body, start=first_row):
         if len(row) > width:
             errors.append(
                 _(
-                    "Row %(row)s has more cells than the header; put a statement with a comma "
-                    "in quotes."
+                    "Row %(row)s has more cells than the header; put any statement that "
+                    "contains a comma in quotes."
                 )
                 % {"row": line}
             )
@@ -281,6 +297,14 @@ def parse_statements_csv(raw: bytes) -> list[str]:
             )
     if errors:
         raise ValidationError(errors[:20])
+    if not texts and heading is not None and not named:
+        raise ValidationError(
+            _(
+                "No statements were found below the first row, which was left out as a "
+                "heading. If it is a statement, untick “The first row is a heading” and "
+                "import the file again."
+            )
+        )
     if not texts:
         raise ValidationError(_("No statements were found in the file."))
     if len(texts) > MAX_IMPORT_STATEMENTS:
@@ -288,7 +312,7 @@ def parse_statements_csv(raw: bytes) -> list[str]:
             _("At most %(max)s statements can be imported at once.")
             % {"max": MAX_IMPORT_STATEMENTS}
         )
-    return texts
+    return StatementsFile(texts=texts, heading=heading)
 
 
 @transaction.atomic

@@ -52,6 +52,8 @@ from .permissions import (
 )
 
 SESSION_KEY = "deliberation_participants"
+# A first row left out of an import is quoted in the message up to this many characters.
+HEADING_QUOTE_LENGTH = 80
 
 
 def _manage(conversation_or_initiative) -> bool:
@@ -261,20 +263,49 @@ def statements_import(request, pk: int):
     form = StatementsImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            texts = services.parse_statements_csv(form.cleaned_data["file"].read())
-            added = services.statements_import(
-                conversation=conversation, by=request.user, texts=texts
+            parsed = services.parse_statements_csv(
+                raw=form.cleaned_data["file"].read(),
+                first_row_is_heading=form.cleaned_data["first_row_is_heading"],
             )
-            messages.success(
-                request,
-                _("%(added)s statements were added (%(skipped)s were already there).")
-                % {"added": added, "skipped": len(texts) - added},
+            added = services.statements_import(
+                conversation=conversation, by=request.user, texts=parsed.texts
             )
         except ValidationError as error:
             _say_errors(request, error)
+        else:
+            messages.success(request, _import_summary(parsed, added))
     else:
         _say_errors(request, form)
     return redirect(reverse("deliberation:detail", args=[conversation.pk]) + "#statements")
+
+
+def _import_summary(parsed: services.StatementsFile, added: int) -> str:
+    """How many statements came in, and the first row if it was left out, quoted so that a
+    wrong guess shows at once."""
+    skipped = len(parsed.texts) - added
+    sentences = [
+        ngettext("%(count)s statement was imported.", "%(count)s statements were imported.", added)
+        % {"count": added}
+    ]
+    if skipped:
+        sentences.append(
+            ngettext(
+                "%(count)s statement was already there and was skipped.",
+                "%(count)s statements were already there and were skipped.",
+                skipped,
+            )
+            % {"count": skipped}
+        )
+    if parsed.heading is not None:
+        heading = parsed.heading
+        if len(heading) > HEADING_QUOTE_LENGTH:
+            heading = heading[: HEADING_QUOTE_LENGTH - 1] + "…"
+        # Isolated, so a heading in another script does not reorder the sentence around it.
+        sentences.append(
+            _("The first row, “%(row)s”, was left out as a heading.")
+            % {"row": f"\u2068{heading}\u2069"}
+        )
+    return " ".join(sentences)
 
 
 @login_required
