@@ -389,3 +389,56 @@ def test_detail_page_queries_stay_flat_with_bursts(
     with django_assert_max_num_queries(11):
         client.get(detail)
     assert Conversation.objects.get(pk=conversation.pk).participants.count() == 26
+
+
+def test_a_one_minute_limit_reads_in_the_singular(conversation, owner):
+    """Each number has its own sentence and its own plural, so no "1 minutes" or "1 people"."""
+    conversation.participant_limit = 1
+    conversation.participant_limit_minutes = 1
+    conversation.save()
+    statement = conversation.statements.first()
+    assert cookieless_vote(conversation, statement).status_code == 302
+    refused = cookieless_vote(conversation, statement).content.decode()
+    assert (
+        "Too many people have joined this conversation from your network in the last 1 minute. "
+        "Please try again in 1 minute, or ask the facilitator."
+    ) in refused
+    detail = reverse("deliberation:detail", args=[conversation.pk])
+    page = client_for(owner).get(detail).content.decode()
+    assert "Joins from one network are counted over the last 1 minute." in page
+    assert "At most 1 person may join from one network in that time." in page
+    assert "1 minutes" not in page
+
+
+def test_the_wait_is_counted_in_plural_minutes_too(conversation):
+    conversation.participant_limit = 1
+    conversation.save()
+    statement = conversation.statements.first()
+    cookieless_vote(conversation, statement)
+    refused = cookieless_vote(conversation, statement).content.decode()
+    assert "from your network in the last 10 minutes. Please try again in 10 minutes" in refused
+
+
+def test_a_burst_is_called_a_group_of_joins(conversation, owner):
+    _stuff(conversation, 6)
+    [burst] = selectors.participant_bursts(conversation=conversation)
+    response = _exclude(
+        owner,
+        conversation,
+        network=burst["address"],
+        first=burst["first"].isoformat(),
+        last=(burst["first"] - datetime.timedelta(seconds=1)).isoformat(),
+    )
+    assert "This group of joins was not found; reload the page." in response.content.decode()
+    services.participants_set_excluded(
+        conversation=conversation,
+        by=owner,
+        address_hash=burst["address"],
+        first=burst["first"],
+        last=burst["first"],
+        excluded=True,
+    )
+    page = client_for(owner).get(reverse("deliberation:detail", args=[conversation.pk]))
+    shown = re.sub(r"<[^>]*>", " ", page.content.decode())  # the text, not the markup
+    assert "1 excluded" in shown
+    assert "burst" not in shown.lower()

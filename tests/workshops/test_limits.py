@@ -254,3 +254,21 @@ def test_parallel_joins_cannot_pass_a_limit(session, group_a, monkeypatch, limit
         thread.join()
     assert sorted(outcomes) == ["joined", "refused"]
     assert Participant.objects.count() == 1
+
+
+def test_a_one_minute_wait_reads_in_the_singular(session, group_a, monkeypatch):
+    monkeypatch.setattr(services, "ADDRESS_WINDOW", datetime.timedelta(seconds=30))
+    monkeypatch.setattr(services, "JOINS_PER_ADDRESS", 1)
+    monkeypatch.setattr(services, "NOTES_PER_ADDRESS", 1)
+    client, _joined = new_session(group_a)
+    post_note(client, group_a, "first")
+    refused = post_note(client, group_a, "second", follow=True).content.decode()
+    assert (
+        "Many notes have come from your network in the last few minutes. "
+        "Please try again in 1 minute."
+    ) in refused
+    _client, refused = new_session(group_a)
+    assert (
+        "Too many people have joined this workshop from your network in the last few minutes. "
+        "Please try again in 1 minute, or ask the facilitator."
+    ) in refused.content.decode()

@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from meshutaf.accounts.models import User
 from meshutaf.core import tables
@@ -75,7 +76,11 @@ def _check_limits(fields: dict) -> None:
     if minutes is not None and not 1 <= minutes <= MAX_PARTICIPANT_LIMIT_MINUTES:
         raise ValidationError(
             {
-                "participant_limit_minutes": _("Choose from 1 to %(max)s minutes.")
+                "participant_limit_minutes": ngettext(
+                    "Choose from 1 to %(max)s minute.",
+                    "Choose from 1 to %(max)s minutes.",
+                    MAX_PARTICIPANT_LIMIT_MINUTES,
+                )
                 % {"max": MAX_PARTICIPANT_LIMIT_MINUTES}
             }
         )
@@ -388,13 +393,25 @@ def _check_participant_limit(conversation: Conversation, hashed: str) -> None:
     )
     if not wait:
         return
+    # One number per sentence, so each sentence takes its own plural.
+    window = conversation.participant_limit_minutes
+    minutes = minutes_to_wait(wait)
     raise RateLimitError(
-        _(
+        ngettext(
             "Too many people have joined this conversation from your network in the last "
-            "%(window)s minutes. Please try again in %(minutes)s minutes, or ask the "
-            "facilitator."
+            "%(count)s minute.",
+            "Too many people have joined this conversation from your network in the last "
+            "%(count)s minutes.",
+            window,
         )
-        % {"window": conversation.participant_limit_minutes, "minutes": minutes_to_wait(wait)},
+        % {"count": window}
+        + " "
+        + ngettext(
+            "Please try again in %(count)s minute, or ask the facilitator.",
+            "Please try again in %(count)s minutes, or ask the facilitator.",
+            minutes,
+        )
+        % {"count": minutes},
         retry_after=wait,
     )
 
@@ -428,7 +445,7 @@ def participants_set_excluded(
         None,
     )
     if burst is None:
-        raise ValidationError(_("This burst was not found; reload the page."))
+        raise ValidationError(_("This group of joins was not found; reload the page."))
     changed = (
         Participant.objects.filter(
             conversation=conversation,

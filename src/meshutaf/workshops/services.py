@@ -11,6 +11,7 @@ from django.db import transaction
 from django.db.models import F, Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from meshutaf.accounts.models import User
 from meshutaf.core.ratelimit import (
@@ -341,13 +342,19 @@ def participant_join(
     if group.participants.count() >= MAX_PARTICIPANTS_PER_GROUP:
         raise ValidationError(_("This group is full. Ask the facilitator for another group."))
     if hashed and (wait := _network_wait(session, hashed, joins=True)):
+        minutes = minutes_to_wait(wait)
         raise RateLimitError(
             _(
                 "Too many people have joined this workshop from your network in the last "
-                "few minutes. Please try again in %(minutes)s minutes, or ask the "
-                "facilitator."
+                "few minutes."
             )
-            % {"minutes": minutes_to_wait(wait)},
+            + " "
+            + ngettext(
+                "Please try again in %(count)s minute, or ask the facilitator.",
+                "Please try again in %(count)s minutes, or ask the facilitator.",
+                minutes,
+            )
+            % {"count": minutes},
             retry_after=wait,
         )
     return model_save(
@@ -397,12 +404,16 @@ def _check_pace(session: WorkshopSession, participant: Participant, hashed: str)
     if hashed and _network_total(session, hashed) >= NOTES_PER_ADDRESS_TOTAL:
         raise ValidationError(_("This workshop has reached its limit of notes from your network."))
     if hashed and (wait := _network_wait(session, hashed, joins=False)):
+        minutes = minutes_to_wait(wait)
         raise RateLimitError(
-            _(
-                "Many notes have come from your network in the last few minutes. Please "
-                "try again in %(minutes)s minutes."
+            _("Many notes have come from your network in the last few minutes.")
+            + " "
+            + ngettext(
+                "Please try again in %(count)s minute.",
+                "Please try again in %(count)s minutes.",
+                minutes,
             )
-            % {"minutes": minutes_to_wait(wait)},
+            % {"count": minutes},
             retry_after=wait,
         )
 
