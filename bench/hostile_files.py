@@ -2,11 +2,15 @@
 
 Builds each hostile file (a 1.5 KB XLSX declaring A1:XFD20001 or A1:XFD1048576, XLSX and
 DOCX zip bombs, a PDF of many pages, CSV files with a 2 MB cell, NUL bytes, a million columns or
-a million rows, a JSON Lines file with a 20 MB line, a statements file without a known header)
-and feeds it to the functions the views and the worker call. Each run is a separate process
-with a memory cap and a time limit, so a reader that blows up cannot take the machine with it.
-`--src DIR` measures another checkout's `src` (for example the code before a change, unpacked
-with `git archive`). Ends with one JSON line of the figures.
+a million rows, a JSON Lines file with a 20 MB line, a statements file without a known header;
+rows holding one cell at column XFD, or at IV on 270,000 rows (under the 10 MB a part may
+unpack to at any ratio), millions of elements inside a cell or a shared string or nested inside
+each other, a JSON array of three million empty objects, JSON Lines of nested objects, a CSV
+header of 256 columns over 500,000 one-cell rows, 50 MB of empty lines in a table or a Pol.is
+export) and feeds it to the functions the views and the worker call. Each run is a separate
+process with a memory cap and a time limit, so a reader that blows up cannot take the machine
+with it. `--src DIR` measures another checkout's `src` (for example the code before a change,
+unpacked with `git archive`). Ends with one JSON line of the figures.
 """
 
 import argparse
@@ -46,6 +50,21 @@ CASES = [
     ("csv_500k_rows.csv", "stakeholders"),
     ("jsonl_20mb_line.jsonl", "discourse"),
     ("statements_no_header.csv", "statements"),
+    ("xlsx_xfd_40k_rows.xlsx", "knowledge"),
+    ("xlsx_xfd_40k_rows.xlsx", "stakeholders"),
+    ("xlsx_xfd_40k_rows.xlsx", "discourse"),
+    ("xlsx_iv_270k_rows.xlsx", "discourse"),
+    ("xlsx_nested_in_cell.xlsx", "knowledge"),
+    ("xlsx_nested_in_cell.xlsx", "stakeholders"),
+    ("xlsx_nested_in_string.xlsx", "knowledge"),
+    ("xlsx_nested_in_string.xlsx", "stakeholders"),
+    ("xlsx_nested_deep.xlsx", "knowledge"),
+    ("docx_nested_deep.docx", "knowledge"),
+    ("json_array_empty.json", "discourse"),
+    ("jsonl_nested_objects.jsonl", "discourse"),
+    ("csv_wide_header.csv", "discourse"),
+    ("csv_blank_lines.csv", "discourse"),
+    ("csv_blank_lines_comments.csv", "polis"),
 ]
 
 
@@ -70,6 +89,21 @@ def build_files(directory: Path) -> None:
         "csv_500k_rows.csv": b"name,sector\n" + b"Acme,government\n" * 500_000,
         "jsonl_20mb_line.jsonl": hostile.jsonl_huge_line(),
         "statements_no_header.csv": b"id,idea\n1,We need parks\n2,Less traffic\n",
+        "xlsx_xfd_40k_rows.xlsx": hostile.xlsx_far_cells(40_000, "XFD"),
+        "xlsx_iv_270k_rows.xlsx": hostile.xlsx_far_cells(270_000, "IV"),
+        "xlsx_nested_in_cell.xlsx": hostile.xlsx_nested_in_cell(),
+        "xlsx_nested_in_string.xlsx": hostile.xlsx_nested_in_shared_string(),
+        "xlsx_nested_deep.xlsx": hostile.xlsx_nested_deep(),
+        "docx_nested_deep.docx": hostile.docx_nested_deep(),
+        "json_array_empty.json": hostile.json_array_of_empty_objects(),
+        "jsonl_nested_objects.jsonl": hostile.jsonl_nested_objects(),
+        "csv_wide_header.csv": hostile.csv_wide_header(),
+        "csv_blank_lines.csv": hostile.csv_blank_lines(),
+        "csv_blank_lines_comments.csv": (
+            f"{comments_header}comment-body\n".encode()
+            + b"\n" * 50_000_000
+            + b"1,x,1,7,0,0,1,Hello\n"
+        ),
     }
     for name, data in files.items():
         (directory / name).write_bytes(data)
@@ -101,7 +135,11 @@ def _read(path: Path, reader: str) -> str:
     if reader == "statements":
         from meshutaf.deliberation import services
 
-        texts = services.parse_statements_csv(data)
+        try:
+            parsed = services.parse_statements_csv(raw=data, first_row_is_heading=True)
+            texts = parsed.texts
+        except TypeError:  # code from before the facilitator said whether a heading is one
+            texts = services.parse_statements_csv(data)
         nul = sum("\x00" in text for text in texts)
         return f"read {len(texts)} statements ({nul} with NUL), first “{texts[0][:20]}”"
     if reader == "polis":

@@ -6,6 +6,7 @@ reader that does far too much, so a test of the old behaviour fails fast instead
 import contextlib
 import io
 import re
+import tracemalloc
 import zipfile
 
 MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -91,6 +92,82 @@ def xlsx_bomb(size: int = 300 * 1024 * 1024) -> bytes:
     )
 
 
+def xlsx_far_cells(rows: int = 40_000, column: str = "XFD") -> bytes:
+    """A workbook with a header and `rows` rows that each hold one number at `column` (XFD is
+    Excel's last, the 16,384th): 9 KB for 40,000 rows, and a reader that pads every row out
+    to its last cell builds 16,384 cells a row. (The rows carry no number, so they are
+    numbered in turn; every cell names row 2, which no reader believes over its row.)"""
+    body = f'<row><c r="{column}2"><v>1</v></c></row>' * rows
+    sheet = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'
+        f"{body}</sheetData></worksheet>"
+    ).encode()
+    return _rewrite_member(xlsx([["name"]]), "xl/worksheets/sheet1.xml", lambda _old: sheet)
+
+
+def xlsx_nested_in_cell(size: int = 9_500_000) -> bytes:
+    """A 14 KB workbook with one cell holding some 2.4 million empty elements (`size` bytes of
+    `<x/>`): a reader that keeps a cell's children until the cell ends holds them all."""
+    head = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row>'
+        '<row r="2"><c r="A2" t="inlineStr"><is><t>Acme</t></is>'
+    ).encode()
+    tail = b"</c></row></sheetData></worksheet>"
+    return _bomb_member(xlsx([["name"]]), "xl/worksheets/sheet1.xml", head, b"<x/>", tail, size)
+
+
+def xlsx_nested_in_shared_string(size: int = 9_500_000) -> bytes:
+    """The same inside a shared string (`<si>`) that no cell even uses."""
+    head = (
+        f'<sst xmlns="{MAIN_NS}"><si><t>name</t></si><si><t>since</t></si>'
+        "<si><t>משרד החינוך</t></si><si><r><t>Rich </t></r><r><t>text</t></r></si><si>"
+    ).encode()
+    return _bomb_member(
+        xlsx_as_excel_writes_it(), "xl/sharedStrings.xml", head, b"<x/>", b"</si></sst>", size
+    )
+
+
+def xlsx_nested_deep(depth: int = 1_200_000) -> bytes:
+    """A sheet with `depth` elements each inside the one before (under the 10 MB a member may
+    unpack to at any ratio): every one stays open, and in memory, until the innermost ends."""
+    head = (
+        f'<?xml version="1.0" encoding="UTF-8"?><worksheet xmlns="{MAIN_NS}"><sheetData>'
+        '<row r="1"><c r="A1" t="inlineStr"><is><t>name</t></is></c></row></sheetData>'
+        "<extLst>"
+    ).encode()
+    return _deep_member(
+        xlsx([["name"]]), "xl/worksheets/sheet1.xml", head, b"</extLst></worksheet>", depth
+    )
+
+
+def docx_nested_deep(depth: int = 1_200_000) -> bytes:
+    head = (
+        f'<?xml version="1.0" encoding="UTF-8"?><w:document xmlns:w="{WORD_NS}"><w:body>'
+        "<w:p><w:r><w:t>Before</w:t></w:r></w:p>"
+    ).encode()
+    return _deep_member(docx(["x"]), "word/document.xml", head, b"</w:body></w:document>", depth)
+
+
+def _deep_member(data: bytes, name: str, head: bytes, tail: bytes, depth: int) -> bytes:
+    source = zipfile.ZipFile(io.BytesIO(data))
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as target:
+        for info in source.infolist():
+            if info.filename != name:
+                target.writestr(info.filename, source.read(info.filename))
+                continue
+            with target.open(name, "w") as member:
+                member.write(head)
+                for part in (b"<x>", b"</x>"):
+                    chunk = part * 100_000
+                    for _ in range(depth // 100_000):
+                        member.write(chunk)
+                member.write(tail)
+    return buffer.getvalue()
+
+
 def docx(paragraphs) -> bytes:
     import docx as python_docx
 
@@ -140,6 +217,34 @@ def jsonl_huge_line(size: int = 20 * 1024 * 1024) -> bytes:
     return b'{"text": "fine"}\n{"text": "' + b"y" * size + b'"}\n'
 
 
+def json_array_of_empty_objects(size: int = 9_000_000) -> bytes:
+    """`[{},{},…]`: three million records that hold nothing, loaded whole by a careless
+    reader (some 225 MB for 9 MB) and then skipped as empty rows."""
+    return b"[" + b"{}," * (size // 3) + b"{}]"
+
+
+def jsonl_nested_objects(lines: int = 50, keys: int = 13, objects: int = 24_000) -> bytes:
+    """JSON Lines whose lines are each just under the line bound and hold `keys` lists of
+    `objects` empty objects (each list a cell just under the cell bound once written out): some
+    25 MB of Python objects a line, so a reader that keeps its first records whole, to find
+    the columns, holds over a gigabyte for 50 lines."""
+    nested = b"[" + b"{}," * (objects - 1) + b"{}]"
+    fields = b", ".join(b'"n%d": %s' % (number, nested) for number in range(keys))
+    return (b'{"text": "fine", ' + fields + b"}\n") * lines
+
+
+def csv_wide_header(rows: int = 500_000, columns: int = 256) -> bytes:
+    """A header of `columns` names over `rows` rows of one cell: 1 MB, and a reader that pads
+    every row to the header's width builds 128 million cells."""
+    header = ",".join(["text", *(f"c{n}" for n in range(1, columns))])
+    return (header + "\n" + "x\n" * rows).encode()
+
+
+def csv_blank_lines(size: int = 50_000_000) -> bytes:
+    """A header, one row, and `size` bytes of empty lines, each a row the reader walks."""
+    return b"text\nhello\n" + b"\n" * size
+
+
 # --- Meters --------------------------------------------------------------------------------
 
 
@@ -148,14 +253,26 @@ class TooMuchWorkError(Exception):
 
 
 class WorkMeter:
-    """Counts the bytes zipfile inflates and the spreadsheet cells openpyxl or our reader
-    materialise while active; raises TooMuchWorkError past the budgets."""
+    """Counts the bytes zipfile inflates, the spreadsheet cells openpyxl or our reader
+    materialise while active (`cells`: values converted), the cells in the rows the readers
+    hand out (`items`: padding included, the rows of `tables.xlsx_rows` and the tables of
+    `tables.read_table`), and with `memory=True` the peak of memory allocated (`peak_bytes`,
+    by tracemalloc); raises TooMuchWorkError past the budgets."""
 
-    def __init__(self, *, max_inflated: int = 50_000_000, max_cells: int = 2_000_000):
+    def __init__(
+        self,
+        *,
+        max_inflated: int = 50_000_000,
+        max_cells: int = 2_000_000,
+        max_items: int = 2_000_000,
+    ):
         self.inflated = 0
         self.cells = 0
+        self.items = 0
+        self.peak_bytes = 0
         self.max_inflated = max_inflated
         self.max_cells = max_cells
+        self.max_items = max_items
 
     def count_inflated(self, size: int) -> None:
         self.inflated += size
@@ -167,11 +284,18 @@ class WorkMeter:
         if self.cells > self.max_cells:
             raise TooMuchWorkError(f"materialised more than {self.max_cells} cells")
 
+    def count_items(self, size: int) -> None:
+        self.items += size
+        if self.items > self.max_items:
+            raise TooMuchWorkError(f"handed out rows of more than {self.max_items} cells")
+
 
 @contextlib.contextmanager
-def metered(monkeypatch, **budgets):
-    """A WorkMeter wired into zipfile (every inflated byte) and into openpyxl's read-only rows
-    (every cell of every row it yields, padding included) and `core.tables._cell`."""
+def metered(monkeypatch, *, memory: bool = False, **budgets):
+    """A WorkMeter wired into zipfile (every inflated byte), into openpyxl's read-only rows
+    (every cell of every row it yields, padding included), `core.tables._cell`, the rows of
+    `core.tables.xlsx_rows` and the tables `core.tables.read_table` returns; with `memory`,
+    tracemalloc records the peak (slow: use it on small files or on refusals)."""
     from openpyxl.worksheet import _read_only
 
     from meshutaf.core import tables
@@ -197,10 +321,38 @@ def metered(monkeypatch, **budgets):
         meter.count_cells(1)
         return cell(value)
 
+    xlsx_rows = tables.xlsx_rows
+
+    def counted_xlsx_rows(*args, **kwargs):
+        rows = xlsx_rows(*args, **kwargs)
+        try:
+            for sheet, number, row in rows:
+                meter.count_items(len(row))
+                yield sheet, number, row
+        finally:
+            rows.close()
+
+    read_table = tables.read_table
+
+    def counted_read_table(*args, **kwargs):
+        headers, rows = read_table(*args, **kwargs)
+        meter.count_items(len(headers) + sum(len(row) for row in rows))
+        return headers, rows
+
     monkeypatch.setattr(zipfile.ZipExtFile, "_read1", counted_read1)
     monkeypatch.setattr(_read_only.ReadOnlyWorksheet, "_cells_by_row", counted_cells_by_row)
     monkeypatch.setattr(tables, "_cell", counted_cell)
-    yield meter
+    monkeypatch.setattr(tables, "xlsx_rows", counted_xlsx_rows)
+    monkeypatch.setattr(tables, "read_table", counted_read_table)
+    if not memory:
+        yield meter
+        return
+    tracemalloc.start()
+    try:
+        yield meter
+    finally:
+        meter.peak_bytes = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
 
 
 def xlsx_as_excel_writes_it(extra_strings: int = 0) -> bytes:

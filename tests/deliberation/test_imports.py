@@ -67,6 +67,23 @@ def test_a_two_megabyte_cell_gives_a_message_not_a_server_error(conversation, ow
     assert conversation.statements.count() == before
 
 
+def test_a_statements_workbook_with_a_cell_of_millions_of_elements_is_refused(conversation, owner):
+    before = conversation.statements.count()
+    response = _import_statements(conversation, owner, hostile.xlsx_nested_in_cell())
+    assert response.status_code == 200
+    assert "Row 2 has a cell made of more than 1,000 parts" in response.content.decode()
+    assert conversation.statements.count() == before
+
+
+def test_blank_lines_count_against_the_statements_allowed():
+    with pytest.raises(ValidationError, match="At most 2000 rows"):
+        _parse(b"text\nWe need parks\n" + b"\n" * 5_000 + b"More buses\n")
+    assert _parse(b"text\nWe need parks\n" + b"\n" * 50 + b"More buses\n").texts == [
+        "We need parks",
+        "More buses",
+    ]
+
+
 def test_a_file_of_several_columns_without_a_known_header_is_refused(conversation, owner):
     before = conversation.statements.count()
     response = _import_statements(conversation, owner, b"id,idea\n1,We need parks\n2,Buses\n")
@@ -169,6 +186,26 @@ def test_a_polis_comment_of_two_megabytes_gives_a_message(initiative, owner):
         "comments.csv cannot be read: Row 2 has a cell longer than 100,000 characters."
         in response.content.decode()
     )
+    assert not Conversation.objects.filter(title="From Pol.is").exists()
+
+
+@pytest.mark.parametrize("where", ["before the header", "after the header"])
+def test_blank_lines_in_a_polis_export_count_against_the_rows_allowed(initiative, owner, where):
+    blank = b"\n" * 25_000  # more than the 20,000 comments allowed
+    row = b"1,x,1,7,1,0,1,Hi\n"
+    comments = (
+        blank + COMMENTS_HEADER + row
+        if where == "before the header"
+        else (COMMENTS_HEADER + blank + row)
+    )
+    response = _import_polis(initiative, owner, comments)
+    assert response.status_code == 400
+    message = (
+        "comments.csv is missing the columns"
+        if where == "before the header"
+        else "comments.csv has more than 20000 rows."
+    )
+    assert message in response.content.decode()
     assert not Conversation.objects.filter(title="From Pol.is").exists()
 
 

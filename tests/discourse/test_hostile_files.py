@@ -35,6 +35,42 @@ def test_a_small_xlsx_declaring_20001_rows_of_16384_columns(corpus, owner, monke
         preview = client.get(response["Location"])
     assert "A calm reply" in preview.content.decode()
     assert meter.cells <= 2 * 6  # the six cells, read at upload and again for the preview
+    assert meter.items <= 2 * 2 * 6  # each time as the reader's rows and as the table
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        (
+            "posts.json",
+            hostile.json_array_of_empty_objects(),
+            "A JSON file that is one array can be at most 1000000 characters",
+        ),
+        (
+            "posts.csv",
+            hostile.csv_wide_header(rows=50_000),
+            "The table has more than 10,000,000 cells",
+        ),
+        (
+            "posts.xlsx",
+            hostile.xlsx_far_cells(40_000, "IV"),
+            "The table has more than 10,000,000 cells",
+        ),
+        ("posts.csv", hostile.csv_blank_lines(), "At most 500000 rows can be imported at once."),
+    ],
+    ids=["JSON array of empty objects", "wide header", "a cell at IV a row", "blank lines"],
+)
+def test_a_file_that_is_mostly_nothing_is_refused_before_it_costs(
+    corpus, owner, monkeypatch, name, data, message
+):
+    client = client_for(owner)
+    with hostile.metered(monkeypatch) as meter:
+        response = _upload(client, corpus, name, data)
+    assert response.status_code == 400
+    assert message in response.content.decode()
+    assert meter.items <= 40_001  # the filled cells at most, not millions of padded ones
+    assert client.session.get(IMPORT_SESSION_KEY.format(pk=corpus.pk)) is None
+    assert not Item.objects.exists()
 
 
 def test_a_zip_bomb_is_refused_and_nothing_is_kept(corpus, owner, monkeypatch):

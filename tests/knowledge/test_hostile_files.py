@@ -72,6 +72,47 @@ def test_an_xlsx_declaring_a_whole_sheet_is_read_cell_by_cell(monkeypatch):
         text = files.extract_text(io.BytesIO(data), "xlsx")
     assert text.split("\n") == ["Sheet", "name sector", "Acme government", "Beta business"]
     assert meter.cells <= 6  # not 1,048,576 rows × 16,384 columns
+    assert meter.items <= 6  # and the rows handed out hold those six cells, no padding
+
+
+def test_rows_holding_one_cell_at_the_last_column_cost_one_cell_a_row(monkeypatch):
+    data = hostile.xlsx_far_cells(40_000, "XFD")
+    assert len(data) < 12_000
+    with hostile.metered(monkeypatch) as meter:
+        text = files.extract_text(io.BytesIO(data), "xlsx")
+    lines = text.split("\n")
+    assert lines[:3] == ["Sheet", "name", "1"]
+    assert len(lines) == 40_002
+    assert meter.cells == 40_001
+    assert meter.items == 40_001  # not 16,384 a row (655 million: 22 s of CPU)
+
+
+@pytest.mark.parametrize(
+    ("build", "file_type", "message"),
+    [
+        (hostile.xlsx_nested_in_cell, "xlsx", "Row 2 has a cell made of more than 1,000 parts"),
+        (hostile.xlsx_nested_in_shared_string, "xlsx", "has a cell made of more than 1,000"),
+        (hostile.xlsx_nested_deep, "xlsx", "nests its parts more than 256 deep"),
+        (hostile.docx_nested_deep, "docx", "nests its parts more than 256 deep"),
+    ],
+    ids=["in a cell", "in a shared string", "sheet nested deep", "document nested deep"],
+)
+def test_millions_of_elements_in_one_place_fail_in_the_worker_at_once(
+    initiative, owner, monkeypatch, build, file_type, message
+):
+    data = build()
+    assert len(data) < 50_000
+    response = _upload(initiative, owner, f"sheet.{file_type}", data)  # the zip itself is fine
+    document = Document.objects.get()
+    assert response.status_code == 302
+    with hostile.metered(monkeypatch, memory=True) as meter:
+        services.document_extract_text(document_id=document.pk)
+    document.refresh_from_db()
+    assert document.extraction == Extraction.FAILED
+    assert meter.inflated < 100_000  # the first elements, not 10 MB of them
+    assert meter.peak_bytes < 20_000_000  # not millions of elements kept (200 to 340 MB)
+    with pytest.raises(ValueError, match=message):
+        files.extract_text(io.BytesIO(data), file_type)
 
 
 def test_a_pdf_of_too_many_pages_is_refused(initiative, owner, monkeypatch, many_pages):

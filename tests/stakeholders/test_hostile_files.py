@@ -31,6 +31,35 @@ def test_a_small_xlsx_declaring_20001_rows_of_16384_columns(initiative, owner, m
     assert response.status_code == 302
     assert _staged(client, initiative)["rows"] == [["Acme", "government"], ["Beta", "business"]]
     assert meter.cells <= 6
+    assert meter.items <= 2 * 6  # the reader's rows, then the table: no padded cell
+
+
+def test_a_cell_past_the_columns_allowed_on_every_row_is_refused_at_the_first(
+    initiative, owner, monkeypatch
+):
+    client = client_for(owner)
+    with hostile.metered(monkeypatch) as meter:
+        response = _upload(client, initiative, "list.xlsx", hostile.xlsx_far_cells(40_000))
+    assert response.status_code == 400
+    assert "Row 2 has more than 256 columns." in response.content.decode()
+    assert meter.items <= 1
+    assert _staged(client, initiative) is None
+
+
+@pytest.mark.parametrize(
+    "build", [hostile.xlsx_nested_in_cell, hostile.xlsx_nested_in_shared_string]
+)
+def test_a_cell_of_millions_of_elements_is_refused_and_nothing_is_kept(
+    initiative, owner, monkeypatch, build
+):
+    client = client_for(owner)
+    with hostile.metered(monkeypatch, memory=True) as meter:
+        response = _upload(client, initiative, "list.xlsx", build())
+    assert response.status_code == 400
+    assert "has a cell made of more than 1,000 parts" in response.content.decode()
+    assert meter.peak_bytes < 30_000_000  # not 2.4 million elements kept (230 MB)
+    assert _staged(client, initiative) is None
+    assert not StakeholderProfile.objects.exists()
 
 
 def test_a_zip_bomb_is_refused_and_nothing_is_kept(initiative, owner, monkeypatch):

@@ -27,15 +27,35 @@ MAX_COMPRESSION_RATIO = 100
 RATIO_FLOOR_BYTES = 10 * 1024 * 1024
 MAX_ZIP_MEMBERS = 5_000
 # A part a parser reads whole into objects (a workbook's styles, relationships, properties),
-# as opposed to one streamed element by element.
+# as opposed to one streamed element by element: its size, and the elements of all of them in
+# one file (walked first, within this bound, before openpyxl builds them). A workbook bloated
+# with 64,000 cell formats (Excel's most) has some 300,000; a million cost two seconds and 120 MB.
 MAX_WHOLE_PART_BYTES = 16 * 1024 * 1024
+MAX_WHOLE_PART_ELEMENTS = 1_000_000
 # A table: columns that hold something, and characters in one cell (Excel's own limit is
-# 32,767) or one JSON line.
+# 32,767) or one JSON line (a JSON file that is one array counts as one line).
 MAX_COLUMNS = 256
 MAX_CELL_CHARS = 100_000
 MAX_LINE_CHARS = 1_000_000
-# Elements of one XML part (a sheet, a document's body) a reader walks through, filled or not.
+# Cells of a table read whole (rows × columns), the empty ones it is padded with included:
+# rows are padded to the header's width, so a narrow file under a wide header, or one cell far
+# to the right on each row, would otherwise cost rows × 256 cells for a few bytes a row. Ten
+# million cells are 80 MB of references, a corpus of 500,000 rows of 20 columns; a reader
+# allowed more rows than that (the command line's corpus import) gets TABLE_CELLS_PER_ROW a row.
+MAX_TABLE_CELLS = 10_000_000
+TABLE_CELLS_PER_ROW = 20
+# Elements of one workbook (its sheets and shared strings) or one document's body a reader
+# walks through, filled or not: every element counts, so this bounds the time a file can cost
+# (about 3 µs an element, openpyxl's conversion of the cell included: fifteen seconds).
 MAX_XML_ELEMENTS = 5_000_000
+# Elements open at once, each inside the one before: each stays in memory until it closes.
+# Sheets nest about ten deep, Word bodies (tables within tables, drawings) a few dozen.
+MAX_XML_DEPTH = 256
+# Inside one spreadsheet cell or shared string: its value, or a string's rich-text runs with
+# their formatting (about ten elements a run, four deep). A cell is kept whole until it is read,
+# so what it may hold is bounded: a thousand elements are a hundred formatted runs.
+MAX_CELL_ELEMENTS = 1_000
+MAX_CELL_DEPTH = 6
 MAX_PDF_PAGES = 2_000
 
 
@@ -117,10 +137,12 @@ def check_whole_parts(archive: zipfile.ZipFile, names) -> None:
 
 
 class ElementBudget:
-    """Counts the XML elements a streaming reader walks through and refuses past the bound."""
+    """Counts the XML elements a streaming reader walks through (`spend` on every element's
+    end) and how deep they nest (`open` on every start); refuses past the bounds."""
 
-    def __init__(self, limit: int = MAX_XML_ELEMENTS):
+    def __init__(self, limit: int = MAX_XML_ELEMENTS, max_depth: int = MAX_XML_DEPTH):
         self.limit = limit
+        self.max_depth = max_depth
         self.used = 0
 
     def spend(self, count: int = 1) -> None:
@@ -129,6 +151,13 @@ class ElementBudget:
             raise UploadRefusedError(
                 _("The file holds more than %(count)s cells or elements; it cannot be read.")
                 % {"count": number_format(self.limit, force_grouping=True)}
+            )
+
+    def open(self, depth: int) -> None:
+        if depth > self.max_depth:
+            raise UploadRefusedError(
+                _("The file nests its parts more than %(count)s deep; it cannot be read.")
+                % {"count": self.max_depth}
             )
 
 
@@ -142,4 +171,35 @@ def cell_too_long(row: int) -> UploadRefusedError:
 def too_many_columns(row: int) -> UploadRefusedError:
     return UploadRefusedError(
         _("Row %(row)s has more than %(count)s columns.") % {"row": row, "count": MAX_COLUMNS}
+    )
+
+
+def too_many_cells(count: int) -> UploadRefusedError:
+    return UploadRefusedError(
+        _(
+            "The table has more than %(count)s cells (rows × columns, empty ones included); "
+            "it cannot be read."
+        )
+        % {"count": number_format(count, force_grouping=True)}
+    )
+
+
+def cell_too_complex(row: int | None) -> UploadRefusedError:
+    """A spreadsheet cell (in row `row`) or shared string (row None) past MAX_CELL_ELEMENTS
+    or MAX_CELL_DEPTH."""
+    values = {"row": row, "count": number_format(MAX_CELL_ELEMENTS, force_grouping=True)}
+    if row is None:
+        return UploadRefusedError(
+            _(
+                "The file has a cell made of more than %(count)s parts, or of parts nested too "
+                "deep; it cannot be read."
+            )
+            % values
+        )
+    return UploadRefusedError(
+        _(
+            "Row %(row)s has a cell made of more than %(count)s parts, or of parts nested too "
+            "deep; it cannot be read."
+        )
+        % values
     )

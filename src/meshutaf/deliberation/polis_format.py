@@ -8,6 +8,7 @@ a Meshutaf conversation can be analysed by other tools and compared.
 from __future__ import annotations
 
 import csv
+import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -104,7 +105,8 @@ def _rows(text: str, required: tuple[str, ...], name: str, max_rows: int) -> Ite
     (which also cleans the text); a row or cell past a bound stops the file."""
     rows = tables.csv_rows(text, sniff=False)
     try:
-        header = next((row for row in rows if row), [])
+        # Empty rows count against the rows allowed: each costs as much to read.
+        header = next((row for row in itertools.islice(rows, max_rows) if row), [])
     except tables.TableFileError as error:  # a cell or row past the bounds of core.uploads
         raise _unreadable(name, error) from None
     missing = [column for column in required if column not in header]
@@ -120,13 +122,13 @@ def _records(rows, header: list[str], name: str, max_rows: int) -> Iterator[dict
     count = 0
     try:
         for row in rows:
-            if not row:
-                continue
             count += 1
             if count > max_rows:
                 raise PolisFormatError(
                     _("%(file)s has more than %(count)s rows.") % {"file": name, "count": max_rows}
                 )
+            if not row:
+                continue
             yield dict(zip(header, row, strict=False))
     except tables.TableFileError as error:  # a cell or row past the bounds of core.uploads
         raise _unreadable(name, error) from None

@@ -139,7 +139,8 @@ def _docx_text(source) -> str:
 
 def _word_text(xml) -> str:
     """The paragraphs of a Word body (table cells included, in reading order), streamed:
-    every element is dropped once read, so memory stays flat however long the document."""
+    every element is dropped once read, and elements may nest only so deep (each stays in
+    memory until it closes), so memory stays flat however long the document."""
     from xml.etree.ElementTree import iterparse
 
     budget = uploads.ElementBudget()
@@ -151,6 +152,7 @@ def _word_text(xml) -> str:
     for event, element in iterparse(xml, events=("start", "end")):  # noqa: S314
         if event == "start":
             stack.append(element)
+            budget.open(len(stack))
             continue
         stack.pop()
         budget.spend()
@@ -174,15 +176,17 @@ def _word_text(xml) -> str:
 
 
 def _xlsx_text(source) -> str:
+    """Each sheet's title, then a line for each row that holds something: its filled cells in
+    column order (only those: a row is never padded out to its last cell)."""
     parts: list[str] = []
     size, title = 0, None
     rows = tables.xlsx_rows(source, all_sheets=True, max_columns=tables.EXCEL_MAX_COLUMNS)
     with contextlib.closing(rows):
-        for sheet_title, _number, row in rows:
+        for sheet_title, _number, cells in rows:
             if sheet_title != title:
                 parts.append(sheet_title)
                 title = sheet_title
-            line = " ".join(cell for cell in row if cell)
+            line = " ".join(value for _column, value in cells)
             parts.append(line)
             size += len(line)
             if size > MAX_TEXT:
