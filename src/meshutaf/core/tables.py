@@ -29,6 +29,7 @@ from . import uploads
 from .uploads import MAX_CELL_CHARS, MAX_COLUMNS, MAX_LINE_CHARS, UploadRefusedError
 
 _UNSTORABLE = re.compile("[\x00\ud800-\udfff]")
+_LEADING_SPACE = re.compile(r"\s*")
 # More NUL characters than this share of a text file: it is binary (or UTF-16 without its
 # mark), not a table with a few stray NULs.
 BINARY_NUL_SHARE = 0.1
@@ -193,9 +194,11 @@ def _csv_rows(text: str, *, sniff: bool) -> Iterator[list[str]]:
 def _json_records(text: str) -> Iterator[tuple[int, object]]:
     """(line number, record) of a JSON Lines text, or of a JSON array; a blank line is the
     record _BLANK_LINE. A whole array is parsed at once (its Python objects may take twenty
-    times its text, as `[{},{},…]` does), so it is held to the bound of one line."""
-    if text.startswith("["):
-        if len(text) > MAX_LINE_CHARS:
+    times its text, as `[{},{},…]` does), so it is held to the bound of one line. `text` is
+    not stripped (that would copy it): blank lines at its ends are blank records."""
+    start = _LEADING_SPACE.match(text).end()
+    if text.startswith("[", start):
+        if len(text) - start > MAX_LINE_CHARS:
             raise TableFileError(
                 _(
                     "A JSON file that is one array can be at most %(count)s characters; write "
@@ -245,8 +248,7 @@ def _jsonl_rows(data: bytes) -> Iterator[list[str]]:
     it is read: the first records are kept until their keys are known, and a record's objects
     may take twenty times its line."""
     records = (
-        (number, _record_cells(record, number))
-        for number, record in _json_records(decode(data).strip())
+        (number, _record_cells(record, number)) for number, record in _json_records(decode(data))
     )
     first = list(itertools.islice(records, JSON_HEADER_RECORDS))
     keys: list[str] = []
