@@ -163,7 +163,8 @@ def _read(path: Path, reader: str) -> str:
 
 def run_one(path: Path, reader: str, src: Path) -> None:
     sys.path.insert(0, str(src))
-    os.environ.setdefault("MESHUTAF_DATA_DIR", tempfile.mkdtemp(prefix="meshutaf-hostile-"))
+    if "MESHUTAF_DATA_DIR" not in os.environ:  # run by hand, outside `measure`
+        os.environ["MESHUTAF_DATA_DIR"] = tempfile.mkdtemp(prefix="meshutaf-hostile-")
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meshutaf.settings")
     import django
 
@@ -228,8 +229,14 @@ def _high_water_mb(pid: int) -> float:
 
 def measure(path: Path, reader: str, src: Path) -> dict:
     command = [sys.executable, __file__, "--one", str(path), reader, "--src", str(src)]
+    # The run's data directory sits beside the files, and goes with them.
+    environment = {**os.environ, "MESHUTAF_DATA_DIR": str(path.parent / "data")}
     process = subprocess.Popen(  # noqa: S603 (our own script, our own arguments)
-        command, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, preexec_fn=_cap_memory
+        command,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.DEVNULL,
+        preexec_fn=_cap_memory,
+        env=environment,
     )
     started, high_water = time.monotonic(), 0.0
     # A few seconds more than the limit: the run starts Django before it reads.

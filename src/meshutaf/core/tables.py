@@ -327,8 +327,8 @@ def xlsx_rows(
 
 
 def _open_workbook(stream):
-    """openpyxl's read-only workbook, and where its shared strings are. Four things differ
-    from `load_workbook`: the parts openpyxl reads whole (the package's manifest and
+    """openpyxl's read-only workbook, and where its shared strings are. What differs from
+    `load_workbook`: the parts openpyxl reads whole (the package's manifest and
     relationships, the workbook, its styles and properties) must be small, and are walked
     first within a budget of their own, as openpyxl builds each whole in memory; the theme and
     external links (cached copies of other workbooks) are not read; the shared strings are left
