@@ -93,9 +93,11 @@ def test_ten_participants_and_the_opinion_map(page_for, locale):
     cards = page.locator(".group-card")
     assert cards.count() == 2
     # Shares say what was counted, e.g. "5 of 5 people in this group agreed (100%)".
-    assert re.search(
-        r"\b(\d+) of \1 people in this group (dis)?agreed \(100%\)", cards.first.inner_text()
-    )
+    counted = {
+        "he": r"(\d+) מתוך \1 בקבוצה הזו (לא )?הסכימו \(100%\)",
+        "en": r"\b(\d+) of \1 people in this group (dis)?agreed \(100%\)",
+    }[tag]
+    assert re.search(counted, cards.first.inner_text())
     text = page.locator("main").inner_text()
     assert STATEMENTS[5] in text  # common ground
     assert_accessible(page)
