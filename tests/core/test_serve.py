@@ -5,6 +5,8 @@ import os
 import signal
 import urllib.request
 
+import pytest
+
 from ..site_process import free_port, read_line_with, wait_for
 
 HEARTBEATS = "select pid from core_workerheartbeat"
@@ -95,24 +97,20 @@ def test_ctrl_c_lets_the_running_job_finish(site, tmp_path):
     assert site.query(SLOW_JOB) == [("SUCCESSFUL",)]
 
 
-def test_closing_the_terminal_stops_everything(site):
+@pytest.mark.parametrize(
+    "stop",
+    [
+        pytest.param(lambda pid: os.killpg(pid, signal.SIGHUP), id="the terminal is closed"),
+        pytest.param(lambda pid: os.kill(pid, signal.SIGKILL), id="serve is killed"),
+    ],
+)
+def test_nothing_outlives_serve(site, stop):
     port = free_port()
     serve = site.start("serve", "--port", str(port), "--workers", "1")
     read_line_with(serve, f"http://127.0.0.1:{port}/", timeout=90)
     ((worker_pid,),) = wait_for(lambda: site.query(HEARTBEATS), timeout=30)
-    os.killpg(serve.pid, signal.SIGHUP)
+    stop(serve.pid)
     serve.wait(timeout=40)
-    wait_for(lambda: not _alive(worker_pid), timeout=30, message="the worker outlived serve")
-    wait_for(lambda: _port_free(port), timeout=30, message="the web server outlived serve")
-
-
-def test_killing_serve_takes_its_children_with_it(site):
-    port = free_port()
-    serve = site.start("serve", "--port", str(port), "--workers", "1")
-    read_line_with(serve, f"http://127.0.0.1:{port}/", timeout=90)
-    ((worker_pid,),) = wait_for(lambda: site.query(HEARTBEATS), timeout=30)
-    os.kill(serve.pid, signal.SIGKILL)
-    serve.wait(timeout=10)
     wait_for(lambda: not _alive(worker_pid), timeout=30, message="the worker outlived serve")
     wait_for(lambda: _port_free(port), timeout=30, message="the web server outlived serve")
 
