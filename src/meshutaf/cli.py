@@ -10,6 +10,8 @@ import getpass
 import os
 import sys
 
+from meshutaf.core.commands import fail, write_atomically
+
 SUPPORTED = ("he", "ar", "en")
 
 
@@ -35,11 +37,6 @@ def _setup() -> None:
     from django.utils import translation
 
     translation.activate(terminal_language())
-
-
-def _fail(message: str, code: int = 2) -> int:
-    print(message, file=sys.stderr)
-    return code
 
 
 class _HelpFormatter(argparse.HelpFormatter):
@@ -302,10 +299,10 @@ def cmd_createuser(args) -> int:
     password = args.password
     if password is None:
         if not sys.stdin.isatty():
-            return _fail(_("Give a password with --password (no terminal to ask on)."))
+            return fail(_("Give a password with --password (no terminal to ask on)."))
         password = getpass.getpass(_("Password: "))
         if password != getpass.getpass(_("Password again: ")):
-            return _fail(_("The two passwords differ. Nothing was created."))
+            return fail(_("The two passwords differ. Nothing was created."))
     try:
         user = user_create(
             username=args.username,
@@ -316,7 +313,7 @@ def cmd_createuser(args) -> int:
         )
     except ValidationError as error:
         messages = [message for messages in error.message_dict.values() for message in messages]
-        return _fail(_("Nothing was created: %(reason)s") % {"reason": " ".join(messages)})
+        return fail(_("Nothing was created: %(reason)s") % {"reason": " ".join(messages)})
     print(_("Created user %(username)s.") % {"username": user.username})
     return 0
 
@@ -330,11 +327,11 @@ def cmd_token_create(args) -> int:
 
     user = get_user_model().objects.filter(username=args.username, is_active=True).first()
     if user is None:
-        return _fail(_("No active user is called %(username)s.") % {"username": args.username})
+        return fail(_("No active user is called %(username)s.") % {"username": args.username})
     try:
         _token, raw = api_token_create(user=user, name=args.name)
     except ValidationError as error:
-        return _fail(" ".join(error.messages))
+        return fail(" ".join(error.messages))
     print(raw)
     return 0
 
@@ -351,9 +348,9 @@ def cmd_stakeholders_export(args) -> int:
     if args.as_user:
         user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
         if user is None:
-            return _fail(_("No active user is called %(username)s.") % {"username": args.as_user})
+            return fail(_("No active user is called %(username)s.") % {"username": args.as_user})
     if args.format == "xlsx" and args.output == "-":
-        return _fail(_("An Excel file cannot go to standard output; give --output FILE."))
+        return fail(_("An Excel file cannot go to standard output; give --output FILE."))
     try:
         # The gate first, so that a refused export leaves no empty file behind.
         if user is not None:
@@ -375,15 +372,15 @@ def cmd_stakeholders_export(args) -> int:
                 )
     except Http404:
         if user is None:
-            return _fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
-        return _fail(
+            return fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
+        return fail(
             _("No initiative %(id)s that %(username)s may see.")
             % {"id": args.initiative, "username": args.as_user}
         )
     except BrokenPipeError:
         return 0  # the reader (e.g. head) stopped early
     except OSError as error:
-        return _fail(
+        return fail(
             _("Cannot write %(path)s: %(reason)s") % {"path": args.output, "reason": error.strerror}
         )
     if args.output != "-":
@@ -411,13 +408,13 @@ def cmd_stakeholders_import(args) -> int:
     if args.as_user:
         user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
         if user is None:
-            return _fail(_("No active user is called %(username)s.") % {"username": args.as_user})
+            return fail(_("No active user is called %(username)s.") % {"username": args.as_user})
         try:
             initiative = initiative_get_for_user(
                 user=user, pk=args.initiative, action=Action.MANAGE
             )
         except (Http404, PermissionDenied):
-            return _fail(
+            return fail(
                 _("%(username)s does not facilitate initiative %(id)s.")
                 % {"username": args.as_user, "id": args.initiative}
             )
@@ -427,17 +424,17 @@ def cmd_stakeholders_import(args) -> int:
         # The operator at the console, who can reach the database anyway: the whole directory.
         initiative = Initiative.objects.filter(pk=args.initiative).first()
         if initiative is None:
-            return _fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
+            return fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
         organisations, people = Organisation.objects.all(), Person.objects.all()
     path = Path(args.file)
     try:
         headers, rows = importing.read_table(path.read_bytes(), path.name)
     except OSError as error:
-        return _fail(
+        return fail(
             _("Cannot read %(path)s: %(reason)s") % {"path": args.file, "reason": error.strerror}
         )
     except importing.ImportFileError as error:
-        return _fail(str(error))
+        return fail(str(error))
     results = importing.validate_rows(rows, importing.guess_mapping(headers))
     importing.match_rows(results, initiative=initiative, organisations=organisations, people=people)
     bad = [result for result in results if result.errors]
@@ -464,36 +461,12 @@ def cmd_stakeholders_import(args) -> int:
             people=people,
         )
     except ValidationError as error:
-        return _fail(_("Nothing was imported: %(reason)s") % {"reason": " ".join(error.messages)})
+        return fail(_("Nothing was imported: %(reason)s") % {"reason": " ".join(error.messages)})
     print(
         _("Imported %(count)s stakeholders; %(skipped)s rows skipped.")
         % {"count": outcome.created_profiles, "skipped": outcome.skipped}
     )
     return 0
-
-
-def _write_atomically(path: str, content: bytes) -> None:
-    """Write to a temporary file beside `path`, then rename it into place, so a failure
-    never leaves a partial file (or spoils the file that was there)."""
-    import tempfile
-    from pathlib import Path
-
-    target = Path(path)
-    handle, temporary = tempfile.mkstemp(
-        dir=target.parent, prefix=f".{target.name}.", suffix=".tmp"
-    )
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(content)
-            stream.flush()
-            os.fsync(stream.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temporary, 0o666 & ~mask)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
 
 
 def cmd_report(args) -> int:
@@ -516,7 +489,7 @@ def cmd_report(args) -> int:
         try:
             dates[name] = None if value is None else datetime.date.fromisoformat(value.strip())
         except ValueError:
-            return _fail(
+            return fail(
                 _("“%(value)s” is not a date; write it as YYYY-MM-DD, e.g. 2024-03-31.")
                 % {"value": value}
             )
@@ -528,19 +501,19 @@ def cmd_report(args) -> int:
     if args.as_user:
         user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
         if user is None:
-            return _fail(_("No active user is called %(username)s.") % {"username": args.as_user})
+            return fail(_("No active user is called %(username)s.") % {"username": args.as_user})
     if not 0 < args.initiative <= MAX_ID:
-        return _fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
+        return fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
     if user is None:
         # The operator at the console, who can reach the database anyway.
         initiative = Initiative.objects.filter(pk=args.initiative).first()
         if initiative is None:
-            return _fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
+            return fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
     else:
         try:
             initiative = initiative_get_for_user(user=user, pk=args.initiative)
         except Http404:
-            return _fail(
+            return fail(
                 _("No initiative %(id)s that %(username)s may see.")
                 % {"id": args.initiative, "username": args.as_user}
             )
@@ -555,13 +528,13 @@ def cmd_report(args) -> int:
         )
         content = render.render(summary, file_format=file_format, language=language)
     except ValidationError as error:
-        return _fail(_("No report was written: %(reason)s") % {"reason": " ".join(error.messages)})
+        return fail(_("No report was written: %(reason)s") % {"reason": " ".join(error.messages)})
     except render.ReportUnavailableError as error:
-        return _fail(str(error))
+        return fail(str(error))
     try:
-        _write_atomically(args.output, content)
+        write_atomically(args.output, content)
     except OSError as error:
-        return _fail(
+        return fail(
             _("Cannot write %(path)s: %(reason)s")
             % {"path": args.output, "reason": error.strerror or error}
         )
@@ -581,11 +554,11 @@ def cmd_deliberation(args) -> int:
     if args.deliberation_command == "export":
         return _deliberation_export(args)
     if not 0 <= getattr(args, "seed", 0) < 2**32:
-        return _fail(_("The seed must be a whole number from 0 to 4294967295."))
+        return fail(_("The seed must be a whole number from 0 to 4294967295."))
     try:
         export = read_export(args.polis_dir)
     except PolisFormatError as error:
-        return _fail(str(error))
+        return fail(str(error))
     if args.deliberation_command == "import":
         return _deliberation_import(args, export)
     table = export.vote_table()
@@ -633,13 +606,13 @@ def _deliberation_import(args, export) -> int:
 
     user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
     if user is None:
-        return _fail(_("No active user is called %(username)s.") % {"username": args.as_user})
+        return fail(_("No active user is called %(username)s.") % {"username": args.as_user})
     if not 0 < args.initiative <= MAX_ID:
-        return _fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
+        return fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
     try:
         initiative = initiative_get_for_user(user=user, pk=args.initiative, action=Action.MANAGE)
     except (Http404, PermissionDenied):
-        return _fail(
+        return fail(
             _("%(username)s does not facilitate initiative %(id)s.")
             % {"id": args.initiative, "username": args.as_user}
         )
@@ -648,7 +621,7 @@ def _deliberation_import(args, export) -> int:
             initiative=initiative, by=user, export=export, title=args.title.strip()[:200]
         )
     except ValidationError as error:
-        return _fail(" ".join(error.messages))
+        return fail(" ".join(error.messages))
     print(
         _("Imported conversation %(id)s: %(statements)s statements, %(votes)s votes.")
         % {
@@ -676,7 +649,7 @@ def _deliberation_export(args) -> int:
         else None
     )
     if conversation is None:
-        return _fail(_("There is no conversation %(id)s.") % {"id": args.conversation})
+        return fail(_("There is no conversation %(id)s.") % {"id": args.conversation})
     directory = Path(args.output_dir)
     try:
         directory.mkdir(parents=True, exist_ok=True)
@@ -687,9 +660,9 @@ def _deliberation_export(args) -> int:
         ):
             buffer = io.StringIO()
             writer(buffer, rows)
-            _write_atomically(str(directory / name), buffer.getvalue().encode())
+            write_atomically(str(directory / name), buffer.getvalue().encode())
     except OSError as error:
-        return _fail(
+        return fail(
             _("Cannot write %(path)s: %(reason)s")
             % {"path": str(directory), "reason": error.strerror or error}
         )

@@ -306,7 +306,7 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 NINJA_PAGINATION_MAX_LIMIT = 500
-NINJA_PAGINATION_CLASS = "meshutaf.api.types.Pagination"
+NINJA_PAGINATION_CLASS = "meshutaf.core.schemas.Pagination"
 
 FORM_RENDERER = "meshutaf.core.forms.FormRenderer"
 FORMAT_MODULE_PATH = ["meshutaf.formats"]

@@ -9,7 +9,7 @@ from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from meshutaf.api.types import Id
+from meshutaf.core.schemas import Id
 from meshutaf.core.forms import error_text
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user
 

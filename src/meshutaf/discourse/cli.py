@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from meshutaf.cli import _fail
+from meshutaf.core.commands import fail
 from meshutaf.core.forms import error_text
 
 
@@ -95,7 +95,7 @@ def _corpus(name: str):
 def _no_corpus(name: str) -> int:
     from django.utils.translation import gettext as _
 
-    return _fail(_("There is no corpus called %(name)s.") % {"name": name})
+    return fail(_("There is no corpus called %(name)s.") % {"name": name})
 
 
 def run(args) -> int:
@@ -126,10 +126,10 @@ def _import(args) -> int:
 
     path = Path(args.file)
     if not path.is_file():
-        return _fail(_("There is no file %(path)s.") % {"path": args.file})
+        return fail(_("There is no file %(path)s.") % {"path": args.file})
     name = args.corpus.strip()
     if not name or len(name) > 120:
-        return _fail(_("Give the corpus a name of at most 120 characters."))
+        return fail(_("Give the corpus a name of at most 120 characters."))
     initiative = None
     if args.initiative is not None:
         initiative = (
@@ -138,15 +138,15 @@ def _import(args) -> int:
             else None
         )
         if initiative is None:
-            return _fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
+            return fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
     try:
         headers, rows = importing.read_table(path.read_bytes(), path.name, max_rows=5_000_000)
         mapping = importing.parse_mapping(args.mapping, headers)
         importing.check_mapping(mapping, headers)
     except importing.ImportFileError as error:
-        return _fail(str(error))
+        return fail(str(error))
     except OSError as error:
-        return _fail(_("The file cannot be read: %(error)s") % {"error": error.strerror})
+        return fail(_("The file cannot be read: %(error)s") % {"error": error.strerror})
     existing = _corpus(name)
     try:
         with transaction.atomic():
@@ -191,9 +191,9 @@ def _import(args) -> int:
                 labels_audit=args.labels_are_random_sample,
             )
     except importing.ImportFileError as error:
-        return _fail(str(error))
+        return fail(str(error))
     except ValidationError as error:
-        return _fail(error_text(error))
+        return fail(error_text(error))
     print(
         _(
             "Corpus %(name)s: %(added)s new items imported, %(duplicates)s already there, "
@@ -227,14 +227,14 @@ def _train(args, corpus) -> int:
     try:
         model = services.model_train_request(corpus=corpus, enqueue=False)
     except ValidationError as error:
-        return _fail(error_text(error))
+        return fail(error_text(error))
     try:
         model = services.model_train_run(model_id=model.pk)
     except BaseException:
         services.job_abandon(model_id=model.pk)
         raise
     if model.status != ModelStatus.READY:
-        return _fail(_("Training failed: %(error)s") % {"error": model.error}, code=1)
+        return fail(_("Training failed: %(error)s") % {"error": model.error}, code=1)
     if args.json:
         print(json.dumps({"version": model.version, **model.report}, ensure_ascii=False))
         return 0
@@ -268,11 +268,11 @@ def _score(args, corpus) -> int:
     if args.model is not None:
         model = corpus.model_versions.filter(version=args.model, status=ModelStatus.READY).first()
         if model is None:
-            return _fail(_("The corpus has no ready model version %(v)s.") % {"v": args.model})
+            return fail(_("The corpus has no ready model version %(v)s.") % {"v": args.model})
     try:
         run = services.scoring_request(corpus=corpus, model=model, enqueue=False)
     except ValidationError as error:
-        return _fail(error_text(error))
+        return fail(error_text(error))
 
     def progress(done: int, total: int) -> None:
         if sys.stderr.isatty():
@@ -286,7 +286,7 @@ def _score(args, corpus) -> int:
     if sys.stderr.isatty():
         print(file=sys.stderr)
     if run.status != RunStatus.DONE:
-        return _fail(_("Scoring failed: %(error)s") % {"error": run.error}, code=1)
+        return fail(_("Scoring failed: %(error)s") % {"error": run.error}, code=1)
     print(
         _("%(done)s items scored with model version %(version)s.")
         % {"done": run.done, "version": run.model.version}
@@ -303,10 +303,10 @@ def _index(args, corpus) -> int:
     try:
         by = selectors.parse_grouping(args.by)
     except ValidationError as error:
-        return _fail(error_text(error))
+        return fail(error_text(error))
     index = selectors.corpus_index(corpus=corpus, by=by)
     if index.model is None:
-        return _fail(_("The corpus has not been scored yet: run train, then score."), code=1)
+        return fail(_("The corpus has not been scored yet: run train, then score."), code=1)
     data = selectors.index_as_json(index)
     if args.json:
         print(json.dumps(data, ensure_ascii=False))
@@ -340,7 +340,7 @@ def _evaluate(args) -> int:
     from .evaluation import EvaluationError, evaluate
 
     if not 0 <= args.seed < 2**32:
-        return _fail(_("The seed must be a whole number from 0 to 4294967295."))
+        return fail(_("The seed must be a whole number from 0 to 4294967295."))
     try:
         result = evaluate(
             Path(args.train),
@@ -352,7 +352,7 @@ def _evaluate(args) -> int:
             seed=args.seed,
         )
     except EvaluationError as error:
-        return _fail(str(error))
+        return fail(str(error))
     result = _without_nan(result)
     if args.json:
         print(json.dumps(result, ensure_ascii=False))

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
-from meshutaf.api.types import Id
+from meshutaf.core.schemas import Id
 from meshutaf.stakeholders.permissions import (
     organisations_visible_to,
     person_get_for_user,

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from meshutaf.api.types import Id
+from meshutaf.core.schemas import Id
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from . import search

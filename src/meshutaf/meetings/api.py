@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from meshutaf.api.types import Id
+from meshutaf.core.schemas import Id
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user
 from meshutaf.stakeholders.models import Person
 

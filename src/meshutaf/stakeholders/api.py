@@ -6,7 +6,7 @@ from django.core.exceptions import PermissionDenied
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
-from meshutaf.api.types import Id
+from meshutaf.core.schemas import Id
 
 from . import selectors, services
 from .models import Person

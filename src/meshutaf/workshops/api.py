@@ -7,7 +7,7 @@ import datetime
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
-from meshutaf.api.types import Id
+from meshutaf.core.schemas import Id
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user
 
 from . import selectors, services
