@@ -123,7 +123,7 @@ def _read(path: Path, reader: str) -> str:
 
     data = path.read_bytes()
     if reader == "stakeholders":
-        from meshutaf.stakeholders import importing
+        from meshutaf.stakeholder_map import importing
 
         headers, rows = importing.read_table(data[: importing.MAX_BYTES + 1], path.name)
         return f"read {len(rows)} rows × {len(headers)} columns"
@@ -179,7 +179,7 @@ def run_one(path: Path, reader: str, src: Path) -> None:
     import meshutaf.deliberation.views
     import meshutaf.discourse.importing
     import meshutaf.knowledge.files
-    import meshutaf.stakeholders.importing
+    import meshutaf.stakeholder_map.importing
 
     base = _rss_mb()
     print(json.dumps({"ready": True, "base_mb": round(base, 1)}), flush=True)

@@ -23,13 +23,11 @@ django.setup()
 from django.core.management import call_command  # noqa: E402
 
 from meshutaf.accounts.models import User  # noqa: E402
+from meshutaf.directory.models import Organisation  # noqa: E402
+from meshutaf.directory.permissions import organisations_visible_to, people_visible_to  # noqa: E402
 from meshutaf.initiatives.models import Initiative, Membership  # noqa: E402
-from meshutaf.stakeholders import importing  # noqa: E402
-from meshutaf.stakeholders.models import Organisation, StakeholderProfile  # noqa: E402
-from meshutaf.stakeholders.permissions import (  # noqa: E402
-    organisations_visible_to,
-    people_visible_to,
-)
+from meshutaf.stakeholder_map import importing  # noqa: E402
+from meshutaf.stakeholder_map.models import StakeholderProfile  # noqa: E402
 
 ROWS, BAD_SHARE = 5000, 0.03
 SECTORS = [

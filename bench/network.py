@@ -1,6 +1,6 @@
 """Network analytics at scale: 10,000 people, 2,000 organisations, 50,000 relationships.
 
-Times each metric of `meshutaf.stakeholders.network.analyse` on a generated map (seeded, so
+Times each metric of `meshutaf.stakeholder_map.network.analyse` on a generated map (seeded, so
 every run sees the same graph) and reports the process's peak memory, ending with one JSON
 line. Target from issue 3: all metrics in 10 s or less, peak memory 1 GiB or less.
 """
@@ -16,7 +16,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "src"))
 
 import networkx as nx
 
-from meshutaf.stakeholders import network
+from meshutaf.stakeholder_map import network
 
 PEOPLE, ORGANISATIONS, TIES = 10_000, 2_000, 50_000
 SECTORS = [

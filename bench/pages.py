@@ -28,6 +28,7 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from meshutaf.accounts.models import User  # noqa: E402
+from meshutaf.directory.models import Affiliation, Organisation, Person  # noqa: E402
 from meshutaf.initiatives.models import (  # noqa: E402
     Group,
     GroupMember,
@@ -35,7 +36,6 @@ from meshutaf.initiatives.models import (  # noqa: E402
     Membership,
     Phase,
 )
-from meshutaf.stakeholders.models import Affiliation, Organisation, Person  # noqa: E402
 
 INITIATIVES = 1000
 MEMBERS = 1000

@@ -29,13 +29,9 @@ from django.test import Client  # noqa: E402
 from django.test.utils import setup_test_environment  # noqa: E402
 
 from meshutaf.accounts.models import User  # noqa: E402
+from meshutaf.directory.models import Affiliation, Organisation, Person  # noqa: E402
 from meshutaf.initiatives.models import Initiative, Membership  # noqa: E402
-from meshutaf.stakeholders.models import (  # noqa: E402
-    Affiliation,
-    Organisation,
-    Person,
-    StakeholderProfile,
-)
+from meshutaf.stakeholder_map.models import StakeholderProfile  # noqa: E402
 
 PEOPLE, ORGANISATIONS, ROUNDS = 10_000, 2_000, 20
 SECTORS = [

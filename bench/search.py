@@ -43,8 +43,9 @@ from django.db import connection  # noqa: E402
 
 from meshutaf.accounts.models import User  # noqa: E402
 from meshutaf.initiatives.models import Initiative, Membership  # noqa: E402
-from meshutaf.knowledge import analysis, search  # noqa: E402
-from meshutaf.knowledge.models import SearchEntry  # noqa: E402
+from meshutaf.search import analysis  # noqa: E402
+from meshutaf.search import engine as search  # noqa: E402
+from meshutaf.search.models import SearchEntry  # noqa: E402
 
 ENTRIES, INITIATIVES, BATCH = 100_000, 50, 2_000
 QUERIES_PER_TYPE, WARM_UP = 32, 10
@@ -345,7 +346,7 @@ def build(rng: random.Random, languages: dict) -> tuple[User, dict]:
         # planner and the GIN index's pending list merged.
         started = time.perf_counter()
         with connection.cursor() as cursor:
-            cursor.execute("VACUUM ANALYZE knowledge_searchentry")
+            cursor.execute("VACUUM ANALYZE search_searchentry")
         maintenance_seconds = time.perf_counter() - started
     return user, {
         "words": words_total,

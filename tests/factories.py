@@ -4,7 +4,7 @@ import factory
 from django.contrib.auth import get_user_model
 
 from meshutaf.initiatives.models import Group, GroupMember, Initiative, Membership, Phase, Role
-from meshutaf.stakeholders.models import Affiliation, Organisation, Person, Sector
+from meshutaf.directory.models import Affiliation, Organisation, Person, Sector
 
 PASSWORD = "correct-horse-battery"
 

@@ -7,6 +7,7 @@ from django.test import RequestFactory
 
 from meshutaf.accounts.models import User
 from meshutaf.demo import DEMO_PASSWORD, DEMO_USERS, demo_load
+from meshutaf.directory.models import Organisation, Person, Sector
 from meshutaf.initiatives.models import (
     GroupMember,
     Initiative,
@@ -15,7 +16,6 @@ from meshutaf.initiatives.models import (
     Role,
 )
 from meshutaf.initiatives.permissions import initiatives_visible_to
-from meshutaf.stakeholders.models import Organisation, Person, Sector
 
 DIFFERENT_SPEECH = "דיבור אחר – מתינות וסובלנות ברשת"
 
@@ -128,9 +128,11 @@ def test_demo_users_log_in_with_the_demo_password(loaded):
 
 @pytest.mark.django_db
 def test_different_speech_has_a_coded_trained_and_scored_synthetic_corpus(loaded):
-    from meshutaf.discourse import selectors
     from meshutaf.discourse.models import Corpus, ModelStatus, RunStatus
     from meshutaf.discourse.permissions import corpora_visible_to
+    from meshutaf.discourse.selectors.coding import next_assignment
+    from meshutaf.discourse.selectors.index import corpus_index
+    from meshutaf.discourse.selectors.reliability import agreement as corpus_agreement
 
     corpus = Corpus.objects.get(initiative__name=DIFFERENT_SPEECH)
     assert corpus.is_synthetic
@@ -139,14 +141,14 @@ def test_different_speech_has_a_coded_trained_and_scored_synthetic_corpus(loaded
     assert set(corpus.items.values_list("language", flat=True)) >= {"he", "ar"}
     assert corpus.model_versions.get().status == ModelStatus.READY
     assert corpus.scoring_runs.get().status == RunStatus.DONE
-    agreement = {row.key: row for row in selectors.agreement(corpus=corpus, n_boot=100)}
+    agreement = {row.key: row for row in corpus_agreement(corpus=corpus, n_boot=100)}
     assert agreement["insult"].n_coders == 3
     assert agreement["insult"].n_units == 40
-    index = selectors.corpus_index(corpus=corpus, by=["month", "community"])
+    index = corpus_index(corpus=corpus, by=["month", "community"])
     assert index.cells
     assert all(cell.results["index"].corrected for cell in index.cells)
     partner = User.objects.get(username="partner")
     assert corpora_visible_to(user=partner).filter(pk=corpus.pk).exists()
     # The facilitator has a few items left to try the annotation screen.
     facilitator = User.objects.get(username="facilitator")
-    assert selectors.next_assignment(corpus=corpus, user=facilitator) is not None
+    assert next_assignment(corpus=corpus, user=facilitator) is not None

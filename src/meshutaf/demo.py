@@ -31,8 +31,8 @@ from meshutaf.initiatives.services import (
     membership_add,
     phase_create,
 )
-from meshutaf.stakeholders.models import Organisation, Person, Sector
-from meshutaf.stakeholders.services import affiliation_add, organisation_create, person_create
+from meshutaf.directory.models import Organisation, Person, Sector
+from meshutaf.directory.services import affiliation_add, organisation_create, person_create
 
 DEMO_PASSWORD = "meshutaf-demo-2026"
 FACILITATING_ORGANISATION = "sheatufim"

@@ -12,15 +12,9 @@ from django.utils import timezone
 
 from meshutaf.core.services import model_save
 from meshutaf.initiatives.models import GroupMember, Initiative, ReadinessItem
-from meshutaf.stakeholders.models import (
-    EngagementEntry,
-    Organisation,
-    Person,
-    Relationship,
-    SensitiveNote,
-    StakeholderProfile,
-)
-from meshutaf.stakeholders.services import network_analyse
+from meshutaf.stakeholder_map.models import EngagementEntry, Relationship, SensitiveNote, StakeholderProfile
+from meshutaf.directory.models import Organisation, Person
+from meshutaf.stakeholder_map.services import network_analyse
 
 # How each sector tends to sit on a map like these: (power, interest) ranges.
 SECTOR_POSITION = {

@@ -14,7 +14,7 @@ from meshutaf.initiatives.services import membership_add
 from meshutaf.knowledge.services import insight_create
 from meshutaf.meetings import services
 from meshutaf.meetings.models import ActionStatus, MeetingStatus, Outcome, OutcomeKind
-from meshutaf.stakeholders.models import Person
+from meshutaf.directory.models import Person
 
 ZONE = zoneinfo.ZoneInfo("Asia/Jerusalem")
 

@@ -10,10 +10,11 @@ register_converter(IdConverter, "id")
 urlpatterns = [
     path("", initiative_views.dashboard, name="dashboard"),
     path("initiatives/", include("meshutaf.initiatives.urls")),
-    path("initiatives/", include("meshutaf.stakeholders.map_urls")),
-    path("directory/", include("meshutaf.stakeholders.urls")),
+    path("initiatives/", include("meshutaf.stakeholder_map.urls")),
+    path("directory/", include("meshutaf.directory.urls")),
     path("", include("meshutaf.meetings.urls")),
     path("", include("meshutaf.knowledge.urls")),
+    path("", include("meshutaf.search.urls")),
     path("", include("meshutaf.reports.urls")),
     path("", include("meshutaf.workshops.urls")),
     path("", include("meshutaf.deliberation.urls")),

@@ -222,7 +222,7 @@ def test_facilitator_maps_and_partner_cannot_see_the_sensitive_tie(page_for):
 
 def test_import_a_list_with_preview(page_for):
     from meshutaf.initiatives.services import initiative_create
-    from meshutaf.stakeholders.models import StakeholderProfile
+    from meshutaf.stakeholder_map.models import StakeholderProfile
 
     UserFactory(username="noa", is_backbone=True)
     from meshutaf.accounts.models import User

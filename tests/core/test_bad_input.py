@@ -4,7 +4,7 @@ import pytest
 from django.urls import reverse
 
 from meshutaf.initiatives.models import Initiative, Phase
-from meshutaf.stakeholders.models import Person
+from meshutaf.directory.models import Person
 from tests.api.test_api import api, patch, post
 from tests.conftest import client_for
 

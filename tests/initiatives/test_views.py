@@ -14,7 +14,7 @@ from meshutaf.initiatives.models import (
     Role,
 )
 from meshutaf.initiatives.services import invitation_accept, invitation_create
-from meshutaf.stakeholders.models import Person
+from meshutaf.directory.models import Person
 from tests.conftest import client_for
 from tests.factories import (
     GroupFactory,
@@ -302,7 +302,7 @@ def test_person_page_lists_only_visible_groups(initiative, group, member, owner)
     other = GroupFactory(name="Secret committee")
     seat = group.memberships.get()
     GroupMemberFactory(group=other, person=seat.person)
-    url = reverse("stakeholders:person_detail", args=[seat.person.pk])
+    url = reverse("directory:person_detail", args=[seat.person.pk])
     content = client_for(member).get(url).content.decode()
     assert group.name in content
     assert "Secret committee" not in content

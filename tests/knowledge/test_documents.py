@@ -5,7 +5,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from meshutaf.knowledge import search
+from meshutaf.search import engine as search
 from meshutaf.knowledge.models import Document, Extraction
 
 from ..conftest import client_for

@@ -13,7 +13,16 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 from ninja.security import HttpBearer, django_auth
 
+from meshutaf.accounts.api import router as accounts_router
 from meshutaf.accounts.selectors import user_for_api_token
+from meshutaf.deliberation.api import router as deliberation_router
+from meshutaf.directory.api import router as directory_router
+from meshutaf.discourse.api import router as discourse_router
+from meshutaf.initiatives.api import router as initiatives_router
+from meshutaf.meetings.api import router as meetings_router
+from meshutaf.search.api import router as search_router
+from meshutaf.stakeholder_map.api import router as map_router
+from meshutaf.workshops.api import router as workshops_router
 
 
 class PersonalToken(HttpBearer):
@@ -150,26 +159,15 @@ def on_unauthenticated(request, exc):
     return _error(request, 401, _("Sign in or send a valid API token."))
 
 
-def _register_routers() -> None:
-    from meshutaf.accounts.api import router as accounts_router
-    from meshutaf.deliberation.api import router as deliberation_router
-    from meshutaf.discourse.api import router as discourse_router
-    from meshutaf.initiatives.api import router as initiatives_router
-    from meshutaf.knowledge.api import router as knowledge_router
-    from meshutaf.meetings.api import router as meetings_router
-    from meshutaf.stakeholders.api import router as stakeholders_router
-    from meshutaf.stakeholders.map_api import router as map_router
-    from meshutaf.workshops.api import router as workshops_router
-
-    api.add_router("/v1/", accounts_router)
-    api.add_router("/v1/", initiatives_router)
-    api.add_router("/v1/", stakeholders_router)
-    api.add_router("/v1/", map_router)
-    api.add_router("/v1/", meetings_router)
-    api.add_router("/v1/", knowledge_router)
-    api.add_router("/v1/", workshops_router)
-    api.add_router("/v1/", deliberation_router)
-    api.add_router("/v1/", discourse_router)
-
-
-_register_routers()
+for router in (
+    accounts_router,
+    initiatives_router,
+    directory_router,
+    map_router,
+    meetings_router,
+    search_router,
+    workshops_router,
+    deliberation_router,
+    discourse_router,
+):
+    api.add_router("/v1/", router)

@@ -12,10 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from meshutaf.core.schemas import Id
-from meshutaf.stakeholders.permissions import (
-    organisations_visible_to,
-    person_get_for_user,
-)
+from meshutaf.directory.permissions import organisations_visible_to, person_get_for_user
 
 from . import selectors, services
 from .models import Initiative

@@ -2,9 +2,8 @@
 
 from django.core.cache import cache
 
+from meshutaf.core.access import Role
 from meshutaf.core.worker import BEAT_SECONDS, workers_silent
-
-from .models import Role
 
 
 def _silent() -> bool:

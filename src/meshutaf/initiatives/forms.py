@@ -4,8 +4,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meshutaf.core.forms import DateInput, IdChoiceField, IdMultipleChoiceField
-from meshutaf.stakeholders.models import Organisation, Person
-from meshutaf.stakeholders.selectors import current_affiliations
+from meshutaf.directory.models import Organisation, Person
+from meshutaf.directory.selectors import current_affiliations
 
 from .models import (
     Group,

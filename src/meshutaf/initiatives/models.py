@@ -13,9 +13,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from meshutaf.core.access import Role
 from meshutaf.core.models import TimeStampedModel, validate_date_range
 from meshutaf.core.text import forward_arrow
-from meshutaf.stakeholders.models import Organisation, Person
+from meshutaf.directory.models import Organisation, Person
 
 
 class InitiativeKind(models.TextChoices):
@@ -229,15 +230,6 @@ class GroupMember(TimeStampedModel):
 
     def __str__(self) -> str:
         return f"{self.person} — {self.group}"
-
-
-class Role(models.TextChoices):
-    """A user's role in one initiative, from most to least powerful."""
-
-    FACILITATOR = "facilitator", _("Facilitator")
-    PARTNER = "partner", _("Partner")
-    PARTICIPANT = "participant", _("Participant")
-    OBSERVER = "observer", _("Observer")
 
 
 class Membership(TimeStampedModel):

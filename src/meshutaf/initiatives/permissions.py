@@ -5,12 +5,12 @@ membership or invitation through one of the `*_get_for_user` functions here. Out
 404 (the object's existence is not revealed); members without the needed role get 403.
 """
 
-from enum import IntEnum
-
 from django.core.exceptions import PermissionDenied
 from django.db.models import OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
+
+from meshutaf.core.access import ROLE_ALLOWS, Action, Role, role_allows  # noqa: F401  (re-exported while callers move to core.access)
 
 from .models import (
     Group,
@@ -20,26 +20,7 @@ from .models import (
     Membership,
     Phase,
     ReadinessItem,
-    Role,
 )
-
-
-class Action(IntEnum):
-    VIEW = 1
-    CONTRIBUTE = 2
-    MANAGE = 3
-
-
-ROLE_ALLOWS = {
-    Role.OBSERVER: Action.VIEW,
-    Role.PARTICIPANT: Action.VIEW,
-    Role.PARTNER: Action.CONTRIBUTE,
-    Role.FACILITATOR: Action.MANAGE,
-}
-
-
-def role_allows(role: str | None, action: Action) -> bool:
-    return role is not None and ROLE_ALLOWS[Role(role)] >= action
 
 
 def _is_active_user(user) -> bool:

@@ -18,8 +18,8 @@ from django.db.models import (
 from django.utils import timezone
 
 from meshutaf.core.db import SubqueryCount
-from meshutaf.stakeholders.models import Organisation, Sector
-from meshutaf.stakeholders.selectors import current_affiliations
+from meshutaf.directory.models import Organisation, Sector
+from meshutaf.directory.selectors import current_affiliations
 
 from .models import (
     Group,

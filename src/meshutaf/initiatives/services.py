@@ -19,8 +19,8 @@ from meshutaf.accounts.models import User, hash_token
 from meshutaf.accounts.services import user_create
 from meshutaf.core.services import model_save, model_update
 from meshutaf.core.text import normalize_email
-from meshutaf.stakeholders.models import Organisation, Person
-from meshutaf.stakeholders.services import person_create
+from meshutaf.directory.models import Organisation, Person
+from meshutaf.directory.services import person_create
 
 from .models import (
     Group,

@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from meshutaf.core.exports import csv_writer
 from meshutaf.core.forms import apply_service_errors, form_submitted
-from meshutaf.stakeholders.permissions import organisations_visible_to, people_visible_to
+from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
 
 from . import selectors, services
 from .forms import (
@@ -54,7 +54,7 @@ def _can(initiative, action: Action) -> bool:
 
 @login_required
 def dashboard(request):
-    from meshutaf.stakeholders.selectors import follow_ups_overdue
+    from meshutaf.stakeholder_map.selectors import follow_ups_overdue
 
     initiatives = list(selectors.initiative_list(user=request.user)[:12])
     return render(

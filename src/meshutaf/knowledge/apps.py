@@ -8,4 +8,10 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge")
 
     def ready(self) -> None:
+        from meshutaf.meetings import extensions
+
+        from . import indexing, selectors
+
+        indexing.register()
+        extensions.meeting_documents_register(selectors.documents_for_meeting)
         from . import tasks  # noqa: F401  (connects the failed-job receiver)

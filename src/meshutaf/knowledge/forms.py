@@ -8,8 +8,6 @@ from meshutaf.core.forms import IdChoiceField
 from meshutaf.initiatives.models import Phase
 from meshutaf.meetings.models import AgendaItem, Meeting
 
-from .models import EntryKind
-
 
 class DocumentForm(forms.Form):
     file = forms.FileField(label=_("File"))
@@ -62,12 +60,3 @@ class InsightForm(forms.Form):
             meetings = meetings.exclude(status="draft")
         self.fields["meeting"].queryset = meetings
         self.fields["phase"].queryset = initiative.phases.all()
-
-
-class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), max_length=200, required=False)
-    kind = forms.ChoiceField(
-        label=_("Only"), choices=[("", _("Everything")), *EntryKind.choices], required=False
-    )
-    initiative = forms.IntegerField(required=False, min_value=1, max_value=2**62)
-    offset = forms.IntegerField(required=False, min_value=0, max_value=10_000)

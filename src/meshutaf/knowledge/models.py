@@ -116,39 +116,3 @@ class Insight(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("knowledge:insights", args=[self.initiative_id]) + f"#insight-{self.pk}"
-
-
-class EntryKind(models.TextChoices):
-    MEETING = "meeting", _("Meeting")
-    MINUTES = "minutes", _("Minutes")
-    DECISION = "decision", _("Decision")
-    INFORMATION = "information", _("Information")
-    ACTION = "action", _("Action item")
-    DOCUMENT = "document", _("Document")
-    INSIGHT = "insight", _("Insight")
-
-
-class SearchEntry(models.Model):
-    """One searchable thing. `terms` holds the folded words with their prefix-stripped forms;
-    the database's full-text index (FTS5 on SQLite, a tsvector on PostgreSQL; see
-    `search.py`) is built over it. `title` and `body` are kept as written, for display."""
-
-    initiative = models.ForeignKey(Initiative, on_delete=models.CASCADE, related_name="+")
-    kind = models.CharField(max_length=16, choices=EntryKind.choices)
-    object_id = models.PositiveBigIntegerField()
-    title = models.CharField(max_length=300)
-    body = models.TextField(blank=True)
-    url = models.CharField(max_length=300)
-    date = models.DateTimeField(null=True, blank=True)
-    # Drafts and the like: only the initiative's facilitators find them.
-    facilitators_only = models.BooleanField(default=False)
-    terms = models.TextField()
-
-    class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["kind", "object_id"], name="search_entry_once")
-        ]
-        indexes = [models.Index(fields=["initiative", "facilitators_only"])]
-
-    def __str__(self) -> str:
-        return f"{self.kind}:{self.object_id}"

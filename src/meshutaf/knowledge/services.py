@@ -137,7 +137,7 @@ def document_update(*, document: Document, by: User, data: dict) -> Document:
 @transaction.atomic
 def document_delete(*, document: Document, by: User) -> None:
     name, storage = document.file.name, document.file.storage
-    indexing.unindex("document", [document.pk])
+    indexing.unindex_document(document)
     document._history_user = by
     document.delete()
     transaction.on_commit(lambda: storage.delete(name))
@@ -182,6 +182,6 @@ def insight_update(*, insight: Insight, by: User, data: dict) -> Insight:
 
 @transaction.atomic
 def insight_delete(*, insight: Insight, by: User) -> None:
-    indexing.unindex("insight", [insight.pk])
+    indexing.unindex_insight(insight)
     insight._history_user = by
     insight.delete()

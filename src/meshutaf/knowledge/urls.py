@@ -11,5 +11,4 @@ urlpatterns = [
     path("documents/<id:pk>/file/", views.document_download, name="document_download"),
     path("documents/<id:pk>/delete/", views.document_delete, name="document_delete"),
     path("insights/<id:pk>/", views.insight_edit, name="insight_edit"),
-    path("search/", views.search_page, name="search"),
 ]

@@ -16,9 +16,8 @@ from django.views.decorators.http import require_POST
 from meshutaf.core.forms import form_submitted
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user, role_allows
 
-from . import search, selectors, services
-from .forms import DocumentForm, InsightForm, SearchForm
-from .models import EntryKind
+from . import selectors, services
+from .forms import DocumentForm, InsightForm
 from .permissions import document_get_for_user, insight_get_for_user
 
 INLINE_TYPES = {"pdf", "png", "jpeg", "gif", "webp"}
@@ -209,34 +208,4 @@ def insight_edit(request, pk: int):
         request,
         "knowledge/insight_form.html",
         {"initiative": initiative, "insight": insight, "form": form},
-    )
-
-
-@login_required
-def search_page(request):
-    form = SearchForm(request.GET or None)
-    results = None
-    initiative = None
-    if form.is_valid():
-        data = form.cleaned_data
-        if data.get("initiative"):
-            initiative = initiative_get_for_user(user=request.user, pk=data["initiative"])
-        if data.get("q"):
-            results = search.search(
-                user=request.user,
-                query=data["q"],
-                initiative_id=initiative.pk if initiative else None,
-                kinds=[data["kind"]] if data.get("kind") else None,
-                offset=data.get("offset") or 0,
-            )
-    return render(
-        request,
-        "knowledge/search.html",
-        {
-            "form": form,
-            "results": results,
-            "initiative": initiative,
-            "kinds": EntryKind.choices,
-            "kind_labels": dict(EntryKind.choices),
-        },
     )

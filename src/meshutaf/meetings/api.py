@@ -8,8 +8,8 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from meshutaf.core.schemas import Id
+from meshutaf.directory.models import Person
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user
-from meshutaf.stakeholders.models import Person
 
 from . import selectors, services
 from .models import ActionStatus, MeetingKind, MeetingStatus, OutcomeKind

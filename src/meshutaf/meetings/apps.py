@@ -6,3 +6,8 @@ class MeetingsConfig(AppConfig):
     name = "meshutaf.meetings"
     label = "meetings"
     verbose_name = _("Meetings")
+
+    def ready(self) -> None:
+        from . import indexing
+
+        indexing.register()

@@ -10,8 +10,8 @@ from django.utils.translation import pgettext_lazy
 
 from meshutaf.core.forms import DateInput, IdChoiceField, IdMultipleChoiceField
 from meshutaf.core.time_zones import time_zone_choices, viewer_time_zone
+from meshutaf.directory.models import Person
 from meshutaf.initiatives.models import Group, Phase
-from meshutaf.stakeholders.models import Person
 
 from .models import (
     RSVP,

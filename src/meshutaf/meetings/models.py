@@ -15,8 +15,8 @@ from simple_history.models import HistoricalRecords
 
 from meshutaf.core.models import TimeStampedModel
 from meshutaf.core.time_zones import validate_time_zone
+from meshutaf.directory.models import Organisation, Person
 from meshutaf.initiatives.models import Group, Initiative, Phase
-from meshutaf.stakeholders.models import Organisation, Person
 
 
 class MeetingKind(models.TextChoices):

@@ -5,7 +5,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q, QuerySet
 from django.http import Http404
 
-from meshutaf.initiatives.models import Role
+from meshutaf.core.access import Role
 from meshutaf.initiatives.permissions import (
     Action,
     child_get_for_user,

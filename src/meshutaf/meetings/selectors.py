@@ -8,9 +8,9 @@ from django.db.models import Count, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
 
 from meshutaf.core.db import SubqueryCount
+from meshutaf.directory.models import Organisation, Person, Sector
+from meshutaf.directory.selectors import current_affiliations
 from meshutaf.initiatives.models import GroupMember, Membership
-from meshutaf.stakeholders.models import Organisation, Person, Sector
-from meshutaf.stakeholders.selectors import current_affiliations
 
 from .models import (
     OPEN_ACTION_STATUSES,
@@ -24,6 +24,7 @@ from .models import (
     OutcomeKind,
     SpeakingTurn,
 )
+from . import extensions
 from .permissions import meetings_visible_to
 
 
@@ -95,8 +96,6 @@ def meeting_page(*, meeting: Meeting, user) -> MeetingPage:
         meeting.attendance.select_related("person", "organisation").order_by("person__full_name")
     )
     counts = Counter(invitee.rsvp for invitee in invitees)
-    from meshutaf.knowledge.selectors import documents_for_meeting
-
     return MeetingPage(
         meeting=meeting,
         agenda=agenda,
@@ -105,7 +104,7 @@ def meeting_page(*, meeting: Meeting, user) -> MeetingPage:
         attendance=attendance,
         rsvp_counts={choice: counts.get(choice, 0) for choice in RSVP.values},
         sector_balance=sector_balance(attendance),
-        documents=documents_for_meeting(meeting=meeting),
+        documents=extensions.meeting_documents(meeting=meeting),
         my_invitation=next((i for i in invitees if i.user_id == user.pk), None),
     )
 

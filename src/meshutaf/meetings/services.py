@@ -15,12 +15,12 @@ from django.utils.translation import gettext as _
 
 from meshutaf.accounts.models import User
 from meshutaf.core.services import model_save, model_update
+from meshutaf.directory.models import Affiliation, Person
+from meshutaf.directory.services import person_create
 from meshutaf.initiatives.models import Group, Initiative, Membership
 from meshutaf.initiatives.services import require_same_initiative
-from meshutaf.knowledge import indexing
-from meshutaf.stakeholders.models import Affiliation, Person
-from meshutaf.stakeholders.services import person_create
 
+from . import indexing
 from .models import (
     OPEN_ACTION_STATUSES,
     RSVP,
@@ -273,7 +273,7 @@ def agenda_item_move(*, item: AgendaItem, by: User, offset: int) -> None:
 @transaction.atomic
 def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
     meeting = item.meeting
-    indexing.unindex("minutes", [item.pk])
+    indexing.unindex_minutes([item.pk])
     item._history_user = by
     item.delete()
     indexing.index_meeting(meeting)
@@ -517,7 +517,7 @@ def action_item_set_status(*, item: Outcome, by: User, status: str) -> Outcome:
 
 @transaction.atomic
 def outcome_delete(*, outcome: Outcome, by: User) -> None:
-    indexing.unindex(outcome.kind, [outcome.pk])
+    indexing.unindex_outcome(outcome)
     outcome._history_user = by
     outcome.delete()
 

@@ -17,6 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from meshutaf.core.forms import apply_service_errors, form_submitted
+from meshutaf.directory.models import Person
 from meshutaf.initiatives.models import Membership
 from meshutaf.initiatives.permissions import (
     Action,
@@ -24,7 +25,6 @@ from meshutaf.initiatives.permissions import (
     initiatives_visible_to,
     role_allows,
 )
-from meshutaf.stakeholders.models import Person
 
 from . import calendar, selectors, services
 from .forms import (

@@ -40,7 +40,7 @@ from meshutaf.meetings.models import (
     Outcome,
     OutcomeKind,
 )
-from meshutaf.stakeholders.models import Sector
+from meshutaf.directory.models import Sector
 
 # Ranges up to this many calendar months are shown month by month, longer ones by quarter.
 MONTHLY_UP_TO = 18

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class StakeholderMapConfig(AppConfig):
+    name = "meshutaf.stakeholder_map"
+    label = "stakeholder_map"
+    verbose_name = _("Stakeholder map")

@@ -1,0 +1,654 @@
+"""Pages of an initiative's stakeholder map: the register, the grid, relationships, the
+engagement log and the network. Every page goes through the initiative gate; sensitive notes
+and ties are fetched only for facilitators."""
+
+import copy
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from meshutaf.core.exports import csv_writer
+from meshutaf.core.forms import form_submitted
+from meshutaf.initiatives.permissions import Action, initiative_get_for_user, role_allows
+
+from . import charts, importing, selectors, services
+from .forms import EngagementForm, MapFilterForm, ProfileForm, RelationshipForm
+from meshutaf.stakeholder_map.models import InfluenceBasis, Quadrant, Relationship, StakeholderProfile
+from meshutaf.directory.models import Sector
+from meshutaf.stakeholder_map.permissions import can_see_sensitive, engagement_get_for_user, profile_get_for_user, relationship_get_for_user
+from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
+
+PAGE_SIZE = 50
+NETWORK_DRAW_LIMIT = 400  # above this the page shows the table only
+
+
+def _filters(request) -> dict:
+    form = MapFilterForm(request.GET or None)
+    data = form.cleaned_data if form.is_valid() else {}
+    return form, data
+
+
+def _register_rows(initiative, data, *, include_sensitive):
+    if data.get("as_of"):
+        moment = datetime.datetime.combine(
+            data["as_of"], datetime.time.max, tzinfo=timezone.get_current_timezone()
+        )
+        return selectors.profiles_as_of(initiative=initiative, when=moment), True
+    profiles = selectors.profile_list(
+        initiative=initiative,
+        include_sensitive=include_sensitive,
+        sector=data.get("sector", ""),
+        quadrant=data.get("quadrant", ""),
+        consent=data.get("consent", ""),
+        gap_only=bool(data.get("gap")),
+        query=data.get("q", ""),
+        sort=data.get("sort") or "name",
+    )
+    return profiles, False
+
+
+@login_required
+def register(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    include_sensitive = can_see_sensitive(initiative)
+    form, data = _filters(request)
+    rows, historical = _register_rows(initiative, data, include_sensitive=include_sensitive)
+    page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    context = {
+        "initiative": initiative,
+        "form": form,
+        "page": page,
+        "historical": historical,
+        "as_of": data.get("as_of"),
+        "can_manage": role_allows(initiative.viewer_role, Action.MANAGE),
+        "include_sensitive": include_sensitive and not historical,
+        "points": charts.grid_points(page.object_list),
+        "grid": {"size": charts.GRID_SIZE, "margin": charts.GRID_MARGIN},
+    }
+    template = "stakeholder_map/register.html"
+    if request.htmx:
+        template += "#results"
+    return render(request, template, context)
+
+
+EXPORT_COLUMNS = [
+    gettext_lazy("Name"),
+    gettext_lazy("Kind"),
+    gettext_lazy("Sector"),
+    gettext_lazy("Power"),
+    gettext_lazy("Interest"),
+    gettext_lazy("Quadrant"),
+    gettext_lazy("Salience"),
+    gettext_lazy("Engagement now"),
+    gettext_lazy("Engagement wanted"),
+    gettext_lazy("IAP2 level"),
+    gettext_lazy("Consent"),
+    gettext_lazy("Basis of influence"),
+    gettext_lazy("Notes"),
+]
+
+
+def _export_rows(initiative, data, include_sensitive):
+    rows, _historical = _register_rows(initiative, data, include_sensitive=include_sensitive)
+    columns = [str(label) for label in EXPORT_COLUMNS]
+    if include_sensitive:
+        columns.append(_("Sensitive notes"))
+    yield columns
+    for profile in rows:
+        bases = dict(InfluenceBasis.choices)
+        values = [
+            profile.name,
+            _("Organisation") if profile.kind == "organisation" else _("Person"),
+            SECTOR_LABELS.get(getattr(profile, "sector", None) or "", ""),
+            profile.power,
+            profile.interest,
+            dict(Quadrant.choices)[profile.quadrant],
+            profile.salience.label,
+            profile.get_engagement_current_display(),
+            profile.get_engagement_desired_display(),
+            profile.get_iap2_level_display(),
+            profile.get_consent_display(),
+            ", ".join(str(bases.get(base, base)) for base in profile.influence_bases or []),
+            profile.notes,
+        ]
+        if include_sensitive:
+            note = getattr(profile, "sensitive_note", None)
+            values.append(note.text if note else "")
+        yield values
+
+
+@login_required
+def register_export(request, pk: int, file_format: str):
+    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    include_sensitive = can_see_sensitive(initiative)
+    _form, data = _filters(request)
+    data.pop("as_of", None)  # exports are of the map as it is now
+    if file_format not in EXPORT_TYPES:
+        raise Http404
+    response = HttpResponse(content_type=EXPORT_TYPES[file_format])
+    register_write(
+        response,
+        file_format=file_format,
+        rows=_export_rows(initiative, data, include_sensitive),
+    )
+    filename = f"initiative-{pk}-stakeholders.{file_format}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+EXPORT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+def register_write(stream, *, file_format: str, rows) -> None:
+    """Write register rows to a binary or text stream as CSV or XLSX."""
+    if file_format == "csv":
+        stream.write("\ufeff")  # so Excel opens Hebrew and Arabic correctly
+        writer = csv_writer(stream)
+        for row in rows:
+            writer.writerow(row)
+        return
+    from openpyxl import Workbook
+
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(_("Stakeholders"))
+    for row in rows:
+        sheet.append([_xlsx_safe(value) for value in row])
+    workbook.save(stream)
+
+
+def register_export_for(*, user, initiative_id: int, file_format: str, stream) -> int:
+    """The export as the CLI runs it: with a user, the same gate and privacy as the page;
+    without one (the operator's console), the register without sensitive notes.
+    Returns the number of stakeholders written."""
+    from meshutaf.initiatives.models import Initiative
+
+    if user is None:
+        initiative = Initiative.objects.filter(pk=initiative_id).first()
+        if initiative is None:
+            raise Http404
+        include_sensitive = False
+    else:
+        initiative = initiative_get_for_user(user=user, pk=initiative_id)
+        include_sensitive = can_see_sensitive(initiative)
+    rows = list(_export_rows(initiative, {}, include_sensitive))
+    register_write(stream, file_format=file_format, rows=rows)
+    return len(rows) - 1
+
+
+def _xlsx_safe(value):
+    from meshutaf.core.exports import csv_safe
+
+    if value is None or isinstance(value, int | float):
+        return value
+    return csv_safe(str(value))  # labels may be lazy translations, which openpyxl refuses
+
+
+def _profile_form(request, initiative, instance=None):
+    return ProfileForm(
+        request.POST or None,
+        instance=instance or StakeholderProfile(initiative=initiative),
+        organisations=organisations_visible_to(user=request.user),
+        people=people_visible_to(user=request.user),
+    )
+
+
+@login_required
+def profile_create(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = _profile_form(request, initiative)
+    profile = form_submitted(
+        request,
+        form,
+        lambda data: services.profile_create(initiative=initiative, by=request.user, **data),
+    )
+    if profile:
+        messages.success(request, _("%(name)s is on the map.") % {"name": profile.name})
+        return redirect("map:register", pk=pk)
+    return render(
+        request, "stakeholder_map/profile_form.html", {"form": form, "initiative": initiative}
+    )
+
+
+@login_required
+def profile_detail(request, pk: int):
+    profile = profile_get_for_user(user=request.user, pk=pk)
+    initiative = profile.initiative
+    include_sensitive = can_see_sensitive(initiative)
+    relationships = selectors.relationship_list(
+        initiative=initiative, include_sensitive=include_sensitive
+    ).filter(Q(source=profile) | Q(target=profile))
+    return render(
+        request,
+        "stakeholder_map/profile_detail.html",
+        {
+            "profile": profile,
+            "initiative": initiative,
+            "sensitive_note": (
+                getattr(profile, "sensitive_note", None) if include_sensitive else None
+            ),
+            "include_sensitive": include_sensitive,
+            "relationships": relationships,
+            "history": profile.history.select_related("history_user").order_by("-history_date")[
+                :50
+            ],
+            "can_manage": role_allows(initiative.viewer_role, Action.MANAGE),
+        },
+    )
+
+
+@login_required
+def profile_edit(request, pk: int):
+    profile = profile_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = _profile_form(request, profile.initiative, instance=copy.copy(profile))
+    updated = form_submitted(
+        request,
+        form,
+        lambda data: services.profile_update(profile=profile, by=request.user, data=data),
+    )
+    if updated:
+        messages.success(request, _("Changes saved."))
+        return redirect("map:profile_detail", pk=pk)
+    return render(
+        request,
+        "stakeholder_map/profile_form.html",
+        {"form": form, "initiative": profile.initiative, "profile": profile},
+    )
+
+
+@login_required
+@require_POST
+def profile_delete(request, pk: int):
+    profile = profile_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    services.profile_delete(profile=profile, by=request.user)
+    messages.success(request, _("Removed from the map."))
+    return redirect("map:register", pk=profile.initiative_id)
+
+
+@login_required
+def relationship_create(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    profiles = selectors.profile_list(initiative=initiative, include_sensitive=False)
+    form = RelationshipForm(
+        request.POST or None, instance=Relationship(initiative=initiative), profiles=profiles
+    )
+    relationship = form_submitted(
+        request,
+        form,
+        lambda data: services.relationship_create(initiative=initiative, by=request.user, **data),
+    )
+    if relationship:
+        messages.success(request, _("Relationship added."))
+        return redirect("map:network", pk=pk)
+    return render(
+        request,
+        "stakeholder_map/relationship_form.html",
+        {"form": form, "initiative": initiative},
+    )
+
+
+@login_required
+def relationship_edit(request, pk: int):
+    relationship = relationship_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    form = RelationshipForm(request.POST or None, instance=copy.copy(relationship))
+    updated = form_submitted(
+        request,
+        form,
+        lambda data: services.relationship_update(
+            relationship=relationship, by=request.user, data=data
+        ),
+    )
+    if updated:
+        messages.success(request, _("Changes saved."))
+        return redirect("map:network", pk=relationship.initiative_id)
+    return render(
+        request,
+        "stakeholder_map/relationship_form.html",
+        {"form": form, "initiative": relationship.initiative, "relationship": relationship},
+    )
+
+
+@login_required
+@require_POST
+def relationship_delete(request, pk: int):
+    relationship = relationship_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    services.relationship_delete(relationship=relationship, by=request.user)
+    messages.success(request, _("Relationship removed."))
+    return redirect("map:network", pk=relationship.initiative_id)
+
+
+METRICS = ["degree", "betweenness", "closeness", "eigenvector"]
+SECTOR_LABELS = dict(Sector.choices)
+
+
+@login_required
+def network(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    include_sensitive = can_see_sensitive(initiative)
+    if request.method == "POST":
+        initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+        services.network_analyse(initiative=initiative, by=request.user)
+        messages.success(request, _("The network metrics were computed again."))
+        return redirect("map:network", pk=pk)
+    data = selectors.network_data(initiative=initiative, include_sensitive=include_sensitive)
+    metric = request.GET.get("size", "degree")
+    metric = metric if metric in METRICS else "degree"
+    drawing = None
+    if 0 < len(data["nodes"]) <= NETWORK_DRAW_LIMIT:
+        positions = charts.network_layout([n["id"] for n in data["nodes"]], data["edges"])
+        largest = max((n[metric] or 0) for n in data["nodes"]) or 1
+        drawing = {
+            "size": charts.NETWORK_SIZE,
+            "nodes": [
+                {
+                    **node,
+                    "x": positions[node["id"]][0],
+                    "y": positions[node["id"]][1],
+                    "r": round(5 + 12 * ((node[metric] or 0) / largest), 1),
+                }
+                for node in data["nodes"]
+            ],
+            "edges": [
+                {
+                    **edge,
+                    "x1": positions[edge["source"]][0],
+                    "y1": positions[edge["source"]][1],
+                    "x2": positions[edge["target"]][0],
+                    "y2": positions[edge["target"]][1],
+                }
+                for edge in data["edges"]
+            ],
+        }
+    names = {node["id"]: node["name"] for node in data["nodes"]}
+    broker_rows = [
+        {
+            "name": names.get(broker["id"], broker["id"]),
+            "id": broker["id"],
+            "pairs": [
+                (SECTOR_LABELS.get(a, a), SECTOR_LABELS.get(b, b))
+                for a, b in broker["separated_sectors"]
+            ],
+        }
+        for broker in data["brokers"]
+    ]
+    coverage = data["sector_coverage"] or {}
+    return render(
+        request,
+        "stakeholder_map/network.html",
+        {
+            "initiative": initiative,
+            "data": data,
+            "drawing": drawing,
+            "metric": metric,
+            "metrics": METRICS,
+            "names": names,
+            "brokers": broker_rows,
+            "coverage_rows": [
+                {"label": SECTOR_LABELS.get(sector, sector), "sector": sector, **row}
+                for sector, row in (coverage.get("sectors") or {}).items()
+            ],
+            "missing_sectors": [
+                SECTOR_LABELS.get(sector, sector) for sector in coverage.get("missing_from_map", [])
+            ],
+            "include_sensitive": include_sensitive,
+            "computed_at": (
+                datetime.datetime.fromisoformat(data["computed_at"])
+                if data["computed_at"]
+                else None
+            ),
+            "can_manage": role_allows(initiative.viewer_role, Action.MANAGE),
+            "relationships": selectors.relationship_list(
+                initiative=initiative, include_sensitive=include_sensitive
+            ),
+        },
+    )
+
+
+@login_required
+def engagements(request, pk: int):
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE)
+    can_manage = role_allows(initiative.viewer_role, Action.MANAGE)
+    profiles = selectors.profile_list(initiative=initiative, include_sensitive=False)
+    form = EngagementForm(request.POST or None, profiles=profiles) if can_manage else None
+    if request.method == "POST" and not can_manage:
+        raise Http404
+    entry = (
+        form_submitted(
+            request,
+            form,
+            lambda data: services.engagement_create(initiative=initiative, by=request.user, **data),
+        )
+        if form is not None
+        else None
+    )
+    if entry:
+        messages.success(request, _("Engagement recorded."))
+        return redirect("map:engagements", pk=pk)
+    page = Paginator(selectors.engagement_list(initiative=initiative), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    return render(
+        request,
+        "stakeholder_map/engagements.html",
+        {"initiative": initiative, "page": page, "form": form, "can_manage": can_manage},
+    )
+
+
+@login_required
+@require_POST
+def engagement_follow_up_done(request, pk: int):
+    entry = engagement_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    services.engagement_update(entry=entry, by=request.user, data={"follow_up_done": True})
+    messages.success(request, _("Follow-up marked as done."))
+    next_url = request.POST.get("next")
+    if next_url == "dashboard":
+        return redirect("dashboard")
+    return redirect("map:engagements", pk=entry.initiative_id)
+
+
+CONSENT_COLOURS = {
+    "opposed": "#a11d2b",
+    "none": "#9aa3ad",
+    "passive": "#b8860b",
+    "active": "#1e6b3a",
+}
+
+
+@login_required
+def movement(request, pk: int):
+    """Where the stakeholders stand against where they should, and how consent moved."""
+    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    sector = request.GET.get("sector", "")
+    sector = sector if sector in SECTOR_LABELS else ""
+    as_of = MapFilterForm({"as_of": request.GET.get("as_of", "")})
+    as_of = as_of.cleaned_data.get("as_of") if as_of.is_valid() else None
+    if as_of:
+        moment = datetime.datetime.combine(
+            as_of, datetime.time.max, tzinfo=timezone.get_current_timezone()
+        )
+        profiles = selectors.profiles_as_of(initiative=initiative, when=moment)
+        if sector:
+            sectors_now = dict(
+                selectors.profile_list(initiative=initiative, include_sensitive=False).values_list(
+                    "pk", "sector"
+                )
+            )
+            profiles = [p for p in profiles if sectors_now.get(p.pk) == sector]
+    else:
+        profiles = list(
+            selectors.profile_list(initiative=initiative, include_sensitive=False, sector=sector)
+        )
+    gaps = selectors.engagement_gap_counts(profiles)
+    largest = max([row["current"] for row in gaps] + [row["desired"] for row in gaps] + [1])
+    for index, row in enumerate(gaps):
+        row["x"] = 60 + index * 100
+        row["current_height"] = round(180 * row["current"] / largest)
+        row["desired_height"] = round(180 * row["desired"] / largest)
+        row["current_y"] = 220 - row["current_height"]
+        row["desired_y"] = 220 - row["desired_height"]
+        row["desired_x"] = row["x"] + 34
+    months = selectors.consent_movement(initiative=initiative, months=6, sector=sector)
+    total = max([sum(month["counts"].values()) for month in months] + [1])
+    for index, month in enumerate(months):
+        month["x"] = 50 + index * 75
+        bottom = 220
+        month["bars"] = []
+        for consent in ("opposed", "none", "passive", "active"):
+            height = round(180 * month["counts"][consent] / total)
+            bottom -= height
+            month["bars"].append(
+                {
+                    "consent": consent,
+                    "y": bottom,
+                    "height": height,
+                    "colour": CONSENT_COLOURS[consent],
+                }
+            )
+    return render(
+        request,
+        "stakeholder_map/movement.html",
+        {
+            "initiative": initiative,
+            "gaps": gaps,
+            "months": months,
+            "sector": sector,
+            "as_of": as_of,
+            "sectors": Sector.choices,
+            "consent_colours": CONSENT_COLOURS,
+        },
+    )
+
+
+IMPORT_SESSION_KEY = "stakeholder-import-{pk}"
+PREVIEW_ROWS = 300
+
+
+def _import_state(request, pk):
+    return request.session.get(IMPORT_SESSION_KEY.format(pk=pk))
+
+
+def _prepared(state, initiative, user):
+    results = importing.validate_rows(state["rows"], state["mapping"])
+    importing.match_rows(
+        results,
+        initiative=initiative,
+        organisations=organisations_visible_to(user=user),
+        people=people_visible_to(user=user),
+    )
+    return results
+
+
+@login_required
+def import_upload(request, pk: int):
+    """Step 1: upload a CSV or XLSX file. Nothing is written to the map yet."""
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    error = None
+    if request.method == "POST":
+        upload = request.FILES.get("file")
+        if upload is None:
+            error = _("Choose a CSV or Excel file.")
+        else:
+            try:
+                headers, rows = importing.read_table(
+                    upload.read(importing.MAX_BYTES + 1), upload.name
+                )
+            except importing.ImportFileError as problem:
+                error = str(problem)
+            else:
+                request.session[IMPORT_SESSION_KEY.format(pk=pk)] = {
+                    "filename": upload.name[:200],
+                    "headers": headers,
+                    "rows": rows,
+                    "mapping": importing.guess_mapping(headers),
+                }
+                return redirect("map:import_preview", pk=pk)
+    return render(
+        request,
+        "stakeholder_map/import_upload.html",
+        {"initiative": initiative, "error": error, "fields": importing.FIELDS},
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def import_preview(request, pk: int):
+    """Step 2: check the column mapping, every row's problems and the matches, then confirm."""
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    state = _import_state(request, pk)
+    if state is None:
+        messages.info(request, _("Upload a file first."))
+        return redirect("map:import_upload", pk=pk)
+    error = None
+    if request.method == "POST" and request.POST.get("action") == "remap":
+        mapping = {}
+        for name in importing.FIELDS:
+            value = request.POST.get(f"column_{name}", "")
+            if value.isdigit() and int(value) < len(state["headers"]):
+                mapping[name] = int(value)
+        state["mapping"] = mapping
+        request.session[IMPORT_SESSION_KEY.format(pk=pk)] = state
+        return redirect("map:import_preview", pk=pk)
+    results = _prepared(state, initiative, request.user)
+    if request.method == "POST" and request.POST.get("action") == "apply":
+        decisions = {
+            result.number: request.POST.get(f"decision_{result.number}", "new")
+            for result in results
+            if result.suggestions
+        }
+        try:
+            outcome = importing.import_apply(
+                initiative=initiative,
+                by=request.user,
+                results=[result.as_dict() for result in results],
+                decisions=decisions,
+            )
+        except ValidationError as problem:
+            error = " ".join(problem.messages)
+        else:
+            del request.session[IMPORT_SESSION_KEY.format(pk=pk)]
+            messages.success(
+                request,
+                _(
+                    "Imported %(profiles)s stakeholders (%(linked)s matched to the directory, "
+                    "%(organisations)s new organisations, %(people)s new people); "
+                    "%(skipped)s rows skipped."
+                )
+                % {
+                    "profiles": outcome.created_profiles,
+                    "linked": outcome.linked_existing,
+                    "organisations": outcome.created_organisations,
+                    "people": outcome.created_people,
+                    "skipped": outcome.skipped,
+                },
+            )
+            return redirect("map:register", pk=pk)
+    invalid = [result for result in results if result.errors]
+    valid = [result for result in results if not result.errors]
+    return render(
+        request,
+        "stakeholder_map/import_preview.html",
+        {
+            "initiative": initiative,
+            "state": state,
+            "field_columns": [(name, state["mapping"].get(name)) for name in importing.FIELDS],
+            "invalid": invalid,
+            "valid": valid[:PREVIEW_ROWS],
+            "valid_count": len(valid),
+            "suggested": [result for result in valid if result.suggestions],
+            "on_map": sum(1 for result in valid if result.on_map),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
