@@ -21,8 +21,9 @@
    and dimension with `rank_ranges`. Target 30 s or less (about 1 s expected); the coverage of
    the cells' true prevalence by their intervals is printed as a check.
 4. The index from the database: the same size, but as the site computes it —
-   `selectors.corpus_index` reading a corpus of scored items and a 2,000-item coded random
-   sample from a fresh SQLite database in a subprocess (never the project's own database).
+   `selectors.index.corpus_index` reading a corpus of scored items and a 2,000-item coded
+   random sample from a fresh SQLite database in a subprocess (never the project's own
+   database).
    Target 30 s or less.
 
 The synthetic texts: per language, function and topic words plus cue phrases for each
@@ -315,15 +316,14 @@ def synthetic(n: int, *, seed: int, signal: float = 1.0, flip: float = 0.05):
 
 
 def throughput(figures: dict, *, quick: bool) -> None:
-    from meshutaf.discourse import learner
+    from meshutaf.discourse.learner.config import LearnerConfig
+    from meshutaf.discourse.learner.training import train
 
     size = QUICK if quick else FULL
     print(f"== Scoring throughput, one core{' (--quick)' if quick else ''}")
     texts, labels, languages = synthetic(size["train"], seed=SEED)
     started = time.perf_counter()
-    result = learner.train(
-        texts, labels, DIMENSIONS, languages=languages, config=learner.LearnerConfig(threads=1)
-    )
+    result = train(texts, labels, DIMENSIONS, languages=languages, config=LearnerConfig(threads=1))
     train_seconds = time.perf_counter() - started
     model = result.model
     print(
@@ -417,7 +417,8 @@ def tuned_baseline(train_texts, y, test_texts, *, balanced: bool) -> np.ndarray:
 
 def _compare(tasks) -> dict:
     """Mean macro-F1 and ROC AUC of each method over (train texts, y, test texts, y) tasks."""
-    from meshutaf.discourse import learner
+    from meshutaf.discourse.learner.metrics import macro_f1, roc_auc
+    from meshutaf.discourse.learner.training import train
 
     methods = {
         "learner": None,
@@ -429,7 +430,7 @@ def _compare(tasks) -> dict:
         for name, options in methods.items():
             started = time.perf_counter()
             if options is None:
-                model = learner.train(
+                model = train(
                     train_texts, y_train[:, None].astype(float), ["target"], seed=SEED
                 ).model
                 probability = model.predict_proba(test_texts)[:, 0]
@@ -440,8 +441,8 @@ def _compare(tasks) -> dict:
                     probability = tuned_baseline(train_texts, y_train, test_texts, **options)
                 threshold = 0.5
             found[name]["seconds"] += time.perf_counter() - started
-            found[name]["macro_f1"].append(learner.macro_f1(y_test, probability >= threshold))
-            found[name]["roc_auc"].append(learner.roc_auc(y_test, probability))
+            found[name]["macro_f1"].append(macro_f1(y_test, probability >= threshold))
+            found[name]["roc_auc"].append(roc_auc(y_test, probability))
     return {
         name: {
             "macro_f1": round(float(np.mean(values["macro_f1"])), 4),
@@ -716,7 +717,7 @@ def database_index_child(n_items: int) -> None:
     """Run in a subprocess with its own empty data directory (see `database_index`)."""
     from django.core.management import call_command
 
-    from meshutaf.discourse import selectors
+    from meshutaf.discourse.selectors.index import corpus_index
 
     call_command("migrate", verbosity=0)
     started = time.perf_counter()
@@ -725,7 +726,7 @@ def database_index_child(n_items: int) -> None:
     timings = []
     for _ in range(2):
         started = time.perf_counter()
-        index = selectors.corpus_index(corpus=corpus, by=["month", "community"])
+        index = corpus_index(corpus=corpus, by=["month", "community"])
         timings.append(time.perf_counter() - started)
     print(
         json.dumps(
@@ -741,8 +742,8 @@ def database_index_child(n_items: int) -> None:
 
 
 def database_index(figures: dict, *, quick: bool) -> None:
-    """The index as the site computes it: `selectors.corpus_index` reading every scored item
-    of a corpus from SQLite in one query, with the audit's gold labels, then estimating and
+    """The index as the site computes it: `selectors.index.corpus_index` reading every scored
+    item of a corpus from SQLite in one query, with the audit's gold labels, then estimating and
     ranking. In a subprocess with a fresh data directory, so the benchmark never touches a
     real database (`make bench` points MESHUTAF_DATA_DIR at the project's own)."""
     import subprocess

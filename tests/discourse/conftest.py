@@ -1,11 +1,18 @@
 """Fixtures for the Discourse Index: a corpus imported from synthetic posts whose true
-labels are known, and the same corpus sampled and coded."""
+labels are known, and the same corpus sampled and coded; and helpers for its pages' tests."""
+
+import csv
+import io
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
 
 from meshutaf.demo_discourse import posts_as_rows, synthetic_posts
 from meshutaf.discourse import importing, services
-from meshutaf.discourse.models import Assignment, SampleKind
+from meshutaf.discourse.models import Assignment, ModelStatus, RunStatus, SampleKind
 
 
 def import_posts(corpus, posts, *, by=None):
@@ -46,3 +53,55 @@ def coded_corpus(corpus, owner, member, posts):
     truth = {f"p{number}": post.labels for number, post in enumerate(posts)}
     code_assignments(Assignment.objects.filter(sample=sample).select_related("item__corpus"), truth)
     return corpus
+
+
+# --- Pages ---------------------------------------------------------------------------------
+
+
+def url(name, *args):
+    return reverse(f"discourse:{name}", args=args)
+
+
+def csv_upload(posts, name="posts.csv", *, extra_rows=()):
+    headers, rows = posts_as_rows(posts)
+    stream = io.StringIO()
+    writer = csv.writer(stream)
+    writer.writerow(headers)
+    writer.writerows(rows)
+    writer.writerows(extra_rows)
+    return SimpleUploadedFile(name, stream.getvalue().encode(), content_type="text/csv")
+
+
+def train_and_score(client, corpus, capture):
+    with capture(execute=True):
+        response = client.post(url("model_train", corpus.pk))
+    assert response.status_code == 302
+    model = corpus.model_versions.get()
+    assert model.status == ModelStatus.READY, model.error
+    with capture(execute=True):
+        response = client.post(url("model_score", model.pk))
+    assert response.status_code == 302
+    run = corpus.scoring_runs.get()
+    assert run.status == RunStatus.DONE, run.error
+    return model
+
+
+def assign(corpus, users, *, size=12, reliability=0, seed=2):
+    sample = services.sample_create(
+        corpus=corpus, name="S", kind=SampleKind.RANDOM, size=size, seed=seed
+    )
+    services.assignments_create(
+        sample=sample,
+        annotators=users,
+        reliability_items=reliability,
+        coders_per_item=len(users) if reliability else 3,
+        seed=seed,
+    )
+    return sample
+
+
+def count_queries(client, page) -> int:
+    client.get(page)  # warm the caches (session, content types)
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(page).status_code == 200
+    return len(queries)

@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from meshutaf.discourse import services
 from meshutaf.discourse.models import Item
-from meshutaf.discourse.views import IMPORT_SESSION_KEY
+from meshutaf.discourse.staging import SESSION_KEY as IMPORT_SESSION_KEY
 
 from ..conftest import client_for
 from ..core import hostile

@@ -1,13 +1,14 @@
-"""Training, scoring and the index end to end, through the services and the command line."""
-
-import json
+"""Training, scoring and the index end to end, through the services."""
 
 import numpy as np
 import pytest
 
-from meshutaf import cli
-from meshutaf.discourse import codebook, selectors, services
+from meshutaf.discourse import codebook, services
 from meshutaf.discourse.models import ModelStatus, RunStatus, SampleKind, Score
+from meshutaf.discourse.selectors.gold import audit_labels
+from meshutaf.discourse.selectors.index import corpus_index
+from meshutaf.discourse.selectors.reliability import agreement
+from meshutaf.discourse.selectors.sampling import period_key
 
 pytestmark = pytest.mark.django_db
 
@@ -36,13 +37,13 @@ def test_train_score_and_index(coded_corpus, posts):
     assert model.directory
     assert "v1" in model.directory
 
-    index = selectors.corpus_index(corpus=coded_corpus, by=["month"])
-    assert index.targets[:3] == [codebook.INCIVILITY, codebook.DIFFERENT_SPEECH, codebook.COMPOSITE]
+    index = corpus_index(corpus=coded_corpus, by=["month"])
+    assert index.targets[:3] == (codebook.INCIVILITY, codebook.DIFFERENT_SPEECH, codebook.COMPOSITE)
     assert sum(cell.n_items for cell in index.cells) == len(posts)
     assert index.n_audit == 160
     truth_by_month = {}
     for post in posts:
-        key = selectors.period_key(post.published.astimezone().date(), "month")
+        key = period_key(post.published.astimezone().date(), "month")
         inc = (
             any(
                 post.labels[k]
@@ -67,13 +68,13 @@ def test_train_score_and_index(coded_corpus, posts):
 def test_cells_without_audit_are_uncorrected_and_small_cells_flagged(coded_corpus):
     _train_and_score(coded_corpus)
     coded_corpus.min_cell_items = 1000
-    index = selectors.corpus_index(corpus=coded_corpus, by=["month", "platform"])
+    index = corpus_index(corpus=coded_corpus, by=["month", "platform"])
     assert all(cell.small for cell in index.cells)
-    data = selectors.index_as_json(index)
+    data = index.to_json()
     assert {"month", "platform", "n", "small", "values"} <= set(data["cells"][0])
     # Remove the audit: every cell keeps its mean probability but has no interval.
     coded_corpus.samples.all().delete()
-    index = selectors.corpus_index(corpus=coded_corpus, by=["month"])
+    index = corpus_index(corpus=coded_corpus, by=["month"])
     assert index.n_audit == 0
     for cell in index.cells:
         result = cell.results[codebook.INCIVILITY]
@@ -92,7 +93,7 @@ def test_an_active_sample_picks_uncertain_unassigned_items(coded_corpus):
     )
     assert not assigned & set(sample.entries.values_list("item_id", flat=True))
     # Not an audit: the index's audit is unchanged.
-    ids, _labels, _weights = selectors.audit_labels(corpus=coded_corpus, keys=["insult"])
+    ids, _labels, _weights = audit_labels(corpus=coded_corpus, keys=["insult"])
     assert len(ids) == 160
 
 
@@ -122,157 +123,12 @@ def test_the_agreement_of_perfect_coders_is_one(coded_corpus, owner, member):
         assignment = Assignment.objects.create(item=item, annotator=member)
         values = Annotation.objects.get(item=item, annotator=owner).values
         services.annotation_save(assignment=assignment, values=values)
-    rows = {row.key: row for row in selectors.agreement(corpus=coded_corpus, n_boot=200)}
+    rows = {row.key: row for row in agreement(corpus=coded_corpus, n_boot=200)}
     assert rows["insult"].n_units == 12
     assert rows["insult"].n_coders == 2
     varied = [row for row in rows.values() if row.alpha == row.alpha]
     assert varied
     assert all(row.alpha == pytest.approx(1.0) for row in varied)
-
-
-# --- The command line ----------------------------------------------------------------------
-
-
-@pytest.fixture
-def english(monkeypatch):
-    monkeypatch.setenv("MESHUTAF_LANGUAGE", "en")
-
-
-def _csv(path, posts, labelled=False):
-    from meshutaf.demo_discourse import posts_as_rows
-
-    headers, rows = posts_as_rows(posts)
-    if labelled:
-        headers = [*headers, "toxic"]
-        rows = [
-            [*row, "yes" if post.labels["insult"] else "no"]
-            for row, post in zip(rows, posts, strict=True)
-        ]
-    import csv
-
-    with path.open("w", newline="", encoding="utf-8") as handle:
-        writer = csv.writer(handle)
-        writer.writerow(headers)
-        writer.writerows(rows)
-    return path
-
-
-def test_cli_import_train_score_index(tmp_path, english, capsys, posts):
-    path = _csv(tmp_path / "posts.csv", posts, labelled=True)
-    code = cli.main(
-        [
-            "discourse",
-            "import",
-            str(path),
-            "--corpus",
-            "Feeds",
-            "--labels",
-            "insult=toxic",
-            "--labels-are-random-sample",
-        ]
-    )
-    assert code == 0
-    assert "240 new items imported" in capsys.readouterr().out
-    assert cli.main(["discourse", "import", str(path), "--corpus", "Feeds"]) == 0
-    assert "0 new items imported, 240 already there" in capsys.readouterr().out
-    assert cli.main(["discourse", "train", "--corpus", "feeds", "--json"]) == 0
-    report = json.loads(capsys.readouterr().out)
-    assert report["version"] == 1
-    assert "insult" in report["dimensions"]
-    assert cli.main(["discourse", "score", "--corpus", "Feeds"]) == 0
-    assert "240 items scored" in capsys.readouterr().out
-    assert (
-        cli.main(["discourse", "index", "--corpus", "Feeds", "--by", "month,community", "--json"])
-        == 0
-    )
-    data = json.loads(capsys.readouterr().out)
-    assert data["by"] == ["month", "community"]
-    assert data["n_audit"] == 240
-    insult = [cell["values"]["insult"] for cell in data["cells"]]
-    assert all(value["ci_low"] <= value["estimate"] <= value["ci_high"] for value in insult)
-    assert sum(cell["n"] for cell in data["cells"]) == 240
-
-
-@pytest.mark.parametrize(
-    ("argv", "message"),
-    [
-        (["discourse", "train", "--corpus", "Nope"], "There is no corpus called Nope"),
-        (["discourse", "index", "--corpus", "Nope"], "There is no corpus called Nope"),
-        (["discourse", "import", "/no/such/file.csv", "--corpus", "X"], "There is no file"),
-    ],
-)
-def test_cli_bad_input(argv, message, english, capsys):
-    assert cli.main(argv) == 2
-    assert message in capsys.readouterr().err
-
-
-def test_cli_import_refuses_a_file_with_bad_rows(tmp_path, english, capsys):
-    path = tmp_path / "bad.csv"
-    path.write_text(
-        "text,date\nשלום,2026-01-01\n,2026-01-02\nעוד,yesterday-ish\n", encoding="utf-8"
-    )
-    assert cli.main(["discourse", "import", str(path), "--corpus", "Bad"]) == 2
-    err = capsys.readouterr().err
-    assert "Row 3" in err
-    assert "Row 4" in err
-    assert "nothing was imported" in err
-    from meshutaf.discourse.models import Corpus
-
-    assert not Corpus.objects.filter(name="Bad").exists()
-    assert (
-        cli.main(["discourse", "import", str(path), "--corpus", "Bad", "--mapping", "text=nope"])
-        == 2
-    )
-    assert "no column nope" in capsys.readouterr().err
-
-
-def test_cli_index_grouping_and_unscored_corpus(corpus, english, capsys):
-    assert cli.main(["discourse", "index", "--corpus", corpus.name, "--by", "month,colour"]) == 2
-    assert "Group by one or more of" in capsys.readouterr().err
-    assert cli.main(["discourse", "index", "--corpus", corpus.name]) == 1
-    assert "not been scored" in capsys.readouterr().err
-
-
-def test_cli_evaluate_bad_input(tmp_path, english, capsys):
-    path = tmp_path / "x.csv"
-    path.write_text("text,label\nשלום,ok\n", encoding="utf-8")
-    code = cli.main(
-        [
-            "discourse",
-            "evaluate",
-            "--train",
-            str(path),
-            "--test",
-            str(tmp_path / "missing.csv"),
-            "--text-column",
-            "text",
-            "--label-column",
-            "label",
-            "--positive",
-            "toxic",
-            "--json",
-        ]
-    )
-    assert code == 2
-    assert capsys.readouterr().err.strip()
-
-
-def test_cli_attaches_a_loose_corpus_to_an_initiative(tmp_path, english, capsys, posts, initiative):
-    from meshutaf.discourse.models import Corpus
-    from tests.factories import InitiativeFactory
-
-    path = _csv(tmp_path / "posts.csv", posts[:30])
-    assert cli.main(["discourse", "import", str(path), "--corpus", "Loose"]) == 0
-    assert "belongs to no initiative" in capsys.readouterr().out
-    assert Corpus.objects.get(name="Loose").initiative is None
-    argv = ["discourse", "import", str(path), "--corpus", "Loose", "--initiative"]
-    assert cli.main([*argv, str(initiative.pk)]) == 0
-    assert Corpus.objects.get(name="Loose").initiative == initiative
-    assert Corpus.objects.get(name="Loose").items.count() == 30
-    other = InitiativeFactory(name="Another")
-    assert cli.main([*argv, str(other.pk)]) == 2
-    assert "belongs to another initiative" in capsys.readouterr().err
-    assert cli.main([*argv, "999999"]) == 2
 
 
 def test_a_job_a_dead_worker_left_behind_does_not_block_new_ones(coded_corpus, time_machine):
@@ -295,13 +151,13 @@ def test_an_unknown_label_on_one_dimension_keeps_the_held_out_scores_of_the_othe
     coded_corpus, settings
 ):
     model = _train_and_score(coded_corpus)
-    before = selectors.corpus_index(corpus=coded_corpus, by=["month"])
+    before = corpus_index(corpus=coded_corpus, by=["month"])
     path = settings.DATA_DIR / model.directory / "held_out.npz"
     with np.load(path) as data:
         ids, held = data["item_ids"], data["probabilities"].copy()
     held[:, model.dimensions.index("threat")] = np.nan
     np.savez_compressed(path, item_ids=ids, probabilities=held)
-    after = selectors.corpus_index(corpus=coded_corpus, by=["month"])
+    after = corpus_index(corpus=coded_corpus, by=["month"])
     for first, second in zip(before.cells, after.cells, strict=True):
         assert first.results["insult"].estimate == pytest.approx(second.results["insult"].estimate)
         assert first.results["insult"].ci_low == pytest.approx(second.results["insult"].ci_low)
@@ -320,7 +176,7 @@ def test_audit_weights_count_only_the_drawn_items_coded_so_far(corpus, owner, po
     code_assignments(
         Assignment.objects.filter(sample=sample).select_related("item__corpus")[:20], truth
     )
-    ids, _labels, weights = selectors.audit_labels(corpus=corpus, keys=["insult"])
+    ids, _labels, weights = audit_labels(corpus=corpus, keys=["insult"])
     # Drawn with chance 40/240, and half of those drawn are coded: each stands for 12.
     assert len(ids) == 20
     assert weights == pytest.approx(np.full(20, len(posts) / 20))

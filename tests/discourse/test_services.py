@@ -1,15 +1,14 @@
-"""Corpora, import, samples, assignments, annotation, gold labels and permissions."""
+"""Corpora, import, samples, assignments, annotation and gold labels."""
 
 import io
 import json
 
 import numpy as np
 import pytest
-from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from meshutaf.discourse import codebook, importing, selectors, services
+from meshutaf.discourse import codebook, importing, services
 from meshutaf.discourse.models import (
     Adjudication,
     Annotation,
@@ -18,13 +17,9 @@ from meshutaf.discourse.models import (
     Item,
     SampleKind,
 )
-from meshutaf.discourse.permissions import (
-    assignment_get_for_user,
-    corpora_visible_to,
-    corpus_get_for_user,
-)
-from meshutaf.initiatives.permissions import Action
-from tests.factories import UserFactory
+from meshutaf.discourse.selectors.gold import audit_labels, gold_labels
+from meshutaf.discourse.selectors.reliability import disagreements
+from meshutaf.discourse.selectors.sampling import item_cells
 
 from .conftest import import_posts
 
@@ -159,10 +154,10 @@ class TestImport:
         prepared = _prepare(corpus, text, labels=labels)
         services.items_import(corpus=corpus, rows=prepared, labels_audit=True)
         assert Adjudication.objects.filter(item__corpus=corpus).count() == 2
-        gold = selectors.gold_labels(corpus=corpus)
+        gold = gold_labels(corpus=corpus)
         insult = gold.keys.index("insult")
         assert sorted(gold.values[:, insult].tolist()) == [0.0, 1.0]
-        audit_ids, _labels, weights = selectors.audit_labels(corpus=corpus, keys=["insult"])
+        audit_ids, _labels, weights = audit_labels(corpus=corpus, keys=["insult"])
         assert len(audit_ids) == 2
         assert weights[0] == pytest.approx(corpus.items.count() / 2)
         with pytest.raises(importing.ImportFileError):
@@ -198,7 +193,7 @@ class TestSamples:
         cells = {}
         for entry in sample.entries.all():
             cells.setdefault(entry.cell, []).append(entry.inclusion_probability)
-        _ids, keys = selectors.item_cells(
+        _ids, keys = item_cells(
             corpus=corpus, period="month", by_platform=False, by_community=True, by_language=False
         )
         population = dict(zip(*np.unique(keys, return_counts=True), strict=True))
@@ -262,16 +257,16 @@ class TestAnnotationAndGold:
             services.annotation_save(
                 assignment=assignment, values=answers[assignment.annotator.username]
             )
-        gold = selectors.gold_labels(corpus=corpus)
+        gold = gold_labels(corpus=corpus)
         row = gold.row_of[item.pk]
         assert gold.values[row, gold.keys.index("insult")] == 1
         assert gold.values[row, gold.keys.index("respect")] == 0  # missing answers are "no"
         assert gold.values[row, gold.keys.index(codebook.INCIVILITY)] == 1
-        disagreement = selectors.disagreements(corpus=corpus)
+        disagreement = disagreements(corpus=corpus)
         assert [d.item.pk for d in disagreement] == [item.pk]
         assert disagreement[0].split["insult"] == (2, 1, None)
         services.adjudicate(item=item, dimension="insult", value=0, by=owner)
-        gold = selectors.gold_labels(corpus=corpus)
+        gold = gold_labels(corpus=corpus)
         assert gold.values[gold.row_of[item.pk], gold.keys.index("insult")] == 0
 
     def test_a_tie_is_left_undecided(self, corpus, three_coders, owner, member):
@@ -279,7 +274,7 @@ class TestAnnotationAndGold:
         for assignment in Assignment.objects.filter(item=item, annotator__in=[owner, member]):
             value = 1 if assignment.annotator == owner else 0
             services.annotation_save(assignment=assignment, values={"respect": value})
-        gold = selectors.gold_labels(corpus=corpus)
+        gold = gold_labels(corpus=corpus)
         assert np.isnan(gold.values[gold.row_of[item.pk], gold.keys.index("respect")])
 
     def test_a_quotation_is_not_counted_as_incivility(self, corpus, three_coders, owner):
@@ -287,7 +282,7 @@ class TestAnnotationAndGold:
         services.annotation_save(
             assignment=assignment, values={"insult": 1, "quotation": 1, "respect": 1}
         )
-        gold = selectors.gold_labels(corpus=corpus)
+        gold = gold_labels(corpus=corpus)
         row = gold.row_of[assignment.item_id]
         assert gold.values[row, gold.keys.index(codebook.INCIVILITY)] == 0
         assert gold.values[row, gold.keys.index(codebook.DIFFERENT_SPEECH)] == 1
@@ -310,34 +305,6 @@ class TestAnnotationAndGold:
             assignment=assignment, values={"identity_attack": 1}, target="Arabs"
         )
         assert saved.target == "Arabs"
-
-
-class TestPermissions:
-    def test_roles(self, corpus, owner, member, participant, outsider):
-        assert corpus_get_for_user(user=owner, pk=corpus.pk, action=Action.MANAGE)
-        assert corpus_get_for_user(user=member, pk=corpus.pk)
-        with pytest.raises(PermissionDenied):
-            corpus_get_for_user(user=member, pk=corpus.pk, action=Action.MANAGE)
-        assert corpus_get_for_user(user=participant, pk=corpus.pk)
-        with pytest.raises(Http404):
-            corpus_get_for_user(user=outsider, pk=corpus.pk)
-        assert list(corpora_visible_to(user=outsider)) == []
-        assert list(corpora_visible_to(user=member)) == [corpus]
-
-    def test_a_corpus_without_an_initiative_is_for_administrators(self, owner):
-        corpus = services.corpus_create(name="Loose")
-        with pytest.raises(Http404):
-            corpus_get_for_user(user=owner, pk=corpus.pk)
-        admin = UserFactory(username="admin", is_superuser=True)
-        assert corpus_get_for_user(user=admin, pk=corpus.pk, action=Action.MANAGE)
-
-    def test_annotators_reach_only_their_own_items(self, corpus, owner, member):
-        sample = services.sample_create(corpus=corpus, name="s", kind=SampleKind.RANDOM, size=4)
-        services.assignments_create(sample=sample, annotators=[owner])
-        item_id = Assignment.objects.first().item_id
-        assert assignment_get_for_user(user=owner, corpus_pk=corpus.pk, item_pk=item_id)
-        with pytest.raises(Http404):
-            assignment_get_for_user(user=member, corpus_pk=corpus.pk, item_pk=item_id)
 
 
 def test_import_posts_helper_keeps_every_post(corpus, posts):

@@ -1,20 +1,25 @@
 """API endpoints for the Discourse Index, through the same gates as the pages: the corpora
 of an initiative, one corpus with its codebook, the index by cell, agreement and the model
-versions. Members read the index and the models' reports; agreement is for facilitators."""
+versions. Members read the index and the models' reports; agreement is for facilitators.
+The index's shape is versioned (`DiscourseIndexV1`)."""
 
 import datetime
+from typing import Literal
 
 from django.core.exceptions import ValidationError
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
-from meshutaf.core.schemas import Id
 from meshutaf.core.forms import error_text
+from meshutaf.core.schemas import Id
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user
 
-from . import selectors
+from .index_results import DiscourseIndex, json_number
 from .permissions import corpus_get_for_user
+from .selectors import corpora
+from .selectors.index import corpus_index, parse_grouping
+from .selectors.reliability import agreement
 
 router = Router(tags=["discourse"])
 
@@ -49,6 +54,79 @@ class IndexQuery(Schema):
     by: str = "month,community"
 
 
+class TargetEstimateV1(Schema):
+    """One target in one cell; null where a figure is undefined (no audited items: no
+    interval, and the estimate is the uncorrected mean probability)."""
+
+    estimate: float | None
+    ci_low: float | None
+    ci_high: float | None
+    mean_probability: float | None
+    n_audit: int
+    rank: list[int] | None = Field(description="best and worst rank among the period's cells")
+
+
+class IndexCellV1(Schema):
+    """One cell. Each part the index is grouped by is also given at the top level by its
+    label (a community's name, a language's name); the others are left out."""
+
+    week: str | None = None
+    month: str | None = None
+    quarter: str | None = None
+    year: str | None = None
+    community: str | None = None
+    platform: str | None = None
+    language: str | None = None
+    key: dict[str, str] = Field(description="each grouping part's value (a community's id)")
+    n: int
+    small: bool
+    values: dict[str, TargetEstimateV1]
+
+
+class DiscourseIndexV1(Schema):
+    version: Literal[1] = 1
+    corpus_model_version: int | None
+    by: list[str]
+    n_items: int
+    n_audit: int
+    targets: list[str]
+    target_labels: dict[str, str]
+    cells: list[IndexCellV1]
+
+
+def _estimate_v1(result) -> TargetEstimateV1:
+    return TargetEstimateV1(
+        estimate=json_number(result.estimate),
+        ci_low=json_number(result.ci_low),
+        ci_high=json_number(result.ci_high),
+        mean_probability=json_number(result.mean_score),
+        n_audit=result.n_audit,
+        rank=list(result.rank) if result.rank else None,
+    )
+
+
+def index_v1(index: DiscourseIndex) -> DiscourseIndexV1:
+    return DiscourseIndexV1(
+        version=1,
+        corpus_model_version=index.model_version,
+        by=list(index.by),
+        n_items=index.n_items,
+        n_audit=index.n_audit,
+        targets=list(index.targets),
+        target_labels={key: index.target_labels.get(key, key) for key in index.targets},
+        cells=[
+            IndexCellV1(
+                **{part: cell.label(part) for part in index.by},
+                key={part: cell.key.get(part, "") for part in index.by},
+                n=cell.n_items,
+                small=cell.small,
+                values={key: _estimate_v1(result) for key, result in cell.results.items()},
+            )
+            for cell in index.cells
+        ],
+    )
+
+
 class AgreementOut(Schema):
     dimension: str
     alpha: float | None
@@ -76,15 +154,15 @@ def _number(value: float) -> float | None:
 @paginate
 def corpus_list(request, initiative_id: Id):
     initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
-    return selectors.corpora_for_initiative(initiative=initiative)
+    return corpora.corpora_for_initiative(initiative=initiative)
 
 
 @router.get("/corpora/{corpus_id}", response=CorpusDetailOut)
 def corpus_get(request, corpus_id: Id):
     corpus = corpus_get_for_user(user=request.user, pk=corpus_id)
     dimensions = []
-    for dimension in selectors.dimensions(corpus=corpus, active_only=False):
-        text = selectors.dimension_text(dimension)
+    for dimension in corpora.dimensions(corpus=corpus, active_only=False):
+        text = corpora.dimension_text(dimension)
         dimensions.append(
             {
                 "key": dimension.key,
@@ -95,21 +173,22 @@ def corpus_get(request, corpus_id: Id):
         )
     return {
         **{name: getattr(corpus, name) for name in CorpusOut.model_fields},
-        "n_items": corpus.items.count(),
-        "communities": list(corpus.communities.values_list("name", flat=True)),
+        "n_items": corpora.item_count(corpus=corpus),
+        "communities": [community.name for community in corpora.communities(corpus=corpus)],
         "dimensions": dimensions,
     }
 
 
-@router.get("/corpora/{corpus_id}/index")
-def corpus_index(request, corpus_id: Id, query: Query[IndexQuery]):
+# exclude_unset: a cell lists only the parts the index is grouped by.
+@router.get("/corpora/{corpus_id}/index", response=DiscourseIndexV1, exclude_unset=True)
+def corpus_index_get(request, corpus_id: Id, query: Query[IndexQuery]):
     """Every cell's estimate per target with its 95% interval, n, audit n and rank range."""
     corpus = corpus_get_for_user(user=request.user, pk=corpus_id)
     try:
-        by = selectors.parse_grouping(query.by)
+        by = parse_grouping(query.by)
     except ValidationError as error:
         raise HttpError(400, error_text(error)) from None
-    return selectors.index_as_json(selectors.corpus_index(corpus=corpus, by=by))
+    return index_v1(corpus_index(corpus=corpus, by=by))
 
 
 @router.get("/corpora/{corpus_id}/agreement", response=list[AgreementOut])
@@ -124,11 +203,11 @@ def corpus_agreement(request, corpus_id: Id):
             "n_items": row.n_units,
             "n_annotators": row.n_coders,
         }
-        for row in selectors.agreement(corpus=corpus, n_boot=500)
+        for row in agreement(corpus=corpus, n_boot=500)
     ]
 
 
 @router.get("/corpora/{corpus_id}/models", response=list[ModelOut])
 def corpus_models(request, corpus_id: Id):
     corpus = corpus_get_for_user(user=request.user, pk=corpus_id)
-    return list(corpus.model_versions.all())
+    return corpora.model_versions(corpus=corpus)

@@ -5,7 +5,8 @@ never showed, which helps most with few labels. It is optional: the default lear
 neither torch nor transformers, and nothing is ever downloaded. The model is read from a
 directory on disk (`from_pretrained(path, local_files_only=True)`); embeddings are the
 attention-masked mean of the last hidden states, computed on the GPU when torch sees one and
-on the CPU otherwise. `learner.train(encoder_path=...)` appends them to the sparse features.
+on the CPU otherwise. `learner.training.train(encoder_path=...)` appends them to the sparse
+features.
 """
 
 from pathlib import Path

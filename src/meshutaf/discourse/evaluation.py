@@ -24,8 +24,10 @@ from pathlib import Path
 import numpy as np
 from django.utils.translation import gettext as _
 
-from meshutaf.discourse import learner
 from meshutaf.discourse.estimation import ppi_mean
+from meshutaf.discourse.learner.config import MIN_PER_CLASS
+from meshutaf.discourse.learner.metrics import calibration_error, macro_f1, roc_auc
+from meshutaf.discourse.learner.training import train
 
 MIN_ROWS = 20
 DELIMITERS = (",", ";", "\t")
@@ -51,14 +53,14 @@ def evaluate(
     test_texts, test_y = _read(Path(test_path), text_column, label_column, positive)
     positives = int(train_y.sum())
     negatives = int(train_y.size - positives)
-    if min(positives, negatives) < learner.MIN_PER_CLASS:
+    if min(positives, negatives) < MIN_PER_CLASS:
         raise EvaluationError(
             _(
                 "The training file needs at least %(count)s rows labelled %(positive)s and "
                 "%(count)s with another label; it has %(positives)s and %(negatives)s."
             )
             % {
-                "count": learner.MIN_PER_CLASS,
+                "count": MIN_PER_CLASS,
                 "positive": positive,
                 "positives": positives,
                 "negatives": negatives,
@@ -72,7 +74,7 @@ def evaluate(
         )
 
     started = time.perf_counter()
-    result = learner.train(train_texts, train_y[:, None], ["positive"], seed=seed)
+    result = train(train_texts, train_y[:, None], ["positive"], seed=seed)
     train_seconds = time.perf_counter() - started
     model = result.model
     started = time.perf_counter()
@@ -85,14 +87,14 @@ def evaluate(
     audit = np.zeros(n_test, dtype=bool)
     audit[rng.choice(n_test, size=audit_size, replace=False)] = True
     estimate = ppi_mean(probability[~audit], probability[audit], test_y[audit].astype(np.float64))
-    auc = learner.roc_auc(test_y, probability)
+    auc = roc_auc(test_y, probability)
     return {
         "n_train": len(train_texts),
         "n_test": n_test,
-        "macro_f1": _figure(learner.macro_f1(test_y, predicted)),
+        "macro_f1": _figure(macro_f1(test_y, predicted)),
         "roc_auc": _figure(float("nan") if auc is None else auc),
         "brier": _figure(float(np.mean((probability - test_y) ** 2))),
-        "calibration_error": _figure(learner.calibration_error(test_y, probability)),
+        "calibration_error": _figure(calibration_error(test_y, probability)),
         "train_seconds": _figure(train_seconds),
         "texts_per_second": _figure(n_test / predict_seconds, digits=1),
         "prevalence": {

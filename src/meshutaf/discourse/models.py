@@ -8,7 +8,7 @@ that the human-coded items can audit the classifier; *assignments* give items to
 whose *annotations* and a lead's *adjudications* become the gold labels. A trained *model
 version* lives on disk under the data directory (arrays and JSON, never pickles) and its
 *scores* are stored per item. The index itself is computed on demand from the scores and the
-audit sample (see `selectors.corpus_index`), never stored, so it always matches the data.
+audit sample (see `selectors.index.corpus_index`), never stored, so it always matches the data.
 """
 
 import secrets

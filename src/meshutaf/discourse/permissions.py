@@ -1,17 +1,19 @@
-"""The permission gates for corpora and their items.
+"""The permission gates for corpora and everything in them: one `*_get_for_user` per object
+type, each through the corpus's gate, which is the only way pages and the API reach them.
 
 A corpus is reached through its initiative: members see its index, dashboard and
 methodology; facilitators (the analysts and annotation leads) import, sample, assign,
 adjudicate, train and score. Annotators are members who code only the items assigned to them:
 they reach an item through their assignment, never by browsing the corpus. A corpus made from
-the command line without an initiative is visible to administrators only. Outsiders get 404.
+the command line without an initiative is visible to administrators only. Outsiders get 404
+(for unknown ids too); members without the needed role get 403.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from meshutaf.initiatives.models import Role
+from meshutaf.core.access import Role
 from meshutaf.initiatives.permissions import (
     Action,
     initiative_role,
@@ -19,7 +21,7 @@ from meshutaf.initiatives.permissions import (
     role_allows,
 )
 
-from .models import Assignment, Corpus, Item
+from .models import Assignment, Community, Corpus, Dimension, Item, ModelVersion, Sample
 
 
 def _active(user) -> bool:
@@ -57,14 +59,43 @@ def corpora_visible_to(*, user) -> QuerySet[Corpus]:
     return Corpus.objects.filter(initiative__in=initiatives_visible_to(user=user).values("pk"))
 
 
-def item_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Item:
-    item = Item.objects.filter(pk=pk).only("id", "corpus_id").first()
-    if item is None:
+def _in_corpus(model, *, user, pk: int, action: Action, related: tuple[str, ...] = ()):
+    """An object that belongs to one corpus, after the corpus's gate."""
+    corpus_id = model.objects.filter(pk=pk).values_list("corpus_id", flat=True).first()
+    if corpus_id is None:
         raise Http404
-    corpus = corpus_get_for_user(user=user, pk=item.corpus_id, action=action)
-    item = Item.objects.select_related("community").get(pk=pk)
-    item.corpus = corpus
-    return item
+    corpus = corpus_get_for_user(user=user, pk=corpus_id, action=action)
+    obj = model.objects.select_related(*related).get(pk=pk)
+    obj.corpus = corpus
+    return obj
+
+
+def item_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Item:
+    return _in_corpus(Item, user=user, pk=pk, action=action, related=("community",))
+
+
+def dimension_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Dimension:
+    return _in_corpus(Dimension, user=user, pk=pk, action=action)
+
+
+def sample_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Sample:
+    return _in_corpus(Sample, user=user, pk=pk, action=action)
+
+
+def model_version_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> ModelVersion:
+    return _in_corpus(ModelVersion, user=user, pk=pk, action=action)
+
+
+def community_get_for_user(
+    *, user, corpus_pk: int, pk: int, action: Action = Action.MANAGE
+) -> Community:
+    """A community of the corpus `corpus_pk` (its pages name both)."""
+    corpus = corpus_get_for_user(user=user, pk=corpus_pk, action=action)
+    community = Community.objects.filter(pk=pk, corpus=corpus).first()
+    if community is None:
+        raise Http404
+    community.corpus = corpus
+    return community
 
 
 def assignment_get_for_user(*, user, corpus_pk: int, item_pk: int) -> Assignment:

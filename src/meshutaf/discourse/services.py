@@ -22,8 +22,9 @@ from django.utils.translation import gettext as _
 
 from meshutaf.core.services import model_save, model_update
 
-from . import codebook, selectors
+from . import codebook
 from .importing import PreparedRow
+from .learner.config import MIN_PER_CLASS
 from .models import (
     Adjudication,
     Annotation,
@@ -42,6 +43,9 @@ from .models import (
     Score,
     ScoringRun,
 )
+from .selectors.gold import require_enough_labels, training_data
+from .selectors.items import existing_hashes
+from .selectors.sampling import item_cells, uncertain_items
 
 log = logging.getLogger(__name__)
 
@@ -183,14 +187,7 @@ def items_import(
     with transaction.atomic():
         # Lock the corpus row so two imports of the same file cannot both add its items.
         Corpus.objects.select_for_update().filter(pk=corpus.pk).first()
-        hashes = [row.content_hash for row in valid]
-        existing: set[str] = set()
-        for start in range(0, len(hashes), 900):
-            existing.update(
-                Item.objects.filter(
-                    corpus=corpus, content_hash__in=hashes[start : start + 900]
-                ).values_list("content_hash", flat=True)
-            )
+        existing = existing_hashes(corpus=corpus, hashes=[row.content_hash for row in valid])
         communities = {c.name.casefold(): c for c in corpus.communities.all()}
         new_items = []
         seen = set(existing)
@@ -348,7 +345,7 @@ def sample_create(
     )
     rng = _rng(seed)
     if kind == SampleKind.ACTIVE:
-        chosen = selectors.uncertain_items(corpus=corpus, limit=size)
+        chosen = uncertain_items(corpus=corpus, limit=size)
         if not chosen:
             raise ValidationError(
                 _("Train a model and score the corpus first: uncertainty comes from its scores.")
@@ -358,7 +355,7 @@ def sample_create(
         ]
         population = len(chosen)
     else:
-        ids, cells = selectors.item_cells(
+        ids, cells = item_cells(
             corpus=corpus,
             period=period if kind == SampleKind.STRATIFIED else None,
             by_platform=by_platform and kind == SampleKind.STRATIFIED,
@@ -511,6 +508,14 @@ def assignment_skip(*, assignment: Assignment) -> Assignment:
 
 
 @transaction.atomic
+def item_adjudicate(*, item: Item, choices: dict[str, int], by) -> list[Adjudication]:
+    """A lead's decisions on several dimensions of one item: all saved, or none."""
+    return [
+        adjudicate(item=item, dimension=key, value=value, by=by) for key, value in choices.items()
+    ]
+
+
+@transaction.atomic
 def adjudicate(*, item: Item, dimension: str, value: int, by) -> Adjudication:
     derived = dimension in (codebook.INCIVILITY, codebook.DIFFERENT_SPEECH)
     if not derived and not item.corpus.dimensions.filter(key=dimension).exists():
@@ -532,7 +537,7 @@ def model_train_request(*, corpus: Corpus, by=None, enqueue: bool = True) -> Mod
     stale_jobs_fail(corpus=corpus)
     if corpus.model_versions.filter(status=ModelStatus.TRAINING).exists():
         raise ValidationError(_("A model is being trained already; wait for it to finish."))
-    selectors.require_enough_labels(corpus=corpus)
+    require_enough_labels(corpus=corpus)
     Corpus.objects.select_for_update().filter(pk=corpus.pk).first()
     version = (corpus.model_versions.aggregate(top=Max("version"))["top"] or 0) + 1
     model = ModelVersion.objects.create(corpus=corpus, version=version, created_by=by)
@@ -546,12 +551,12 @@ def model_train_request(*, corpus: Corpus, by=None, enqueue: bool = True) -> Mod
 def model_train_run(*, model_id: int) -> ModelVersion:
     """Train and save a model version (in the worker or the command line). A failure is
     recorded on the version with its reason; nothing else changes."""
-    from . import learner
+    from .learner.training import train
 
     model = ModelVersion.objects.select_related("corpus").get(pk=model_id)
     corpus = model.corpus
     try:
-        data = selectors.training_data(corpus=corpus)
+        data = training_data(corpus=corpus)
         directory = models_root() / str(corpus.pk) / f"v{model.version}"
 
         def progress(fraction: float) -> None:
@@ -562,7 +567,7 @@ def model_train_run(*, model_id: int) -> ModelVersion:
         options = {}
         if settings.DISCOURSE_ENCODER:
             options["encoder_path"] = Path(settings.DISCOURSE_ENCODER)
-        result = learner.train(
+        result = train(
             data.texts,
             data.labels,
             data.targets,
@@ -574,7 +579,7 @@ def model_train_run(*, model_id: int) -> ModelVersion:
         if not result.model.dimensions:
             raise ValueError(
                 _("No dimension has enough labels yet (at least %(count)s yes and no each).")
-                % {"count": learner.MIN_PER_CLASS}
+                % {"count": MIN_PER_CLASS}
             )
         directory.mkdir(parents=True, exist_ok=True)
         result.model.save(directory)
@@ -637,7 +642,7 @@ def scoring_run_execute(
     """Score every item of the corpus not yet scored by the run's model, in batches; each
     batch is committed with the run's progress, so the page can show it and a run that is
     stopped half-way resumes where it stopped."""
-    from .learner import TrainedModel
+    from .learner.model import TrainedModel
 
     run = ScoringRun.objects.select_related("model", "corpus").get(pk=run_id)
     ScoringRun.objects.filter(pk=run.pk).update(status=RunStatus.RUNNING, heartbeat=timezone.now())

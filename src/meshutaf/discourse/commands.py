@@ -298,30 +298,32 @@ def _index(args, corpus) -> int:
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
-    from . import selectors
+    from .index_results import json_number
+    from .selectors.index import corpus_index, parse_grouping
 
     try:
-        by = selectors.parse_grouping(args.by)
+        by = parse_grouping(args.by)
     except ValidationError as error:
         return fail(error_text(error))
-    index = selectors.corpus_index(corpus=corpus, by=by)
-    if index.model is None:
+    index = corpus_index(corpus=corpus, by=by)
+    if not index.scored:
         return fail(_("The corpus has not been scored yet: run train, then score."), code=1)
-    data = selectors.index_as_json(index)
     if args.json:
-        print(json.dumps(data, ensure_ascii=False))
+        print(json.dumps(index.to_json(), ensure_ascii=False))
         return 0
     headline = index.targets[: 3 if "index" in index.targets else 2]
     print("\t".join([*by, "n", *[index.target_labels[key] for key in headline]]))
-    for cell in data["cells"]:
+    for cell in index.cells:
         values = []
         for key in headline:
-            result = cell["values"][key]
-            if result["ci_low"] is None:
-                values.append(f"{result['estimate']} (?)")
+            result = cell.results[key]
+            estimate = json_number(result.estimate)
+            if not result.corrected:
+                values.append(f"{estimate} (?)")
             else:
-                values.append(f"{result['estimate']} [{result['ci_low']}, {result['ci_high']}]")
-        print("\t".join([*(str(cell[part]) for part in by), str(cell["n"]), *values]))
+                low, high = json_number(result.ci_low), json_number(result.ci_high)
+                values.append(f"{estimate} [{low}, {high}]")
+        print("\t".join([*(cell.label(part) for part in by), str(cell.n_items), *values]))
     return 0
 
 

@@ -1,0 +1,75 @@
+"""Decision scores to probabilities: Platt's sigmoid, or an isotonic curve once there are
+enough labels. Pure: numpy (scikit-learn for the isotonic fit)."""
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+
+ISOTONIC_MIN_ROWS, ISOTONIC_MIN_POSITIVES = 1000, 100
+
+
+@dataclass
+class Calibrator:
+    """Decision score → probability: Platt's sigmoid 1/(1+exp(-(a·s+b))) or an isotonic
+    step curve through (x, y) read with np.interp."""
+
+    kind: str
+    a: float = 1.0
+    b: float = 0.0
+    x: np.ndarray | None = None
+    y: np.ndarray | None = None
+
+    @classmethod
+    def fit(cls, scores: np.ndarray, y: np.ndarray) -> "Calibrator":
+        positives = int(y.sum())
+        if y.size >= ISOTONIC_MIN_ROWS and positives >= ISOTONIC_MIN_POSITIVES:
+            from sklearn.isotonic import IsotonicRegression
+
+            iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(scores, y)
+            return cls(
+                "isotonic",
+                x=iso.X_thresholds_.astype(np.float64),
+                y=iso.y_thresholds_.astype(np.float64),
+            )
+        return cls("sigmoid", *_platt(scores, y))
+
+    def apply(self, scores: np.ndarray) -> np.ndarray:
+        if self.kind == "isotonic":
+            return np.interp(scores, self.x, self.y).astype(np.float32)
+        z = np.clip(self.a * scores + self.b, -50, 50)
+        return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+
+def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:
+    """Platt's (1999) sigmoid fit by Newton's method, with his smoothed targets
+    (N+ + 1)/(N+ + 2) and 1/(N− + 2) so that a separable fold does not give infinite slopes."""
+    s = np.asarray(scores, dtype=np.float64)
+    positives = float(y.sum())
+    negatives = y.size - positives
+    target = np.where(y > 0.5, (positives + 1) / (positives + 2), 1 / (negatives + 2))
+    a, b = 1.0, math.log((negatives + 1) / (positives + 1)) * -1.0
+    for _step in range(100):
+        p = 1.0 / (1.0 + np.exp(-np.clip(a * s + b, -50, 50)))
+        gradient = np.array([np.dot(p - target, s), np.sum(p - target)])
+        w = p * (1 - p) + 1e-12
+        hessian = np.array([[np.dot(w, s * s), np.dot(w, s)], [np.dot(w, s), w.sum()]])
+        hessian += np.eye(2) * 1e-9
+        delta = np.linalg.solve(hessian, gradient)
+        loss = _logloss(a, b, s, target)
+        step = 1.0
+        while (
+            step > 1e-8
+            and _logloss(a - step * delta[0], b - step * delta[1], s, target) > loss + 1e-12
+        ):
+            step /= 2
+        a, b = a - step * delta[0], b - step * delta[1]
+        if np.max(np.abs(step * delta)) < 1e-9:
+            break
+    return float(a), float(b)
+
+
+def _logloss(a, b, s, target):
+    z = a * s + b
+    # log(1 + e^z) − t·z, stably.
+    return float(np.sum(np.logaddexp(0.0, z) - target * z))
