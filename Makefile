@@ -46,6 +46,7 @@ chromium:
 	fi
 
 test: install-test chromium
+	$(BIN)/lint-imports --no-cache
 	$(BIN)/python -m pytest -q -p no:cacheprovider || [ $$? -eq 5 ]
 
 bench: install

@@ -3,12 +3,12 @@ from django.urls import include, path, register_converter
 
 from meshutaf.api.api import api
 from meshutaf.core.converters import IdConverter
-from meshutaf.initiatives import views as initiative_views
+from meshutaf.home import views as home_views
 
 register_converter(IdConverter, "id")
 
 urlpatterns = [
-    path("", initiative_views.dashboard, name="dashboard"),
+    path("", home_views.dashboard, name="dashboard"),
     path("initiatives/", include("meshutaf.initiatives.urls")),
     path("initiatives/", include("meshutaf.stakeholder_map.urls")),
     path("directory/", include("meshutaf.directory.urls")),

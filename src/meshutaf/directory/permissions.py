@@ -12,6 +12,8 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
+from meshutaf.core.access import Role
+
 from .models import Organisation, Person
 
 
@@ -30,16 +32,20 @@ def directory_contributor(user) -> bool:
         return True
     if not _active(user):
         return False
-    # Named functions across the app boundary, imported late to keep stakeholders a base app.
-    from meshutaf.initiatives.selectors import user_facilitates_any
-
-    return user_facilitates_any(user=user)
+    return _memberships(user, facilitated=True).exists()
 
 
-def _my_initiatives(user, *, facilitated: bool = False):
-    from meshutaf.initiatives.selectors import initiative_ids_for_user
+def _memberships(user, *, facilitated: bool = False) -> QuerySet:
+    """The user's initiative memberships, through the relation the initiatives app adds to
+    users: the directory sits below initiatives and never imports them."""
+    memberships = user.memberships.all()
+    if facilitated:
+        memberships = memberships.filter(role=Role.FACILITATOR)
+    return memberships
 
-    return initiative_ids_for_user(user=user, facilitated=facilitated)
+
+def _my_initiatives(user, *, facilitated: bool = False) -> QuerySet:
+    return _memberships(user, facilitated=facilitated).values("initiative_id")
 
 
 def _connected_to(initiatives) -> Q:

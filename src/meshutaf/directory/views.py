@@ -6,14 +6,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from meshutaf.core.forms import form_submitted
 
-from . import selectors, services
+from . import extensions, selectors, services
 from .forms import AffiliationForm, DirectoryFilterForm, OrganisationForm, PersonForm
 from .permissions import (
     can_edit_organisation,
@@ -50,11 +49,6 @@ def organisation_list(request):
 @login_required
 def organisation_detail(request, pk: int):
     organisation = organisation_get_for_user(user=request.user, pk=pk)
-    from meshutaf.initiatives.permissions import initiatives_visible_to
-
-    initiatives = initiatives_visible_to(user=request.user).filter(
-        Q(leading_partners=organisation) | Q(facilitating_organisation=organisation)
-    )
     return render(
         request,
         "directory/organisation_detail.html",
@@ -63,7 +57,9 @@ def organisation_detail(request, pk: int):
             "affiliations": selectors.organisation_people(
                 organisation=organisation, user=request.user
             ),
-            "initiatives": initiatives.distinct(),
+            "initiatives": extensions.provided(
+                extensions.ORGANISATION_INITIATIVES, organisation=organisation, user=request.user
+            ),
             "can_manage": can_edit_organisation(request.user, organisation),
         },
     )
@@ -123,8 +119,6 @@ def person_list(request):
 
 
 def _person_page(request, person, *, affiliation_form=None, status: int = 200):
-    from meshutaf.initiatives.selectors import group_memberships_for_person
-
     can_edit = can_edit_person(request.user, person)
     if can_edit and affiliation_form is None:
         affiliation_form = AffiliationForm(
@@ -135,7 +129,9 @@ def _person_page(request, person, *, affiliation_form=None, status: int = 200):
         "directory/person_detail.html",
         {
             "person": person,
-            "group_memberships": group_memberships_for_person(person=person, user=request.user),
+            "group_memberships": extensions.provided(
+                extensions.PERSON_GROUP_MEMBERSHIPS, person=person, user=request.user
+            ),
             "affiliations": selectors.person_affiliations(person=person),
             "can_edit": can_edit,
             "affiliation_form": affiliation_form if can_edit else None,

@@ -179,6 +179,15 @@ def group_memberships_for_person(*, person, user) -> QuerySet[GroupMember]:
     )
 
 
+def organisation_initiatives(*, organisation, user) -> QuerySet[Initiative]:
+    """The initiatives an organisation leads or facilitates, among those the viewer sees."""
+    return (
+        initiatives_visible_to(user=user)
+        .filter(Q(leading_partners=organisation) | Q(facilitating_organisation=organisation))
+        .distinct()
+    )
+
+
 def initiative_ids_for_user(*, user, facilitated: bool = False) -> QuerySet:
     """Ids of the initiatives a user belongs to (or facilitates), as a subquery for other
     apps' filters."""
@@ -186,10 +195,6 @@ def initiative_ids_for_user(*, user, facilitated: bool = False) -> QuerySet:
     if facilitated:
         memberships = memberships.filter(role="facilitator")
     return memberships.values("initiative_id")
-
-
-def user_facilitates_any(*, user) -> bool:
-    return Membership.objects.filter(user=user, role="facilitator").exists()
 
 
 @dataclass

@@ -1,4 +1,4 @@
-"""Initiative pages: dashboard, list, detail, forms, members, invitations, history."""
+"""Initiative pages: list, detail, forms, members, invitations, history."""
 
 import copy
 
@@ -50,23 +50,6 @@ HISTORY_LIMIT = 200
 
 def _can(initiative, action: Action) -> bool:
     return role_allows(initiative.viewer_role, action)
-
-
-@login_required
-def dashboard(request):
-    from meshutaf.stakeholder_map.selectors import follow_ups_overdue
-
-    initiatives = list(selectors.initiative_list(user=request.user)[:12])
-    return render(
-        request,
-        "initiatives/dashboard.html",
-        {
-            "follow_ups": list(follow_ups_overdue(user=request.user)[:20]),
-            "initiatives": initiatives,
-            "total": selectors.initiative_list(user=request.user).count(),
-            "can_create": request.user.can_create_initiatives,
-        },
-    )
 
 
 @login_required

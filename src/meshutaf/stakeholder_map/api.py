@@ -12,11 +12,16 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from meshutaf.core.schemas import Id
+from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user
+from meshutaf.stakeholder_map.permissions import (
+    can_see_sensitive,
+    engagement_get_for_user,
+    profile_get_for_user,
+    relationship_get_for_user,
+)
 
 from . import selectors, services
-from meshutaf.stakeholder_map.permissions import can_see_sensitive, engagement_get_for_user, profile_get_for_user, relationship_get_for_user
-from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
 
 router = Router(tags=["stakeholder map"])
 

@@ -6,8 +6,14 @@ from django.utils.translation import gettext_lazy as _
 
 from meshutaf.core.forms import DateInput, IdChoiceField, IdMultipleChoiceField
 from meshutaf.directory.models import Sector
-
-from meshutaf.stakeholder_map.models import Consent, EngagementEntry, InfluenceBasis, Quadrant, Relationship, StakeholderProfile
+from meshutaf.stakeholder_map.models import (
+    Consent,
+    EngagementEntry,
+    InfluenceBasis,
+    Quadrant,
+    Relationship,
+    StakeholderProfile,
+)
 
 
 class ProfileForm(forms.ModelForm):

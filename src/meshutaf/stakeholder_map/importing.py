@@ -18,9 +18,8 @@ from django.utils.translation import gettext as _
 from meshutaf.core import tables
 from meshutaf.core.tables import TableFileError
 from meshutaf.core.text import normalize_name
-
-from meshutaf.stakeholder_map.models import Consent, Engagement, IAP2Level, StakeholderProfile
 from meshutaf.directory.models import Organisation, Person, Sector
+from meshutaf.stakeholder_map.models import Consent, Engagement, IAP2Level, StakeholderProfile
 
 MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000

@@ -18,7 +18,6 @@ def can_see_sensitive(initiative) -> bool:
 
 def profile_get_for_user(*, user, pk: int, action=None):
     from meshutaf.initiatives.permissions import Action, child_get_for_user
-
     from meshutaf.stakeholder_map.models import StakeholderProfile
 
     return child_get_for_user(
@@ -32,7 +31,6 @@ def profile_get_for_user(*, user, pk: int, action=None):
 
 def relationship_get_for_user(*, user, pk: int, action=None):
     from meshutaf.initiatives.permissions import Action, child_get_for_user, role_allows
-
     from meshutaf.stakeholder_map.models import Relationship
 
     # First as a reader: a hidden tie must answer 404 before any role check could answer 403
@@ -58,7 +56,6 @@ def relationship_get_for_user(*, user, pk: int, action=None):
 
 def engagement_get_for_user(*, user, pk: int, action=None):
     from meshutaf.initiatives.permissions import Action, child_get_for_user
-
     from meshutaf.stakeholder_map.models import EngagementEntry
 
     return child_get_for_user(EngagementEntry, user=user, pk=pk, action=action or Action.CONTRIBUTE)

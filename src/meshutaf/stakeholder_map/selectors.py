@@ -7,8 +7,15 @@ from django.utils import timezone
 from django.utils.translation import get_language
 
 from meshutaf.directory.models import Affiliation, Organisation, Person
-
-from meshutaf.stakeholder_map.models import HIGH, EngagementEntry, NetworkAnalysis, Quadrant, Relationship, StakeholderProfile
+from meshutaf.initiatives.selectors import initiative_ids_for_user
+from meshutaf.stakeholder_map.models import (
+    HIGH,
+    EngagementEntry,
+    NetworkAnalysis,
+    Quadrant,
+    Relationship,
+    StakeholderProfile,
+)
 
 
 def _person_sector() -> Subquery:
@@ -131,8 +138,6 @@ def engagement_list(*, initiative) -> QuerySet[EngagementEntry]:
 
 def follow_ups_overdue(*, user) -> QuerySet[EngagementEntry]:
     """Follow-ups past their date, in initiatives the user facilitates (for the dashboard)."""
-    from meshutaf.initiatives.selectors import initiative_ids_for_user
-
     return (
         EngagementEntry.objects.filter(
             initiative__in=initiative_ids_for_user(user=user, facilitated=True),

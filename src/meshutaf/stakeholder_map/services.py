@@ -6,8 +6,14 @@ from django.db import transaction
 from meshutaf.accounts.models import User
 from meshutaf.core.services import model_save, model_update
 from meshutaf.directory.models import Organisation, Person, Sector
-
-from meshutaf.stakeholder_map.models import EngagementEntry, InfluenceBasis, NetworkAnalysis, Relationship, SensitiveNote, StakeholderProfile
+from meshutaf.stakeholder_map.models import (
+    EngagementEntry,
+    InfluenceBasis,
+    NetworkAnalysis,
+    Relationship,
+    SensitiveNote,
+    StakeholderProfile,
+)
 
 ORGANISATION_FIELDS = ("name_he", "name_ar", "name_en", "sector", "website", "description")
 PERSON_FIELDS = ("full_name", "email", "phone", "bio")
@@ -137,8 +143,9 @@ def engagement_update(*, entry: EngagementEntry, by: User, data: dict) -> Engage
 @transaction.atomic
 def network_analyse(*, initiative, by: User | None) -> dict:
     """Compute the network metrics twice, with and without sensitive ties, and keep both."""
-    from .network import analyse
     from meshutaf.stakeholder_map.selectors import network_inputs
+
+    from .network import analyse
 
     results = {}
     for scope, include_sensitive in (

@@ -19,14 +19,24 @@ from django.views.decorators.http import require_POST
 
 from meshutaf.core.exports import csv_writer
 from meshutaf.core.forms import form_submitted
+from meshutaf.directory.models import Sector
+from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user, role_allows
+from meshutaf.stakeholder_map.models import (
+    InfluenceBasis,
+    Quadrant,
+    Relationship,
+    StakeholderProfile,
+)
+from meshutaf.stakeholder_map.permissions import (
+    can_see_sensitive,
+    engagement_get_for_user,
+    profile_get_for_user,
+    relationship_get_for_user,
+)
 
 from . import charts, importing, selectors, services
 from .forms import EngagementForm, MapFilterForm, ProfileForm, RelationshipForm
-from meshutaf.stakeholder_map.models import InfluenceBasis, Quadrant, Relationship, StakeholderProfile
-from meshutaf.directory.models import Sector
-from meshutaf.stakeholder_map.permissions import can_see_sensitive, engagement_get_for_user, profile_get_for_user, relationship_get_for_user
-from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
 
 PAGE_SIZE = 50
 NETWORK_DRAW_LIMIT = 400  # above this the page shows the table only

@@ -2,8 +2,8 @@
 
 from django import template
 
-from meshutaf.stakeholder_map.models import Quadrant
 from meshutaf.directory.models import Sector
+from meshutaf.stakeholder_map.models import Quadrant
 
 register = template.Library()
 
