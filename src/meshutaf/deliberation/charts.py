@@ -8,6 +8,7 @@ from django.utils.html import escape
 from django.utils.translation import gettext as _
 
 from .labels import group_label
+from .results import OpinionMap
 
 MAX_POINTS = 1500
 WIDTH, HEIGHT, PAD = 640, 420, 28
@@ -44,17 +45,18 @@ def _mark(shape: int, x: float, y: float, size: float, colour: str) -> str:
     )
 
 
-def opinion_map_svg(analysis: dict, *, me: int | None = None, title_id: str = "map-title") -> str:
-    """`analysis` is Conversation.analysis; `me` the viewing participant's id, if any."""
-    participants = analysis.get("participants") or {}
-    if not participants:
+def opinion_map_svg(
+    result: OpinionMap | None, *, me: int | None = None, title_id: str = "map-title"
+) -> str:
+    """`result` is the conversation's stored map; `me` the viewing participant's id, if any."""
+    if result is None or not result.positions:
         return ""
-    items = sorted(participants.items(), key=lambda item: int(item[0]))
+    items = sorted(result.positions.items())
     step = max(1, len(items) // MAX_POINTS)
     shown = items[::step]
-    mine = participants.get(str(me)) if me is not None else None
-    xs = [p[0] for _, p in items]
-    ys = [p[1] for _, p in items]
+    mine = result.position_of(me)
+    xs = [p.x for _, p in items]
+    ys = [p.y for _, p in items]
     span_x = (max(xs) - min(xs)) or 1.0
     span_y = (max(ys) - min(ys)) or 1.0
     min_x, min_y = min(xs), min(ys)
@@ -65,31 +67,32 @@ def opinion_map_svg(analysis: dict, *, me: int | None = None, title_id: str = "m
             PAD + (y - min_y) / span_y * (HEIGHT - 2 * PAD),
         )
 
-    groups = analysis.get("groups") or []
+    groups = result.groups
     size = 4.5 if len(shown) < 300 else 3.0
     marks = []
-    for _pid, (x, y, group) in shown:
-        px, py = place(x, y)
-        if group is None:
+    for _pid, position in shown:
+        px, py = place(position.x, position.y)
+        if position.group is None:
             marks.append(
                 f'<circle cx="{px:.1f}" cy="{py:.1f}" r="{size * 0.7:.1f}" fill="none" '
                 f'stroke="{UNGROUPED}" stroke-width="1.2"/>'
             )
         else:
-            marks.append(_mark(group % 5, px, py, size, COLOURS[group % 5]))
+            shape = position.group % 5
+            marks.append(_mark(shape, px, py, size, COLOURS[shape]))
     labels = []
     for group in groups:
-        cx, cy = place(*group["center"])
-        letter = escape(group_label(group["id"]))
+        cx, cy = place(*group.center)
+        letter = escape(group_label(group.id))
         labels.append(
             f'<g class="opinion-map__label"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="13" '
-            f'fill="#fff" stroke="{COLOURS[group["id"] % 5]}" stroke-width="3"/>'
+            f'fill="#fff" stroke="{COLOURS[group.id % 5]}" stroke-width="3"/>'
             f'<text x="{cx:.1f}" y="{cy + 5:.1f}" text-anchor="middle" font-size="15" '
             f'font-weight="700" fill="#1b2430">{letter}</text></g>'
         )
     you = ""
     if mine is not None:
-        px, py = place(mine[0], mine[1])
+        px, py = place(mine.x, mine.y)
         you = (
             f'<g class="opinion-map__you"><circle cx="{px:.1f}" cy="{py:.1f}" r="11" '
             f'fill="none" stroke="#1b2430" stroke-width="3"/>'

@@ -1,7 +1,7 @@
 """Conversations: a question, statements people agree or disagree with, and their votes.
 
 The opinion map itself is computed by `opinion.py` in the worker and stored on the
-conversation as JSON (`analysis`), so pages read it without computing anything."""
+conversation as JSON (`analysis`, see `results.py`), so pages read it without computing."""
 
 import secrets
 
@@ -84,7 +84,7 @@ class Conversation(TimeStampedModel):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
     )
-    # The stored opinion map (see opinion.Analysis and services.conversation_analyze).
+    # The stored opinion map: results.OpinionMap.to_json(), read back with from_json.
     analysis = models.JSONField(default=dict, blank=True, editable=False)
     analysed_at = models.DateTimeField(null=True, blank=True, editable=False)
     analysis_requested_at = models.DateTimeField(null=True, blank=True, editable=False)

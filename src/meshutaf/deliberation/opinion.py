@@ -38,6 +38,8 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.linalg import svds
 
+from .results import KState  # kept with the stored map, which carries it between updates
+
 BASE_K = 100
 MAX_GROUPS = 5
 MIN_VOTES = 7
@@ -143,6 +145,9 @@ class Group:
 
 @dataclass
 class Analysis:
+    """The pipeline's output at full precision, with the ids it was given. The app keeps
+    `results.OpinionMap.from_analysis(analysis)`; the command line prints `as_json()`."""
+
     participants: dict  # participant id -> group id or None (not clustered)
     positions: dict  # participant id -> (x, y) for everyone with a vote
     groups: list[Group]
@@ -558,16 +563,6 @@ def statement_priorities(
     a = (agree + 1) / (seen + 2)
     importance = (1 - p) * (extremity + 1) * a
     return (importance * (1 + 8 * np.power(2.0, -seen / 5))) ** 2
-
-
-@dataclass
-class KState:
-    """Pol.is's k smoother: the k last found best, how many updates in a row it has been
-    best, and the k in use."""
-
-    last_k: int
-    count: int
-    smoothed_k: int
 
 
 def choose_k(silhouettes: dict[int, float], *, previous: KState | None = None) -> KState:

@@ -2,13 +2,17 @@
 own votes, the stored opinion map prepared for a page, and Pol.is-format export rows."""
 
 import datetime
+import logging
 import random
+from collections.abc import Mapping
+from dataclasses import dataclass
 
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 
 from meshutaf.initiatives.models import Initiative
 
 from . import opinion
+from .charts import group_colour
 from .labels import group_label
 from .models import (
     Conversation,
@@ -18,6 +22,9 @@ from .models import (
     StatementStatus,
     Vote,
 )
+from .results import OpinionMap, StatementFigures, StoredMapError
+
+logger = logging.getLogger(__name__)
 
 # A burst: at least BURST_MIN_SIZE participants without an account who joined from one network,
 # each within BURST_GAP of the one before. A room sharing one Wi-Fi makes one too; the
@@ -152,9 +159,20 @@ def next_statement(
     candidates = list(candidates.only("pk", "text", "conversation_id", "status", "is_seed"))
     if not candidates:
         return None
-    priorities = (conversation.analysis or {}).get("priorities", {})
-    weights = [max(priorities.get(str(s.pk), NEW_STATEMENT_PRIORITY), 1e-6) for s in candidates]
+    priorities = _priorities(conversation)
+    weights = [max(priorities.get(s.pk, NEW_STATEMENT_PRIORITY), 1e-6) for s in candidates]
     return (rng or random).choices(candidates, weights=weights, k=1)[0]
+
+
+def _priorities(conversation: Conversation) -> Mapping[int, float]:
+    """The stored routing priorities. Voting goes on if the stored map cannot be read: every
+    statement then counts as new until the next analysis replaces it."""
+    try:
+        result = stored_map(conversation=conversation)
+    except StoredMapError:
+        logger.warning("Conversation %s: stored map unreadable", conversation.pk, exc_info=True)
+        return {}
+    return result.priorities if result else {}
 
 
 def participant_progress(*, participant: Participant) -> dict:
@@ -172,96 +190,171 @@ def my_votes(*, participant: Participant) -> QuerySet[Vote]:
     )
 
 
-def opinion_map(*, conversation: Conversation, participant: Participant | None = None) -> dict:
+def stored_map(*, conversation: Conversation) -> OpinionMap | None:
+    """The conversation's stored opinion map, None before the first analysis. Raises
+    `StoredMapError` if what is stored cannot be read."""
+    if not conversation.analysis:
+        return None
+    return OpinionMap.from_json(conversation.analysis)
+
+
+@dataclass(frozen=True)
+class StatementLine:
+    """A statement as the map page shows it: its text and everyone's votes on it. Shares are
+    of everyone who voted on it, passes included."""
+
+    id: int
+    text: str
+    agree: int
+    disagree: int
+    passed: int
+    gic: float | None = None  # group-informed consensus, where the list is ranked by it
+
+    @property
+    def seen(self) -> int:
+        return self.agree + self.disagree + self.passed
+
+    @property
+    def agree_share(self) -> int:
+        return round(100 * self.agree / self.seen) if self.seen else 0
+
+    @property
+    def disagree_share(self) -> int:
+        return round(100 * self.disagree / self.seen) if self.seen else 0
+
+
+@dataclass(frozen=True)
+class RepresentativeLine(StatementLine):
+    """A statement that sets a group apart, with what was counted in the group: `group_count`
+    of `group_seen` agreed (or disagreed). Pol.is's smoothed probability ranks statements but
+    reads wrong ("75%" for 2 of 2), so it is never shown."""
+
+    direction: str = "agree"
+    group_count: int = 0
+    group_seen: int = 0
+
+    @property
+    def group_share(self) -> int:
+        return round(100 * self.group_count / self.group_seen) if self.group_seen else 0
+
+
+@dataclass(frozen=True)
+class GroupCard:
+    id: int
+    label: str
+    colour: str
+    size: int
+    representative: tuple[RepresentativeLine, ...]
+
+
+@dataclass(frozen=True)
+class MyPlace:
+    """Where the viewing participant stands: their group, or None while not clustered."""
+
+    group: int | None
+    label: str | None
+
+
+@dataclass(frozen=True)
+class MapPage:
+    """The stored map with statement texts, ready for the page."""
+
+    result: OpinionMap
+    groups: tuple[GroupCard, ...]
+    consensus_agree: tuple[StatementLine, ...]
+    consensus_disagree: tuple[StatementLine, ...]
+    group_consensus: tuple[StatementLine, ...]  # common ground, highest consensus first
+    divisive: tuple[StatementLine, ...]
+    me: MyPlace | None
+
+    @property
+    def n_participants(self) -> int:
+        return self.result.n_participants
+
+    @property
+    def n_clustered(self) -> int:
+        return self.result.n_clustered
+
+    @property
+    def n_statements(self) -> int:
+        return self.result.n_statements
+
+    @property
+    def n_votes(self) -> int:
+        return self.result.n_votes
+
+
+def opinion_map(
+    *, conversation: Conversation, participant: Participant | None = None
+) -> MapPage | None:
     """The stored analysis with statement texts, ready for the page: groups with their
     representative statements, consensus, divisive statements, and where this participant
-    stands. Reads statements once, whatever their number."""
-    data = conversation.analysis or {}
-    if not data.get("participants"):
-        return {"ready": False}
+    stands. None until someone has voted. Reads statements once, whatever their number."""
+    result = stored_map(conversation=conversation)
+    if result is None or not result.ready:
+        return None
     texts = dict(conversation.statements.values_list("pk", "text"))
-    stats = data.get("statements", {})
+    no_votes = StatementFigures(agree=0, disagree=0, passed=0)
 
-    def entry(statement_id, **extra):
-        counts = stats.get(str(statement_id), {})
-        seen = counts.get("agree", 0) + counts.get("disagree", 0) + counts.get("pass", 0)
-        return {
-            "id": statement_id,
-            "text": texts.get(statement_id, ""),
-            "agree": counts.get("agree", 0),
-            "disagree": counts.get("disagree", 0),
-            "pass": counts.get("pass", 0),
-            "seen": seen,
-            "agree_share": round(100 * counts.get("agree", 0) / seen) if seen else 0,
-            "disagree_share": round(100 * counts.get("disagree", 0) / seen) if seen else 0,
+    def line(statement_id: int, kind: type[StatementLine] = StatementLine, **extra):
+        figures = result.statements.get(statement_id, no_votes)
+        return kind(
+            id=statement_id,
+            text=texts.get(statement_id, ""),
+            agree=figures.agree,
+            disagree=figures.disagree,
+            passed=figures.passed,
             **extra,
-        }
-
-    groups = []
-    for group in data.get("groups", []):
-        reps = []
-        for rep in group["representative"]:
-            counts = stats.get(str(rep["statement"]), {}).get("groups", [])
-            # What was counted in the group: n_success of n_trials agreed (or disagreed).
-            # `probability` is Pol.is's smoothed (n + 1) / (N + 2), which ranks statements
-            # but reads wrong ("75%" for 2 of 2), so it is never shown.
-            counted, seen = rep["n_success"], rep["n_trials"]
-            reps.append(
-                entry(
-                    rep["statement"],
-                    direction=rep["direction"],
-                    group_count=counted,
-                    group_seen=seen,
-                    group_share=round(100 * counted / seen) if seen else 0,
-                    group_counts=counts[group["id"]] if group["id"] < len(counts) else None,
-                )
-            )
-        groups.append(
-            {
-                "id": group["id"],
-                "label": group_label(group["id"]),
-                "size": group["size"],
-                "representative": reps,
-            }
         )
-    gic = data.get("group_informed_consensus", {})
-    consensus_agree = [entry(sid, gic=gic.get(str(sid))) for sid in data["consensus"]["agree"]]
-    consensus_disagree = [entry(sid) for sid in data["consensus"]["disagree"]]
+
+    groups = tuple(
+        GroupCard(
+            id=group.id,
+            label=group_label(group.id),
+            colour=group_colour(group.id),
+            size=group.size,
+            representative=tuple(
+                line(
+                    rep.statement,
+                    RepresentativeLine,
+                    direction=rep.direction,
+                    group_count=rep.n_success,
+                    group_seen=rep.n_trials,
+                )
+                for rep in group.representative
+            ),
+        )
+        for group in result.groups
+    )
+    gic = result.group_informed_consensus
 
     # Common ground: statements every group leans towards agreeing with, highest
     # group-informed consensus first.
-    def every_group_agrees(statement_id: str) -> bool:
-        counts = stats.get(statement_id, {}).get("groups") or []
-        return bool(counts) and all(
-            (c["agree"] + 1) / (c["agree"] + c["disagree"] + c["pass"] + 2) > 0.5 for c in counts
-        )
+    def every_group_agrees(statement_id: int) -> bool:
+        figures = result.statements.get(statement_id)
+        counts = figures.groups if figures else ()
+        return bool(counts) and all((c.agree + 1) / (c.seen + 2) > 0.5 for c in counts)
 
     by_gic = [
         item
         for item in sorted(gic.items(), key=lambda item: -item[1])
         if every_group_agrees(item[0])
     ][:5]
-    divisive = [entry(sid) for sid in data.get("divisive", [])]
     me = None
     if participant is not None:
-        position = data["participants"].get(str(participant.pk))
+        position = result.position_of(participant.pk)
         if position is not None:
-            me = {"group": position[2], "label": None}
-            if position[2] is not None:
-                me["label"] = group_label(position[2])
-    return {
-        "ready": True,
-        "groups": groups,
-        "consensus_agree": consensus_agree,
-        "consensus_disagree": consensus_disagree,
-        "group_consensus": [entry(int(sid), gic=value) for sid, value in by_gic],
-        "divisive": divisive,
-        "me": me,
-        "n_participants": data.get("n_participants", 0),
-        "n_clustered": data.get("n_clustered", 0),
-        "n_statements": data.get("n_statements", 0),
-        "n_votes": data.get("n_votes", 0),
-    }
+            label = None if position.group is None else group_label(position.group)
+            me = MyPlace(group=position.group, label=label)
+    return MapPage(
+        result=result,
+        groups=groups,
+        consensus_agree=tuple(line(sid, gic=gic.get(sid)) for sid in result.consensus_agree),
+        consensus_disagree=tuple(line(sid) for sid in result.consensus_disagree),
+        group_consensus=tuple(line(sid, gic=value) for sid, value in by_gic),
+        divisive=tuple(line(sid) for sid in result.divisive),
+        me=me,
+    )
 
 
 def export_rows(conversation: Conversation):

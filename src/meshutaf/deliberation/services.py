@@ -3,6 +3,7 @@ map, and Pol.is import. Callers have passed the gate in `permissions.py` first."
 
 import dataclasses
 import datetime
+import logging
 import secrets
 
 from django.core.exceptions import ValidationError
@@ -39,6 +40,9 @@ from .models import (
     new_token,
 )
 from .polis_format import PolisExport
+from .results import OpinionMap, StoredMapError
+
+logger = logging.getLogger(__name__)
 
 CONVERSATION_FIELDS = (
     "title",
@@ -556,58 +560,6 @@ def _enqueue_analysis(conversation_id: int) -> None:
     task.enqueue(conversation_id)
 
 
-def _stored(result: opinion.Analysis) -> dict:
-    """The JSON kept on the conversation. Keys are strings (JSON), ids are our pks."""
-    return {
-        "version": 1,
-        "participants": {
-            str(pid): [round(x, 4), round(y, 4), result.participants.get(pid)]
-            for pid, (x, y) in result.positions.items()
-        },
-        "groups": [
-            {
-                "id": group.id,
-                "size": len(group.members),
-                "center": [round(group.center[0], 4), round(group.center[1], 4)],
-                "representative": [
-                    {
-                        "statement": rep.statement,
-                        "direction": rep.direction,
-                        "score": round(rep.score, 4),
-                        "probability": round(rep.probability, 4),
-                        "ratio": round(rep.ratio, 3),
-                        "n_success": rep.n_success,
-                        "n_trials": rep.n_trials,
-                    }
-                    for rep in group.representative
-                ],
-            }
-            for group in result.groups
-        ],
-        "consensus": {"agree": result.consensus_agree, "disagree": result.consensus_disagree},
-        "group_informed_consensus": {
-            str(k): round(v, 5) for k, v in result.group_informed_consensus.items()
-        },
-        "group_informed_disagreement": {
-            str(k): round(v, 5) for k, v in result.group_informed_disagreement.items()
-        },
-        "divisive": result.divisive,
-        "statements": {str(k): v for k, v in result.statement_stats.items()},
-        "priorities": {str(k): round(v, 5) for k, v in result.priorities.items()},
-        "silhouette": result.silhouette,
-        "k_state": (
-            None
-            if result.k_state is None
-            else [result.k_state.last_k, result.k_state.count, result.k_state.smoothed_k]
-        ),
-        "n_participants": result.n_participants,
-        "n_clustered": sum(1 for g in result.participants.values() if g is not None),
-        "n_statements": result.n_statements,
-        "n_votes": result.n_votes,
-        "seconds": round(result.seconds, 4),
-    }
-
-
 def conversation_analyze(*, conversation_id: int, seed: int = 0) -> Conversation | None:
     """Recompute and store the opinion map. Runs in the worker; safe to run twice."""
     conversation = Conversation.objects.filter(pk=conversation_id).first()
@@ -615,12 +567,17 @@ def conversation_analyze(*, conversation_id: int, seed: int = 0) -> Conversation
         return None
     started_at = timezone.now()
     table = selectors.conversation_vote_table(conversation)
-    previous = (conversation.analysis or {}).get("k_state")
-    k_state = opinion.KState(*previous) if previous else None
-    result = opinion.analyze(table, seed=seed, k_state=k_state)
+    try:
+        previous = selectors.stored_map(conversation=conversation)
+    except StoredMapError:
+        # The map is recomputed from the votes; only the k smoother's history is lost.
+        logger.warning("Conversation %s: stored map unreadable, recomputed", conversation.pk)
+        previous = None
+    k_state = previous.k_state if previous else None
+    result = OpinionMap.from_analysis(opinion.analyze(table, seed=seed, k_state=k_state))
     # Only the analysis fields are written, so an edit made meanwhile is not overwritten.
     Conversation.objects.filter(pk=conversation.pk).update(
-        analysis=_stored(result), analysed_at=started_at
+        analysis=result.to_json(), analysed_at=started_at
     )
     conversation.refresh_from_db()
     if conversation.analysis_stale:

@@ -342,18 +342,14 @@ def conversation_results(request, pk: int):
 
 
 def _results(request, conversation, participant, *, public: bool):
-    data = selectors.opinion_map(conversation=conversation, participant=participant)
+    page = selectors.opinion_map(conversation=conversation, participant=participant)
     svg = ""
-    for group in data.get("groups", []):
-        group["colour"] = charts.group_colour(group["id"])
-    if data["ready"]:
-        svg = charts.opinion_map_svg(
-            conversation.analysis, me=participant.pk if participant else None
-        )
+    if page is not None:
+        svg = charts.opinion_map_svg(page.result, me=participant.pk if participant else None)
     context = {
         "conversation": conversation,
         "initiative": conversation.initiative,
-        "map": data,
+        "map": page,
         "svg": svg,
         "public": public,
         "can_manage": not public and _manage(conversation),
