@@ -39,6 +39,12 @@ def test_the_index_and_agreement(coded_corpus, owner, member, outsider):
     body = client_for(member).get(url, {"by": "month,community"}).json()
     assert body["by"] == ["month", "community"]
     assert body["n_audit"] == 160
+    assert body["version"] == 1
+    # A cell names the parts it is grouped by, by label and by value, and no others.
+    cell = body["cells"][0]
+    assert {"month", "community", "key", "n", "small", "values"} == set(cell)
+    assert set(cell["key"]) == {"month", "community"}
+    assert body["target_labels"]["index"] == "Discourse Index (0–100)"
     first = body["cells"][0]["values"]["index"]
     assert first["ci_low"] <= first["estimate"] <= first["ci_high"]
     bad = client_for(member).get(url, {"by": "colour"})
@@ -49,5 +55,7 @@ def test_the_index_and_agreement(coded_corpus, owner, member, outsider):
     assert client_for(member).get(agreement).status_code == 403
     assert client_for(owner).get(agreement).status_code == 200
     models = client_for(member).get(f"{API}/corpora/{coded_corpus.pk}/models").json()
+    schema = client_for(member).get("/api/openapi.json").json()["components"]["schemas"]
+    assert schema["DiscourseIndexV1"]["properties"]["version"]["const"] == 1
     assert models[0]["status"] == "ready"
     assert "insult" in models[0]["report"]["dimensions"]

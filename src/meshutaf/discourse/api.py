@@ -15,7 +15,7 @@ from meshutaf.core.forms import error_text
 from meshutaf.core.schemas import Id
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user
 
-from .index_results import DiscourseIndex, json_number
+from .index_results import DiscourseIndex, TargetEstimate, json_number
 from .permissions import corpus_get_for_user
 from .selectors import corpora
 from .selectors.index import corpus_index, parse_grouping
@@ -94,36 +94,40 @@ class DiscourseIndexV1(Schema):
     cells: list[IndexCellV1]
 
 
-def _estimate_v1(result) -> TargetEstimateV1:
-    return TargetEstimateV1(
-        estimate=json_number(result.estimate),
-        ci_low=json_number(result.ci_low),
-        ci_high=json_number(result.ci_high),
-        mean_probability=json_number(result.mean_score),
-        n_audit=result.n_audit,
-        rank=list(result.rank) if result.rank else None,
-    )
+def _estimate_v1(result: TargetEstimate) -> dict:
+    return {
+        "estimate": json_number(result.estimate),
+        "ci_low": json_number(result.ci_low),
+        "ci_high": json_number(result.ci_high),
+        "mean_probability": json_number(result.mean_score),
+        "n_audit": result.n_audit,
+        "rank": list(result.rank) if result.rank else None,
+    }
 
 
 def index_v1(index: DiscourseIndex) -> DiscourseIndexV1:
-    return DiscourseIndexV1(
-        version=1,
-        corpus_model_version=index.model_version,
-        by=list(index.by),
-        n_items=index.n_items,
-        n_audit=index.n_audit,
-        targets=list(index.targets),
-        target_labels={key: index.target_labels.get(key, key) for key in index.targets},
-        cells=[
-            IndexCellV1(
-                **{part: cell.label(part) for part in index.by},
-                key={part: cell.key.get(part, "") for part in index.by},
-                n=cell.n_items,
-                small=cell.small,
-                values={key: _estimate_v1(result) for key, result in cell.results.items()},
-            )
-            for cell in index.cells
-        ],
+    """The index in the API's shape. Validated from plain data, so that the parts a cell is
+    not grouped by stay unset (ninja would set every field of a Schema passed whole)."""
+    return DiscourseIndexV1.model_validate(
+        {
+            "version": 1,
+            "corpus_model_version": index.model_version,
+            "by": list(index.by),
+            "n_items": index.n_items,
+            "n_audit": index.n_audit,
+            "targets": list(index.targets),
+            "target_labels": {key: index.target_labels.get(key, key) for key in index.targets},
+            "cells": [
+                {
+                    **{part: cell.label(part) for part in index.by},
+                    "key": {part: cell.key.get(part, "") for part in index.by},
+                    "n": cell.n_items,
+                    "small": cell.small,
+                    "values": {key: _estimate_v1(result) for key, result in cell.results.items()},
+                }
+                for cell in index.cells
+            ],
+        }
     )
 
 
@@ -179,7 +183,8 @@ def corpus_get(request, corpus_id: Id):
     }
 
 
-# exclude_unset: a cell lists only the parts the index is grouped by.
+# A cell lists only the parts the index is grouped by: the others are unset. Ninja keeps them
+# unset only in a dict (it reads every attribute of a Schema), hence the dump.
 @router.get("/corpora/{corpus_id}/index", response=DiscourseIndexV1, exclude_unset=True)
 def corpus_index_get(request, corpus_id: Id, query: Query[IndexQuery]):
     """Every cell's estimate per target with its 95% interval, n, audit n and rank range."""
@@ -188,7 +193,7 @@ def corpus_index_get(request, corpus_id: Id, query: Query[IndexQuery]):
         by = parse_grouping(query.by)
     except ValidationError as error:
         raise HttpError(400, error_text(error)) from None
-    return index_v1(corpus_index(corpus=corpus, by=by))
+    return index_v1(corpus_index(corpus=corpus, by=by)).model_dump(exclude_unset=True)
 
 
 @router.get("/corpora/{corpus_id}/agreement", response=list[AgreementOut])
