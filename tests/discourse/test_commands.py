@@ -6,7 +6,7 @@ import json
 import pytest
 
 from meshutaf import cli
-from meshutaf.discourse.index_results import DiscourseIndex
+from meshutaf.discourse.results import DiscourseIndex
 
 pytestmark = pytest.mark.django_db
 

@@ -15,8 +15,8 @@ from meshutaf.core.forms import error_text
 from meshutaf.core.schemas import Id
 from meshutaf.initiatives.permissions import Action, initiative_get_for_user
 
-from .index_results import DiscourseIndex, TargetEstimate, json_number
 from .permissions import corpus_get_for_user
+from .results import DiscourseIndex, TargetEstimate, json_number
 from .selectors import corpora
 from .selectors.index import corpus_index, parse_grouping
 from .selectors.reliability import agreement

@@ -298,7 +298,7 @@ def _index(args, corpus) -> int:
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
-    from .index_results import json_number
+    from .results import json_number
     from .selectors.index import corpus_index, parse_grouping
 
     try:

@@ -6,7 +6,7 @@ inference. The audit items are the coded items of random and stratified samples,
 the inverse of their chance of being drawn; their classifier scores are the out-of-fold ones
 saved at training, so the model has not seen the labels it is checked against.
 
-The result is a typed `index_results.DiscourseIndex`. Callers have passed the gate in
+The result is a typed `results.DiscourseIndex`. Callers have passed the gate in
 `permissions.py`.
 """
 
@@ -18,9 +18,9 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
 from .. import codebook
-from ..index_results import UNKNOWN, DiscourseIndex, IndexCell, TargetEstimate
 from ..languages import language_name
 from ..models import Corpus, ModelVersion, Period, Score
+from ..results import UNKNOWN, DiscourseIndex, IndexCell, TargetEstimate
 from .corpora import community_names, current_model, dimension_labels, target_label
 from .gold import audit_labels
 from .sampling import period_keys

@@ -9,8 +9,8 @@ import datetime as dt
 import numpy as np
 from django.utils import timezone
 
-from ..index_results import UNKNOWN
 from ..models import Assignment, Corpus, Item, Period, Score
+from ..results import UNKNOWN
 from .corpora import current_model
 
 

@@ -13,10 +13,10 @@ from meshutaf.core.exports import csv_writer
 
 from .. import charts, codebook
 from ..forms import DashboardForm
-from ..index_results import UNKNOWN, DiscourseIndex
 from ..learner.config import MIN_PER_CLASS
 from ..models import Period
 from ..permissions import corpus_get_for_user
+from ..results import UNKNOWN, DiscourseIndex
 from ..selectors import coding, corpora, reliability
 from ..selectors.index import corpus_index, index_targets
 from .common import agreement_rows, by_family, finite, page_context, report_rows

@@ -14,10 +14,10 @@ from meshutaf.initiatives.permissions import Action
 
 from .. import services
 from ..forms import AssignForm, SampleForm
-from ..index_results import UNKNOWN
 from ..languages import language_name
 from ..models import Sample
 from ..permissions import corpus_get_for_user, sample_get_for_user
+from ..results import UNKNOWN
 from ..selectors import coding, corpora
 from .common import page_context
 

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from meshutaf.discourse.index_results import (
+from meshutaf.discourse.results import (
     FORMAT,
     DiscourseIndex,
     IndexCell,
