@@ -3,38 +3,60 @@
 from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
+from django.core.exceptions import ValidationError
 from django.db import models
+from django.utils.translation import gettext as _
 
 M = TypeVar("M", bound=models.Model)
 
 
-def model_save(instance: M, *, by: Any = None) -> M:
-    """Validate (fields and constraints) and save; the audit trail records `by`."""
-    instance._history_user = by  # read by django-simple-history
+def model_save(instance: M, *, by: Any = None, update_fields: Iterable[str] | None = None) -> M:
+    """Validate (fields and constraints) and save; the audit trail records `by`.
+
+    With `update_fields`, only those columns are written (and any auto-updated timestamp), so
+    two people editing different fields of one row at once do not undo each other."""
+    instance._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
     instance.full_clean()
-    instance.save()
+    if update_fields is None:
+        instance.save()
+    else:
+        auto = [
+            field.name
+            for field in instance._meta.concrete_fields
+            if getattr(field, "auto_now", False)
+        ]
+        instance.save(update_fields=sorted({*update_fields, *auto}))
     return instance
+
+
+def model_delete(instance: models.Model, *, by: Any = None) -> None:
+    """Delete, with the audit trail recording who deleted it."""
+    instance._history_user = by  # type: ignore[attr-defined]  # read by django-simple-history
+    instance.delete()
 
 
 def model_update(
     *, instance: M, fields: Iterable[str], data: Mapping[str, Any], by: Any = None
 ) -> tuple[M, bool]:
-    """Set the allowed `fields` present in `data`; save only when something changed.
+    """Set the allowed `fields` present in `data`; save only the fields that changed.
 
     Returns the instance and whether it changed.
     """
-    changed = False
+    changed: list[str] = []
     for name in fields:
         if name in data and data[name] is None and not instance._meta.get_field(name).null:
             # Validation skips empty values of blank=True fields, so None would reach the
             # database's NOT NULL and fail there.
-            from django.core.exceptions import ValidationError
-            from django.utils.translation import gettext as _
-
             raise ValidationError({name: _("This field cannot be empty (null).")})
         if name in data and getattr(instance, name) != data[name]:
             setattr(instance, name, data[name])
-            changed = True
+            changed.append(name)
     if changed:
-        model_save(instance, by=by)
-    return instance, changed
+        model_save(instance, by=by, update_fields=_columns(instance, changed))
+    return instance, bool(changed)
+
+
+def _columns(instance: models.Model, names: list[str]) -> list[str]:
+    """The names update_fields accepts: a foreign key set as `organisation` is saved as such."""
+    concrete = {field.name for field in instance._meta.concrete_fields}
+    return [name for name in names if name in concrete]

@@ -3,7 +3,7 @@
 from django.db import transaction
 
 from meshutaf.accounts.models import User
-from meshutaf.core.services import model_save, model_update
+from meshutaf.core.services import model_delete, model_save, model_update
 
 from .models import (
     Affiliation,
@@ -53,5 +53,4 @@ def affiliation_add(*, person: Person, by: User | None, **fields) -> Affiliation
 
 @transaction.atomic
 def affiliation_remove(*, affiliation: Affiliation, by: User) -> None:
-    affiliation._history_user = by
-    affiliation.delete()
+    model_delete(affiliation, by=by)

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 
 from meshutaf.accounts.models import User, hash_token
 from meshutaf.accounts.services import user_create
-from meshutaf.core.services import model_save, model_update
+from meshutaf.core.services import model_delete, model_save, model_update
 from meshutaf.core.text import normalize_email
 from meshutaf.directory.models import Organisation, Person
 from meshutaf.directory.services import person_create
@@ -85,8 +85,7 @@ def _set_leading_partners(
     current = {link.organisation_id: link for link in initiative.leadingpartner_set.all()}
     for organisation_id, link in current.items():
         if organisation_id not in wanted:
-            link._history_user = by
-            link.delete()
+            model_delete(link, by=by)
     for organisation_id, organisation in wanted.items():
         if organisation_id not in current:
             model_save(LeadingPartner(initiative=initiative, organisation=organisation), by=by)
@@ -121,8 +120,7 @@ def phase_update(*, phase: Phase, by: User, data: dict) -> Phase:
 
 @transaction.atomic
 def phase_delete(*, phase: Phase, by: User) -> None:
-    phase._history_user = by
-    phase.delete()
+    model_delete(phase, by=by)
 
 
 @transaction.atomic
@@ -138,8 +136,7 @@ def group_update(*, group: Group, by: User, data: dict) -> Group:
 
 @transaction.atomic
 def group_delete(*, group: Group, by: User) -> None:
-    group._history_user = by
-    group.delete()
+    model_delete(group, by=by)
 
 
 @transaction.atomic
@@ -155,8 +152,7 @@ def group_member_update(*, member: GroupMember, role: str, by: User) -> GroupMem
 
 @transaction.atomic
 def group_member_remove(*, member: GroupMember, by: User) -> None:
-    member._history_user = by
-    member.delete()
+    model_delete(member, by=by)
 
 
 def _ensure_a_facilitator_remains(*, membership: Membership, new_role: str | None) -> None:
@@ -194,8 +190,7 @@ def membership_set_role(*, membership: Membership, role: str, by: User) -> Membe
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: User) -> None:
     _ensure_a_facilitator_remains(membership=membership, new_role=None)
-    membership._history_user = by
-    membership.delete()
+    model_delete(membership, by=by)
 
 
 def invitation_url(raw_token: str, *, base_url: str | None = None) -> str:
@@ -384,5 +379,4 @@ def readiness_item_update(*, item: ReadinessItem, by: User, data: dict) -> Readi
 
 @transaction.atomic
 def readiness_item_delete(*, item: ReadinessItem, by: User) -> None:
-    item._history_user = by
-    item.delete()
+    model_delete(item, by=by)

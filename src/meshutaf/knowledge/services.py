@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from meshutaf.accounts.models import User
-from meshutaf.core.services import model_save, model_update
+from meshutaf.core.services import model_delete, model_save, model_update
 from meshutaf.core.uploads import UploadRefusedError
 from meshutaf.initiatives.models import Initiative
 from meshutaf.initiatives.services import require_same_initiative
@@ -138,8 +138,7 @@ def document_update(*, document: Document, by: User, data: dict) -> Document:
 def document_delete(*, document: Document, by: User) -> None:
     name, storage = document.file.name, document.file.storage
     indexing.unindex_document(document)
-    document._history_user = by
-    document.delete()
+    model_delete(document, by=by)
     transaction.on_commit(lambda: storage.delete(name))
 
 
@@ -183,5 +182,4 @@ def insight_update(*, insight: Insight, by: User, data: dict) -> Insight:
 @transaction.atomic
 def insight_delete(*, insight: Insight, by: User) -> None:
     indexing.unindex_insight(insight)
-    insight._history_user = by
-    insight.delete()
+    model_delete(insight, by=by)

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meshutaf.accounts.models import User
-from meshutaf.core.services import model_save, model_update
+from meshutaf.core.services import model_delete, model_save, model_update
 from meshutaf.directory.models import Affiliation, Person
 from meshutaf.directory.services import person_create
 from meshutaf.initiatives.models import Group, Initiative, Membership
@@ -172,8 +172,7 @@ def meeting_delete(*, meeting: Meeting, by: User) -> None:
             _("This meeting has action items. Cancel it instead, so they keep their source.")
         )
     indexing.unindex_meeting(meeting)
-    meeting._history_user = by
-    meeting.delete()
+    model_delete(meeting, by=by)
 
 
 def _open_actions_before(meeting: Meeting):
@@ -274,8 +273,7 @@ def agenda_item_move(*, item: AgendaItem, by: User, offset: int) -> None:
 def agenda_item_delete(*, item: AgendaItem, by: User) -> None:
     meeting = item.meeting
     indexing.unindex_minutes([item.pk])
-    item._history_user = by
-    item.delete()
+    model_delete(item, by=by)
     indexing.index_meeting(meeting)
 
 
@@ -373,8 +371,7 @@ def _enqueue_invitations(meeting_id: int, invitee_ids: list[int]) -> None:
 
 @transaction.atomic
 def invitee_remove(*, invitee: MeetingInvitee, by: User) -> None:
-    invitee._history_user = by
-    invitee.delete()
+    model_delete(invitee, by=by)
 
 
 @transaction.atomic
@@ -430,8 +427,7 @@ def attendance_set(*, meeting: Meeting, by: User, people: Iterable[Person]) -> l
     existing = {row.person_id: row for row in meeting.attendance.all()}
     for person_id, row in existing.items():
         if person_id not in wanted:
-            row._history_user = by
-            row.delete()
+            model_delete(row, by=by)
     rows = []
     for person_id, person in wanted.items():
         if person_id in existing:
@@ -518,8 +514,7 @@ def action_item_set_status(*, item: Outcome, by: User, status: str) -> Outcome:
 @transaction.atomic
 def outcome_delete(*, outcome: Outcome, by: User) -> None:
     indexing.unindex_outcome(outcome)
-    outcome._history_user = by
-    outcome.delete()
+    model_delete(outcome, by=by)
 
 
 # --- Speaking turns -------------------------------------------------------------------------

@@ -4,7 +4,7 @@ and network analyses."""
 from django.db import transaction
 
 from meshutaf.accounts.models import User
-from meshutaf.core.services import model_save, model_update
+from meshutaf.core.services import model_delete, model_save, model_update
 from meshutaf.directory.models import Organisation, Person, Sector
 from meshutaf.stakeholder_map.models import (
     EngagementEntry,
@@ -89,8 +89,7 @@ def profile_update(*, profile: StakeholderProfile, by: User, data: dict) -> Stak
 
 @transaction.atomic
 def profile_delete(*, profile: StakeholderProfile, by: User) -> None:
-    profile._history_user = by
-    profile.delete()
+    model_delete(profile, by=by)
 
 
 @transaction.atomic
@@ -112,8 +111,7 @@ def relationship_update(*, relationship: Relationship, by: User, data: dict) -> 
 
 @transaction.atomic
 def relationship_delete(*, relationship: Relationship, by: User) -> None:
-    relationship._history_user = by
-    relationship.delete()
+    model_delete(relationship, by=by)
 
 
 @transaction.atomic
