@@ -32,8 +32,19 @@ def terminal_language() -> str:
 def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meshutaf.settings")
     import django
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
 
-    django.setup()
+    try:
+        # The settings only read the data directory and its key: make them first (unless
+        # this process has its settings already, as the test suite does).
+        if not settings.configured:
+            from meshutaf.core.datadir import data_dir_prepare
+
+            data_dir_prepare()
+        django.setup()
+    except ImproperlyConfigured as error:  # a malformed variable: its message, no traceback
+        raise SystemExit(fail(str(error))) from None
     from django.utils import translation
 
     translation.activate(terminal_language())

@@ -3,65 +3,28 @@
 Everything an operator may change is read here; see docs/operator.md for the list.
 """
 
-import os
-import secrets
 from pathlib import Path
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
+from meshutaf.core.datadir import data_dir_path, secret_key_read
+from meshutaf.core.env import env_bool, env_int, env_list, env_str
+
 BASE_DIR = Path(__file__).resolve().parent
 
-
-def env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name, default)
-
-
-def env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    return int(value) if value not in (None, "") else default
-
-
-def env_list(name: str, default: list[str]) -> list[str]:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return [item.strip() for item in value.split(",") if item.strip()]
-
-
-DATA_DIR = Path(env_str("MESHUTAF_DATA_DIR", str(Path.cwd() / "var"))).resolve()
+# Settings only read: the entry points (the `meshutaf` command, wsgi.py) make the data
+# directory and its secret key first (core.datadir.data_dir_prepare).
+DATA_DIR = data_dir_path()
 # The database, uploads, logs and keys are for the site's own user only: every file it
 # creates is 0600 and every folder 0700 (the command line and the WSGI entry set the umask).
-DATA_DIR.mkdir(mode=0o700, parents=True, exist_ok=True)
-if DATA_DIR.stat().st_mode & 0o077 and DATA_DIR.stat().st_uid == os.getuid():
-    DATA_DIR.chmod(0o700)
 FILE_UPLOAD_PERMISSIONS = 0o600
 FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 
-
-def _secret_key() -> str:
-    """Read the key from the environment, else keep one in the data directory.
-
-    A generated key survives restarts so sessions and password-reset links stay valid.
-    """
-    if key := env_str("MESHUTAF_SECRET_KEY"):
-        return key
-    path = DATA_DIR / "secret_key"
-    if not path.exists():
-        path.write_text(secrets.token_urlsafe(50))
-        path.chmod(0o600)
-    return path.read_text().strip()
-
-
-SECRET_KEY = _secret_key()
+# MESHUTAF_SECRET_KEY, else DATA_DIR/secret_key. Without either (settings imported by hand
+# before any entry point ran) the key is empty and Django refuses to sign anything with it.
+SECRET_KEY = secret_key_read(data_dir=DATA_DIR)
 DEBUG = env_bool("MESHUTAF_DEBUG", False)
 ALLOWED_HOSTS = env_list("MESHUTAF_ALLOWED_HOSTS", ["127.0.0.1", "localhost", "[::1]"])
 CSRF_TRUSTED_ORIGINS = env_list("MESHUTAF_CSRF_TRUSTED_ORIGINS", [])
@@ -188,10 +151,9 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
-STATIC_ROOT.mkdir(mode=0o700, exist_ok=True)
 # Uploads are served only through permission-checked views, never from MEDIA_URL.
 MEDIA_URL = "/media/"
-MESHUTAF_MAX_UPLOAD_MB = env_int("MESHUTAF_MAX_UPLOAD_MB", 25)
+MESHUTAF_MAX_UPLOAD_MB = env_int("MESHUTAF_MAX_UPLOAD_MB", 25, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = DATA_DIR / "uploads"
 STORAGES = {
@@ -210,7 +172,7 @@ WHITENOISE_USE_FINDERS = env_bool("MESHUTAF_STATIC_FINDERS", False)
 TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A worker records a heartbeat this often; one silent for four beats is taken for dead and
 # its running job is queued again (see core/worker.py).
-WORKER_BEAT_SECONDS = env_int("MESHUTAF_WORKER_BEAT_SECONDS", 10)
+WORKER_BEAT_SECONDS = env_int("MESHUTAF_WORKER_BEAT_SECONDS", 10, minimum=1)
 
 # The Discourse Index may add a local Hugging Face encoder's embeddings to its features (the
 # `transformers` extra); a directory on disk, never a download.
@@ -226,13 +188,13 @@ EMAIL_BACKEND = env_str(
 )
 EMAIL_FILE_PATH = DATA_DIR / "outbox"
 EMAIL_HOST = env_str("MESHUTAF_EMAIL_HOST", "localhost")
-EMAIL_PORT = env_int("MESHUTAF_EMAIL_PORT", 25)
+EMAIL_PORT = env_int("MESHUTAF_EMAIL_PORT", 25, minimum=1, maximum=65535)
 EMAIL_HOST_USER = env_str("MESHUTAF_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("MESHUTAF_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("MESHUTAF_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("MESHUTAF_FROM_EMAIL", "meshutaf@localhost")
 
-INVITATION_VALID_DAYS = env_int("MESHUTAF_INVITATION_DAYS", 14)
+INVITATION_VALID_DAYS = env_int("MESHUTAF_INVITATION_DAYS", 14, minimum=1)
 
 BEHIND_PROXY = env_bool("MESHUTAF_BEHIND_PROXY", False)
 if BEHIND_PROXY:
@@ -242,8 +204,8 @@ if BEHIND_PROXY:
 
 # Sign-in throttling (django-axes): after LOGIN_FAILURE_LIMIT wrong passwords for one account,
 # or from one address, sign-in is refused there for the cool-off period, whatever the password.
-AXES_FAILURE_LIMIT = env_int("MESHUTAF_LOGIN_FAILURE_LIMIT", 5)
-AXES_COOLOFF_TIME = env_int("MESHUTAF_LOGIN_COOLOFF_MINUTES", 15) / 60  # hours
+AXES_FAILURE_LIMIT = env_int("MESHUTAF_LOGIN_FAILURE_LIMIT", 5, minimum=1)
+AXES_COOLOFF_TIME = env_int("MESHUTAF_LOGIN_COOLOFF_MINUTES", 15, minimum=1) / 60  # hours
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_RESET_ON_SUCCESS = True
 # A try during the pause does not restart it, so "try again in 15 minutes" stays true.
@@ -256,8 +218,8 @@ AXES_VERBOSE = False
 # which the worker forgets once their cool-off is over (core.worker).
 AXES_DISABLE_ACCESS_LOG = True
 # Password-reset e-mails: per address and per e-mail address, in an hour.
-PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("MESHUTAF_PASSWORD_RESET_PER_ADDRESS", 10)
-PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("MESHUTAF_PASSWORD_RESET_PER_EMAIL", 3)
+PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("MESHUTAF_PASSWORD_RESET_PER_ADDRESS", 10, minimum=0)
+PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("MESHUTAF_PASSWORD_RESET_PER_EMAIL", 3, minimum=0)
 
 # Content-Security-Policy: scripts only from the site itself (or inline with this response's
 # nonce), no plugins, no framing, forms post only here. Styles may be inline: the charts are SVG
@@ -286,7 +248,6 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
 LOG_DIR = DATA_DIR / "logs"
-LOG_DIR.mkdir(mode=0o700, exist_ok=True)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -299,9 +260,18 @@ LOGGING = {
             "maxBytes": 5_000_000,
             "backupCount": 3,
             "formatter": "plain",
+            # Opened on the first record, not when logging is set up.
+            "delay": True,
         },
     },
-    "root": {"handlers": ["console", "file"], "level": env_str("MESHUTAF_LOG_LEVEL", "WARNING")},
+    "root": {
+        "handlers": ["console", "file"],
+        "level": env_str(
+            "MESHUTAF_LOG_LEVEL",
+            "WARNING",
+            choices=["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"],
+        ),
+    },
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
