@@ -1,5 +1,5 @@
 """The `meshutaf` command: serve, migrate, demo, users, tokens, reports, search, deliberation,
-the Discourse Index (its sub-commands live in `discourse/cli.py`), the worker, and manage.py.
+the Discourse Index (its sub-commands live in `discourse/commands.py`), the worker, and manage.py.
 
 Help and messages follow the terminal's language (LANGUAGE / LC_ALL / LC_MESSAGES / LANG,
 or MESHUTAF_LANGUAGE); Hebrew when none of them names Hebrew, Arabic or English.
@@ -252,7 +252,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     polis_out.add_argument("--conversation", type=int, required=True, help=_("conversation id"))
     polis_out.add_argument("--output-dir", required=True, metavar=_("DIR"))
-    from meshutaf.discourse.cli import add_parser as add_discourse_parser
+    from meshutaf.discourse.commands import add_parser as add_discourse_parser
 
     add_discourse_parser(commands)
     commands.add_parser("check", help=_("Check the installation for problems."))
@@ -353,7 +353,7 @@ def cmd_stakeholders_export(args) -> int:
     from django.utils.translation import gettext as _
 
     from meshutaf.initiatives.permissions import initiative_get_for_user
-    from meshutaf.stakeholders.map_views import register_export_for
+    from meshutaf.stakeholder_map.views import register_export_for
 
     user = None
     if args.as_user:
@@ -411,9 +411,9 @@ def cmd_stakeholders_import(args) -> int:
 
     from meshutaf.initiatives.models import Initiative
     from meshutaf.initiatives.permissions import Action, initiative_get_for_user
-    from meshutaf.stakeholders import importing
-    from meshutaf.stakeholders.models import Organisation, Person
-    from meshutaf.stakeholders.permissions import organisations_visible_to, people_visible_to
+    from meshutaf.stakeholder_map import importing
+    from meshutaf.directory.models import Organisation, Person
+    from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
 
     user = None
     if args.as_user:
@@ -684,7 +684,18 @@ def _deliberation_export(args) -> int:
 def cmd_demo(args) -> int:
     from django.utils.translation import gettext as _
 
-    from meshutaf.demo import demo_load
+    try:
+        from meshutaf.demo import demo_load
+    except ModuleNotFoundError as error:
+        # The demo (and its published password) is left out of the wheel.
+        if error.name != "meshutaf.demo":
+            raise
+        return fail(
+            _(
+                "The demo workspace is not part of this installation; "
+                "install from a source checkout."
+            )
+        )
 
     result = demo_load()
     if result.created:
@@ -756,14 +767,14 @@ def main(argv: list[str] | None = None) -> int:
         worker_run()
         return 0
     if args.command == "search":
-        from meshutaf.knowledge.indexing import reindex_all
+        from meshutaf.search.indexing import reindex_all
 
         print(_("%(count)s entries indexed.") % {"count": reindex_all()})
         return 0
     if args.command == "deliberation":
         return cmd_deliberation(args)
     if args.command == "discourse":
-        from meshutaf.discourse.cli import run
+        from meshutaf.discourse.commands import run
 
         return run(args)
     if args.command == "check":

@@ -49,14 +49,18 @@ INSTALLED_APPS = [
     "axes",
     "meshutaf.core",
     "meshutaf.accounts",
-    "meshutaf.stakeholders",
+    "meshutaf.directory",
     "meshutaf.initiatives",
+    "meshutaf.search",
     "meshutaf.meetings",
+    "meshutaf.stakeholder_map",
     "meshutaf.knowledge",
-    "meshutaf.reports",
     "meshutaf.workshops",
     "meshutaf.deliberation",
     "meshutaf.discourse",
+    # Above the features: pages that gather from several of them.
+    "meshutaf.reports",
+    "meshutaf.home",
     "meshutaf.api",
 ]
 
@@ -96,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "meshutaf.core.context_processors.interface",
-                "meshutaf.initiatives.context_processors.background_jobs",
+                "meshutaf.home.context_processors.background_jobs",
             ],
         },
     }
