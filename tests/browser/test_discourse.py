@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from meshutaf.demo_discourse import posts_as_rows, synthetic_posts
+from meshutaf.demo.corpus import posts_as_rows, synthetic_posts
 from meshutaf.discourse.models import Annotation, Assignment, Corpus, ModelVersion
 from meshutaf.initiatives.models import Role
 from tests.discourse.conftest import code_assignments

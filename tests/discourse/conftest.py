@@ -10,7 +10,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from meshutaf.demo_discourse import posts_as_rows, synthetic_posts
+from meshutaf.demo.corpus import posts_as_rows, synthetic_posts
 from meshutaf.discourse import importing, services
 from meshutaf.discourse.models import Assignment, ModelStatus, RunStatus, SampleKind
 

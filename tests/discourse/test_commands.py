@@ -22,7 +22,7 @@ def english(monkeypatch):
 
 
 def _csv(path, posts, labelled=False):
-    from meshutaf.demo_discourse import posts_as_rows
+    from meshutaf.demo.corpus import posts_as_rows
 
     headers, rows = posts_as_rows(posts)
     if labelled:

@@ -4,7 +4,7 @@ import re
 
 import pytest
 
-from meshutaf.demo_discourse import synthetic_posts
+from meshutaf.demo.corpus import synthetic_posts
 from meshutaf.discourse import services
 from meshutaf.discourse.models import Adjudication, Annotation, Assignment, Sample
 

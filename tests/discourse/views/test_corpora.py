@@ -3,7 +3,7 @@ annotator's view of it, browsing items, and query counts that stay flat as data 
 
 import pytest
 
-from meshutaf.demo_discourse import synthetic_posts
+from meshutaf.demo.corpus import synthetic_posts
 from meshutaf.discourse import codebook, services
 from meshutaf.discourse.models import Assignment, Corpus
 

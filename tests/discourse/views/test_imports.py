@@ -5,7 +5,7 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from meshutaf.demo_discourse import synthetic_posts
+from meshutaf.demo.corpus import synthetic_posts
 from meshutaf.discourse.models import ImportRecord, Item
 
 from ...conftest import client_for

@@ -1,19 +1,27 @@
 """Stakeholder maps for two demo initiatives, with a history of consent moving over months.
 
-Part of the demo workspace (`meshutaf demo`). History is backdated here, and only here, by
-setting simple-history's `_history_date` on the records the demo writes.
+Part of the demo workspace (`meshutaf demo`); the notes, log and checklist are in data/maps.toml.
+History is backdated here, and only here, by setting simple-history's `_history_date` on the
+records the demo writes.
 """
 
 import datetime as dt
 import itertools
 import random
+from typing import NamedTuple
 
 from django.utils import timezone
 
 from meshutaf.core.services import model_save
-from meshutaf.initiatives.models import GroupMember, Initiative, ReadinessItem
-from meshutaf.stakeholder_map.models import EngagementEntry, Relationship, SensitiveNote, StakeholderProfile
+from meshutaf.demo.data import data_read, strings, text
 from meshutaf.directory.models import Organisation, Person
+from meshutaf.initiatives.models import GroupMember, Initiative, ReadinessItem
+from meshutaf.stakeholder_map.models import (
+    EngagementEntry,
+    Relationship,
+    SensitiveNote,
+    StakeholderProfile,
+)
 from meshutaf.stakeholder_map.services import network_analyse
 
 # How each sector tends to sit on a map like these: (power, interest) ranges.
@@ -30,11 +38,41 @@ SECTOR_POSITION = {
 }
 ENGAGEMENT = ["unaware", "resistant", "neutral", "supportive", "leading"]
 
-SENSITIVE_NOTES = [
-    "נפגעו מתהליך קודם שהסתיים בלי החלטות; לפתוח בהכרה בכך לפני כל בקשה.",
-    "יחסים מתוחים עם ראש הרשות מאז הבחירות האחרונות. לא לשבץ באותו צוות בשלב הראשון.",
-    "תומך בשיחות אישיות אך נמנע מלהתחייב בפורום פתוח. כדאי פגישה אחד על אחד.",
-]
+
+class EngagementSpec(NamedTuple):
+    days_ago: int
+    kind: str
+    summary: str
+    follow_up_in_days: int | None  # from today; negative: overdue
+
+
+class ReadinessSpec(NamedTuple):
+    category: str
+    title: str
+    status: str
+
+
+def sensitive_notes() -> tuple[str, ...]:
+    return strings(data_read("maps")["sensitive_notes"])
+
+
+def engagement_specs() -> tuple[EngagementSpec, ...]:
+    return tuple(
+        EngagementSpec(
+            int(entry["days_ago"]),
+            text(entry, "kind"),
+            text(entry, "summary"),
+            int(entry["follow_up_in_days"]) if "follow_up_in_days" in entry else None,
+        )
+        for entry in data_read("maps")["engagement"]
+    )
+
+
+def readiness_specs() -> tuple[ReadinessSpec, ...]:
+    return tuple(
+        ReadinessSpec(text(item, "category"), text(item, "title"), text(item, "status"))
+        for item in data_read("maps")["readiness"]
+    )
 
 
 def build_map(*, initiative: Initiative, facilitator, rng: random.Random, months: int = 6) -> None:
@@ -54,14 +92,14 @@ def build_map(*, initiative: Initiative, facilitator, rng: random.Random, months
         organisations[org.pk] = org
 
     profiles: list[StakeholderProfile] = []
-    for subject in [*organisations.values(), *list(people.values())[:30]]:
-        is_org = isinstance(subject, Organisation)
+    subjects: list[Organisation | Person] = [*organisations.values(), *list(people.values())[:30]]
+    for subject in subjects:
         profile = StakeholderProfile(
             initiative=initiative,
-            organisation=subject if is_org else None,
-            person=None if is_org else subject,
+            organisation=subject if isinstance(subject, Organisation) else None,
+            person=subject if isinstance(subject, Person) else None,
         )
-        sector = subject.sector if is_org else _person_sector(subject)
+        sector = subject.sector if isinstance(subject, Organisation) else _person_sector(subject)
         (power_low, power_high), (interest_low, interest_high) = SECTOR_POSITION.get(
             sector, SECTOR_POSITION["other"]
         )
@@ -75,9 +113,16 @@ def build_map(*, initiative: Initiative, facilitator, rng: random.Random, months
         profile.iap2_level = rng.choice(["inform", "consult", "involve", "collaborate"])
         profile.consent = rng.choice(["none", "passive", "passive", "opposed"])
         profile.influence_bases = rng.sample(
-            ["formal_role", "personality", "sector_representation", "knowledge", "resources"], 2
+            [
+                "formal_role",
+                "personality",
+                "sector_representation",
+                "knowledge",
+                "resources",
+            ],
+            2,
         )
-        profile._history_date = start
+        profile._history_date = start  # type: ignore[attr-defined]  # simple-history reads it
         profiles.append(model_save(profile, by=facilitator))
 
     # Consent moves over the months: most from none or passive towards active.
@@ -92,11 +137,12 @@ def build_map(*, initiative: Initiative, facilitator, rng: random.Random, months
                 continue
             position = ENGAGEMENT.index(profile.engagement_current)
             profile.engagement_current = ENGAGEMENT[min(position + 1, 4)]
-            profile._history_date = moment
+            profile._history_date = moment  # type: ignore[attr-defined]
             model_save(profile, by=facilitator)
 
-    for profile, text in zip(rng.sample(profiles, k=3), SENSITIVE_NOTES, strict=True):
-        model_save(SensitiveNote(profile=profile, text=text), by=facilitator)
+    notes = sensitive_notes()
+    for profile, note in zip(rng.sample(profiles, k=len(notes)), notes, strict=True):
+        model_save(SensitiveNote(profile=profile, text=note), by=facilitator)
 
     by_subject = {
         ("organisation", p.organisation_id) if p.organisation_id else ("person", p.person_id): p
@@ -138,10 +184,8 @@ def build_map(*, initiative: Initiative, facilitator, rng: random.Random, months
         ]
         for source, target in itertools.pairwise(seated):
             tie(source, target, "works_with")
-    funders = [p for p in profiles if p.organisation_id and p.organisation.sector == "philanthropy"]
-    grantees = [
-        p for p in profiles if p.organisation_id and p.organisation.sector == "civil_society"
-    ]
+    funders = [p for p in profiles if p.organisation and p.organisation.sector == "philanthropy"]
+    grantees = [p for p in profiles if p.organisation and p.organisation.sector == "civil_society"]
     for funder in funders:
         for grantee in rng.sample(grantees, k=min(2, len(grantees))):
             tie(funder, grantee, "funds", strength=3)
@@ -150,14 +194,19 @@ def build_map(*, initiative: Initiative, facilitator, rng: random.Random, months
     for kind in ("personal_tie", "personal_tie", "in_conflict"):
         if len(people_profiles) >= 2:
             source, target = rng.sample(people_profiles, k=2)
-            tie(source, target, kind, sensitive=True, strength=3 if kind == "personal_tie" else 1)
+            tie(
+                source,
+                target,
+                kind,
+                sensitive=True,
+                strength=3 if kind == "personal_tie" else 1,
+            )
 
     today = timezone.localdate()
-    for days_ago, kind, summary, follow_up in (
-        (40, "meeting", "פגישת היכרות: הצגת המהלך ושמיעת החששות מתהליכים קודמים.", None),
-        (21, "call", "שיחת המשך על שיבוץ נציגים לצוותי העבודה.", today - dt.timedelta(days=5)),
-        (7, "email", "נשלח סיכום המפגש וטיוטת מסגרת הפעולה להערות.", today + dt.timedelta(days=10)),
-    ):
+    for days_ago, kind, summary, follow_up_in_days in engagement_specs():
+        follow_up = None
+        if follow_up_in_days is not None:
+            follow_up = today + dt.timedelta(days=follow_up_in_days)
         entry = model_save(
             EngagementEntry(
                 initiative=initiative,
@@ -172,13 +221,7 @@ def build_map(*, initiative: Initiative, facilitator, rng: random.Random, months
         entry.stakeholders.set(rng.sample(profiles, k=min(2, len(profiles))))
         entry.our_side.set([facilitator])
 
-    for category, title, status in (
-        ("place_history", "ללמוד את ההיסטוריה של המקום ושל המאבקים המקומיים", "done"),
-        ("earlier_processes", "לאתר את מי שהובילו את התהליך הקודם ולשמוע מה השתבש", "in_progress"),
-        ("sensitive_relationships", "למפות יחסים רגישים בין הרשות לוועדי התושבים", "in_progress"),
-        ("informal_influencers", "לפגוש משפיענים שאינם בתפקיד רשמי", "to_do"),
-        ("champions", "לזהות אלוף או אלופה בהנהלת הרשות ובמשרד הממשלתי", "to_do"),
-    ):
+    for category, title, status in readiness_specs():
         model_save(
             ReadinessItem(
                 initiative=initiative,
