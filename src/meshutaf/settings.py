@@ -4,6 +4,7 @@ Everything an operator may change is read here; see docs/operator.md for the lis
 """
 
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
@@ -113,7 +114,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "meshutaf.sqlite3",
+            "NAME": str(DATA_DIR / "meshutaf.sqlite3"),
             "OPTIONS": {
                 # WAL lets readers and one writer work together; IMMEDIATE avoids
                 # "database is locked" when a read transaction later needs to write.
@@ -252,7 +253,8 @@ X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 
 LOG_DIR = DATA_DIR / "logs"
-LOGGING = {
+# Values of many kinds, which tests/settings.py builds on: typed loosely on purpose.
+LOGGING: dict[str, Any] = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},

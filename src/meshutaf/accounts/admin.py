@@ -10,7 +10,7 @@ class UserAdmin(BaseUserAdmin):
     list_display = ("username", "email", "first_name", "last_name", "is_backbone", "is_staff")
     list_filter = ("is_backbone", "is_staff", "is_superuser", "is_active")
     fieldsets = (
-        *BaseUserAdmin.fieldsets,
+        *(BaseUserAdmin.fieldsets or ()),
         (_("Meshutaf"), {"fields": ("is_backbone", "language")}),
     )
 

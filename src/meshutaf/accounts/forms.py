@@ -1,5 +1,7 @@
 """Account forms: sign-up from an invitation, profile and language, API tokens."""
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.contrib.auth import get_user_model
@@ -32,7 +34,7 @@ class ProfileForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         site_zone = {"zone": time_zone_name(settings.TIME_ZONE)}
-        self.fields["time_zone"].choices = [
+        cast(forms.ChoiceField, self.fields["time_zone"]).choices = [
             ("", _("Same as the site: %(zone)s") % site_zone),
             *time_zone_choices(include=self.instance.time_zone),
         ]

@@ -62,7 +62,7 @@ class IdMultipleChoiceField(forms.ModelMultipleChoiceField):
                     code="invalid_pk_value",
                     params={"pk": item},
                 )
-        return super()._check_values(value)
+        return super()._check_values(value)  # type: ignore[misc]  # private, not in django-stubs
 
 
 def form_submitted(request, form: forms.BaseForm, action):

@@ -103,7 +103,7 @@ def listening(host: str, port: int) -> bool:
 
 def _stop(children: list[Child]) -> None:
     for child in children:
-        if child.running():
+        if child.process is not None and child.running():
             child.process.send_signal(signal.SIGTERM)
     deadline = time.monotonic() + STOP_TIMEOUT
     for child in children:
@@ -158,7 +158,7 @@ def supervise(
         announced = False
         while stopping["signal"] is None:
             if not web_child.running():
-                code = web_child.process.returncode
+                code = web_child.process.returncode if web_child.process is not None else None
                 on_event("web_failed" if not announced else "web_stopped", {"code": code})
                 _stop(children)
                 return code or 1

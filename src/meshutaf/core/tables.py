@@ -20,7 +20,7 @@ import io
 import itertools
 import json
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from xml.etree.ElementTree import ParseError
 
 from django.utils.translation import gettext as _
@@ -196,7 +196,8 @@ def _json_records(text: str) -> Iterator[tuple[int, object]]:
     record _BLANK_LINE. A whole array is parsed at once (its Python objects may take twenty
     times its text, as `[{},{},…]` does), so it is held to the bound of one line. `text` is
     not stripped (that would copy it): blank lines at its ends are blank records."""
-    start = _LEADING_SPACE.match(text).end()
+    leading = _LEADING_SPACE.match(text)  # always matches, if only the empty string
+    start = leading.end() if leading is not None else 0
     if text.startswith("[", start):
         if len(text) - start > MAX_LINE_CHARS:
             raise TableFileError(
@@ -294,7 +295,7 @@ def xlsx_rows(
     all_sheets: bool = False,
     max_columns: int = MAX_COLUMNS,
     max_elements: int = uploads.MAX_XML_ELEMENTS,
-) -> Iterator[tuple[str, int, list[tuple[int, str]]]]:
+) -> Generator[tuple[str, int, list[tuple[int, str]]], None, None]:
     """(sheet title, row number, cells) for each row of an .xlsx file that holds something;
     the first sheet only unless `all_sheets`. The cells are the row's filled ones only, as
     (column number, text) in column order: a row is never padded out to its last cell, which
@@ -337,7 +338,10 @@ def _open_workbook(stream):
     `read_worksheets`); and chart sheets, which hold no cells, are skipped rather than
     parsed."""
     from openpyxl.packaging.relationship import get_rels_path
-    from openpyxl.reader.excel import ExcelReader, _find_workbook_part
+    from openpyxl.reader.excel import (  # type: ignore[attr-defined]  # private, not in the stubs
+        ExcelReader,
+        _find_workbook_part,
+    )
     from openpyxl.worksheet._read_only import ReadOnlyWorksheet
     from openpyxl.xml.constants import (
         ARC_CONTENT_TYPES,
@@ -379,8 +383,9 @@ def _open_workbook(stream):
             for sheet, rel in self.parser.find_sheets():
                 if rel.target in self.valid_files and "chartsheet" not in rel.Type:
                     worksheet = UnmeasuredSheet(self.wb, sheet.name, rel.target, [])
-                    worksheet.sheet_state = sheet.state
-                    self.wb._sheets.append(worksheet)
+                    # openpyxl's parser gives every sheet a state ("visible" when unsaid).
+                    worksheet.sheet_state = sheet.state  # type: ignore[assignment]
+                    self.wb._sheets.append(worksheet)  # type: ignore[attr-defined]  # private
 
     class UnmeasuredSheet(ReadOnlyWorksheet):
         def _get_size(self):
@@ -523,7 +528,7 @@ def _sheet_rows(
 
     row_tag, cell_tag = f"{{{SHEET_MAIN_NS}}}row", f"{{{SHEET_MAIN_NS}}}c"
     parser = WorkSheetParser(
-        None,
+        None,  # type: ignore[arg-type]  # no source: the part is walked below, cell by cell
         strings,
         data_only=True,
         epoch=workbook.epoch,

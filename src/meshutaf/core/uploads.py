@@ -87,8 +87,10 @@ def check_zip(source, *, max_uncompressed: int = MAX_UNCOMPRESSED_BYTES) -> None
     position = stream.tell()
     try:
         # The directory's own count, read before zipfile builds an entry for each member.
-        end = zipfile._EndRecData(stream)
-        if end is not None and end[zipfile._ECD_ENTRIES_TOTAL] > MAX_ZIP_MEMBERS:
+        # zipfile's own private reader, which typeshed leaves out.
+        end = zipfile._EndRecData(stream)  # type: ignore[attr-defined]
+        entries_total: int = zipfile._ECD_ENTRIES_TOTAL  # type: ignore[attr-defined]
+        if end is not None and end[entries_total] > MAX_ZIP_MEMBERS:
             raise UploadRefusedError(_("The file holds too many parts to be read."))
         stream.seek(position)
         try:

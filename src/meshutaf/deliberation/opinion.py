@@ -373,12 +373,14 @@ def kmeans(
     starts = [points[_first_distinct(points, k)].astype(np.float64)]
     if restarts and rng is not None and len(starts[0]) == k:
         starts += [_kmeans_plus_plus(points, weights, k, rng) for _ in range(restarts)]
-    best = None
+    best: tuple[float, np.ndarray, np.ndarray] | None = None
     for start in starts:
         labels, centres = _lloyd(points, weights, start, max_iterations)
         inertia = float((weights * ((points - centres[labels]) ** 2).sum(axis=1)).sum())
         if best is None or inertia < best[0] - 1e-9:
             best = (inertia, labels, centres)
+    if best is None:  # never: there is always the first-k start
+        raise ValueError("k-means needs a start")
     return best[1], best[2]
 
 
@@ -718,7 +720,7 @@ def analyze(table: VoteTable, *, seed: int = 0, k_state: KState | None = None) -
 
     statement_stats = {}
     for j, sid in enumerate(statements):
-        entry = {
+        entry: dict[str, object] = {
             "agree": int(total_agree[j]),
             "disagree": int(total_disagree[j]),
             "pass": int(total_seen[j] - total_agree[j] - total_disagree[j]),

@@ -86,9 +86,9 @@ class PolisExport:
         )
 
 
-def _int(value: str, *, line: int, column: str, errors: list[str]) -> int | None:
+def _int(value: str | None, *, line: int, column: str, errors: list[str]) -> int | None:
     try:
-        number = float(value)
+        number = float(value or "")
         if not number.is_integer():
             raise ValueError(value)
         return int(number)

@@ -1,5 +1,7 @@
 """Forms for the directory."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -27,7 +29,8 @@ class OrganisationForm(forms.ModelForm):
         }
 
     def clean(self):
-        cleaned = super().clean()
+        super().clean()
+        cleaned = self.cleaned_data
         if not any((cleaned.get(name) or "").strip() for name in ("name_he", "name_ar", "name_en")):
             raise forms.ValidationError(_("Give the organisation a name in at least one language."))
         return cleaned
@@ -50,7 +53,7 @@ class AffiliationForm(forms.ModelForm):
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organisations is not None:
-            self.fields["organisation"].queryset = organisations
+            cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
 
 
 class DirectoryFilterForm(forms.Form):

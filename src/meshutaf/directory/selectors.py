@@ -29,7 +29,7 @@ def organisation_list(*, user, sector: str = "", query: str = "") -> QuerySet[Or
                 distinct=True,
             )
         )
-        .order_by(*Organisation._meta.ordering)
+        .order_by(*(Organisation._meta.ordering or ()))
     )
 
 

@@ -205,40 +205,42 @@ def trend_svg(
         points = (one.points + [None] * len(x_labels))[: len(x_labels)]
         group = [f'<g class="trend-series" data-series="{index}">']
         # The band: only where the interval is known (corrected cells).
-        with_interval = [p is not None and _finite(p.low) and _finite(p.high) for p in points]
-        for run in _runs(with_interval):
+        banded = {
+            i: p
+            for i, p in enumerate(points)
+            if p is not None and _finite(p.low) and _finite(p.high)
+        }
+        for run in _runs([i in banded for i in range(len(points))]):
             if len(run) == 1:
                 i = run[0]
-                p = points[i]
+                p = banded[i]
                 group.append(
                     f'<line x1="{xs[i]:.1f}" y1="{_y(p.low * scale, y_max):.1f}" '
                     f'x2="{xs[i]:.1f}" y2="{_y(p.high * scale, y_max):.1f}" '
                     f'stroke="{s["colour"]}" stroke-opacity="0.45" stroke-width="6"/>'
                 )
                 continue
-            upper = [f"{xs[i]:.1f},{_y(points[i].high * scale, y_max):.1f}" for i in run]
-            lower = [f"{xs[i]:.1f},{_y(points[i].low * scale, y_max):.1f}" for i in reversed(run)]
+            upper = [f"{xs[i]:.1f},{_y(banded[i].high * scale, y_max):.1f}" for i in run]
+            lower = [f"{xs[i]:.1f},{_y(banded[i].low * scale, y_max):.1f}" for i in reversed(run)]
             group.append(
                 f'<polygon points="{" ".join(upper + lower)}" fill="{s["colour"]}" '
                 f'fill-opacity="0.14" stroke="none"/>'
             )
         # The line through the estimates.
-        known = [p is not None and _finite(p.estimate) for p in points]
+        known = {i: p for i, p in enumerate(points) if p is not None and _finite(p.estimate)}
         dash = f' stroke-dasharray="{s["dash"]}"' if s["dash"] else ""
-        for run in _runs(known):
+        for run in _runs([i in known for i in range(len(points))]):
             if len(run) < 2:
                 continue
             path = "".join(
-                f"{'M' if n == 0 else 'L'}{xs[i]:.1f},{_y(points[i].estimate * scale, y_max):.1f}"
+                f"{'M' if n == 0 else 'L'}{xs[i]:.1f},{_y(known[i].estimate * scale, y_max):.1f}"
                 for n, i in enumerate(run)
             )
             group.append(
                 f'<path d="{path}" fill="none" stroke="{s["colour"]}" stroke-width="2.5"'
                 f'{dash} stroke-linejoin="round"/>'
             )
-        for i, p in enumerate(points):
-            if p is None or not _finite(p.estimate):
-                continue
+        for i, p in known.items():
             group.append(
                 _marker(
                     s["marker"],

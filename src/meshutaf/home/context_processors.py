@@ -8,7 +8,7 @@ from meshutaf.core.worker import BEAT_SECONDS, workers_silent
 
 def _silent() -> bool:
     # Checked at most once per heartbeat per process, not on every page.
-    return cache.get_or_set("meshutaf:workers-silent", workers_silent, BEAT_SECONDS)
+    return bool(cache.get_or_set("meshutaf:workers-silent", workers_silent, BEAT_SECONDS))
 
 
 def background_jobs(request):

@@ -4,6 +4,7 @@ for the search index, within the bounds of `core.uploads`. No database access.""
 import contextlib
 import logging
 import zipfile
+from typing import cast
 
 from django.utils.translation import gettext as _
 
@@ -97,11 +98,13 @@ def _pdf_reader(source):
     a file may declare fewer pages than it holds."""
     import pypdf
     from pypdf import PdfReader
+    from pypdf.generic import DictionaryObject
 
     reader = PdfReader(source)
     if reader.is_encrypted:
         raise ValueError("encrypted PDF")
-    declared = reader.root_object["/Pages"].get_object().get("/Count", 0)
+    pages = cast(DictionaryObject, reader.root_object["/Pages"].get_object())
+    declared = pages.get("/Count", 0)
     if int(declared) > MAX_PDF_PAGES:
         raise _too_many_pages()
     bound = getattr(pypdf, "apply_configuration", None)  # pypdf 7 and later

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
+from collections.abc import Hashable
 
 import networkx as nx
 
@@ -40,7 +41,7 @@ def grid_points(profiles) -> list[dict]:
 
 def network_layout(node_ids, edges, *, seed: int = 1) -> dict:
     """A force-directed layout scaled into the drawing box."""
-    graph = nx.Graph()
+    graph: nx.Graph[Hashable] = nx.Graph()
     graph.add_nodes_from(node_ids)
     graph.add_edges_from((edge["source"], edge["target"]) for edge in edges)
     if not graph:

@@ -35,7 +35,7 @@ class Tie:
 
 def build_graph(nodes: Iterable[Node], ties: Iterable[Tie]) -> nx.Graph:
     """An undirected simple graph; parallel ties keep the strongest weight."""
-    graph = nx.Graph()
+    graph: nx.Graph[str] = nx.Graph()
     for node in nodes:
         graph.add_node(node.id, sector=node.sector, active=node.active)
     for tie in ties:
@@ -118,7 +118,7 @@ def sampled_paths(graph: nx.Graph, *, samples: int, seed: int) -> tuple[dict, di
         level = 0
         while frontier.any():
             level += 1
-            paths = adjacency @ frontier
+            paths = np.asarray(adjacency @ frontier)  # a dense array already (for the stubs)
             new = (distance < 0) & (paths > 0)
             distance[new] = level
             sigma[new] = paths[new]
@@ -263,7 +263,7 @@ def brokers(graph: nx.Graph) -> list[dict]:
 
 
 def _block_cut_tree(graph: nx.Graph, cut_vertices: set) -> tuple[nx.Graph, dict]:
-    tree = nx.Graph()
+    tree: nx.Graph[tuple[str, int | str]] = nx.Graph()
     own: dict = {}
     for index, block in enumerate(nx.biconnected_components(graph)):
         block_node = ("block", index)
@@ -273,7 +273,8 @@ def _block_cut_tree(graph: nx.Graph, cut_vertices: set) -> tuple[nx.Graph, dict]
             if node not in cut_vertices and graph.nodes[node]["sector"]
         )
         tree.add_node(block_node)
-        for vertex in block & cut_vertices:
+        # types-networkx has each block as a list of sets; networkx gives a set of nodes.
+        for vertex in block & cut_vertices:  # type: ignore[operator]
             tree.add_edge(block_node, ("cut", vertex))
     for vertex in cut_vertices:
         sector = graph.nodes[vertex]["sector"]
@@ -283,7 +284,7 @@ def _block_cut_tree(graph: nx.Graph, cut_vertices: set) -> tuple[nx.Graph, dict]
 
 def _subtree_counts(tree: nx.Graph, own: dict) -> dict:
     root = next(iter(tree))
-    below = {}
+    below: dict[object, Counter[str]] = {}
     for node in reversed(list(nx.dfs_preorder_nodes(tree, root))):
         counts = Counter(own[node])
         for child in tree[node]:
@@ -296,7 +297,7 @@ def _subtree_counts(tree: nx.Graph, own: dict) -> dict:
 def _separated_pairs(total: Counter, pieces: list[Counter]) -> set:
     """Pairs of sectors together in `total` that no remaining piece holds together."""
     present = set(total)
-    together = set()
+    together: set[tuple[str, str]] = set()
     for piece in pieces:
         sectors = sorted(sector for sector, count in piece.items() if count > 0)
         together.update(combinations(sectors, 2))

@@ -196,7 +196,7 @@ def normalize_schema(value) -> dict:
                 "columns": columns,
             }
         )
-    normalized = {"sections": result}
+    normalized: dict[str, object] = {"sections": result}
     if value.get("builtin"):
         normalized["builtin"] = True
     return normalized

@@ -34,9 +34,15 @@ class Calibrator:
             )
         return cls("sigmoid", *_platt(scores, y))
 
+    def curve(self) -> tuple[np.ndarray, np.ndarray]:
+        """The isotonic curve's (x, y)."""
+        if self.x is None or self.y is None:
+            raise ValueError("a sigmoid calibrator has no curve")
+        return self.x, self.y
+
     def apply(self, scores: np.ndarray) -> np.ndarray:
         if self.kind == "isotonic":
-            return np.interp(scores, self.x, self.y).astype(np.float32)
+            return np.interp(scores, *self.curve()).astype(np.float32)
         z = np.clip(self.a * scores + self.b, -50, 50)
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
 

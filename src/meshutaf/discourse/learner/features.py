@@ -51,7 +51,8 @@ def hashed_counts(normalized: Sequence[str], config: LearnerConfig) -> sp.csr_ma
     n_docs = len(normalized)
     width = (1 << config.char_bits) + (1 << config.word_bits)
     if n_docs == 0:
-        return sp.csr_matrix((0, width), dtype=np.float32)
+        # scipy-stubs know an empty shape only with a float64 dtype.
+        return sp.csr_matrix((0, width), dtype=np.float32)  # type: ignore[arg-type]
     stream = " " + " \n ".join(normalized) + " "
     if stream.count("\n") != n_docs - 1:  # not normalised: a line break would split a text
         stream = " " + " \n ".join(text.replace("\n", " ") for text in normalized) + " "

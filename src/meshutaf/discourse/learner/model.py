@@ -68,18 +68,17 @@ class TrainedModel:
         """model.npz (arrays) and model.json (everything else): nothing that can run code."""
         directory = Path(directory)
         directory.mkdir(parents=True, exist_ok=True)
-        arrays = {
+        arrays: dict[str, np.ndarray] = {
             "vocabulary": self.featurizer.vocabulary.astype(np.int32),
             "idf": self.featurizer.idf.astype(np.float32),
             "weights": self.weights,
             "intercepts": self.intercepts,
             "thresholds": self.thresholds,
         }
-        calibrators = []
+        calibrators: list[dict[str, str | float]] = []
         for k, calibrator in enumerate(self.calibrators):
             if calibrator.kind == "isotonic":
-                arrays[f"isotonic_x_{k}"] = calibrator.x
-                arrays[f"isotonic_y_{k}"] = calibrator.y
+                arrays[f"isotonic_x_{k}"], arrays[f"isotonic_y_{k}"] = calibrator.curve()
                 calibrators.append({"kind": "isotonic"})
             else:
                 calibrators.append({"kind": "sigmoid", "a": calibrator.a, "b": calibrator.b})
@@ -93,7 +92,8 @@ class TrainedModel:
             "report": self.report,
         }
         with (directory / MODEL_NPZ).open("wb") as stream:
-            np.savez_compressed(stream, **arrays)
+            # mypy fears a key of **arrays could be allow_pickle (a bool); none is.
+            np.savez_compressed(stream, **arrays)  # type: ignore[arg-type]
         (directory / MODEL_JSON).write_text(
             json.dumps(metadata, ensure_ascii=False, indent=1), encoding="utf-8"
         )
