@@ -1,5 +1,7 @@
 """Forms for initiatives. They parse and validate input; the services do the writing."""
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -51,8 +53,8 @@ class InitiativeForm(forms.ModelForm):
     def __init__(self, *args, organisations=None, **kwargs):
         super().__init__(*args, **kwargs)
         queryset = organisations if organisations is not None else Organisation.objects.all()
-        self.fields["facilitating_organisation"].queryset = queryset
-        self.fields["leading_partners"].queryset = queryset
+        cast(forms.ModelChoiceField, self.fields["facilitating_organisation"]).queryset = queryset
+        cast(forms.ModelChoiceField, self.fields["leading_partners"]).queryset = queryset
 
 
 class PhaseForm(forms.ModelForm):
@@ -103,7 +105,8 @@ class GroupMemberForm(forms.ModelForm):
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         people = people if people is not None else Person.objects.all()
-        self.fields["person"].queryset = people.prefetch_related(current_affiliations())
+        person = cast(forms.ModelChoiceField, self.fields["person"])
+        person.queryset = people.prefetch_related(current_affiliations())
 
 
 class GroupMemberRoleForm(forms.ModelForm):
@@ -132,12 +135,12 @@ class InitiativeFilterForm(forms.Form):
     kind = forms.ChoiceField(
         label=_("kind"),
         required=False,
-        choices=[("", _("All kinds")), *Initiative._meta.get_field("kind").choices],
+        choices=[("", _("All kinds")), *(Initiative._meta.get_field("kind").choices or ())],
     )
     status = forms.ChoiceField(
         label=_("status"),
         required=False,
-        choices=[("", _("All statuses")), *Initiative._meta.get_field("status").choices],
+        choices=[("", _("All statuses")), *(Initiative._meta.get_field("status").choices or ())],
     )
 
 
@@ -158,4 +161,4 @@ class ReadinessItemForm(forms.ModelForm):
     def __init__(self, *args, members=None, **kwargs):
         super().__init__(*args, **kwargs)
         if members is not None:
-            self.fields["owner"].queryset = members
+            cast(forms.ModelChoiceField, self.fields["owner"]).queryset = members

@@ -16,6 +16,7 @@ from django.db.models import (
     When,
 )
 from django.utils import timezone
+from django.utils.functional import Promise
 
 from meshutaf.core.db import SubqueryCount
 from meshutaf.directory.models import Organisation, Sector
@@ -68,7 +69,7 @@ def initiative_list(
 @dataclass
 class SectorPartners:
     sector: str
-    label: str
+    label: str | Promise
     organisations: list[Organisation]
 
 
@@ -204,7 +205,8 @@ class HistoryEntry:
     action: str
     object_type: str
     object_name: str
-    changes: list[tuple[str, Any, Any]]
+    # (field, old, new): the model field until _readable_changes puts its name in its place.
+    changes: list[tuple[Any, Any, Any]]
 
 
 HISTORY_ACTIONS = {"+": "created", "~": "changed", "-": "deleted"}
@@ -315,7 +317,7 @@ def _invitation_entries(*, initiative: Initiative, limit: int) -> list[HistoryEn
     """Invitations keep their own dates (sent, accepted, withdrawn); show them as events."""
     from django.utils.translation import gettext as _
 
-    entries = []
+    entries: list[HistoryEntry] = []
     invitations = initiative.invitations.select_related("invited_by", "accepted_by").order_by(
         "-created_at"
     )[:limit]

@@ -4,7 +4,7 @@ import datetime
 import logging
 import secrets
 from collections.abc import Iterable
-from typing import NamedTuple
+from typing import NamedTuple, cast
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -296,6 +296,7 @@ def invitation_accept(*, raw_token: str, user: User) -> Membership:
     problem = invitation_problem(invitation)
     if problem:
         raise ValidationError(problem)
+    invitation = cast(Invitation, invitation)  # no problem: there is one
     membership = Membership.objects.filter(initiative=invitation.initiative, user=user).first()
     if membership is None:
         try:
@@ -344,6 +345,7 @@ def invitation_accept_with_signup(
     problem = invitation_problem(invitation)
     if problem:
         raise ValidationError(problem)
+    invitation = cast(Invitation, invitation)  # no problem: there is one
     user = user_create(
         username=username,
         password=password,
