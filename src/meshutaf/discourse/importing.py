@@ -4,7 +4,8 @@ Nothing here writes: `read_table` turns a file into headers and rows, `guess_map
 proposes which column holds which field, and `prepare_rows` checks every row and computes
 what will be stored (the content hash that makes a second import of the same file add
 nothing, the salted author hash, the detected language). `services.items_import` writes the
-prepared rows in one transaction, or nothing.
+prepared rows in one transaction, or nothing. The pages run these steps through the
+staged-upload wizard of `core.imports` (`CORPUS_IMPORT`); the command line calls them.
 """
 
 from __future__ import annotations
@@ -13,49 +14,68 @@ import datetime as dt
 import hashlib
 import hmac
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from meshutaf.core import tables
+from meshutaf.core import imports
 from meshutaf.core.tables import TableFileError
-from meshutaf.core.text import normalize_name
 
 from .languages import detect_languages, language_code
 
-FIELDS = [
-    "text",
-    "platform",
-    "source",
-    "community",
-    "language",
-    "published_at",
-    "thread_id",
-    "author_id",
-    "external_id",
-]
-REQUIRED = ["text"]
-SYNONYMS = {
-    "text": ["text", "body", "content", "message", "comment", "post", "טקסט", "תוכן", "نص"],
-    "platform": ["platform", "network", "site type", "פלטפורמה", "רשת", "منصة", "المنصة"],
-    "source": ["source", "page", "channel", "site", "group", "מקור", "עמוד", "ערוץ", "مصدر"],
-    "community": ["community", "sector", "קהילה", "מגזר", "مجتمع", "المجتمع"],
-    "language": ["language", "lang", "שפה", "لغة", "اللغة"],
-    "published_at": [
+IMPORT_FIELDS = (
+    imports.Field(
+        "text",
+        gettext_lazy("Text"),
+        required=True,
+        guesses=("text", "body", "content", "message", "comment", "post", "טקסט", "תוכן", "نص"),
+    ),
+    imports.Field(
+        "platform",
+        gettext_lazy("Platform"),
+        guesses=("platform", "network", "site type", "פלטפורמה", "רשת", "منصة", "المنصة"),
+    ),
+    imports.Field(
+        "source",
+        gettext_lazy("Source (page, channel or site)"),
+        guesses=("source", "page", "channel", "site", "group", "מקור", "עמוד", "ערוץ", "مصدر"),
+    ),
+    imports.Field(
+        "community",
+        gettext_lazy("Community"),
+        guesses=("community", "sector", "קהילה", "מגזר", "مجتمع", "المجتمع"),
+    ),
+    imports.Field(
+        "language", gettext_lazy("Language"), guesses=("language", "lang", "שפה", "لغة", "اللغة")
+    ),
+    imports.Field(
         "published_at",
-        "published",
-        "date",
-        "created_at",
-        "timestamp",
-        "time",
-        "תאריך",
-        "تاريخ",
-    ],
-    "thread_id": ["thread_id", "thread", "conversation_id", "post_id", "שרשור", "سلسلة"],
-    "author_id": ["author_id", "author", "user", "user_id", "כותב", "מחבר", "كاتب"],
-    "external_id": ["id", "external_id", "item_id", "comment_id", "message_id", "מזהה", "معرف"],
-}
+        gettext_lazy("Published"),
+        guesses=(
+            *("published_at", "published", "date", "created_at", "timestamp", "time"),
+            *("תאריך", "تاريخ"),
+        ),
+    ),
+    imports.Field(
+        "thread_id",
+        gettext_lazy("Thread"),
+        guesses=("thread_id", "thread", "conversation_id", "post_id", "שרשור", "سلسلة"),
+    ),
+    imports.Field(
+        "author_id",
+        gettext_lazy("Author id (stored only as a salted hash)"),
+        guesses=("author_id", "author", "user", "user_id", "כותב", "מחבר", "كاتب"),
+    ),
+    imports.Field(
+        "external_id",
+        gettext_lazy("Id in the source"),
+        guesses=("id", "external_id", "item_id", "comment_id", "message_id", "מזהה", "معرف"),
+    ),
+)
+FIELDS = [field.name for field in IMPORT_FIELDS]
+REQUIRED = [field.name for field in IMPORT_FIELDS if field.required]
 
 MAX_TEXT = 20_000
 MAX_FIELD = 200
@@ -69,40 +89,19 @@ ImportFileError = TableFileError
 
 
 def field_label(name: str) -> str:
-    return {
-        "text": _("Text"),
-        "platform": _("Platform"),
-        "source": _("Source (page, channel or site)"),
-        "community": _("Community"),
-        "language": _("Language"),
-        "published_at": _("Published"),
-        "thread_id": _("Thread"),
-        "author_id": _("Author id (stored only as a salted hash)"),
-        "external_id": _("Id in the source"),
-    }[name]
+    return next(str(field.label) for field in IMPORT_FIELDS if field.name == name)
 
 
 def read_table(
     data: bytes, filename: str, *, max_rows: int = 500_000
 ) -> tuple[list[str], list[list[str]]]:
     """Headers and rows of a CSV, JSON Lines or XLSX file, with at least one row."""
-    headers, rows = tables.read_table(data, filename, max_rows=max_rows, json_lines=True)
-    if not rows:
-        raise ImportFileError(_("The file has no rows under its header."))
-    return headers, rows
+    return CORPUS_IMPORT.read(data, filename, max_rows=max_rows)
 
 
 def guess_mapping(headers: list[str]) -> dict[str, str]:
     """Which column (by header) holds which field, from Hebrew, Arabic or English headers."""
-    normalised = {normalize_name(header): header for header in headers}
-    mapping: dict[str, str] = {}
-    for name in FIELDS:
-        for synonym in SYNONYMS[name]:
-            header = normalised.get(normalize_name(synonym))
-            if header is not None and header not in mapping.values():
-                mapping[name] = header
-                break
-    return mapping
+    return {name: headers[column] for name, column in CORPUS_IMPORT.guess(headers).items()}
 
 
 def _pairs(text: str) -> list[tuple[str, str]]:
@@ -153,10 +152,8 @@ def check_mapping(mapping: dict[str, str], headers: list[str]) -> None:
 
 
 @dataclass
-class PreparedRow:
-    number: int  # the line in the file, header = 1
-    values: dict = field(default_factory=dict)
-    errors: list[str] = field(default_factory=list)
+class PreparedRow(imports.ImportRow):
+    # number: the line in the file, header = 1
     content_hash: str = ""
 
 
@@ -327,3 +324,33 @@ def prepare_rows(
         row.values["detected_language"] = code
         row.values["language"] = row.values["language"] or code
     return prepared
+
+
+# --- The wizard's importer (core.imports) ------------------------------------------------------
+
+
+def _check(table: imports.Table, *, salt: str) -> list[PreparedRow]:
+    return prepare_rows(table.headers, table.rows, table.mapping_by_header(), salt=salt)
+
+
+def _apply(checked: imports.Checked, *, corpus, by, skip_invalid: bool):
+    from .services import items_import  # services reads PreparedRow from here
+
+    return items_import(
+        corpus=corpus,
+        rows=checked.rows,
+        by=by,
+        filename=checked.table.filename,
+        mapping=checked.table.mapping_by_header(),
+        skip_invalid=skip_invalid,
+    )
+
+
+CORPUS_IMPORT = imports.ImportSpec(
+    key="discourse.corpus",
+    fields=IMPORT_FIELDS,
+    check=_check,
+    apply=_apply,
+    max_rows=500_000,
+    json_lines=True,
+)

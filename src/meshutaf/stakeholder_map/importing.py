@@ -3,7 +3,8 @@
 Reading, validating and matching write nothing; `import_apply` writes everything in one
 transaction or nothing at all. Names are compared after normalize_name, so "משרד החינוך",
 "מִשְׂרַד הַחִינּוּךְ" and "משרד החינוך." are the same organisation, and near matches are
-offered to the user to confirm rather than merged silently.
+offered to the user to confirm rather than merged silently. The pages run these steps through
+the staged-upload wizard of `core.imports` (`PROFILES_IMPORT`); the command line calls them.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from meshutaf.core import tables
+from meshutaf.core import imports
 from meshutaf.core.tables import TableFileError
 from meshutaf.core.text import normalize_name
 from meshutaf.directory.models import Organisation, Person, Sector
@@ -25,38 +26,28 @@ MAX_BYTES = 10 * 1024 * 1024
 MAX_ROWS = 20_000
 SUGGESTION_CUTOFF = 85  # rapidfuzz ratio, 0–100
 
-FIELDS = [
-    "name",
-    "kind",
-    "sector",
-    "organisation",
-    "role_title",
-    "email",
-    "phone",
-    "power",
-    "interest",
-    "consent",
-    "engagement_current",
-    "engagement_desired",
-    "iap2_level",
-    "notes",
-]
-SYNONYMS = {
-    "name": ["name", "full name", "שם", "שם מלא", "الاسم", "اسم"],
-    "kind": ["kind", "type", "סוג", "النوع"],
-    "sector": ["sector", "מגזר", "القطاع", "قطاع"],
-    "organisation": ["organisation", "organization", "org", "ארגון", "المنظمة", "منظمة"],
-    "role_title": ["role", "title", "role title", "position", "תפקיד", "المنصب", "الوظيفة"],
-    "email": ["email", "e-mail", "mail", "דואל", "אימייל", "البريد الإلكتروني", "بريد"],
-    "phone": ["phone", "telephone", "mobile", "טלפון", "נייד", "الهاتف", "هاتف"],
-    "power": ["power", "כוח", "השפעה", "القوة"],
-    "interest": ["interest", "עניין", "הענין", "الاهتمام"],
-    "consent": ["consent", "הסכמה", "الموافقة"],
-    "engagement_current": ["engagement", "engagement now", "מעורבות", "الانخراط"],
-    "engagement_desired": ["engagement wanted", "desired engagement", "מעורבות רצויה"],
-    "iap2_level": ["iap2", "iap2 level", "רמת שיתוף"],
-    "notes": ["notes", "הערות", "ملاحظات"],
+# The mapping form shows the fields by these names. Header names in Hebrew, Arabic or English.
+_GUESSES = {
+    "name": ("name", "full name", "שם", "שם מלא", "الاسم", "اسم"),
+    "kind": ("kind", "type", "סוג", "النوع"),
+    "sector": ("sector", "מגזר", "القطاع", "قطاع"),
+    "organisation": ("organisation", "organization", "org", "ארגון", "المنظمة", "منظمة"),
+    "role_title": ("role", "title", "role title", "position", "תפקיד", "المنصب", "الوظيفة"),
+    "email": ("email", "e-mail", "mail", "דואל", "אימייל", "البريد الإلكتروني", "بريد"),
+    "phone": ("phone", "telephone", "mobile", "טלפון", "נייד", "الهاتف", "هاتف"),
+    "power": ("power", "כוח", "השפעה", "القوة"),
+    "interest": ("interest", "עניין", "הענין", "الاهتمام"),
+    "consent": ("consent", "הסכמה", "الموافقة"),
+    "engagement_current": ("engagement", "engagement now", "מעורבות", "الانخراط"),
+    "engagement_desired": ("engagement wanted", "desired engagement", "מעורבות רצויה"),
+    "iap2_level": ("iap2", "iap2 level", "רמת שיתוף"),
+    "notes": ("notes", "הערות", "ملاحظات"),
 }
+# None is required of the file: a row without a name is that row's problem.
+IMPORT_FIELDS = tuple(
+    imports.Field(name, name, guesses=guesses) for name, guesses in _GUESSES.items()
+)
+FIELDS = [field.name for field in IMPORT_FIELDS]
 
 
 # Words people write in the sector column besides the labels themselves.
@@ -78,20 +69,12 @@ ImportFileError = TableFileError
 def read_table(data: bytes, filename: str) -> tuple[list[str], list[list[str]]]:
     if len(data) > MAX_BYTES:
         raise ImportFileError(_("The file is larger than 10 MB."))
-    return tables.read_table(data, filename, max_rows=MAX_ROWS)
+    return PROFILES_IMPORT.read(data, filename)
 
 
 def guess_mapping(headers: list[str]) -> dict[str, int]:
     """Which column holds which field, from the headers (Hebrew, Arabic or English)."""
-    normalised = [normalize_name(header) for header in headers]
-    mapping: dict[str, int] = {}
-    for name in FIELDS:
-        for synonym in SYNONYMS[name]:
-            key = normalize_name(synonym)
-            if key in normalised and normalised.index(key) not in mapping.values():
-                mapping[name] = normalised.index(key)
-                break
-    return mapping
+    return PROFILES_IMPORT.guess(headers)
 
 
 def _choice_lookup(choices) -> dict[str, str]:
@@ -113,10 +96,8 @@ def _label(name: str) -> str:
 
 
 @dataclass
-class RowResult:
-    number: int  # as the spreadsheet numbers it: the header is row 1
-    values: dict
-    errors: list[str] = field(default_factory=list)
+class RowResult(imports.ImportRow):
+    # number: as the spreadsheet numbers it, the header is row 1
     existing: dict | None = None  # {"kind", "id", "name"} of an exact match
     suggestions: list[dict] = field(default_factory=list)
     on_map: bool = False
@@ -434,3 +415,40 @@ def import_apply(
         ) from error
     outcome.created_profiles = len(profiles)
     return outcome
+
+
+# --- The wizard's importer (core.imports) ------------------------------------------------------
+
+
+def _check(table: imports.Table, *, initiative, user) -> list[RowResult]:
+    """Every row checked, and matched with the directory entries `user` may see."""
+    from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
+
+    results = validate_rows(table.rows, table.mapping)
+    match_rows(
+        results,
+        initiative=initiative,
+        organisations=organisations_visible_to(user=user),
+        people=people_visible_to(user=user),
+    )
+    return results
+
+
+def _apply(checked: imports.Checked, *, initiative, by, decisions: dict[int, str]):
+    return import_apply(
+        initiative=initiative,
+        by=by,
+        results=[result.as_dict() for result in checked.rows],
+        decisions=decisions,
+    )
+
+
+PROFILES_IMPORT = imports.ImportSpec(
+    key="stakeholder_map.profiles",
+    fields=IMPORT_FIELDS,
+    check=_check,
+    apply=_apply,
+    max_bytes=MAX_BYTES,
+    max_rows=MAX_ROWS,
+    rows_required=False,  # a header alone comes to the preview: "No row can be imported yet"
+)
