@@ -86,7 +86,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -432,6 +432,9 @@ def stage_receive(request: HttpRequest, *, spec: ImportSpec, scope: object, uplo
         data = uploads.read_upload(upload, spec.max_bytes)
     except uploads.UploadRefusedError as error:
         raise ImportFileError(str(error)) from None
+    owner_id = request.user.pk
+    if owner_id is None:  # the wizard's pages are for people who have logged in
+        raise PermissionDenied
     filename = str(upload.name or "")[:200]
     headers, rows = spec.read(data, filename)
     stage_forget(request, spec=spec, scope=scope)
@@ -439,7 +442,7 @@ def stage_receive(request: HttpRequest, *, spec: ImportSpec, scope: object, uplo
     stage = Stage(
         spec=spec,
         token=secrets.token_hex(16),
-        owner_id=request.user.pk,
+        owner_id=owner_id,
         scope=str(scope),
         filename=filename,
         mapping=None,
