@@ -15,6 +15,7 @@ import hashlib
 import hmac
 import re
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -265,7 +266,7 @@ def prepare_rows(
             result.errors.append(
                 _("The text is longer than %(count)s characters.") % {"count": MAX_TEXT}
             )
-        values = {"text": text}
+        values: dict[str, Any] = {"text": text}
         for name in ("platform", "source", "thread_id", "external_id"):
             value = raw.get(name, "")
             if len(value) > MAX_FIELD:
@@ -301,18 +302,18 @@ def prepare_rows(
         author = raw.get("author_id", "")
         values["author_hash"] = author_hash(salt, author)
         if label_index:
-            found = {}
+            found: dict[str, int] = {}
             for key, (position, positive) in label_index.items():
                 try:
-                    value = _label_value(row[position], positive)
+                    label = _label_value(row[position], positive)
                 except ValueError:
                     result.errors.append(
                         _("%(value)s is not a label (use 1 or 0, yes or no).")
                         % {"value": row[position][:40]}
                     )
                     continue
-                if value is not None:
-                    found[key] = value
+                if label is not None:
+                    found[key] = label
             values["labels"] = found
         result.values = values
         if not result.errors:
@@ -320,9 +321,9 @@ def prepare_rows(
         prepared.append(result)
     valid = [row for row in prepared if not row.errors]
     detected = detect_languages([row.values["text"] for row in valid])
-    for row, code in zip(valid, detected, strict=True):
-        row.values["detected_language"] = code
-        row.values["language"] = row.values["language"] or code
+    for item, code in zip(valid, detected, strict=True):
+        item.values["detected_language"] = code
+        item.values["language"] = item.values["language"] or code
     return prepared
 
 
