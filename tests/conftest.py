@@ -6,7 +6,7 @@ import pytest
 from django.test import Client
 from django.utils import translation
 
-from meshutaf.initiatives.models import Role
+from meshutaf.core.access import Role
 
 from .factories import (
     GroupFactory,

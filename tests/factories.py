@@ -3,8 +3,9 @@
 import factory
 from django.contrib.auth import get_user_model
 
-from meshutaf.initiatives.models import Group, GroupMember, Initiative, Membership, Phase, Role
+from meshutaf.core.access import Role
 from meshutaf.directory.models import Affiliation, Organisation, Person, Sector
+from meshutaf.initiatives.models import Group, GroupMember, Initiative, Membership, Phase
 
 PASSWORD = "correct-horse-battery"
 

@@ -1,11 +1,17 @@
 """Every initiative page through the gate: owner manages, members read, outsiders get 404."""
 
 import pytest
+from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 
-from meshutaf.initiatives.models import Invitation, Phase
-from meshutaf.initiatives.permissions import Action, initiative_get_for_user
+from meshutaf.core.access import Action, Role
+from meshutaf.initiatives.models import GroupMember, Invitation, Phase
+from meshutaf.initiatives.permissions import (
+    child_get_for_user,
+    group_member_get_for_user,
+    initiative_get_for_user,
+)
 from tests.conftest import client_for
 from tests.factories import GroupMemberFactory, InitiativeFactory, UserFactory
 
@@ -110,3 +116,42 @@ def test_group_member_of_other_initiative_cannot_be_removed(owner, initiative):
     url = reverse("initiatives:group_member_remove", args=[stranger.pk])
     assert client_for(owner).post(url).status_code == 404
     assert stranger.__class__.objects.filter(pk=stranger.pk).exists()
+
+
+def test_the_initiative_gate_answers_the_initiative_and_the_viewers_role(
+    initiative, owner, member, participant
+):
+    assert initiative_get_for_user(user=owner, pk=initiative.pk) == (initiative, Role.FACILITATOR)
+    assert initiative_get_for_user(user=member, pk=initiative.pk) == (initiative, Role.PARTNER)
+    found, role = initiative_get_for_user(user=participant, pk=initiative.pk)
+    assert (found, role) == (initiative, Role.PARTICIPANT)
+    # The role travels in the answer only, not on the object.
+    assert not hasattr(found, "viewer_role")
+    assert not hasattr(found, "gate_viewer_role")
+    admin = UserFactory(is_superuser=True)
+    assert initiative_get_for_user(user=admin, pk=initiative.pk).role is Role.FACILITATOR
+
+
+def test_the_child_gate_follows_a_path_to_the_initiative(
+    group, owner, member, outsider, django_assert_num_queries
+):
+    """A group member's initiative is its group's: the same gate, through "group__initiative",
+    in one query."""
+    chair = group.memberships.get()
+    with django_assert_num_queries(1):
+        found, role = child_get_for_user(
+            GroupMember,
+            user=owner,
+            pk=chair.pk,
+            action=Action.MANAGE,
+            initiative_path="group__initiative",
+        )
+        assert found.group.initiative == group.initiative
+    assert (found, role) == (chair, Role.FACILITATOR)
+    assert group_member_get_for_user(user=member, pk=chair.pk) == (chair, Role.PARTNER)
+    with pytest.raises(PermissionDenied):
+        group_member_get_for_user(user=member, pk=chair.pk, action=Action.MANAGE)
+    with pytest.raises(Http404):
+        group_member_get_for_user(user=outsider, pk=chair.pk)
+    with pytest.raises(Http404):
+        group_member_get_for_user(user=owner, pk=999_999)

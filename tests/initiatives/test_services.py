@@ -8,8 +8,9 @@ from django.core import mail
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
+from meshutaf.core.access import Role
 from meshutaf.initiatives import services
-from meshutaf.initiatives.models import Initiative, Membership, Phase, Role
+from meshutaf.initiatives.models import Initiative, Membership, Phase
 from tests.factories import OrganisationFactory, UserFactory
 
 

@@ -70,3 +70,9 @@ def role_check(*, user: Any, role: str | None, action: Action) -> Role:
     if not role_allows(role, action):
         raise PermissionDenied
     return Role(role)
+
+
+def grant(obj: T, *, user: Any, role: str | None, action: Action) -> Granted[T]:
+    """The last step of every gate: `obj` with the viewer's effective role, once `role_check`
+    lets `user` (who holds `role` in its initiative) do `action`."""
+    return Granted(obj, role_check(user=user, role=role, action=action))

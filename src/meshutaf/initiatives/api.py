@@ -11,13 +11,13 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
+from meshutaf.core.access import Action, Granted
 from meshutaf.core.schemas import Id
 from meshutaf.directory.permissions import organisations_visible_to, person_get_for_user
 
 from . import selectors, services
 from .models import Initiative
 from .permissions import (
-    Action,
     group_get_for_user,
     group_member_get_for_user,
     initiative_get_for_user,
@@ -102,11 +102,21 @@ def _initiative_data(user, payload: Schema) -> dict:
     return data
 
 
-def _with_role(user, initiative: Initiative) -> Initiative:
-    return initiative_get_for_user(
-        user=user,
-        pk=initiative.pk,
-        queryset=Initiative.objects.prefetch_related("leading_partners"),
+def _initiative_out(granted: Granted[Initiative]) -> InitiativeOut:
+    """One initiative with the caller's role, as its gate granted it (a list's rows carry
+    theirs in the `viewer_role` annotation instead)."""
+    out = InitiativeOut.model_validate(granted.obj)
+    out.my_role = None if granted.role is None else granted.role.value
+    return out
+
+
+def _with_role(user, initiative: Initiative) -> InitiativeOut:
+    return _initiative_out(
+        initiative_get_for_user(
+            user=user,
+            pk=initiative.pk,
+            queryset=Initiative.objects.prefetch_related("leading_partners"),
+        )
     )
 
 
@@ -130,16 +140,20 @@ def initiative_create(request, payload: InitiativeIn):
 
 @router.get("/initiatives/{initiative_id}", response=InitiativeOut)
 def initiative_get(request, initiative_id: Id):
-    return initiative_get_for_user(
-        user=request.user,
-        pk=initiative_id,
-        queryset=Initiative.objects.prefetch_related("leading_partners"),
+    return _initiative_out(
+        initiative_get_for_user(
+            user=request.user,
+            pk=initiative_id,
+            queryset=Initiative.objects.prefetch_related("leading_partners"),
+        )
     )
 
 
 @router.patch("/initiatives/{initiative_id}", response=InitiativeOut)
 def initiative_update(request, initiative_id: Id, payload: InitiativePatch):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
+    initiative = initiative_get_for_user(
+        user=request.user, pk=initiative_id, action=Action.MANAGE
+    ).obj
     services.initiative_update(
         initiative=initiative, by=request.user, data=_initiative_data(request.user, payload)
     )
@@ -178,13 +192,15 @@ class PhasePatch(Schema):
 @router.get("/initiatives/{initiative_id}/phases", response=list[PhaseOut])
 @paginate
 def phase_list(request, initiative_id: Id):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
+    initiative = initiative_get_for_user(user=request.user, pk=initiative_id).obj
     return initiative.phases.all()
 
 
 @router.post("/initiatives/{initiative_id}/phases", response={201: PhaseOut})
 def phase_create(request, initiative_id: Id, payload: PhaseIn):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
+    initiative = initiative_get_for_user(
+        user=request.user, pk=initiative_id, action=Action.MANAGE
+    ).obj
     return Status(
         201, services.phase_create(initiative=initiative, by=request.user, **payload.dict())
     )
@@ -192,12 +208,12 @@ def phase_create(request, initiative_id: Id, payload: PhaseIn):
 
 @router.get("/phases/{phase_id}", response=PhaseOut)
 def phase_get(request, phase_id: Id):
-    return phase_get_for_user(user=request.user, pk=phase_id)
+    return phase_get_for_user(user=request.user, pk=phase_id).obj
 
 
 @router.patch("/phases/{phase_id}", response=PhaseOut)
 def phase_update(request, phase_id: Id, payload: PhasePatch):
-    phase = phase_get_for_user(user=request.user, pk=phase_id, action=Action.MANAGE)
+    phase = phase_get_for_user(user=request.user, pk=phase_id, action=Action.MANAGE).obj
     return services.phase_update(
         phase=phase, by=request.user, data=payload.dict(exclude_unset=True)
     )
@@ -205,7 +221,7 @@ def phase_update(request, phase_id: Id, payload: PhasePatch):
 
 @router.delete("/phases/{phase_id}", response={204: None})
 def phase_delete(request, phase_id: Id):
-    phase = phase_get_for_user(user=request.user, pk=phase_id, action=Action.MANAGE)
+    phase = phase_get_for_user(user=request.user, pk=phase_id, action=Action.MANAGE).obj
     services.phase_delete(phase=phase, by=request.user)
     return Status(204, None)
 
@@ -246,13 +262,15 @@ class GroupMemberIn(Schema):
 @router.get("/initiatives/{initiative_id}/groups", response=list[GroupOut])
 @paginate
 def group_list(request, initiative_id: Id):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
+    initiative = initiative_get_for_user(user=request.user, pk=initiative_id).obj
     return initiative.groups.all()
 
 
 @router.post("/initiatives/{initiative_id}/groups", response={201: GroupOut})
 def group_create(request, initiative_id: Id, payload: GroupIn):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
+    initiative = initiative_get_for_user(
+        user=request.user, pk=initiative_id, action=Action.MANAGE
+    ).obj
     return Status(
         201, services.group_create(initiative=initiative, by=request.user, **payload.dict())
     )
@@ -260,12 +278,12 @@ def group_create(request, initiative_id: Id, payload: GroupIn):
 
 @router.get("/groups/{group_id}", response=GroupOut)
 def group_get(request, group_id: Id):
-    return group_get_for_user(user=request.user, pk=group_id)
+    return group_get_for_user(user=request.user, pk=group_id).obj
 
 
 @router.patch("/groups/{group_id}", response=GroupOut)
 def group_update(request, group_id: Id, payload: GroupPatch):
-    group = group_get_for_user(user=request.user, pk=group_id, action=Action.MANAGE)
+    group = group_get_for_user(user=request.user, pk=group_id, action=Action.MANAGE).obj
     return services.group_update(
         group=group, by=request.user, data=payload.dict(exclude_unset=True)
     )
@@ -273,7 +291,7 @@ def group_update(request, group_id: Id, payload: GroupPatch):
 
 @router.delete("/groups/{group_id}", response={204: None})
 def group_delete(request, group_id: Id):
-    group = group_get_for_user(user=request.user, pk=group_id, action=Action.MANAGE)
+    group = group_get_for_user(user=request.user, pk=group_id, action=Action.MANAGE).obj
     services.group_delete(group=group, by=request.user)
     return Status(204, None)
 
@@ -281,13 +299,13 @@ def group_delete(request, group_id: Id):
 @router.get("/groups/{group_id}/members", response=list[GroupMemberOut])
 @paginate
 def group_member_list(request, group_id: Id):
-    group = group_get_for_user(user=request.user, pk=group_id)
+    group = group_get_for_user(user=request.user, pk=group_id).obj
     return group.memberships.select_related("person")
 
 
 @router.post("/groups/{group_id}/members", response={201: GroupMemberOut})
 def group_member_add(request, group_id: Id, payload: GroupMemberIn):
-    group = group_get_for_user(user=request.user, pk=group_id, action=Action.MANAGE)
+    group = group_get_for_user(user=request.user, pk=group_id, action=Action.MANAGE).obj
     person = person_get_for_user(user=request.user, pk=payload.person_id)
     return Status(
         201,
@@ -301,13 +319,13 @@ class GroupMemberPatch(Schema):
 
 @router.patch("/group-members/{member_id}", response=GroupMemberOut)
 def group_member_update(request, member_id: Id, payload: GroupMemberPatch):
-    member = group_member_get_for_user(user=request.user, pk=member_id, action=Action.MANAGE)
+    member = group_member_get_for_user(user=request.user, pk=member_id, action=Action.MANAGE).obj
     return services.group_member_update(member=member, role=payload.role, by=request.user)
 
 
 @router.delete("/group-members/{member_id}", response={204: None})
 def group_member_remove(request, member_id: Id):
-    member = group_member_get_for_user(user=request.user, pk=member_id, action=Action.MANAGE)
+    member = group_member_get_for_user(user=request.user, pk=member_id, action=Action.MANAGE).obj
     services.group_member_remove(member=member, by=request.user)
     return Status(204, None)
 
@@ -349,14 +367,16 @@ class InvitationOut(Schema):
 @router.get("/initiatives/{initiative_id}/memberships", response=list[MembershipOut])
 @paginate
 def membership_list(request, initiative_id: Id):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
+    initiative = initiative_get_for_user(user=request.user, pk=initiative_id).obj
     return selectors.membership_list(initiative=initiative)
 
 
 @router.post("/initiatives/{initiative_id}/memberships", response={201: MembershipOut})
 def membership_add(request, initiative_id: Id, payload: MembershipIn):
     """Add an existing user by username. To bring in someone new, send an invitation."""
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
+    initiative = initiative_get_for_user(
+        user=request.user, pk=initiative_id, action=Action.MANAGE
+    ).obj
     user = get_user_model().objects.filter(username=payload.username, is_active=True).first()
     if user is None:
         raise ValidationError({"username": [_("No active user has this username.")]})
@@ -370,20 +390,26 @@ def membership_add(request, initiative_id: Id, payload: MembershipIn):
 
 @router.patch("/memberships/{membership_id}", response=MembershipOut)
 def membership_update(request, membership_id: Id, payload: MembershipPatch):
-    membership = membership_get_for_user(user=request.user, pk=membership_id, action=Action.MANAGE)
+    membership = membership_get_for_user(
+        user=request.user, pk=membership_id, action=Action.MANAGE
+    ).obj
     return services.membership_set_role(membership=membership, role=payload.role, by=request.user)
 
 
 @router.delete("/memberships/{membership_id}", response={204: None})
 def membership_remove(request, membership_id: Id):
-    membership = membership_get_for_user(user=request.user, pk=membership_id, action=Action.MANAGE)
+    membership = membership_get_for_user(
+        user=request.user, pk=membership_id, action=Action.MANAGE
+    ).obj
     services.membership_remove(membership=membership, by=request.user)
     return Status(204, None)
 
 
 @router.post("/initiatives/{initiative_id}/invitations", response={201: InvitationOut})
 def invitation_create(request, initiative_id: Id, payload: InvitationIn):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
+    initiative = initiative_get_for_user(
+        user=request.user, pk=initiative_id, action=Action.MANAGE
+    ).obj
     base_url = request.build_absolute_uri("/")
     created = services.invitation_create(
         initiative=initiative, by=request.user, base_url=base_url, **payload.dict()
@@ -397,5 +423,7 @@ def invitation_create(request, initiative_id: Id, payload: InvitationIn):
 @router.get("/initiatives/{initiative_id}/invitations", response=list[InvitationOut])
 @paginate
 def invitation_list(request, initiative_id: Id):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
+    initiative = initiative_get_for_user(
+        user=request.user, pk=initiative_id, action=Action.MANAGE
+    ).obj
     return selectors.invitation_pending_list(initiative=initiative)

@@ -1,16 +1,19 @@
 """The permission gate for initiatives and everything inside them.
 
 Every view, API endpoint, export and search result reaches an initiative, phase, group,
-membership or invitation through one of the `*_get_for_user` functions here. Outsiders get
-404 (the object's existence is not revealed); members without the needed role get 403.
+membership or invitation through one of the `*_get_for_user` functions here, and every other
+app's gates go through `child_get_for_user`. Each answers with a `Granted` (the object and the
+viewer's role); outsiders get 404 (the object's existence is not revealed); members without
+the needed role get 403.
 """
 
-from django.core.exceptions import PermissionDenied
-from django.db.models import OuterRef, QuerySet, Subquery, Value
+from typing import TypeVar
+
+from django.db.models import Model, OuterRef, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import Http404
 
-from meshutaf.core.access import ROLE_ALLOWS, Action, Role, role_allows  # noqa: F401  (re-exported while callers move to core.access)
+from meshutaf.core.access import Action, Granted, Role, active_user, grant
 
 from .models import (
     Group,
@@ -22,14 +25,17 @@ from .models import (
     ReadinessItem,
 )
 
+M = TypeVar("M", bound=Model)
 
-def _is_active_user(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
+# The annotation that carries the viewer's role out of the gate's one query; taken off the
+# object again at once, so the role travels only in the `Granted`.
+_GATE_ROLE = "gate_viewer_role"
 
 
 def initiatives_visible_to(*, user) -> QuerySet[Initiative]:
-    """Initiatives the user may see, each annotated with `viewer_role`."""
-    if not _is_active_user(user):
+    """Initiatives the user may see, each annotated with `viewer_role` for list pages (one
+    object's role comes from its gate, in the `Granted`)."""
+    if not active_user(user):
         return Initiative.objects.none()
     role = Membership.objects.filter(initiative=OuterRef("pk"), user=user).values("role")[:1]
     if user.is_superuser:
@@ -40,21 +46,8 @@ def initiatives_visible_to(*, user) -> QuerySet[Initiative]:
     return Initiative.objects.annotate(viewer_role=Subquery(role)).filter(memberships__user=user)
 
 
-def _check(*, user, initiative: Initiative, role: str | None, action: Action) -> Initiative:
-    if user.is_superuser:
-        # Superusers act as facilitators everywhere, whatever their membership says.
-        initiative.viewer_role = Role.FACILITATOR
-        return initiative
-    if role is None:
-        raise Http404
-    if not role_allows(role, action):
-        raise PermissionDenied
-    initiative.viewer_role = role
-    return initiative
-
-
 def initiative_role(*, user, initiative_id: int) -> str | None:
-    if not _is_active_user(user):
+    if not active_user(user):
         return None
     return (
         Membership.objects.filter(initiative_id=initiative_id, user=user)
@@ -63,58 +56,77 @@ def initiative_role(*, user, initiative_id: int) -> str | None:
     )
 
 
-def initiative_get_for_user(
-    *, user, pk: int, action: Action = Action.VIEW, queryset: QuerySet | None = None
-) -> Initiative:
-    if not _is_active_user(user):
+def _first_with_role(queryset: QuerySet[M], *, user, pk: int, initiative_ref: str) -> Granted[M]:
+    """One query: the object `pk` and the role `user` holds in the initiative that
+    `initiative_ref` (a field path from the object) names; None for a non-member."""
+    if not active_user(user):
         raise Http404
-    queryset = queryset if queryset is not None else Initiative.objects.all()
-    role = Membership.objects.filter(initiative=OuterRef("pk"), user=user).values("role")[:1]
-    initiative = queryset.annotate(viewer_role=Subquery(role)).filter(pk=pk).first()
-    if initiative is None:
-        raise Http404
-    return _check(user=user, initiative=initiative, role=initiative.viewer_role, action=action)
-
-
-def child_get_for_user(model, *, user, pk: int, action: Action, related: tuple[str, ...] = ()):
-    """The gate for anything that belongs to one initiative (has an `initiative` field): the
-    object, after checking the user's role in its initiative. Used by other apps too."""
-    if not _is_active_user(user):
-        raise Http404
-    obj = model.objects.select_related("initiative", *related).filter(pk=pk).first()
+    role = Membership.objects.filter(initiative=OuterRef(initiative_ref), user=user).values("role")
+    obj = queryset.annotate(**{_GATE_ROLE: Subquery(role[:1])}).filter(pk=pk).first()
     if obj is None:
         raise Http404
-    role = initiative_role(user=user, initiative_id=obj.initiative_id)
-    _check(user=user, initiative=obj.initiative, role=role, action=action)
-    return obj
+    role_held = vars(obj).pop(_GATE_ROLE)
+    return Granted(obj, Role(role_held) if role_held is not None else None)
 
 
-def phase_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Phase:
+def initiative_get_for_user(
+    *, user, pk: int, action: Action = Action.VIEW, queryset: QuerySet | None = None
+) -> Granted[Initiative]:
+    queryset = queryset if queryset is not None else Initiative.objects.all()
+    initiative, role = _first_with_role(queryset, user=user, pk=pk, initiative_ref="pk")
+    return grant(initiative, user=user, role=role, action=action)
+
+
+def child_get_for_user(
+    model: type[M],
+    *,
+    user,
+    pk: int,
+    action: Action,
+    initiative_path: str = "initiative",
+    related: tuple[str, ...] = (),
+) -> Granted[M]:
+    """The gate for anything inside one initiative, used by every app: the object and the
+    user's role in its initiative, reached from the object through `initiative_path` (a
+    GroupMember's is "group__initiative"). The path is fetched along, as are `related`.
+    An object whose initiative is unset is for superusers only."""
+    queryset = model._default_manager.select_related(initiative_path, *related)
+    obj, role = _first_with_role(queryset, user=user, pk=pk, initiative_ref=initiative_path)
+    return grant(obj, user=user, role=role, action=action)
+
+
+def phase_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Granted[Phase]:
     return child_get_for_user(Phase, user=user, pk=pk, action=action)
 
 
-def group_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Group:
+def group_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Granted[Group]:
     return child_get_for_user(Group, user=user, pk=pk, action=action)
 
 
-def membership_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Membership:
+def membership_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Granted[Membership]:
     return child_get_for_user(Membership, user=user, pk=pk, action=action, related=("user",))
 
 
-def invitation_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Invitation:
+def invitation_get_for_user(
+    *, user, pk: int, action: Action = Action.MANAGE
+) -> Granted[Invitation]:
     return child_get_for_user(Invitation, user=user, pk=pk, action=action)
 
 
-def group_member_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> GroupMember:
-    if not _is_active_user(user):
-        raise Http404
-    obj = GroupMember.objects.select_related("group__initiative", "person").filter(pk=pk).first()
-    if obj is None:
-        raise Http404
-    role = initiative_role(user=user, initiative_id=obj.group.initiative_id)
-    _check(user=user, initiative=obj.group.initiative, role=role, action=action)
-    return obj
+def group_member_get_for_user(
+    *, user, pk: int, action: Action = Action.VIEW
+) -> Granted[GroupMember]:
+    return child_get_for_user(
+        GroupMember,
+        user=user,
+        pk=pk,
+        action=action,
+        initiative_path="group__initiative",
+        related=("person",),
+    )
 
 
-def readiness_item_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> ReadinessItem:
+def readiness_item_get_for_user(
+    *, user, pk: int, action: Action = Action.MANAGE
+) -> Granted[ReadinessItem]:
     return child_get_for_user(ReadinessItem, user=user, pk=pk, action=action)

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meshutaf.core.access import Action, role_allows
 from meshutaf.core.exports import csv_writer
 from meshutaf.core.forms import apply_service_errors, form_submitted
 from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
@@ -32,7 +33,6 @@ from .forms import (
 )
 from .models import GroupMember, Invitation, Membership, ReadinessItem
 from .permissions import (
-    Action,
     group_get_for_user,
     group_member_get_for_user,
     initiative_get_for_user,
@@ -40,16 +40,11 @@ from .permissions import (
     membership_get_for_user,
     phase_get_for_user,
     readiness_item_get_for_user,
-    role_allows,
 )
 
 PAGE_SIZE = 25
 MEMBERS_PAGE_SIZE = 50
 HISTORY_LIMIT = 200
-
-
-def _can(initiative, action: Action) -> bool:
-    return role_allows(initiative.viewer_role, action)
 
 
 @login_required
@@ -89,18 +84,19 @@ def initiative_create(request):
 
 @login_required
 def initiative_detail(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.VIEW)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk, action=Action.VIEW)
     context = selectors.initiative_detail(initiative=initiative)
     context.update(
         initiative=initiative,
-        can_manage=_can(initiative, Action.MANAGE),
+        viewer_role=role,
+        can_manage=role_allows(role, Action.MANAGE),
     )
     return render(request, "initiatives/detail.html", context)
 
 
 @login_required
 def initiative_edit(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = InitiativeForm(
         request.POST or None,
         instance=copy.copy(initiative),
@@ -119,7 +115,7 @@ def initiative_edit(request, pk: int):
 
 @login_required
 def phase_create(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = PhaseForm(request.POST or None)
     phase = form_submitted(
         request,
@@ -134,7 +130,7 @@ def phase_create(request, pk: int):
 
 @login_required
 def phase_edit(request, pk: int):
-    phase = phase_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    phase = phase_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = PhaseForm(request.POST or None, instance=copy.copy(phase))
     updated = form_submitted(
         request,
@@ -154,7 +150,7 @@ def phase_edit(request, pk: int):
 @login_required
 @require_POST
 def phase_delete(request, pk: int):
-    phase = phase_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    phase = phase_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     services.phase_delete(phase=phase, by=request.user)
     messages.success(request, _("Phase deleted."))
     return redirect(f"{phase.initiative.get_absolute_url()}#phases")
@@ -162,7 +158,7 @@ def phase_delete(request, pk: int):
 
 @login_required
 def group_create(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = GroupForm(request.POST or None)
     group = form_submitted(
         request,
@@ -177,8 +173,8 @@ def group_create(request, pk: int):
 
 @login_required
 def group_detail(request, pk: int):
-    group = group_get_for_user(user=request.user, pk=pk, action=Action.VIEW)
-    can_manage = _can(group.initiative, Action.MANAGE)
+    group, role = group_get_for_user(user=request.user, pk=pk, action=Action.VIEW)
+    can_manage = role_allows(role, Action.MANAGE)
     form = None
     if can_manage:
         form = GroupMemberForm(
@@ -200,7 +196,7 @@ def group_detail(request, pk: int):
 
 @login_required
 def group_edit(request, pk: int):
-    group = group_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    group = group_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = GroupForm(request.POST or None, instance=copy.copy(group))
     updated = form_submitted(
         request,
@@ -220,7 +216,7 @@ def group_edit(request, pk: int):
 @login_required
 @require_POST
 def group_delete(request, pk: int):
-    group = group_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    group = group_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     services.group_delete(group=group, by=request.user)
     messages.success(request, _("Group deleted."))
     return redirect(f"{group.initiative.get_absolute_url()}#groups")
@@ -246,7 +242,7 @@ def _group_members_fragment(request, group, form=None):
 @login_required
 @require_POST
 def group_member_add(request, pk: int):
-    group = group_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    group = group_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = GroupMemberForm(
         request.POST, instance=GroupMember(group=group), people=people_visible_to(user=request.user)
     )
@@ -275,7 +271,7 @@ def group_member_add(request, pk: int):
 @login_required
 @require_POST
 def group_member_role(request, pk: int):
-    member = group_member_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    member = group_member_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = GroupMemberRoleForm(request.POST, instance=GroupMember(role=member.role))
     if form.is_valid():
         services.group_member_update(member=member, role=form.cleaned_data["role"], by=request.user)
@@ -291,7 +287,7 @@ def group_member_role(request, pk: int):
 @login_required
 @require_POST
 def group_member_remove(request, pk: int):
-    member = group_member_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    member = group_member_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     group = member.group
     services.group_member_remove(member=member, by=request.user)
     if request.htmx:
@@ -302,8 +298,8 @@ def group_member_remove(request, pk: int):
 
 @login_required
 def members(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.VIEW)
-    can_manage = _can(initiative, Action.MANAGE)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk, action=Action.VIEW)
+    can_manage = role_allows(role, Action.MANAGE)
     invite_form = InvitationForm(request.POST or None) if can_manage else None
     new_link = None
     if request.method == "POST":
@@ -367,7 +363,7 @@ def members(request, pk: int):
 @login_required
 @require_POST
 def membership_role(request, pk: int):
-    membership = membership_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    membership = membership_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = MembershipRoleForm(request.POST, instance=Membership(role=membership.role))
     if form.is_valid():
         try:
@@ -386,7 +382,7 @@ def membership_role(request, pk: int):
 @login_required
 @require_POST
 def membership_remove(request, pk: int):
-    membership = membership_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    membership = membership_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     try:
         services.membership_remove(membership=membership, by=request.user)
     except ValidationError as error:
@@ -399,7 +395,7 @@ def membership_remove(request, pk: int):
 @login_required
 @require_POST
 def invitation_revoke(request, pk: int):
-    invitation = invitation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    invitation = invitation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     services.invitation_revoke(invitation=invitation, by=request.user)
     messages.success(request, _("Invitation withdrawn."))
     return redirect("initiatives:members", pk=invitation.initiative_id)
@@ -461,7 +457,7 @@ def _signup_form(data, *, invitation):
 
 @login_required
 def history(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     return render(
         request,
         "initiatives/history.html",
@@ -476,7 +472,7 @@ def history(request, pk: int):
 @login_required
 def members_csv(request, pk: int):
     """The member list as CSV, for facilitators (the same gate as every other page)."""
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="initiative-{pk}-members.csv"'
     response.write("\ufeff")  # so Excel opens Hebrew and Arabic correctly
@@ -508,7 +504,7 @@ def _readiness_form(request, initiative, instance=None):
 @login_required
 def readiness(request, pk: int):
     """The "preparing hearts" checklist: facilitators only."""
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     form = _readiness_form(request, initiative)
     item = form_submitted(
         request,
@@ -525,6 +521,7 @@ def readiness(request, pk: int):
         "initiatives/readiness.html",
         {
             "initiative": initiative,
+            "viewer_role": role,
             "items": items,
             "form": form,
             "done": done,
@@ -536,7 +533,7 @@ def readiness(request, pk: int):
 @login_required
 @require_POST
 def readiness_status(request, pk: int):
-    item = readiness_item_get_for_user(user=request.user, pk=pk)
+    item = readiness_item_get_for_user(user=request.user, pk=pk).obj
     form = ReadinessItemForm(
         {**model_to_dict(item), "status": request.POST.get("status", "")}, instance=copy.copy(item)
     )
@@ -556,7 +553,7 @@ def readiness_status(request, pk: int):
 @login_required
 @require_POST
 def readiness_delete(request, pk: int):
-    item = readiness_item_get_for_user(user=request.user, pk=pk)
+    item = readiness_item_get_for_user(user=request.user, pk=pk).obj
     services.readiness_item_delete(item=item, by=request.user)
     messages.success(request, _("Item removed."))
     return redirect("initiatives:readiness", pk=item.initiative_id)
