@@ -2,7 +2,8 @@
 
 from django.http import Http404
 
-from meshutaf.initiatives.permissions import Action, child_get_for_user, role_allows
+from meshutaf.core.access import Action, Granted, role_allows
+from meshutaf.initiatives.permissions import child_get_for_user
 from meshutaf.meetings.models import MeetingStatus
 
 from .models import Document, Insight
@@ -13,14 +14,14 @@ def in_draft_meeting(document: Document) -> bool:
     return document.meeting is not None and document.meeting.status == MeetingStatus.DRAFT
 
 
-def document_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Document:
-    document = child_get_for_user(Document, user=user, pk=pk, action=action, related=("meeting",))
-    if in_draft_meeting(document) and not role_allows(
-        document.initiative.viewer_role, Action.MANAGE
-    ):
+def document_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Granted[Document]:
+    document, role = child_get_for_user(
+        Document, user=user, pk=pk, action=action, related=("meeting",)
+    )
+    if in_draft_meeting(document) and not role_allows(role, Action.MANAGE):
         raise Http404
-    return document
+    return Granted(document, role)
 
 
-def insight_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Insight:
+def insight_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Granted[Insight]:
     return child_get_for_user(Insight, user=user, pk=pk, action=action)

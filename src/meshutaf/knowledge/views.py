@@ -13,8 +13,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meshutaf.core.access import Action, role_allows
 from meshutaf.core.forms import form_submitted
-from meshutaf.initiatives.permissions import Action, initiative_get_for_user, role_allows
+from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from . import selectors, services
 from .forms import DocumentForm, InsightForm
@@ -23,15 +24,11 @@ from .permissions import document_get_for_user, insight_get_for_user
 INLINE_TYPES = {"pdf", "png", "jpeg", "gif", "webp"}
 
 
-def _can(initiative, action: Action) -> bool:
-    return role_allows(initiative.viewer_role, action)
-
-
 @login_required
 def documents(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
     documents = selectors.document_list(
-        initiative=initiative, include_drafts=_can(initiative, Action.MANAGE)
+        initiative=initiative, include_drafts=role_allows(role, Action.MANAGE)
     )
     page = Paginator(documents, 50).get_page(request.GET.get("page"))
     return render(
@@ -40,15 +37,15 @@ def documents(request, pk: int):
         {
             "initiative": initiative,
             "page": page,
-            "can_contribute": _can(initiative, Action.CONTRIBUTE),
-            "can_manage": _can(initiative, Action.MANAGE),
+            "can_contribute": role_allows(role, Action.CONTRIBUTE),
+            "can_manage": role_allows(role, Action.MANAGE),
         },
     )
 
 
 @login_required
 def document_upload(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE)
     initial = {}
     if request.GET.get("meeting", "").isdigit() and len(request.GET["meeting"]) < 18:
         initial["meeting"] = int(request.GET["meeting"])
@@ -56,7 +53,7 @@ def document_upload(request, pk: int):
         request.POST or None,
         request.FILES or None,
         initiative=initiative,
-        include_drafts=_can(initiative, Action.MANAGE),
+        include_drafts=role_allows(role, Action.MANAGE),
         initial=initial,
     )
     document = form_submitted(
@@ -82,14 +79,14 @@ def document_upload(request, pk: int):
 
 @login_required
 def document_detail(request, pk: int):
-    document = document_get_for_user(user=request.user, pk=pk)
+    document, role = document_get_for_user(user=request.user, pk=pk)
     return render(
         request,
         "knowledge/document_detail.html",
         {
             "initiative": document.initiative,
             "document": document,
-            "can_manage": _can(document.initiative, Action.MANAGE)
+            "can_manage": role_allows(role, Action.MANAGE)
             or document.uploaded_by_id == request.user.pk,
         },
     )
@@ -97,7 +94,7 @@ def document_detail(request, pk: int):
 
 @login_required
 def document_download(request, pk: int):
-    document = document_get_for_user(user=request.user, pk=pk)
+    document = document_get_for_user(user=request.user, pk=pk).obj
     try:
         handle = document.file.open("rb")
     except FileNotFoundError as error:
@@ -123,8 +120,8 @@ def document_download(request, pk: int):
 @login_required
 @require_POST
 def document_delete(request, pk: int):
-    document = document_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE)
-    if not (_can(document.initiative, Action.MANAGE) or document.uploaded_by_id == request.user.pk):
+    document, role = document_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE)
+    if not (role_allows(role, Action.MANAGE) or document.uploaded_by_id == request.user.pk):
         raise Http404
     services.document_delete(document=document, by=request.user)
     messages.success(request, _("The document was deleted."))
@@ -133,16 +130,16 @@ def document_delete(request, pk: int):
 
 @login_required
 def insights(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
     tag = request.GET.get("tag", "")[:40]
     key_only = request.GET.get("key") == "1"
-    can_contribute = _can(initiative, Action.CONTRIBUTE)
+    can_contribute = role_allows(role, Action.CONTRIBUTE)
     form = None
     if can_contribute:
         form = InsightForm(
             request.POST or None,
             initiative=initiative,
-            include_drafts=_can(initiative, Action.MANAGE),
+            include_drafts=role_allows(role, Action.MANAGE),
         )
         created = form_submitted(
             request,
@@ -166,16 +163,16 @@ def insights(request, pk: int):
             "tags": selectors.insight_tags(initiative=initiative),
             "tag": tag,
             "key_only": key_only,
-            "can_manage": _can(initiative, Action.MANAGE),
+            "can_manage": role_allows(role, Action.MANAGE),
         },
     )
 
 
 @login_required
 def insight_edit(request, pk: int):
-    insight = insight_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE)
+    insight, role = insight_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE)
     initiative = insight.initiative
-    if not (_can(initiative, Action.MANAGE) or insight.created_by_id == request.user.pk):
+    if not (role_allows(role, Action.MANAGE) or insight.created_by_id == request.user.pk):
         raise Http404
     if request.method == "POST" and request.POST.get("delete"):
         services.insight_delete(insight=insight, by=request.user)
@@ -184,7 +181,7 @@ def insight_edit(request, pk: int):
     form = InsightForm(
         request.POST or None,
         initiative=initiative,
-        include_drafts=_can(initiative, Action.MANAGE),
+        include_drafts=role_allows(role, Action.MANAGE),
         initial={
             "title": insight.title,
             "body": insight.body,
