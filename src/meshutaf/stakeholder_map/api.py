@@ -11,9 +11,10 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from meshutaf.core.access import Action, Role
 from meshutaf.core.schemas import Id
 from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
-from meshutaf.initiatives.permissions import Action, initiative_get_for_user
+from meshutaf.initiatives.permissions import initiative_get_for_user
 from meshutaf.stakeholder_map.permissions import (
     can_see_sensitive,
     engagement_get_for_user,
@@ -87,8 +88,8 @@ class ProfilePatch(Schema):
     sensitive_notes: str | None = None
 
 
-def _with_sensitive(profile, initiative):
-    if can_see_sensitive(initiative):
+def _with_sensitive(profile, role: Role | None):
+    if can_see_sensitive(role):
         note = getattr(profile, "sensitive_note", None)
         profile.sensitive_notes_for_facilitator = note.text if note else ""
     return profile
@@ -106,8 +107,8 @@ def profile_list(
     q: str = "",
     sort: str = "name",
 ):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
-    include_sensitive = can_see_sensitive(initiative)
+    initiative, role = initiative_get_for_user(user=request.user, pk=initiative_id)
+    include_sensitive = can_see_sensitive(role)
     profiles = selectors.profile_list(
         initiative=initiative,
         include_sensitive=include_sensitive,
@@ -118,7 +119,7 @@ def profile_list(
         query=q,
         sort=sort,
     )
-    return _Annotated(profiles, lambda profile: _with_sensitive(profile, initiative))
+    return _Annotated(profiles, lambda profile: _with_sensitive(profile, role))
 
 
 class _Annotated:
@@ -139,7 +140,9 @@ class _Annotated:
 
 @router.post("/initiatives/{initiative_id}/stakeholders", response={201: ProfileOut})
 def profile_create(request, initiative_id: Id, payload: ProfileIn):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
+    initiative = initiative_get_for_user(
+        user=request.user, pk=initiative_id, action=Action.MANAGE
+    ).obj
     data = payload.dict()
     organisation_id, person_id = data.pop("organisation_id"), data.pop("person_id")
     organisation = person = None
@@ -160,13 +163,13 @@ def profile_create(request, initiative_id: Id, payload: ProfileIn):
 
 
 def _profile_out(request, pk):
-    profile = profile_get_for_user(user=request.user, pk=pk)
+    profile, role = profile_get_for_user(user=request.user, pk=pk)
     initiative = profile.initiative
-    include_sensitive = can_see_sensitive(initiative)
+    include_sensitive = can_see_sensitive(role)
     profile = selectors.profile_list(
         initiative=initiative, include_sensitive=include_sensitive
     ).get(pk=pk)
-    return _with_sensitive(profile, initiative)
+    return _with_sensitive(profile, role)
 
 
 @router.get("/stakeholders/{profile_id}", response=ProfileOut)
@@ -176,14 +179,14 @@ def profile_get(request, profile_id: Id):
 
 @router.patch("/stakeholders/{profile_id}", response=ProfileOut)
 def profile_update(request, profile_id: Id, payload: ProfilePatch):
-    profile = profile_get_for_user(user=request.user, pk=profile_id, action=Action.MANAGE)
+    profile = profile_get_for_user(user=request.user, pk=profile_id, action=Action.MANAGE).obj
     services.profile_update(profile=profile, by=request.user, data=payload.dict(exclude_unset=True))
     return _profile_out(request, profile_id)
 
 
 @router.delete("/stakeholders/{profile_id}", response={204: None})
 def profile_delete(request, profile_id: Id):
-    profile = profile_get_for_user(user=request.user, pk=profile_id, action=Action.MANAGE)
+    profile = profile_get_for_user(user=request.user, pk=profile_id, action=Action.MANAGE).obj
     services.profile_delete(profile=profile, by=request.user)
     return Status(204, None)
 
@@ -224,27 +227,27 @@ class RelationshipPatch(Schema):
     sensitive: bool | None = None
 
 
-def _relationship_out(relationship, initiative):
-    relationship.show_sensitive_flag = can_see_sensitive(initiative)
+def _relationship_out(relationship, role: Role | None):
+    relationship.show_sensitive_flag = can_see_sensitive(role)
     return relationship
 
 
 @router.get("/initiatives/{initiative_id}/relationships", response=list[RelationshipOut])
 @paginate
 def relationship_list(request, initiative_id: Id):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
-    include_sensitive = can_see_sensitive(initiative)
+    initiative, role = initiative_get_for_user(user=request.user, pk=initiative_id)
+    include_sensitive = can_see_sensitive(role)
     relationships = selectors.relationship_list(
         initiative=initiative, include_sensitive=include_sensitive
     )
-    return _Annotated(
-        relationships, lambda relationship: _relationship_out(relationship, initiative)
-    )
+    return _Annotated(relationships, lambda relationship: _relationship_out(relationship, role))
 
 
 @router.post("/initiatives/{initiative_id}/relationships", response={201: RelationshipOut})
 def relationship_create(request, initiative_id: Id, payload: RelationshipIn):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
+    initiative, role = initiative_get_for_user(
+        user=request.user, pk=initiative_id, action=Action.MANAGE
+    )
     data = payload.dict()
     profiles = initiative.stakeholder_profiles
     source = get_object_or_404(profiles, pk=data.pop("source_id"))
@@ -252,25 +255,25 @@ def relationship_create(request, initiative_id: Id, payload: RelationshipIn):
     relationship = services.relationship_create(
         initiative=initiative, by=request.user, source=source, target=target, **data
     )
-    return Status(201, _relationship_out(relationship, initiative))
+    return Status(201, _relationship_out(relationship, role))
 
 
 @router.patch("/relationships/{relationship_id}", response=RelationshipOut)
 def relationship_update(request, relationship_id: Id, payload: RelationshipPatch):
-    relationship = relationship_get_for_user(
+    relationship, role = relationship_get_for_user(
         user=request.user, pk=relationship_id, action=Action.MANAGE
     )
     services.relationship_update(
         relationship=relationship, by=request.user, data=payload.dict(exclude_unset=True)
     )
-    return _relationship_out(relationship, relationship.initiative)
+    return _relationship_out(relationship, role)
 
 
 @router.delete("/relationships/{relationship_id}", response={204: None})
 def relationship_delete(request, relationship_id: Id):
     relationship = relationship_get_for_user(
         user=request.user, pk=relationship_id, action=Action.MANAGE
-    )
+    ).obj
     services.relationship_delete(relationship=relationship, by=request.user)
     return Status(204, None)
 
@@ -315,13 +318,15 @@ class EngagementPatch(Schema):
 def engagement_list(request, initiative_id: Id):
     initiative = initiative_get_for_user(
         user=request.user, pk=initiative_id, action=Action.CONTRIBUTE
-    )
+    ).obj
     return selectors.engagement_list(initiative=initiative)
 
 
 @router.post("/initiatives/{initiative_id}/engagements", response={201: EngagementOut})
 def engagement_create(request, initiative_id: Id, payload: EngagementIn):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
+    initiative = initiative_get_for_user(
+        user=request.user, pk=initiative_id, action=Action.MANAGE
+    ).obj
     data = payload.dict()
     ids = set(data.pop("stakeholder_ids"))
     stakeholders = list(initiative.stakeholder_profiles.filter(pk__in=ids))
@@ -335,7 +340,7 @@ def engagement_create(request, initiative_id: Id, payload: EngagementIn):
 
 @router.patch("/engagements/{engagement_id}", response=EngagementOut)
 def engagement_update(request, engagement_id: Id, payload: EngagementPatch):
-    entry = engagement_get_for_user(user=request.user, pk=engagement_id, action=Action.MANAGE)
+    entry = engagement_get_for_user(user=request.user, pk=engagement_id, action=Action.MANAGE).obj
     return services.engagement_update(
         entry=entry, by=request.user, data=payload.dict(exclude_unset=True)
     )
@@ -374,15 +379,15 @@ class NetworkOut(Schema):
 
 @router.get("/initiatives/{initiative_id}/network", response=NetworkOut)
 def network(request, initiative_id: Id):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
-    return selectors.network_data(
-        initiative=initiative, include_sensitive=can_see_sensitive(initiative)
-    )
+    initiative, role = initiative_get_for_user(user=request.user, pk=initiative_id)
+    return selectors.network_data(initiative=initiative, include_sensitive=can_see_sensitive(role))
 
 
 @router.post("/initiatives/{initiative_id}/network", response=NetworkOut)
 def network_compute(request, initiative_id: Id):
     """Compute the metrics again (facilitators). Earlier results are kept."""
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
+    initiative = initiative_get_for_user(
+        user=request.user, pk=initiative_id, action=Action.MANAGE
+    ).obj
     services.network_analyse(initiative=initiative, by=request.user)
     return selectors.network_data(initiative=initiative, include_sensitive=True)

@@ -4,38 +4,33 @@ Members of the initiative read its map; facilitators change it. Sensitive notes 
 relationships exist only for facilitators: other roles' queries never fetch them.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.http import Http404
 
-# Members of the initiative read its map; facilitators change it. Sensitive notes and
-# sensitive relationships exist only for facilitators: other roles' queries never fetch them.
+from meshutaf.core.access import Action, Granted, Role, role_check
+from meshutaf.initiatives.permissions import child_get_for_user
+
+from .models import EngagementEntry, Relationship, StakeholderProfile
 
 
-def can_see_sensitive(initiative) -> bool:
-    """`initiative` as returned by the initiative gate, carrying the viewer's role."""
-    return getattr(initiative, "viewer_role", None) == "facilitator"
+def can_see_sensitive(role: Role | None) -> bool:
+    """`role` as a gate grants it: only facilitators see sensitive notes and ties."""
+    return role == Role.FACILITATOR
 
 
-def profile_get_for_user(*, user, pk: int, action=None):
-    from meshutaf.initiatives.permissions import Action, child_get_for_user
-    from meshutaf.stakeholder_map.models import StakeholderProfile
-
+def profile_get_for_user(
+    *, user, pk: int, action: Action = Action.VIEW
+) -> Granted[StakeholderProfile]:
     return child_get_for_user(
-        StakeholderProfile,
-        user=user,
-        pk=pk,
-        action=action or Action.VIEW,
-        related=("organisation", "person"),
+        StakeholderProfile, user=user, pk=pk, action=action, related=("organisation", "person")
     )
 
 
-def relationship_get_for_user(*, user, pk: int, action=None):
-    from meshutaf.initiatives.permissions import Action, child_get_for_user, role_allows
-    from meshutaf.stakeholder_map.models import Relationship
-
+def relationship_get_for_user(
+    *, user, pk: int, action: Action = Action.VIEW
+) -> Granted[Relationship]:
     # First as a reader: a hidden tie must answer 404 before any role check could answer 403
     # and so betray that it exists.
-    relationship = child_get_for_user(
+    relationship, role = child_get_for_user(
         Relationship,
         user=user,
         pk=pk,
@@ -47,15 +42,12 @@ def relationship_get_for_user(*, user, pk: int, action=None):
             "target__person",
         ),
     )
-    if relationship.sensitive and not can_see_sensitive(relationship.initiative):
+    if relationship.sensitive and not can_see_sensitive(role):
         raise Http404
-    if action and not role_allows(relationship.initiative.viewer_role, action):
-        raise PermissionDenied
-    return relationship
+    return Granted(relationship, role_check(user=user, role=role, action=action))
 
 
-def engagement_get_for_user(*, user, pk: int, action=None):
-    from meshutaf.initiatives.permissions import Action, child_get_for_user
-    from meshutaf.stakeholder_map.models import EngagementEntry
-
-    return child_get_for_user(EngagementEntry, user=user, pk=pk, action=action or Action.CONTRIBUTE)
+def engagement_get_for_user(
+    *, user, pk: int, action: Action = Action.CONTRIBUTE
+) -> Granted[EngagementEntry]:
+    return child_get_for_user(EngagementEntry, user=user, pk=pk, action=action)

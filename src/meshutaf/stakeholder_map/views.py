@@ -17,11 +17,13 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from meshutaf.core import imports
+from meshutaf.core.access import Action, role_allows
 from meshutaf.core.exports import csv_writer
 from meshutaf.core.forms import form_submitted
 from meshutaf.directory.models import Sector
 from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
-from meshutaf.initiatives.permissions import Action, initiative_get_for_user, role_allows
+from meshutaf.initiatives.permissions import initiative_get_for_user
 from meshutaf.stakeholder_map.models import (
     InfluenceBasis,
     Quadrant,
@@ -69,8 +71,8 @@ def _register_rows(initiative, data, *, include_sensitive):
 
 @login_required
 def register(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk)
-    include_sensitive = can_see_sensitive(initiative)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
+    include_sensitive = can_see_sensitive(role)
     form, data = _filters(request)
     rows, historical = _register_rows(initiative, data, include_sensitive=include_sensitive)
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -80,7 +82,8 @@ def register(request, pk: int):
         "page": page,
         "historical": historical,
         "as_of": data.get("as_of"),
-        "can_manage": role_allows(initiative.viewer_role, Action.MANAGE),
+        "viewer_role": role,
+        "can_manage": role_allows(role, Action.MANAGE),
         "include_sensitive": include_sensitive and not historical,
         "points": charts.grid_points(page.object_list),
         "grid": {"size": charts.GRID_SIZE, "margin": charts.GRID_MARGIN},
@@ -139,8 +142,8 @@ def _export_rows(initiative, data, include_sensitive):
 
 @login_required
 def register_export(request, pk: int, file_format: str):
-    initiative = initiative_get_for_user(user=request.user, pk=pk)
-    include_sensitive = can_see_sensitive(initiative)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
+    include_sensitive = can_see_sensitive(role)
     _form, data = _filters(request)
     data.pop("as_of", None)  # exports are of the map as it is now
     if file_format not in EXPORT_TYPES:
@@ -191,8 +194,8 @@ def register_export_for(*, user, initiative_id: int, file_format: str, stream) -
             raise Http404
         include_sensitive = False
     else:
-        initiative = initiative_get_for_user(user=user, pk=initiative_id)
-        include_sensitive = can_see_sensitive(initiative)
+        initiative, role = initiative_get_for_user(user=user, pk=initiative_id)
+        include_sensitive = can_see_sensitive(role)
     rows = list(_export_rows(initiative, {}, include_sensitive))
     register_write(stream, file_format=file_format, rows=rows)
     return len(rows) - 1
@@ -217,7 +220,7 @@ def _profile_form(request, initiative, instance=None):
 
 @login_required
 def profile_create(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = _profile_form(request, initiative)
     profile = form_submitted(
         request,
@@ -234,9 +237,9 @@ def profile_create(request, pk: int):
 
 @login_required
 def profile_detail(request, pk: int):
-    profile = profile_get_for_user(user=request.user, pk=pk)
+    profile, role = profile_get_for_user(user=request.user, pk=pk)
     initiative = profile.initiative
-    include_sensitive = can_see_sensitive(initiative)
+    include_sensitive = can_see_sensitive(role)
     relationships = selectors.relationship_list(
         initiative=initiative, include_sensitive=include_sensitive
     ).filter(Q(source=profile) | Q(target=profile))
@@ -254,14 +257,14 @@ def profile_detail(request, pk: int):
             "history": profile.history.select_related("history_user").order_by("-history_date")[
                 :50
             ],
-            "can_manage": role_allows(initiative.viewer_role, Action.MANAGE),
+            "can_manage": role_allows(role, Action.MANAGE),
         },
     )
 
 
 @login_required
 def profile_edit(request, pk: int):
-    profile = profile_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    profile = profile_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = _profile_form(request, profile.initiative, instance=copy.copy(profile))
     updated = form_submitted(
         request,
@@ -281,7 +284,7 @@ def profile_edit(request, pk: int):
 @login_required
 @require_POST
 def profile_delete(request, pk: int):
-    profile = profile_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    profile = profile_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     services.profile_delete(profile=profile, by=request.user)
     messages.success(request, _("Removed from the map."))
     return redirect("map:register", pk=profile.initiative_id)
@@ -289,7 +292,7 @@ def profile_delete(request, pk: int):
 
 @login_required
 def relationship_create(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     profiles = selectors.profile_list(initiative=initiative, include_sensitive=False)
     form = RelationshipForm(
         request.POST or None, instance=Relationship(initiative=initiative), profiles=profiles
@@ -311,7 +314,7 @@ def relationship_create(request, pk: int):
 
 @login_required
 def relationship_edit(request, pk: int):
-    relationship = relationship_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    relationship = relationship_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = RelationshipForm(request.POST or None, instance=copy.copy(relationship))
     updated = form_submitted(
         request,
@@ -333,7 +336,7 @@ def relationship_edit(request, pk: int):
 @login_required
 @require_POST
 def relationship_delete(request, pk: int):
-    relationship = relationship_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    relationship = relationship_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     services.relationship_delete(relationship=relationship, by=request.user)
     messages.success(request, _("Relationship removed."))
     return redirect("map:network", pk=relationship.initiative_id)
@@ -345,10 +348,10 @@ SECTOR_LABELS = dict(Sector.choices)
 
 @login_required
 def network(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk)
-    include_sensitive = can_see_sensitive(initiative)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
+    include_sensitive = can_see_sensitive(role)
     if request.method == "POST":
-        initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+        initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
         services.network_analyse(initiative=initiative, by=request.user)
         messages.success(request, _("The network metrics were computed again."))
         return redirect("map:network", pk=pk)
@@ -418,7 +421,8 @@ def network(request, pk: int):
                 if data["computed_at"]
                 else None
             ),
-            "can_manage": role_allows(initiative.viewer_role, Action.MANAGE),
+            "viewer_role": role,
+            "can_manage": role_allows(role, Action.MANAGE),
             "relationships": selectors.relationship_list(
                 initiative=initiative, include_sensitive=include_sensitive
             ),
@@ -428,8 +432,8 @@ def network(request, pk: int):
 
 @login_required
 def engagements(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE)
-    can_manage = role_allows(initiative.viewer_role, Action.MANAGE)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE)
+    can_manage = role_allows(role, Action.MANAGE)
     profiles = selectors.profile_list(initiative=initiative, include_sensitive=False)
     form = EngagementForm(request.POST or None, profiles=profiles) if can_manage else None
     if request.method == "POST" and not can_manage:
@@ -452,14 +456,20 @@ def engagements(request, pk: int):
     return render(
         request,
         "stakeholder_map/engagements.html",
-        {"initiative": initiative, "page": page, "form": form, "can_manage": can_manage},
+        {
+            "initiative": initiative,
+            "viewer_role": role,
+            "page": page,
+            "form": form,
+            "can_manage": can_manage,
+        },
     )
 
 
 @login_required
 @require_POST
 def engagement_follow_up_done(request, pk: int):
-    entry = engagement_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    entry = engagement_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     services.engagement_update(entry=entry, by=request.user, data={"follow_up_done": True})
     messages.success(request, _("Follow-up marked as done."))
     next_url = request.POST.get("next")
@@ -479,7 +489,7 @@ CONSENT_COLOURS = {
 @login_required
 def movement(request, pk: int):
     """Where the stakeholders stand against where they should, and how consent moved."""
-    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
     sector = request.GET.get("sector", "")
     sector = sector if sector in SECTOR_LABELS else ""
     as_of = MapFilterForm({"as_of": request.GET.get("as_of", "")})
@@ -531,6 +541,7 @@ def movement(request, pk: int):
         "stakeholder_map/movement.html",
         {
             "initiative": initiative,
+            "viewer_role": role,
             "gaps": gaps,
             "months": months,
             "sector": sector,
@@ -541,29 +552,14 @@ def movement(request, pk: int):
     )
 
 
-IMPORT_SESSION_KEY = "stakeholder-import-{pk}"
 PREVIEW_ROWS = 300
-
-
-def _import_state(request, pk):
-    return request.session.get(IMPORT_SESSION_KEY.format(pk=pk))
-
-
-def _prepared(state, initiative, user):
-    results = importing.validate_rows(state["rows"], state["mapping"])
-    importing.match_rows(
-        results,
-        initiative=initiative,
-        organisations=organisations_visible_to(user=user),
-        people=people_visible_to(user=user),
-    )
-    return results
+IMPORT = importing.PROFILES_IMPORT  # the staged-upload wizard's importer (core.imports)
 
 
 @login_required
 def import_upload(request, pk: int):
     """Step 1: upload a CSV or XLSX file. Nothing is written to the map yet."""
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     error = None
     if request.method == "POST":
         upload = request.FILES.get("file")
@@ -571,18 +567,10 @@ def import_upload(request, pk: int):
             error = _("Choose a CSV or Excel file.")
         else:
             try:
-                headers, rows = importing.read_table(
-                    upload.read(importing.MAX_BYTES + 1), upload.name
-                )
-            except importing.ImportFileError as problem:
+                imports.stage_receive(request, spec=IMPORT, scope=pk, upload=upload)
+            except imports.ImportFileError as problem:
                 error = str(problem)
             else:
-                request.session[IMPORT_SESSION_KEY.format(pk=pk)] = {
-                    "filename": upload.name[:200],
-                    "headers": headers,
-                    "rows": rows,
-                    "mapping": importing.guess_mapping(headers),
-                }
                 return redirect("map:import_preview", pk=pk)
     return render(
         request,
@@ -595,39 +583,35 @@ def import_upload(request, pk: int):
 @login_required
 def import_preview(request, pk: int):
     """Step 2: check the column mapping, every row's problems and the matches, then confirm."""
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
-    state = _import_state(request, pk)
-    if state is None:
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
+    stage = imports.stage_current(request, spec=IMPORT, scope=pk)
+    if stage is None:
         messages.info(request, _("Upload a file first."))
         return redirect("map:import_upload", pk=pk)
-    error = None
     if request.method == "POST" and request.POST.get("action") == "remap":
-        mapping = {}
-        for name in importing.FIELDS:
-            value = request.POST.get(f"column_{name}", "")
-            if value.isdigit() and int(value) < len(state["headers"]):
-                mapping[name] = int(value)
-        state["mapping"] = mapping
-        request.session[IMPORT_SESSION_KEY.format(pk=pk)] = state
+        headers = stage.table().headers
+        stage.remap(imports.mapping_posted(request.POST, spec=IMPORT, headers=headers))
         return redirect("map:import_preview", pk=pk)
-    results = _prepared(state, initiative, request.user)
+    checked = stage.check(initiative=initiative, user=request.user)
+    error = checked.problem or None
     if request.method == "POST" and request.POST.get("action") == "apply":
         decisions = {
             result.number: request.POST.get(f"decision_{result.number}", "new")
-            for result in results
+            for result in checked.rows
             if result.suggestions
         }
         try:
-            outcome = importing.import_apply(
+            outcome = imports.stage_apply(
+                request,
+                stage=stage,
+                checked=checked,
                 initiative=initiative,
                 by=request.user,
-                results=[result.as_dict() for result in results],
                 decisions=decisions,
             )
         except ValidationError as problem:
             error = " ".join(problem.messages)
         else:
-            del request.session[IMPORT_SESSION_KEY.format(pk=pk)]
             messages.success(
                 request,
                 _(
@@ -644,16 +628,17 @@ def import_preview(request, pk: int):
                 },
             )
             return redirect("map:register", pk=pk)
-    invalid = [result for result in results if result.errors]
-    valid = [result for result in results if not result.errors]
+    valid = checked.valid
     return render(
         request,
         "stakeholder_map/import_preview.html",
         {
             "initiative": initiative,
-            "state": state,
-            "field_columns": [(name, state["mapping"].get(name)) for name in importing.FIELDS],
-            "invalid": invalid,
+            "state": checked.table,  # its filename and headers
+            "field_columns": [
+                (name, checked.table.mapping.get(name)) for name in IMPORT.field_names
+            ],
+            "invalid": checked.invalid,
             "valid": valid[:PREVIEW_ROWS],
             "valid_count": len(valid),
             "suggested": [result for result in valid if result.suggestions],
