@@ -7,17 +7,13 @@ import datetime
 from ninja import Router, Schema
 from ninja.pagination import paginate
 
+from meshutaf.core.access import Action, role_allows
 from meshutaf.core.schemas import Id
-from meshutaf.initiatives.permissions import Action, initiative_get_for_user
+from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from . import selectors, services
 from .models import Contribution
-from .permissions import (
-    can_contribute,
-    can_manage,
-    contribution_get_for_user,
-    workshop_session_get_for_user,
-)
+from .permissions import contribution_get_for_user, workshop_session_get_for_user
 
 router = Router(tags=["workshops"])
 
@@ -87,14 +83,14 @@ class ModerationIn(Schema):
 @router.get("/initiatives/{initiative_id}/workshops", response=list[SessionListOut])
 @paginate
 def session_list(request, initiative_id: Id):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
+    initiative = initiative_get_for_user(user=request.user, pk=initiative_id).obj
     return selectors.session_list(initiative=initiative)
 
 
 @router.get("/workshops/{session_id}", response=SessionDetailOut)
 def session_get(request, session_id: Id):
-    session = workshop_session_get_for_user(user=request.user, pk=session_id)
-    board = selectors.board(session=session, include_hidden=can_manage(session))
+    session, role = workshop_session_get_for_user(user=request.user, pk=session_id)
+    board = selectors.board(session=session, include_hidden=role_allows(role, Action.MANAGE))
     contributions = []
     for part in board.sections:
         for canvas in part.groups:
@@ -103,7 +99,7 @@ def session_get(request, session_id: Id):
                     contributions.append(contribution)
                     contributions.extend(getattr(contribution, "merged_list", []))
     contributions.sort(key=lambda c: (c.created_at, c.pk))
-    show_links = can_contribute(session)
+    show_links = role_allows(role, Action.CONTRIBUTE)
     result = SessionOut.from_orm(session).dict()
     result["canvas"] = session.schema
     result["groups"] = [
@@ -125,7 +121,7 @@ def contribution_moderate(request, contribution_id: Id, payload: ModerationIn):
     """Hide a contribution from the canvas, or restore it (which also undoes a merge)."""
     contribution = contribution_get_for_user(
         user=request.user, pk=contribution_id, action=Action.MANAGE
-    )
+    ).obj
     return services.contribution_set_hidden(
         contribution=contribution, by=request.user, hidden=payload.hidden
     )

@@ -5,67 +5,76 @@ without an account reach one working group only, through its join token."""
 
 from django.http import Http404
 
-from meshutaf.initiatives.permissions import Action, child_get_for_user, role_allows
+from meshutaf.core.access import Action, Granted, active_user
+from meshutaf.initiatives.permissions import child_get_for_user
 
 from .models import CanvasTemplate, Contribution, Theme, WorkingGroup, WorkshopSession
 
 TOKEN_LENGTHS = range(8, 33)
 
-
-def can_manage(session_or_initiative) -> bool:
-    initiative = getattr(session_or_initiative, "initiative", session_or_initiative)
-    return role_allows(getattr(initiative, "viewer_role", None), Action.MANAGE)
-
-
-def can_contribute(session_or_initiative) -> bool:
-    initiative = getattr(session_or_initiative, "initiative", session_or_initiative)
-    return role_allows(getattr(initiative, "viewer_role", None), Action.CONTRIBUTE)
+# What a session's pages show of it, fetched along with it by every gate that reaches one.
+_SESSION_RELATED = ("meeting", "template")
+_IN_SESSION = tuple(f"session__{name}" for name in _SESSION_RELATED)
 
 
 def workshop_session_get_for_user(
     *, user, pk: int, action: Action = Action.VIEW
-) -> WorkshopSession:
+) -> Granted[WorkshopSession]:
     return child_get_for_user(
-        WorkshopSession, user=user, pk=pk, action=action, related=("meeting", "template")
+        WorkshopSession, user=user, pk=pk, action=action, related=_SESSION_RELATED
     )
 
 
-def _in_session(obj, *, user, action: Action):
-    obj.session = workshop_session_get_for_user(user=user, pk=obj.session_id, action=action)
-    return obj
+def working_group_get_for_user(
+    *, user, pk: int, action: Action = Action.MANAGE
+) -> Granted[WorkingGroup]:
+    return child_get_for_user(
+        WorkingGroup,
+        user=user,
+        pk=pk,
+        action=action,
+        initiative_path="session__initiative",
+        related=_IN_SESSION,
+    )
 
 
-def working_group_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> WorkingGroup:
-    group = WorkingGroup.objects.filter(pk=pk).first()
-    if group is None:
-        raise Http404
-    return _in_session(group, user=user, action=action)
+def contribution_get_for_user(
+    *, user, pk: int, action: Action = Action.MANAGE
+) -> Granted[Contribution]:
+    return child_get_for_user(
+        Contribution,
+        user=user,
+        pk=pk,
+        action=action,
+        initiative_path="session__initiative",
+        related=("group", *_IN_SESSION),
+    )
 
 
-def contribution_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Contribution:
-    contribution = Contribution.objects.select_related("group").filter(pk=pk).first()
-    if contribution is None:
-        raise Http404
-    return _in_session(contribution, user=user, action=action)
+def theme_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Granted[Theme]:
+    return child_get_for_user(
+        Theme,
+        user=user,
+        pk=pk,
+        action=action,
+        initiative_path="session__initiative",
+        related=_IN_SESSION,
+    )
 
 
-def theme_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Theme:
-    theme = Theme.objects.filter(pk=pk).first()
-    if theme is None:
-        raise Http404
-    return _in_session(theme, user=user, action=action)
-
-
-def canvas_template_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> CanvasTemplate:
+def canvas_template_get_for_user(
+    *, user, pk: int, action: Action = Action.VIEW
+) -> Granted[CanvasTemplate]:
     """A template of an initiative the user belongs to, or a built-in one. Built-in templates
-    can be seen by every signed-in user and changed by no one (copy them instead)."""
+    can be seen by every signed-in user (with no role: they belong to no initiative) and
+    changed by no one (copy them instead)."""
     template = CanvasTemplate.objects.filter(pk=pk).first()
-    if template is None or not (user.is_authenticated and user.is_active):
+    if template is None or not active_user(user):
         raise Http404
     if template.is_builtin:
         if action > Action.VIEW:
             raise Http404
-        return template
+        return Granted(template, None)
     return child_get_for_user(CanvasTemplate, user=user, pk=pk, action=action)
 
 

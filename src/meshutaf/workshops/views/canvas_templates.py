@@ -8,45 +8,43 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meshutaf.core.access import Action, role_allows
 from meshutaf.core.forms import form_submitted
-from meshutaf.initiatives.permissions import Action, initiative_get_for_user
+from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from .. import selectors, services
 from ..forms import (
     TemplateForm,
 )
 from ..models import CanvasTemplate
-from ..permissions import (
-    can_manage,
-    canvas_template_get_for_user,
-)
+from ..permissions import canvas_template_get_for_user
 
 # --- Canvas templates -----------------------------------------------------------------------
 
 
 @login_required
 def template_list(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
     return render(
         request,
         "workshops/template_list.html",
         {
             "initiative": initiative,
             "templates": selectors.templates_for(initiative=initiative),
-            "can_manage": can_manage(initiative),
+            "can_manage": role_allows(role, Action.MANAGE),
         },
     )
 
 
 @login_required
 def template_create(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     initial = {"schema": TemplateForm.schema_text({"sections": [{"title": "", "kind": "list"}]})}
     source_id = request.GET.get("from", "")
     if source_id.isdigit() and len(source_id) < 18:
         source = CanvasTemplate.objects.filter(pk=int(source_id)).first()
         if source is not None:
-            source = canvas_template_get_for_user(user=request.user, pk=source.pk)
+            source = canvas_template_get_for_user(user=request.user, pk=source.pk).obj
             sections = [
                 {
                     "key": section.key,
@@ -87,7 +85,7 @@ def template_create(request, pk: int):
 
 @login_required
 def template_edit(request, pk: int):
-    template = canvas_template_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    template = canvas_template_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     initial = {
         "title": template.title,
         "description": template.description,
@@ -116,7 +114,7 @@ def template_edit(request, pk: int):
 @login_required
 @require_POST
 def template_delete(request, pk: int):
-    template = canvas_template_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    template = canvas_template_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     services.canvas_template_delete(template=template, by=request.user)
     messages.success(request, _("The template was deleted. Sessions made from it are kept."))
     return redirect("workshops:templates", template.initiative_id)

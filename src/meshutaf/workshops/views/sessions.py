@@ -14,9 +14,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from meshutaf.core.access import Action, Role, role_allows
 from meshutaf.core.forms import form_submitted
 from meshutaf.core.qr import qr_svg
-from meshutaf.initiatives.permissions import Action, initiative_get_for_user
+from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from .. import exports, selectors, services
 from ..forms import (
@@ -26,8 +27,6 @@ from ..forms import (
     SessionForm,
 )
 from ..permissions import (
-    can_contribute,
-    can_manage,
     contribution_get_for_user,
     working_group_get_for_user,
     workshop_session_get_for_user,
@@ -39,21 +38,21 @@ from .common import board_url, errors_text
 
 @login_required
 def initiative_list(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
     return render(
         request,
         "workshops/session_list.html",
         {
             "initiative": initiative,
             "sessions": selectors.session_list(initiative=initiative),
-            "can_manage": can_manage(initiative),
+            "can_manage": role_allows(role, Action.MANAGE),
         },
     )
 
 
 @login_required
 def session_create(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     templates = selectors.templates_for(initiative=initiative)
     initial = {
         "groups": "\n".join(_("Group %(number)s") % {"number": n} for n in range(1, 5)),
@@ -91,7 +90,7 @@ def session_create(request, pk: int):
 
 @login_required
 def session_edit(request, pk: int):
-    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     initial = {
         "title": session.title,
         "instructions": session.instructions,
@@ -119,7 +118,7 @@ def session_edit(request, pk: int):
 @login_required
 @require_POST
 def session_status(request, pk: int):
-    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     try:
         services.workshop_session_set_status(
             session=session, by=request.user, status=request.POST.get("status", "")
@@ -137,7 +136,7 @@ def session_status(request, pk: int):
 @login_required
 @require_POST
 def session_delete(request, pk: int):
-    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     services.workshop_session_delete(session=session, by=request.user)
     messages.success(request, _("The workshop was deleted."))
     return redirect("workshops:list", session.initiative_id)
@@ -160,8 +159,8 @@ def _join_links(request, session) -> list[dict]:
 @login_required
 def board(request, pk: int):
     """The facilitator's board: every group's canvas, refreshed live."""
-    session = workshop_session_get_for_user(user=request.user, pk=pk)
-    manage = can_manage(session)
+    session, role = workshop_session_get_for_user(user=request.user, pk=pk)
+    manage = role_allows(role, Action.MANAGE)
     data = selectors.board(session=session, include_hidden=manage)
     return render(
         request,
@@ -171,14 +170,16 @@ def board(request, pk: int):
             "session": session,
             "board": data,
             "can_manage": manage,
-            "links": _join_links(request, session) if can_contribute(session) else [],
+            "links": (
+                _join_links(request, session) if role_allows(role, Action.CONTRIBUTE) else []
+            ),
             "group_form": NameForm(auto_id="new-group-%s"),
         },
     )
 
 
-def _board_fragment(request, session):
-    manage = can_manage(session)
+def _board_fragment(request, session, role: Role | None):
+    manage = role_allows(role, Action.MANAGE)
     return render(
         request,
         "workshops/board.html#board",
@@ -195,16 +196,16 @@ def _board_fragment(request, session):
 def board_fragment(request, pk: int):
     """Polled every two seconds. Answers 204 (nothing to swap) while the session's version
     is the one the board already shows, so an idle board costs two small queries."""
-    session = workshop_session_get_for_user(user=request.user, pk=pk)
+    session, role = workshop_session_get_for_user(user=request.user, pk=pk)
     if request.GET.get("v", "") == str(session.version):
         return HttpResponse(status=204)
-    return _board_fragment(request, session)
+    return _board_fragment(request, session, role)
 
 
 @login_required
 def join_sheet(request, pk: int):
     """A page to project or print: each group's QR code, big, with its link."""
-    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE)
+    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE).obj
     return render(
         request,
         "workshops/join_sheet.html",
@@ -222,7 +223,7 @@ def join_sheet(request, pk: int):
 @login_required
 @require_POST
 def group_add(request, pk: int):
-    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     try:
         group = services.working_group_add(
             session=session, by=request.user, name=request.POST.get("name", "")
@@ -237,7 +238,7 @@ def group_add(request, pk: int):
 @login_required
 @require_POST
 def group_rename(request, pk: int):
-    group = working_group_get_for_user(user=request.user, pk=pk)
+    group = working_group_get_for_user(user=request.user, pk=pk).obj
     try:
         services.working_group_rename(
             group=group, by=request.user, name=request.POST.get("name", "")
@@ -251,7 +252,7 @@ def group_rename(request, pk: int):
 @login_required
 @require_POST
 def group_reset_link(request, pk: int):
-    group = working_group_get_for_user(user=request.user, pk=pk)
+    group = working_group_get_for_user(user=request.user, pk=pk).obj
     services.working_group_reset_link(group=group, by=request.user)
     messages.success(
         request,
@@ -264,7 +265,7 @@ def group_reset_link(request, pk: int):
 @login_required
 @require_POST
 def group_delete(request, pk: int):
-    group = working_group_get_for_user(user=request.user, pk=pk)
+    group = working_group_get_for_user(user=request.user, pk=pk).obj
     try:
         services.working_group_delete(group=group, by=request.user)
         messages.success(request, _("The group was removed."))
@@ -279,19 +280,19 @@ def group_delete(request, pk: int):
 @login_required
 @require_POST
 def contribution_moderate(request, pk: int):
-    contribution = contribution_get_for_user(user=request.user, pk=pk)
+    contribution = contribution_get_for_user(user=request.user, pk=pk).obj
     hidden = request.POST.get("hidden") == "1"
     services.contribution_set_hidden(contribution=contribution, by=request.user, hidden=hidden)
     if request.htmx:
-        session = workshop_session_get_for_user(user=request.user, pk=contribution.session_id)
-        return _board_fragment(request, session)
+        session, role = workshop_session_get_for_user(user=request.user, pk=contribution.session_id)
+        return _board_fragment(request, session, role)
     messages.success(request, _("Hidden.") if hidden else _("Restored."))
     return redirect(board_url(contribution.session, f"#c-{contribution.pk}"))
 
 
 @login_required
 def contribution_merge(request, pk: int):
-    contribution = contribution_get_for_user(user=request.user, pk=pk)
+    contribution = contribution_get_for_user(user=request.user, pk=pk).obj
     session = contribution.session
     if not contribution.is_visible:
         messages.error(request, _("Merge into a contribution that is on the canvas."))
@@ -337,10 +338,12 @@ def _language(request) -> str:
 
 @login_required
 def export_csv(request, pk: int):
-    session = workshop_session_get_for_user(user=request.user, pk=pk)
+    session, role = workshop_session_get_for_user(user=request.user, pk=pk)
     stream = io.StringIO()
     stream.write("\ufeff")  # so Excel reads UTF-8 (Hebrew, Arabic) correctly
-    exports.session_csv(session=session, stream=stream, include_hidden=can_manage(session))
+    exports.session_csv(
+        session=session, stream=stream, include_hidden=role_allows(role, Action.MANAGE)
+    )
     response = HttpResponse(stream.getvalue(), content_type=exports.CSV_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(session, "csv")}"'
     return response
@@ -348,7 +351,7 @@ def export_csv(request, pk: int):
 
 @login_required
 def export_docx(request, pk: int):
-    session = workshop_session_get_for_user(user=request.user, pk=pk)
+    session = workshop_session_get_for_user(user=request.user, pk=pk).obj
     content = exports.session_docx(session=session, language=_language(request))
     response = HttpResponse(content, content_type=exports.DOCX_TYPE)
     response["Content-Disposition"] = f'attachment; filename="{exports.filename(session, "docx")}"'
@@ -358,7 +361,7 @@ def export_docx(request, pk: int):
 @login_required
 @require_POST
 def to_knowledge(request, pk: int):
-    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     try:
         document, insight = services.workshop_summary_to_knowledge(
             session=session,

@@ -10,8 +10,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meshutaf.core.access import Action, role_allows
 from meshutaf.core.forms import form_submitted
-from meshutaf.initiatives.permissions import Action
 
 from .. import selectors, services
 from ..forms import (
@@ -21,7 +21,6 @@ from ..forms import (
     ThemeSplitForm,
 )
 from ..permissions import (
-    can_manage,
     contribution_get_for_user,
     theme_get_for_user,
     workshop_session_get_for_user,
@@ -37,7 +36,7 @@ def _themes_url(session, section_key: str, anchor: str = "") -> str:
 
 @login_required
 def themes(request, pk: int):
-    session = workshop_session_get_for_user(user=request.user, pk=pk)
+    session, role = workshop_session_get_for_user(user=request.user, pk=pk)
     summary = selectors.session_summary(session=session)
     wanted = request.GET.get("section", "")
     current = next((s for s in summary.sections if s.section.key == wanted), summary.sections[0])
@@ -51,7 +50,7 @@ def themes(request, pk: int):
             "summary": summary,
             "current": current,
             "theme_options": theme_options,
-            "can_manage": can_manage(session),
+            "can_manage": role_allows(role, Action.MANAGE),
             "suggest_form": SuggestForm(),
         },
     )
@@ -67,7 +66,7 @@ def _section_key(request, session) -> str:
 @login_required
 @require_POST
 def themes_suggest(request, pk: int):
-    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     section_key = _section_key(request, session)
     form = SuggestForm(request.POST)
     if not form.is_valid():
@@ -97,7 +96,7 @@ def themes_suggest(request, pk: int):
 @login_required
 @require_POST
 def theme_create(request, pk: int):
-    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    session = workshop_session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     section_key = _section_key(request, session)
     try:
         theme = services.theme_create(
@@ -115,7 +114,7 @@ def theme_create(request, pk: int):
 @login_required
 @require_POST
 def theme_rename(request, pk: int):
-    theme = theme_get_for_user(user=request.user, pk=pk)
+    theme = theme_get_for_user(user=request.user, pk=pk).obj
     try:
         services.theme_rename(theme=theme, by=request.user, name=request.POST.get("name", ""))
         messages.success(request, _("The theme was renamed."))
@@ -127,7 +126,7 @@ def theme_rename(request, pk: int):
 @login_required
 @require_POST
 def theme_merge(request, pk: int):
-    theme = theme_get_for_user(user=request.user, pk=pk)
+    theme = theme_get_for_user(user=request.user, pk=pk).obj
     form = ThemeMergeForm(request.POST, theme=theme)
     if not form.is_valid():
         messages.error(request, _("Choose another theme of this section to merge with."))
@@ -141,7 +140,7 @@ def theme_merge(request, pk: int):
 @login_required
 @require_POST
 def theme_split(request, pk: int):
-    theme = theme_get_for_user(user=request.user, pk=pk)
+    theme = theme_get_for_user(user=request.user, pk=pk).obj
     form = ThemeSplitForm(request.POST, theme=theme)
     new = form_submitted(
         request,
@@ -164,7 +163,7 @@ def theme_split(request, pk: int):
 @login_required
 @require_POST
 def theme_delete(request, pk: int):
-    theme = theme_get_for_user(user=request.user, pk=pk)
+    theme = theme_get_for_user(user=request.user, pk=pk).obj
     services.theme_delete(theme=theme, by=request.user)
     messages.success(request, _("The theme was removed; its contributions are kept."))
     return redirect(_themes_url(theme.session, theme.section_key))
@@ -173,7 +172,7 @@ def theme_delete(request, pk: int):
 @login_required
 @require_POST
 def contribution_move(request, pk: int):
-    contribution = contribution_get_for_user(user=request.user, pk=pk)
+    contribution = contribution_get_for_user(user=request.user, pk=pk).obj
     form = MoveForm(request.POST, contribution=contribution)
     if not form.is_valid():
         messages.error(request, _("Choose a theme of this section."))
