@@ -10,8 +10,9 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 from pydantic import AliasChoices
 
+from meshutaf.core.access import Action, role_allows
 from meshutaf.core.schemas import Id
-from meshutaf.initiatives.permissions import Action, initiative_get_for_user, role_allows
+from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from . import selectors, services
 from .models import Statement, StatementStatus
@@ -216,19 +217,19 @@ class VoteOut(Schema):
 @router.get("/initiatives/{initiative_id}/conversations", response=list[ConversationOut])
 @paginate
 def conversation_list(request, initiative_id: Id):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
+    initiative, role = initiative_get_for_user(user=request.user, pk=initiative_id)
     return selectors.conversation_list(
         initiative=initiative,
-        include_drafts=role_allows(initiative.viewer_role, Action.MANAGE),
+        include_drafts=role_allows(role, Action.MANAGE),
     )
 
 
 @router.get("/conversations/{conversation_id}", response=ConversationDetailOut)
 def conversation_get(request, conversation_id: Id):
     """Facilitators see every statement; others only the accepted ones."""
-    conversation = conversation_get_for_user(user=request.user, pk=conversation_id)
+    conversation, role = conversation_get_for_user(user=request.user, pk=conversation_id)
     statements = conversation.statements.order_by("created_at", "pk")
-    if not role_allows(conversation.viewer_role, Action.MANAGE):
+    if not role_allows(role, Action.MANAGE):
         statements = statements.filter(status=StatementStatus.ACCEPTED)
     conversation.statements_list = list(statements)
     return {**{f: getattr(conversation, f) for f in ConversationOut.model_fields},
@@ -239,7 +240,7 @@ def conversation_get(request, conversation_id: Id):
 def conversation_map(request, conversation_id: Id):
     """The opinion map: groups with representative statements, consensus, divisive
     statements, group-informed consensus, and each participant's position and group."""
-    conversation = conversation_get_for_user(user=request.user, pk=conversation_id)
+    conversation = conversation_get_for_user(user=request.user, pk=conversation_id).obj
     return opinion_map_v1(
         selectors.stored_map(conversation=conversation),
         analysed_at=conversation.analysed_at,
@@ -250,7 +251,7 @@ def conversation_map(request, conversation_id: Id):
 @router.post("/conversations/{conversation_id}/votes", response={201: VoteOut})
 def vote_create(request, conversation_id: Id, payload: VoteIn):
     """Vote as yourself (agree 1, disagree -1, pass 0); voting again changes the vote."""
-    conversation = conversation_get_for_user(user=request.user, pk=conversation_id)
+    conversation = conversation_get_for_user(user=request.user, pk=conversation_id).obj
     statement = Statement.objects.filter(pk=payload.statement_id, conversation=conversation).first()
     if statement is None:
         raise ValidationError({"statement_id": [_("No such statement in this conversation.")]})

@@ -6,12 +6,8 @@ conversation only through its secret link, and only if the facilitator allows it
 
 from django.http import Http404
 
-from meshutaf.initiatives.permissions import (
-    Action,
-    child_get_for_user,
-    initiative_role,
-    role_allows,
-)
+from meshutaf.core.access import Action, Granted, Role, active_user, role_allows
+from meshutaf.initiatives.permissions import child_get_for_user, initiative_role
 
 from .models import Conversation, ConversationStatus, Statement
 
@@ -25,26 +21,31 @@ class ConversationNotOpen(Http404):
         self.conversation = conversation
 
 
-def conversation_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Conversation:
-    conversation = child_get_for_user(Conversation, user=user, pk=pk, action=action)
-    role = conversation.initiative.viewer_role
+def _hide_draft(conversation: Conversation, role: Role | None) -> None:
     if conversation.status == ConversationStatus.DRAFT and not role_allows(role, Action.MANAGE):
         raise Http404
-    conversation.viewer_role = role
-    return conversation
 
 
-def statement_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Statement:
-    statement = Statement.objects.select_related("conversation").filter(pk=pk).first()
-    if statement is None:
-        raise Http404
-    conversation_get_for_user(user=user, pk=statement.conversation_id, action=action)
-    return statement
+def conversation_get_for_user(
+    *, user, pk: int, action: Action = Action.VIEW
+) -> Granted[Conversation]:
+    conversation, role = child_get_for_user(Conversation, user=user, pk=pk, action=action)
+    _hide_draft(conversation, role)
+    return Granted(conversation, role)
 
 
-def conversation_get_by_token(*, user, token: str) -> Conversation:
+def statement_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Granted[Statement]:
+    statement, role = child_get_for_user(
+        Statement, user=user, pk=pk, action=action, initiative_path="conversation__initiative"
+    )
+    _hide_draft(statement.conversation, role)
+    return Granted(statement, role)
+
+
+def conversation_get_by_token(*, user, token: str) -> Granted[Conversation]:
     """The gate for the participation link. A draft is never reachable; a conversation that
-    does not allow people without an account is reachable only by the initiative's members."""
+    does not allow people without an account is reachable only by the initiative's members.
+    The role is the viewer's in the initiative: None for someone who came by link only."""
     if not token or len(token) > 40:
         raise Http404
     conversation = Conversation.objects.select_related("initiative").filter(token=token).first()
@@ -53,9 +54,8 @@ def conversation_get_by_token(*, user, token: str) -> Conversation:
     if conversation.status == ConversationStatus.DRAFT:
         raise ConversationNotOpen(conversation)
     role = None
-    if user.is_authenticated and user.is_active:
+    if active_user(user):
         role = initiative_role(user=user, initiative_id=conversation.initiative_id)
-    conversation.viewer_role = role
     if role is None and not conversation.allow_anonymous:
         raise Http404
-    return conversation
+    return Granted(conversation, Role(role) if role is not None else None)

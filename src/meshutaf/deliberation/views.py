@@ -22,16 +22,12 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from meshutaf.core import uploads
+from meshutaf.core.access import Action, Role, role_allows
 from meshutaf.core.forms import apply_service_errors, error_text, form_submitted
 from meshutaf.core.http import client_address
 from meshutaf.core.qr import qr_svg
 from meshutaf.core.ratelimit import RateLimitError
-from meshutaf.initiatives.permissions import (
-    Action,
-    initiative_get_for_user,
-    initiative_role,
-    role_allows,
-)
+from meshutaf.initiatives.permissions import initiative_get_for_user, initiative_role
 
 from . import charts, polis_format, selectors, services
 from .forms import (
@@ -56,11 +52,6 @@ SESSION_KEY = "deliberation_participants"
 HEADING_QUOTE_LENGTH = 80
 
 
-def _manage(conversation_or_initiative) -> bool:
-    """Both gates set `viewer_role` (None for someone who came by link only)."""
-    return role_allows(getattr(conversation_or_initiative, "viewer_role", None), Action.MANAGE)
-
-
 def _say_errors(request, source) -> None:
     """A refused form or service, as one message on the page the user returns to."""
     if isinstance(source, ValidationError):
@@ -81,8 +72,8 @@ def _join_url(request, conversation: Conversation) -> str:
 
 @login_required
 def initiative_list(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk)
-    manage = _manage(initiative)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
+    manage = role_allows(role, Action.MANAGE)
     return render(
         request,
         "deliberation/conversation_list.html",
@@ -98,7 +89,7 @@ def initiative_list(request, pk: int):
 
 @login_required
 def conversation_create(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = ConversationForm(request.POST or None, initiative=initiative)
     conversation = form_submitted(
         request,
@@ -117,7 +108,7 @@ def conversation_create(request, pk: int):
 
 @login_required
 def conversation_edit(request, pk: int):
-    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     initial = {name: getattr(conversation, name) for name in services.CONVERSATION_FIELDS}
     form = ConversationForm(
         request.POST or None, initiative=conversation.initiative, initial=initial
@@ -141,8 +132,8 @@ def conversation_edit(request, pk: int):
 
 @login_required
 def conversation_detail(request, pk: int):
-    conversation = conversation_get_for_user(user=request.user, pk=pk)
-    manage = _manage(conversation)
+    conversation, role = conversation_get_for_user(user=request.user, pk=pk)
+    manage = role_allows(role, Action.MANAGE)
     context = {
         "conversation": conversation,
         "initiative": conversation.initiative,
@@ -170,7 +161,7 @@ def conversation_detail(request, pk: int):
 @require_POST
 def participants_exclude(request, pk: int):
     """Exclude a burst of participants from the analysis, or include it again."""
-    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = BurstForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -208,7 +199,7 @@ def participants_exclude(request, pk: int):
 @login_required
 @require_POST
 def conversation_status(request, pk: int):
-    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     try:
         services.conversation_set_status(
             conversation=conversation, by=request.user, status=request.POST.get("status", "")
@@ -222,7 +213,7 @@ def conversation_status(request, pk: int):
 @login_required
 @require_POST
 def conversation_reset_link(request, pk: int):
-    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     services.conversation_reset_link(conversation=conversation, by=request.user)
     messages.success(request, _("A new link was made; the old one no longer works."))
     return redirect(conversation)
@@ -231,7 +222,7 @@ def conversation_reset_link(request, pk: int):
 @login_required
 @require_POST
 def conversation_delete(request, pk: int):
-    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     initiative_id = conversation.initiative_id
     services.conversation_delete(conversation=conversation, by=request.user)
     messages.success(request, _("The conversation was deleted."))
@@ -241,7 +232,7 @@ def conversation_delete(request, pk: int):
 @login_required
 @require_POST
 def statement_add(request, pk: int):
-    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = StatementForm(request.POST)
     if form.is_valid():
         try:
@@ -259,7 +250,7 @@ def statement_add(request, pk: int):
 @login_required
 @require_POST
 def statements_import(request, pk: int):
-    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = StatementsImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -311,7 +302,7 @@ def _import_summary(parsed: services.StatementsFile, added: int) -> str:
 @login_required
 @require_POST
 def statement_moderate(request, pk: int):
-    statement = statement_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    statement = statement_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     try:
         services.statement_moderate(
             statement=statement, by=request.user, status=request.POST.get("status", "")
@@ -327,7 +318,7 @@ def statement_moderate(request, pk: int):
 @require_POST
 def conversation_analyse(request, pk: int):
     """Ask the worker for a fresh map now (the page never computes it itself)."""
-    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     conversation.analysis_requested_at = None
     services.analysis_request(conversation=conversation)
     messages.success(request, _("The opinion map will be recomputed in a few seconds."))
@@ -336,12 +327,12 @@ def conversation_analyse(request, pk: int):
 
 @login_required
 def conversation_results(request, pk: int):
-    conversation = conversation_get_for_user(user=request.user, pk=pk)
+    conversation, role = conversation_get_for_user(user=request.user, pk=pk)
     participant = Participant.objects.filter(conversation=conversation, user=request.user).first()
-    return _results(request, conversation, participant, public=False)
+    return _results(request, conversation, participant, role=role, public=False)
 
 
-def _results(request, conversation, participant, *, public: bool):
+def _results(request, conversation, participant, *, role: Role | None, public: bool):
     page = selectors.opinion_map(conversation=conversation, participant=participant)
     svg = ""
     if page is not None:
@@ -352,7 +343,7 @@ def _results(request, conversation, participant, *, public: bool):
         "map": page,
         "svg": svg,
         "public": public,
-        "can_manage": not public and _manage(conversation),
+        "can_manage": not public and role_allows(role, Action.MANAGE),
     }
     if request.htmx:
         return render(request, "deliberation/results.html#map", context)
@@ -362,7 +353,7 @@ def _results(request, conversation, participant, *, public: bool):
 @login_required
 def conversation_export(request, pk: int):
     """The conversation in Pol.is open-data format (votes.csv and comments.csv, zipped)."""
-    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    conversation = conversation_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     votes, comments = selectors.export_rows(conversation)
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
@@ -380,7 +371,7 @@ def conversation_export(request, pk: int):
 
 @login_required
 def polis_import(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = PolisImportForm(request.POST or None, request.FILES or None)
 
     def run(data):
@@ -445,10 +436,10 @@ def _by_link(view):
     return wrapped
 
 
-def _throttled(request, conversation: Conversation, refused: RateLimitError):
+def _throttled(request, conversation: Conversation, role: Role | None, refused: RateLimitError):
     """Too many participants started from this network: HTTP 429, the message on the voting
     card, nothing written."""
-    participant = _participant(request, conversation, create=False)
+    participant = _participant(request, conversation, role, create=False)
     context = _card_context(
         conversation, participant, error=" ".join(refused.messages), statement_form=StatementForm()
     )
@@ -460,9 +451,12 @@ def _throttled(request, conversation: Conversation, refused: RateLimitError):
     return response
 
 
-def _participant(request, conversation: Conversation, *, create: bool) -> Participant | None:
-    """The member's own participant, or the one this browser started."""
-    if request.user.is_authenticated and conversation.viewer_role is not None:
+def _participant(
+    request, conversation: Conversation, role: Role | None, *, create: bool
+) -> Participant | None:
+    """The member's own participant (`role` is theirs in the initiative), or the one this
+    browser started."""
+    if request.user.is_authenticated and role is not None:
         if not create:
             return Participant.objects.filter(conversation=conversation, user=request.user).first()
         return services.participant_for_user(conversation=conversation, user=request.user)
@@ -507,8 +501,8 @@ def _card_context(conversation, participant, **extra) -> dict:
 @never_cache
 @_by_link
 def participate(request, token: str):
-    conversation = conversation_get_by_token(user=request.user, token=token)
-    participant = _participant(request, conversation, create=False)
+    conversation, role = conversation_get_by_token(user=request.user, token=token)
+    participant = _participant(request, conversation, role, create=False)
     context = _card_context(conversation, participant)
     context["statement_form"] = StatementForm()
     return render(request, "deliberation/participate.html", context)
@@ -518,7 +512,7 @@ def participate(request, token: str):
 @never_cache
 @_by_link
 def vote(request, token: str):
-    conversation = conversation_get_by_token(user=request.user, token=token)
+    conversation, role = conversation_get_by_token(user=request.user, token=token)
     error = None
     statement_id = request.POST.get("statement", "")
     statement = None
@@ -528,15 +522,15 @@ def vote(request, token: str):
         error = _("This statement was not found; here is another one.")
     else:
         try:
-            participant = _participant(request, conversation, create=True)
+            participant = _participant(request, conversation, role, create=True)
             services.vote_cast(
                 participant=participant, statement=statement, value=request.POST.get("value")
             )
         except RateLimitError as refused:
-            return _throttled(request, conversation, refused)
+            return _throttled(request, conversation, role, refused)
         except ValidationError as exc:
             error = " ".join(exc.messages)
-    participant = _participant(request, conversation, create=False)
+    participant = _participant(request, conversation, role, create=False)
     if request.htmx:
         context = _card_context(conversation, participant, error=error)
         return render(request, "deliberation/participate.html#card", context)
@@ -554,11 +548,11 @@ def vote(request, token: str):
 @never_cache
 @_by_link
 def participant_statement(request, token: str):
-    conversation = conversation_get_by_token(user=request.user, token=token)
+    conversation, role = conversation_get_by_token(user=request.user, token=token)
     form = StatementForm(request.POST)
     if form.is_valid():
         try:
-            participant = _participant(request, conversation, create=True)
+            participant = _participant(request, conversation, role, create=True)
             statement = services.statement_add(
                 conversation=conversation, text=form.cleaned_data["text"], participant=participant
             )
@@ -569,7 +563,7 @@ def participant_statement(request, token: str):
             else:
                 messages.success(request, _("Thank you. Your statement was added."))
         except RateLimitError as refused:
-            return _throttled(request, conversation, refused)
+            return _throttled(request, conversation, role, refused)
         except ValidationError as error:
             _say_errors(request, error)
     else:
@@ -580,8 +574,8 @@ def participant_statement(request, token: str):
 @never_cache
 @_by_link
 def my_votes(request, token: str):
-    conversation = conversation_get_by_token(user=request.user, token=token)
-    participant = _participant(request, conversation, create=False)
+    conversation, role = conversation_get_by_token(user=request.user, token=token)
+    participant = _participant(request, conversation, role, create=False)
     votes = list(selectors.my_votes(participant=participant)) if participant else []
     return render(
         request,
@@ -593,19 +587,19 @@ def my_votes(request, token: str):
 @never_cache
 @_by_link
 def public_results(request, token: str):
-    conversation = conversation_get_by_token(user=request.user, token=token)
-    if not conversation.show_results and not _manage(conversation):
+    conversation, role = conversation_get_by_token(user=request.user, token=token)
+    if not conversation.show_results and not role_allows(role, Action.MANAGE):
         raise Http404
-    participant = _participant(request, conversation, create=False)
-    return _results(request, conversation, participant, public=True)
+    participant = _participant(request, conversation, role, create=False)
+    return _results(request, conversation, participant, role=role, public=True)
 
 
 @never_cache
 @_by_link
 def resume(request, token: str):
     """Continue as the same participant on this device, with the code from another one."""
-    conversation = conversation_get_by_token(user=request.user, token=token)
-    participant = _participant(request, conversation, create=False)
+    conversation, role = conversation_get_by_token(user=request.user, token=token)
+    participant = _participant(request, conversation, role, create=False)
     code = None
     form = ResumeForm(request.POST or None)
     if request.method == "POST" and request.POST.get("action") == "make":
@@ -638,7 +632,7 @@ def resume(request, token: str):
             "participant": participant,
             "form": form,
             "code": code or (participant.resume_code if participant else None),
-            "is_member": conversation.viewer_role is not None,
+            "is_member": role is not None,
             "site_url": settings.SITE_URL,
         },
     )
