@@ -8,6 +8,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404
 from django.urls import reverse
 
+from meshutaf.core.access import Action, Role
 from meshutaf.discourse import services
 from meshutaf.discourse.models import Assignment, ModelVersion, Sample, SampleKind
 from meshutaf.discourse.permissions import (
@@ -20,7 +21,6 @@ from meshutaf.discourse.permissions import (
     model_version_get_for_user,
     sample_get_for_user,
 )
-from meshutaf.initiatives.permissions import Action
 from tests.factories import UserFactory
 
 from ..conftest import client_for
@@ -74,15 +74,15 @@ class TestPermissions:
             partial(model_version_get_for_user, action=Action.MANAGE): model,
         }
         for gate, obj in managed.items():
-            found = gate(user=owner, pk=obj.pk)
-            assert (found.pk, found.corpus.viewer_role) == (obj.pk, "facilitator")
+            found, role = gate(user=owner, pk=obj.pk)
+            assert (found.pk, found.corpus, role) == (obj.pk, corpus, Role.FACILITATOR)
             with pytest.raises(PermissionDenied):
                 gate(user=member, pk=obj.pk)
             with pytest.raises(Http404):
                 gate(user=outsider, pk=obj.pk)
             with pytest.raises(Http404):
                 gate(user=owner, pk=999_999)
-        assert model_version_get_for_user(user=member, pk=model.pk).corpus == corpus
+        assert model_version_get_for_user(user=member, pk=model.pk).obj.corpus == corpus
         community = corpus.communities.first()
         assert community_get_for_user(user=owner, corpus_pk=corpus.pk, pk=community.pk)
         with pytest.raises(PermissionDenied):

@@ -11,9 +11,10 @@ from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import paginate
 
+from meshutaf.core.access import Action
 from meshutaf.core.forms import error_text
 from meshutaf.core.schemas import Id
-from meshutaf.initiatives.permissions import Action, initiative_get_for_user
+from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from .permissions import corpus_get_for_user
 from .results import DiscourseIndex, TargetEstimate, json_number
@@ -157,13 +158,13 @@ def _number(value: float) -> float | None:
 @router.get("/initiatives/{initiative_id}/corpora", response=list[CorpusOut])
 @paginate
 def corpus_list(request, initiative_id: Id):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
+    initiative = initiative_get_for_user(user=request.user, pk=initiative_id).obj
     return corpora.corpora_for_initiative(initiative=initiative)
 
 
 @router.get("/corpora/{corpus_id}", response=CorpusDetailOut)
 def corpus_get(request, corpus_id: Id):
-    corpus = corpus_get_for_user(user=request.user, pk=corpus_id)
+    corpus = corpus_get_for_user(user=request.user, pk=corpus_id).obj
     dimensions = []
     for dimension in corpora.dimensions(corpus=corpus, active_only=False):
         text = corpora.dimension_text(dimension)
@@ -188,7 +189,7 @@ def corpus_get(request, corpus_id: Id):
 @router.get("/corpora/{corpus_id}/index", response=DiscourseIndexV1, exclude_unset=True)
 def corpus_index_get(request, corpus_id: Id, query: Query[IndexQuery]):
     """Every cell's estimate per target with its 95% interval, n, audit n and rank range."""
-    corpus = corpus_get_for_user(user=request.user, pk=corpus_id)
+    corpus = corpus_get_for_user(user=request.user, pk=corpus_id).obj
     try:
         by = parse_grouping(query.by)
     except ValidationError as error:
@@ -198,7 +199,7 @@ def corpus_index_get(request, corpus_id: Id, query: Query[IndexQuery]):
 
 @router.get("/corpora/{corpus_id}/agreement", response=list[AgreementOut])
 def corpus_agreement(request, corpus_id: Id):
-    corpus = corpus_get_for_user(user=request.user, pk=corpus_id, action=Action.MANAGE)
+    corpus = corpus_get_for_user(user=request.user, pk=corpus_id, action=Action.MANAGE).obj
     return [
         {
             "dimension": row.key,
@@ -214,5 +215,5 @@ def corpus_agreement(request, corpus_id: Id):
 
 @router.get("/corpora/{corpus_id}/models", response=list[ModelOut])
 def corpus_models(request, corpus_id: Id):
-    corpus = corpus_get_for_user(user=request.user, pk=corpus_id)
+    corpus = corpus_get_for_user(user=request.user, pk=corpus_id).obj
     return corpora.model_versions(corpus=corpus)

@@ -9,50 +9,22 @@ the command line without an initiative is visible to administrators only. Outsid
 (for unknown ids too); members without the needed role get 403.
 """
 
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
 from django.http import Http404
 
-from meshutaf.core.access import Role
-from meshutaf.initiatives.permissions import (
-    Action,
-    initiative_role,
-    initiatives_visible_to,
-    role_allows,
-)
+from meshutaf.core.access import Action, Granted, active_user
+from meshutaf.initiatives.permissions import child_get_for_user, initiatives_visible_to
 
 from .models import Assignment, Community, Corpus, Dimension, Item, ModelVersion, Sample
 
 
-def _active(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
-def _role(*, user, corpus: Corpus) -> str | None:
-    if user.is_superuser:
-        return Role.FACILITATOR
-    if corpus.initiative_id is None:
-        return None
-    return initiative_role(user=user, initiative_id=corpus.initiative_id)
-
-
-def corpus_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Corpus:
-    if not _active(user):
-        raise Http404
-    corpus = Corpus.objects.select_related("initiative").filter(pk=pk).first()
-    if corpus is None:
-        raise Http404
-    role = _role(user=user, corpus=corpus)
-    if role is None:
-        raise Http404
-    if not role_allows(role, action):
-        raise PermissionDenied
-    corpus.viewer_role = role
-    return corpus
+def corpus_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> Granted[Corpus]:
+    # A corpus without an initiative has no members: the gate lets only superusers in.
+    return child_get_for_user(Corpus, user=user, pk=pk, action=action)
 
 
 def corpora_visible_to(*, user) -> QuerySet[Corpus]:
-    if not _active(user):
+    if not active_user(user):
         return Corpus.objects.none()
     if user.is_superuser:
         return Corpus.objects.all()
@@ -60,47 +32,50 @@ def corpora_visible_to(*, user) -> QuerySet[Corpus]:
 
 
 def _in_corpus(model, *, user, pk: int, action: Action, related: tuple[str, ...] = ()):
-    """An object that belongs to one corpus, after the corpus's gate."""
-    corpus_id = model.objects.filter(pk=pk).values_list("corpus_id", flat=True).first()
-    if corpus_id is None:
-        raise Http404
-    corpus = corpus_get_for_user(user=user, pk=corpus_id, action=action)
-    obj = model.objects.select_related(*related).get(pk=pk)
-    obj.corpus = corpus
-    return obj
+    """An object that belongs to one corpus, through the corpus's initiative."""
+    return child_get_for_user(
+        model,
+        user=user,
+        pk=pk,
+        action=action,
+        initiative_path="corpus__initiative",
+        related=related,
+    )
 
 
-def item_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Item:
+def item_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Granted[Item]:
     return _in_corpus(Item, user=user, pk=pk, action=action, related=("community",))
 
 
-def dimension_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Dimension:
+def dimension_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Granted[Dimension]:
     return _in_corpus(Dimension, user=user, pk=pk, action=action)
 
 
-def sample_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Sample:
+def sample_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Granted[Sample]:
     return _in_corpus(Sample, user=user, pk=pk, action=action)
 
 
-def model_version_get_for_user(*, user, pk: int, action: Action = Action.VIEW) -> ModelVersion:
+def model_version_get_for_user(
+    *, user, pk: int, action: Action = Action.VIEW
+) -> Granted[ModelVersion]:
     return _in_corpus(ModelVersion, user=user, pk=pk, action=action)
 
 
 def community_get_for_user(
     *, user, corpus_pk: int, pk: int, action: Action = Action.MANAGE
-) -> Community:
+) -> Granted[Community]:
     """A community of the corpus `corpus_pk` (its pages name both)."""
-    corpus = corpus_get_for_user(user=user, pk=corpus_pk, action=action)
+    corpus, role = corpus_get_for_user(user=user, pk=corpus_pk, action=action)
     community = Community.objects.filter(pk=pk, corpus=corpus).first()
     if community is None:
         raise Http404
     community.corpus = corpus
-    return community
+    return Granted(community, role)
 
 
-def assignment_get_for_user(*, user, corpus_pk: int, item_pk: int) -> Assignment:
+def assignment_get_for_user(*, user, corpus_pk: int, item_pk: int) -> Granted[Assignment]:
     """An annotator's way to an item: their own assignment, in a corpus they still see."""
-    corpus = corpus_get_for_user(user=user, pk=corpus_pk, action=Action.VIEW)
+    corpus, role = corpus_get_for_user(user=user, pk=corpus_pk, action=Action.VIEW)
     assignment = (
         Assignment.objects.select_related("item__community")
         .filter(item_id=item_pk, item__corpus=corpus, annotator=user)
@@ -109,4 +84,4 @@ def assignment_get_for_user(*, user, corpus_pk: int, item_pk: int) -> Assignment
     if assignment is None:
         raise Http404
     assignment.item.corpus = corpus
-    return assignment
+    return Granted(assignment, role)

@@ -11,8 +11,8 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from meshutaf.core.access import Action, role_allows
 from meshutaf.core.forms import error_text, form_submitted
-from meshutaf.initiatives.permissions import Action
 
 from .. import codebook, services
 from ..forms import AnnotationForm, DimensionForm
@@ -25,7 +25,7 @@ from ..permissions import (
     item_get_for_user,
 )
 from ..selectors import coding, corpora, reliability
-from .common import agreement_rows, by_family, can_manage, page_context
+from .common import agreement_rows, by_family, page_context
 
 # --- Codebook ------------------------------------------------------------------------------
 
@@ -52,8 +52,8 @@ def _dimension_form(dimension: Dimension, data=None) -> DimensionForm:
 
 @login_required
 def codebook_page(request, pk: int):
-    corpus = corpus_get_for_user(user=request.user, pk=pk)
-    manage = can_manage(corpus)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk)
+    manage = role_allows(role, Action.MANAGE)
     entries = [
         {
             "dimension": dimension,
@@ -64,13 +64,13 @@ def codebook_page(request, pk: int):
         for dimension in corpora.dimensions(corpus=corpus, active_only=False)
     ]
     return render(
-        request, "discourse/codebook.html", page_context(corpus, families=by_family(entries))
+        request, "discourse/codebook.html", page_context(corpus, role, families=by_family(entries))
     )
 
 
 @login_required
 def dimension_edit(request, pk: int):
-    dimension = dimension_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    dimension, role = dimension_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     corpus = dimension.corpus
     form = _dimension_form(dimension, request.POST or None)
     done = form_submitted(
@@ -84,6 +84,7 @@ def dimension_edit(request, pk: int):
         "discourse/dimension_form.html",
         page_context(
             corpus,
+            role,
             dimension=dimension,
             text=corpora.dimension_text(dimension),
             form=form,
@@ -97,14 +98,16 @@ def dimension_edit(request, pk: int):
 
 @login_required
 def annotate(request, pk: int):
-    corpus = corpus_get_for_user(user=request.user, pk=pk)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk)
     following = coding.next_assignment(corpus=corpus, user=request.user)
     if following is not None:
         return redirect("discourse:annotate_item", corpus.pk, following.item_id)
     return render(
         request,
         "discourse/annotate_done.html",
-        page_context(corpus, counts=coding.assignment_counts(corpus=corpus, user=request.user)),
+        page_context(
+            corpus, role, counts=coding.assignment_counts(corpus=corpus, user=request.user)
+        ),
     )
 
 
@@ -122,7 +125,7 @@ def _targets(dimensions) -> list[str]:
 
 @login_required
 def annotate_item(request, pk: int, item_pk: int):
-    assignment = assignment_get_for_user(user=request.user, corpus_pk=pk, item_pk=item_pk)
+    assignment, role = assignment_get_for_user(user=request.user, corpus_pk=pk, item_pk=item_pk)
     item = assignment.item
     corpus = item.corpus
     dimensions = corpora.dimensions(corpus=corpus)
@@ -173,6 +176,7 @@ def annotate_item(request, pk: int, item_pk: int):
         "discourse/annotate.html",
         page_context(
             corpus,
+            role,
             assignment=assignment,
             item=item,
             language=item.language if item.language in NAMES else "",
@@ -195,7 +199,7 @@ def annotate_item(request, pk: int, item_pk: int):
 
 @login_required
 def agreement(request, pk: int):
-    corpus = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     labels = corpora.dimension_labels(corpus=corpus)
     disagreements = [
         {
@@ -216,7 +220,7 @@ def agreement(request, pk: int):
     return render(
         request,
         "discourse/agreement.html",
-        page_context(corpus, rows=agreement_rows(corpus), disagreements=disagreements),
+        page_context(corpus, role, rows=agreement_rows(corpus), disagreements=disagreements),
     )
 
 
@@ -237,7 +241,7 @@ def _choices(request, split_keys: list[str]) -> tuple[dict[str, int], str | None
 
 @login_required
 def adjudicate(request, pk: int):
-    item = item_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    item, role = item_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     corpus = item.corpus
     annotations = reliability.item_annotations(item=item)
     dimensions = corpora.dimensions(corpus=corpus, active_only=False)
@@ -282,6 +286,7 @@ def adjudicate(request, pk: int):
         "discourse/adjudicate.html",
         page_context(
             corpus,
+            role,
             item=item,
             annotations=annotations,
             rows=rows,

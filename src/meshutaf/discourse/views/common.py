@@ -8,7 +8,7 @@ from collections import defaultdict
 
 from django.utils.translation import gettext as _
 
-from meshutaf.initiatives.permissions import Action, role_allows
+from meshutaf.core.access import Action, Role, role_allows
 
 from .. import charts
 from ..languages import language_name
@@ -17,15 +17,12 @@ from ..selectors.corpora import target_label
 from ..selectors.reliability import agreement
 
 
-def can_manage(corpus) -> bool:
-    return role_allows(getattr(corpus, "viewer_role", None), Action.MANAGE)
-
-
-def page_context(corpus, **extra) -> dict:
+def page_context(corpus, role: Role | None, **extra) -> dict:
+    """`role` is the viewer's, as the corpus's gate granted it."""
     return {
         "corpus": corpus,
         "initiative": corpus.initiative,
-        "can_manage": can_manage(corpus),
+        "can_manage": role_allows(role, Action.MANAGE),
         **extra,
     }
 

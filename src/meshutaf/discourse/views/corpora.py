@@ -13,8 +13,9 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meshutaf.core.access import Action, Role, role_allows
 from meshutaf.core.forms import error_text, form_submitted
-from meshutaf.initiatives.permissions import Action, initiative_get_for_user, role_allows
+from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from .. import services
 from ..forms import CommunityForm, CorpusEditForm, CorpusForm, ItemFilterForm, ItemLanguageForm
@@ -29,21 +30,21 @@ ITEMS_PAGE_SIZE = 50
 
 @login_required
 def corpus_list(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
     return render(
         request,
         "discourse/corpus_list.html",
         {
             "initiative": initiative,
             "corpora": corpora.corpora_with_status(initiative=initiative, user=request.user),
-            "can_manage": role_allows(initiative.viewer_role, Action.MANAGE),
+            "can_manage": role_allows(role, Action.MANAGE),
         },
     )
 
 
 @login_required
 def corpus_create(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = CorpusForm(request.POST or None)
     corpus = form_submitted(
         request,
@@ -70,10 +71,11 @@ def corpus_create(request, pk: int):
 
 @login_required
 def corpus_detail(request, pk: int):
-    corpus = corpus_get_for_user(user=request.user, pk=pk)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk)
     overview = corpora.corpus_overview(corpus=corpus)
     context = page_context(
         corpus,
+        role,
         overview=overview,
         by_language=[
             {"label": language_name(row["language"]), "n": row["n"]}
@@ -94,7 +96,9 @@ def corpus_detail(request, pk: int):
     return render(request, "discourse/corpus_detail.html", context)
 
 
-def _edit_page(request, corpus, *, form=None, community_form=None, problem=None, status=200):
+def _edit_page(
+    request, corpus, role: Role | None, *, form=None, community_form=None, problem=None, status=200
+):
     if form is None:
         form = CorpusEditForm(
             initial={name: getattr(corpus, name) for name in CorpusEditForm.base_fields}
@@ -104,6 +108,7 @@ def _edit_page(request, corpus, *, form=None, community_form=None, problem=None,
         "discourse/corpus_edit.html",
         page_context(
             corpus,
+            role,
             form=form,
             community_form=community_form or CommunityForm(),
             communities=corpora.communities(corpus=corpus),
@@ -115,7 +120,7 @@ def _edit_page(request, corpus, *, form=None, community_form=None, problem=None,
 
 @login_required
 def corpus_edit(request, pk: int):
-    corpus = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     form = CorpusEditForm(
         request.POST or None,
         initial={name: getattr(corpus, name) for name in CorpusEditForm.base_fields},
@@ -130,42 +135,44 @@ def corpus_edit(request, pk: int):
         return redirect("discourse:detail", corpus.pk)
     if request.method == "POST":
         corpus.refresh_from_db()
-    return _edit_page(request, corpus, form=form, status=400 if request.method == "POST" else 200)
+    return _edit_page(
+        request, corpus, role, form=form, status=400 if request.method == "POST" else 200
+    )
 
 
 @login_required
 @require_POST
 def community_add(request, pk: int):
-    corpus = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     form = CommunityForm(request.POST)
     if form.is_valid():
         try:
             services.community_add(corpus=corpus, name=form.cleaned_data["name"])
         except ValidationError as error:
             return _edit_page(
-                request, corpus, community_form=form, problem=error_text(error), status=400
+                request, corpus, role, community_form=form, problem=error_text(error), status=400
             )
         messages.success(request, _("The community was added."))
         return redirect(reverse("discourse:edit", args=[corpus.pk]) + "#communities")
-    return _edit_page(request, corpus, community_form=form, status=400)
+    return _edit_page(request, corpus, role, community_form=form, status=400)
 
 
 @login_required
 @require_POST
 def community_rename(request, pk: int, community_pk: int):
-    community = community_get_for_user(user=request.user, corpus_pk=pk, pk=community_pk)
+    community, role = community_get_for_user(user=request.user, corpus_pk=pk, pk=community_pk)
     corpus = community.corpus
     try:
         services.community_rename(community=community, name=request.POST.get("name", ""))
     except ValidationError as error:
-        return _edit_page(request, corpus, problem=error_text(error), status=400)
+        return _edit_page(request, corpus, role, problem=error_text(error), status=400)
     messages.success(request, _("The community was renamed."))
     return redirect(reverse("discourse:edit", args=[corpus.pk]) + "#communities")
 
 
 @login_required
 def corpus_delete(request, pk: int):
-    corpus = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     if request.method == "POST":
         initiative_id = corpus.initiative_id
         services.corpus_delete(corpus=corpus)
@@ -174,13 +181,15 @@ def corpus_delete(request, pk: int):
             return redirect("discourse:list", initiative_id)
         return redirect("dashboard")
     counts = corpora.corpus_contents(corpus=corpus)
-    return render(request, "discourse/corpus_delete.html", page_context(corpus, counts=counts))
+    return render(
+        request, "discourse/corpus_delete.html", page_context(corpus, role, counts=counts)
+    )
 
 
 # --- Items ---------------------------------------------------------------------------------
 
 
-def _items_page(request, corpus, *, status=200):
+def _items_page(request, corpus, role: Role | None, *, status=200):
     form = ItemFilterForm(
         request.GET or None,
         platforms=item_reads.item_platforms(corpus=corpus),
@@ -209,6 +218,7 @@ def _items_page(request, corpus, *, status=200):
         "discourse/items.html",
         page_context(
             corpus,
+            role,
             form=form,
             page=page,
             languages=[(code, str(name)) for code, name in NAMES.items()],
@@ -220,14 +230,14 @@ def _items_page(request, corpus, *, status=200):
 
 @login_required
 def items(request, pk: int):
-    corpus = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
-    return _items_page(request, corpus)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    return _items_page(request, corpus, role)
 
 
 @login_required
 @require_POST
 def item_language(request, pk: int):
-    item = item_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    item, role = item_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     form = ItemLanguageForm(request.POST)
     if form.is_valid():
         try:
@@ -245,4 +255,4 @@ def item_language(request, pk: int):
             return redirect(items_url)
     else:
         messages.error(request, _("Choose a language from the list."))
-    return _items_page(request, item.corpus, status=400)
+    return _items_page(request, item.corpus, role, status=400)

@@ -124,9 +124,9 @@ def _trend(index: DiscourseIndex, target: str, period: str, split: str):
 
 @login_required
 def dashboard(request, pk: int):
-    corpus = corpus_get_for_user(user=request.user, pk=pk)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk)
     model = corpora.current_model(corpus=corpus)
-    context = page_context(corpus, model=model)
+    context = page_context(corpus, role, model=model)
     if model is None:
         context["steps"] = _steps(corpus)
         return render(request, "discourse/dashboard.html", context)
@@ -177,7 +177,7 @@ def _csv_number(value, digits: int = 4) -> str:
 
 @login_required
 def index_csv(request, pk: int):
-    corpus = corpus_get_for_user(user=request.user, pk=pk)
+    corpus = corpus_get_for_user(user=request.user, pk=pk).obj
     period = request.GET.get("period") if request.GET.get("period") in Period.values else "month"
     split = request.GET.get("split", "community")
     if split not in ("community", "platform", "language", "none"):
@@ -220,7 +220,7 @@ def index_csv(request, pk: int):
 
 @login_required
 def methodology(request, pk: int):
-    corpus = corpus_get_for_user(user=request.user, pk=pk)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk)
     model = corpora.current_model(corpus=corpus) or corpora.latest_ready_model(corpus=corpus)
     labels = corpora.dimension_labels(corpus=corpus)
     trained, by_language, skipped = (
@@ -235,6 +235,7 @@ def methodology(request, pk: int):
         "discourse/methodology.html",
         page_context(
             corpus,
+            role,
             families=by_family(dimensions),
             samples=list(coding.samples_with_progress(corpus=corpus)),
             overview=corpora.corpus_overview(corpus=corpus),

@@ -9,8 +9,8 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meshutaf.core.access import Action
 from meshutaf.core.forms import form_submitted
-from meshutaf.initiatives.permissions import Action
 
 from .. import services
 from ..forms import AssignForm, SampleForm
@@ -24,7 +24,7 @@ from .common import page_context
 
 @login_required
 def sample_create(request, pk: int):
-    corpus = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     form = SampleForm(request.POST or None)
     sample = form_submitted(
         request, form, lambda data: services.sample_create(corpus=corpus, by=request.user, **data)
@@ -39,7 +39,7 @@ def sample_create(request, pk: int):
     return render(
         request,
         "discourse/sample_form.html",
-        page_context(corpus, form=form),
+        page_context(corpus, role, form=form),
         status=400 if request.method == "POST" else 200,
     )
 
@@ -68,7 +68,7 @@ def _cell_label(sample: Sample, cell: str, communities: dict[str, str]) -> str:
 
 @login_required
 def sample_detail(request, pk: int):
-    sample = sample_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    sample, role = sample_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     corpus = sample.corpus
     form = AssignForm(request.POST or None, users=coding.corpus_members(corpus=corpus))
     made = form_submitted(
@@ -95,6 +95,7 @@ def sample_detail(request, pk: int):
         "discourse/sample_detail.html",
         page_context(
             corpus,
+            role,
             sample=sample,
             n_items=sum(cell["n"] for cell in cells),
             cells=cells,
@@ -108,7 +109,7 @@ def sample_detail(request, pk: int):
 @login_required
 @require_POST
 def sample_delete(request, pk: int):
-    sample = sample_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    sample = sample_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     services.sample_delete(sample=sample)
     messages.success(
         request, _("The sample was deleted. Items already coded keep their annotations.")

@@ -13,8 +13,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meshutaf.core.access import Action, Role
 from meshutaf.core.forms import error_text, form_submitted
-from meshutaf.initiatives.permissions import Action
 
 from .. import services
 from ..forms import ActiveSampleForm
@@ -24,10 +24,11 @@ from ..selectors import corpora
 from .common import page_context, report_rows
 
 
-def _models_page(request, corpus, *, active_form=None, status=200):
+def _models_page(request, corpus, role: Role | None, *, active_form=None, status=200):
     versions = corpora.model_versions(corpus=corpus)
     context = page_context(
         corpus,
+        role,
         versions=versions,
         training=any(v.status == ModelStatus.TRAINING for v in versions),
         current_model=corpora.current_model(corpus=corpus),
@@ -43,19 +44,19 @@ def _models_page(request, corpus, *, active_form=None, status=200):
 
 @login_required
 def models_page(request, pk: int):
-    corpus = corpus_get_for_user(user=request.user, pk=pk)
-    return _models_page(request, corpus)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk)
+    return _models_page(request, corpus, role)
 
 
 @login_required
 @require_POST
 def model_train(request, pk: int):
-    corpus = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     try:
         model = services.model_train_request(corpus=corpus, by=request.user)
     except ValidationError as problem:
         messages.error(request, error_text(problem))
-        return _models_page(request, corpus, status=400)
+        return _models_page(request, corpus, role, status=400)
     messages.success(
         request,
         _("Model v%(version)s is being trained. This page shows its progress.")
@@ -64,7 +65,7 @@ def model_train(request, pk: int):
     return redirect("discourse:models", corpus.pk)
 
 
-def _model_page(request, model, *, status=200):
+def _model_page(request, model, role: Role | None, *, status=200):
     corpus = model.corpus
     trained, by_language, skipped = report_rows(
         model.report or {}, corpora.dimension_labels(corpus=corpus)
@@ -74,6 +75,7 @@ def _model_page(request, model, *, status=200):
         "discourse/model_detail.html",
         page_context(
             corpus,
+            role,
             model=model,
             report=model.report or {},
             trained=trained,
@@ -87,20 +89,20 @@ def _model_page(request, model, *, status=200):
 
 @login_required
 def model_detail(request, pk: int):
-    model = model_version_get_for_user(user=request.user, pk=pk, action=Action.VIEW)
-    return _model_page(request, model)
+    model, role = model_version_get_for_user(user=request.user, pk=pk, action=Action.VIEW)
+    return _model_page(request, model, role)
 
 
 @login_required
 @require_POST
 def model_score(request, pk: int):
-    model = model_version_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    model, role = model_version_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     corpus = model.corpus
     try:
         services.scoring_request(corpus=corpus, model=model, by=request.user)
     except ValidationError as problem:
         messages.error(request, error_text(problem))
-        return _model_page(request, model, status=400)
+        return _model_page(request, model, role, status=400)
     messages.success(
         request,
         _("The corpus is being scored with model v%(version)s.") % {"version": model.version},
@@ -111,16 +113,16 @@ def model_score(request, pk: int):
 @login_required
 def scoring_status(request, pk: int):
     """The scoring run's progress, polled by the corpus and models pages while it runs."""
-    corpus = corpus_get_for_user(user=request.user, pk=pk)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk)
     run = corpora.latest_run(corpus=corpus)
-    return render(request, "discourse/_scoring.html", page_context(corpus, run=run))
+    return render(request, "discourse/_scoring.html", page_context(corpus, role, run=run))
 
 
 @login_required
 @require_POST
 def suggest(request, pk: int):
     """Active learning: a sample of the items the current model is least sure about."""
-    corpus = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    corpus, role = corpus_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     form = ActiveSampleForm(request.POST)
     sample = form_submitted(
         request,
@@ -140,4 +142,4 @@ def suggest(request, pk: int):
             % {"count": sample.entries.count()},
         )
         return redirect("discourse:sample_detail", sample.pk)
-    return _models_page(request, corpus, active_form=form, status=400)
+    return _models_page(request, corpus, role, active_form=form, status=400)
