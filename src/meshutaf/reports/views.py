@@ -45,7 +45,7 @@ def _summary_for(form, initiative):
 
 @login_required
 def summary(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    initiative = initiative_get_for_user(user=request.user, pk=pk).obj
     form = _range_form(request, initiative)
     if not form.is_valid():
         return _page(request, initiative, form)
@@ -54,7 +54,7 @@ def summary(request, pk: int):
 
 @login_required
 def download(request, pk: int, file_format: str):
-    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    initiative = initiative_get_for_user(user=request.user, pk=pk).obj
     if file_format not in report_render.FORMATS:
         raise Http404
     form = _range_form(request, initiative)

@@ -17,7 +17,7 @@ def search_page(request):
     if form.is_valid():
         data = form.cleaned_data
         if data.get("initiative"):
-            initiative = initiative_get_for_user(user=request.user, pk=data["initiative"])
+            initiative = initiative_get_for_user(user=request.user, pk=data["initiative"]).obj
         if data.get("q"):
             results = engine.search(
                 user=request.user,
