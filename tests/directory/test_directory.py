@@ -130,7 +130,7 @@ def test_person_search(owner):
 
 
 def test_facilitator_of_one_initiative_is_not_a_directory_admin(db):
-    from meshutaf.initiatives.models import Role
+    from meshutaf.core.access import Role
     from tests.factories import InitiativeFactory, MembershipFactory, UserFactory
 
     facilitator = UserFactory(username="bob")  # facilitates, but is not backbone staff

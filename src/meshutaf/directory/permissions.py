@@ -6,31 +6,30 @@
   their own person record.
 - Email and phone of a person are shown only to directory managers, the person, whoever added
   them, and facilitators of an initiative the person takes part in.
+
+Organisations and people belong to no initiative, so their gates (`manage=` for changes) return
+the object itself, not a `Granted` with a role as the initiatives' children's gates do.
 """
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import BooleanField, Exists, OuterRef, Q, QuerySet, Value
 from django.http import Http404
 
-from meshutaf.core.access import Role
+from meshutaf.core.access import Role, active_user
 
 from .models import Organisation, Person
 
 
-def _active(user) -> bool:
-    return user is not None and user.is_authenticated and user.is_active
-
-
 def directory_manager(user) -> bool:
     """May this user see and change the whole directory?"""
-    return _active(user) and (user.is_superuser or user.is_backbone)
+    return active_user(user) and (user.is_superuser or user.is_backbone)
 
 
 def directory_contributor(user) -> bool:
     """May this user add organisations and people? Managers and facilitators."""
     if directory_manager(user):
         return True
-    if not _active(user):
+    if not active_user(user):
         return False
     return _memberships(user, facilitated=True).exists()
 
@@ -55,7 +54,7 @@ def _connected_to(initiatives) -> Q:
 
 
 def people_visible_to(*, user) -> QuerySet[Person]:
-    if not _active(user):
+    if not active_user(user):
         return Person.objects.none()
     if directory_manager(user):
         return Person.objects.all()
@@ -66,7 +65,7 @@ def people_visible_to(*, user) -> QuerySet[Person]:
 
 
 def people_with_contact_visible_to(*, user) -> QuerySet[Person]:
-    if not _active(user):
+    if not active_user(user):
         return Person.objects.none()
     if directory_manager(user):
         return Person.objects.all()
@@ -84,7 +83,7 @@ def with_contact_visibility(queryset: QuerySet[Person], *, user) -> QuerySet[Per
 
 
 def organisations_visible_to(*, user) -> QuerySet[Organisation]:
-    if not _active(user):
+    if not active_user(user):
         return Organisation.objects.none()
     if directory_manager(user):
         return Organisation.objects.all()
@@ -100,7 +99,7 @@ def organisations_visible_to(*, user) -> QuerySet[Organisation]:
 
 
 def organisation_get_for_user(*, user, pk: int, manage: bool = False) -> Organisation:
-    if not _active(user):
+    if not active_user(user):
         raise Http404
     organisation = organisations_visible_to(user=user).filter(pk=pk).first()
     if organisation is None:
@@ -111,7 +110,7 @@ def organisation_get_for_user(*, user, pk: int, manage: bool = False) -> Organis
 
 
 def person_get_for_user(*, user, pk: int, manage: bool = False) -> Person:
-    if not _active(user):
+    if not active_user(user):
         raise Http404
     person = with_contact_visibility(people_visible_to(user=user), user=user).filter(pk=pk).first()
     if person is None:
