@@ -5,7 +5,8 @@ import re
 
 import pytest
 
-from meshutaf.initiatives.models import Phase, Role
+from meshutaf.core.access import Role
+from meshutaf.initiatives.models import Phase
 from tests.factories import InitiativeFactory, MembershipFactory, PhaseFactory, UserFactory
 
 from .conftest import assert_accessible

@@ -6,9 +6,9 @@ import re
 
 import pytest
 
+from meshutaf.core.access import Role
 from meshutaf.deliberation import services
 from meshutaf.deliberation.models import ConversationStatus, Participant, Vote
-from meshutaf.initiatives.models import Role
 from tests.factories import InitiativeFactory, MembershipFactory, UserFactory
 
 from .conftest import assert_accessible, screenshot

@@ -4,8 +4,8 @@ message quotes it; unticked, the same row comes in as a statement. Axe runs on t
 
 import pytest
 
+from meshutaf.core.access import Role
 from meshutaf.deliberation import services
-from meshutaf.initiatives.models import Role
 from tests.factories import InitiativeFactory, MembershipFactory, UserFactory
 
 from .conftest import assert_accessible, screenshot

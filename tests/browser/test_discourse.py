@@ -8,9 +8,9 @@ import re
 
 import pytest
 
+from meshutaf.core.access import Role
 from meshutaf.demo.corpus import posts_as_rows, synthetic_posts
 from meshutaf.discourse.models import Annotation, Assignment, Corpus, ModelVersion
-from meshutaf.initiatives.models import Role
 from tests.discourse.conftest import code_assignments
 from tests.factories import InitiativeFactory, MembershipFactory, UserFactory
 

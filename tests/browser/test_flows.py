@@ -262,7 +262,7 @@ def test_upcoming_meetings_box_loads_without_taking_focus(page_for, locale):
 
     from django.utils import timezone
 
-    from meshutaf.initiatives.models import Role
+    from meshutaf.core.access import Role
     from meshutaf.meetings import services as meeting_services
     from tests.factories import InitiativeFactory, MembershipFactory
 
@@ -300,7 +300,7 @@ def test_upcoming_meetings_box_loads_without_taking_focus(page_for, locale):
 def test_a_button_pressed_inside_a_swapped_region_hands_focus_to_its_heading(page_for):
     from playwright.sync_api import expect
 
-    from meshutaf.initiatives.models import Role
+    from meshutaf.core.access import Role
     from tests.factories import (
         GroupFactory,
         GroupMemberFactory,

@@ -8,7 +8,7 @@ import re
 import pytest
 from django.core import mail
 
-from meshutaf.initiatives.models import Role
+from meshutaf.core.access import Role
 from meshutaf.meetings import services
 from meshutaf.meetings.models import RSVP, MeetingInvitee, Outcome
 from tests.factories import (

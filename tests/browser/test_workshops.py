@@ -8,7 +8,7 @@ import time
 
 import pytest
 
-from meshutaf.initiatives.models import Role
+from meshutaf.core.access import Role
 from meshutaf.workshops import services
 from meshutaf.workshops.models import CanvasTemplate, Contribution
 from tests.factories import InitiativeFactory, MembershipFactory, UserFactory

@@ -1,10 +1,10 @@
 import pytest
 
-from meshutaf.initiatives.models import Role
+from meshutaf.core.access import Role
 from meshutaf.knowledge import services
-from meshutaf.search import engine as search
 from meshutaf.meetings import services as meeting_services
 from meshutaf.meetings.models import MeetingStatus, OutcomeKind
+from meshutaf.search import engine as search
 
 from ..conftest import client_for
 from ..factories import InitiativeFactory, MembershipFactory, PersonFactory

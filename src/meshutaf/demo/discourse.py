@@ -4,10 +4,11 @@
 import random
 
 from meshutaf.accounts.models import User
+from meshutaf.core.access import Role
 from meshutaf.demo.corpus import COMMUNITIES, posts_as_rows, synthetic_posts
 from meshutaf.discourse import importing, services
 from meshutaf.discourse.models import Assignment, SampleKind
-from meshutaf.initiatives.models import Membership, Role
+from meshutaf.initiatives.models import Membership
 
 
 def build_discourse(*, initiative, facilitator, rng: random.Random, size: int = 900):

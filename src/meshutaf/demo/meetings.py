@@ -11,9 +11,10 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
+from meshutaf.core.access import Role
 from meshutaf.demo.data import data_read, strings, text
 from meshutaf.directory.models import Person
-from meshutaf.initiatives.models import Initiative, Membership, Role
+from meshutaf.initiatives.models import Initiative, Membership
 from meshutaf.initiatives.services import membership_add
 from meshutaf.knowledge.services import insight_create
 from meshutaf.meetings import services

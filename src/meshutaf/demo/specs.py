@@ -6,13 +6,13 @@ import functools
 from dataclasses import dataclass
 from typing import Any
 
+from meshutaf.core.access import Role
 from meshutaf.demo.data import data_read, strings, text
 from meshutaf.directory.models import Sector
 from meshutaf.initiatives.models import (
     GroupKind,
     InitiativeKind,
     InitiativeStatus,
-    Role,
 )
 
 # A name as (Hebrew spelling, Latin spelling for the email address).

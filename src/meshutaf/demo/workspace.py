@@ -15,6 +15,7 @@ from django.db import transaction
 
 from meshutaf.accounts.models import User
 from meshutaf.accounts.services import user_create
+from meshutaf.core.access import Role
 from meshutaf.demo.deliberation import build_deliberation
 from meshutaf.demo.discourse import build_discourse
 from meshutaf.demo.maps import build_map
@@ -34,7 +35,6 @@ from meshutaf.initiatives.models import (
     GroupRole,
     Initiative,
     InitiativeKind,
-    Role,
 )
 from meshutaf.initiatives.services import (
     group_create,
