@@ -47,6 +47,7 @@ chromium:
 
 test: install-test chromium
 	$(BIN)/lint-imports --no-cache
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q -p no:cacheprovider || [ $$? -eq 5 ]
 
 bench: install
