@@ -7,13 +7,14 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
+from meshutaf.core.access import Action, role_allows
 from meshutaf.core.schemas import Id
 from meshutaf.directory.models import Person
-from meshutaf.initiatives.permissions import Action, initiative_get_for_user
+from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from . import selectors, services
 from .models import ActionStatus, MeetingKind, MeetingStatus, OutcomeKind
-from .permissions import can_manage, meeting_get_for_user, outcome_get_for_user
+from .permissions import meeting_get_for_user, outcome_get_for_user
 
 router = Router(tags=["meetings"])
 
@@ -130,10 +131,10 @@ class StatusIn(Schema):
 @router.get("/initiatives/{initiative_id}/meetings", response=list[MeetingOut])
 @paginate
 def meeting_list(request, initiative_id: Id, when: str = "", status: str = ""):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id)
+    initiative, role = initiative_get_for_user(user=request.user, pk=initiative_id)
     return selectors.meeting_list(
         initiative=initiative,
-        include_drafts=can_manage(initiative),
+        include_drafts=role_allows(role, Action.MANAGE),
         when=when if when in ("upcoming", "past") else "",
         status=status if status in MeetingStatus.values else "",
     ).order_by("starts_at", "pk")
@@ -141,7 +142,9 @@ def meeting_list(request, initiative_id: Id, when: str = "", status: str = ""):
 
 @router.post("/initiatives/{initiative_id}/meetings", response={201: MeetingOut})
 def meeting_create(request, initiative_id: Id, payload: MeetingIn):
-    initiative = initiative_get_for_user(user=request.user, pk=initiative_id, action=Action.MANAGE)
+    initiative = initiative_get_for_user(
+        user=request.user, pk=initiative_id, action=Action.MANAGE
+    ).obj
     data = payload.dict()
     series_id = data.pop("series_id")
     series = None
@@ -155,7 +158,7 @@ def meeting_create(request, initiative_id: Id, payload: MeetingIn):
 
 @router.get("/meetings/{meeting_id}", response=MeetingDetailOut)
 def meeting_get(request, meeting_id: Id):
-    meeting = meeting_get_for_user(user=request.user, pk=meeting_id)
+    meeting = meeting_get_for_user(user=request.user, pk=meeting_id).obj
     page = selectors.meeting_page(meeting=meeting, user=request.user)
     result = MeetingOut.from_orm(meeting).dict()
     result["summary"] = meeting.summary
@@ -179,7 +182,7 @@ def meeting_get(request, meeting_id: Id):
 
 @router.post("/meetings/{meeting_id}/outcomes", response={201: OutcomeOut})
 def outcome_create(request, meeting_id: Id, payload: OutcomeIn):
-    meeting = meeting_get_for_user(user=request.user, pk=meeting_id, action=Action.MANAGE)
+    meeting = meeting_get_for_user(user=request.user, pk=meeting_id, action=Action.MANAGE).obj
     agenda_item = None
     if payload.agenda_item_id is not None:
         agenda_item = meeting.agenda_items.filter(pk=payload.agenda_item_id).first()
@@ -211,7 +214,7 @@ def action_item_list(request, owner: str = "", status: str = "", initiative: Id 
     """owner=me keeps the caller's own items; status=open keeps open and in-progress ones."""
     scope = None
     if initiative is not None:
-        scope = initiative_get_for_user(user=request.user, pk=initiative)
+        scope = initiative_get_for_user(user=request.user, pk=initiative).obj
     if status and status != "open" and status not in ActionStatus.values:
         raise ValidationError({"status": [_("Choose a valid status.")]})
     return selectors.action_items(
@@ -221,5 +224,5 @@ def action_item_list(request, owner: str = "", status: str = "", initiative: Id 
 
 @router.patch("/action-items/{item_id}", response=ActionItemOut)
 def action_item_update(request, item_id: Id, payload: StatusIn):
-    item = outcome_get_for_user(user=request.user, pk=item_id, action=Action.CONTRIBUTE)
+    item = outcome_get_for_user(user=request.user, pk=item_id, action=Action.CONTRIBUTE).obj
     return services.action_item_set_status(item=item, by=request.user, status=payload.status)

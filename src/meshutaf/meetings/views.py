@@ -16,15 +16,11 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from meshutaf.core.access import Action, role_allows
 from meshutaf.core.forms import apply_service_errors, form_submitted
 from meshutaf.directory.models import Person
 from meshutaf.initiatives.models import Membership
-from meshutaf.initiatives.permissions import (
-    Action,
-    initiative_get_for_user,
-    initiatives_visible_to,
-    role_allows,
-)
+from meshutaf.initiatives.permissions import initiative_get_for_user, initiatives_visible_to
 
 from . import calendar, selectors, services
 from .forms import (
@@ -47,7 +43,6 @@ from .models import (
 )
 from .permissions import (
     agenda_item_get_for_user,
-    can_manage,
     meeting_get_for_user,
     meetings_visible_to,
     outcome_get_for_user,
@@ -58,17 +53,13 @@ from .tokens import rsvp_token_read
 PAGE_SIZE = 30
 
 
-def _manage(initiative) -> bool:
-    return role_allows(initiative.viewer_role, Action.MANAGE)
-
-
 # --- Lists ---------------------------------------------------------------------------------
 
 
 @login_required
 def meeting_list(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk)
-    manage = _manage(initiative)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
+    manage = role_allows(role, Action.MANAGE)
     when = request.GET.get("when") if request.GET.get("when") in ("upcoming", "past") else ""
     meetings = selectors.meeting_list(initiative=initiative, include_drafts=manage, when=when)
     page = Paginator(meetings, PAGE_SIZE).get_page(request.GET.get("page"))
@@ -88,7 +79,7 @@ def meeting_list(request, pk: int):
 
 @login_required
 def meeting_create(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     initial = {}
     series_id = request.GET.get("series", "")
     if series_id.isdigit() and len(series_id) < 18:
@@ -136,7 +127,7 @@ def _series_initial(series: MeetingSeries) -> dict:
 
 @login_required
 def meeting_edit(request, pk: int):
-    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = MeetingForm(
         request.POST or None,
         initiative=meeting.initiative,
@@ -162,7 +153,7 @@ def meeting_edit(request, pk: int):
 @login_required
 @require_POST
 def meeting_status(request, pk: int):
-    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     try:
         services.meeting_set_status(
             meeting=meeting, by=request.user, status=request.POST.get("status", "")
@@ -178,7 +169,7 @@ def meeting_status(request, pk: int):
 @login_required
 @require_POST
 def meeting_delete(request, pk: int):
-    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     try:
         services.meeting_delete(meeting=meeting, by=request.user)
     except ValidationError as error:
@@ -190,15 +181,15 @@ def meeting_delete(request, pk: int):
 
 @login_required
 def meeting_detail(request, pk: int):
-    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    meeting, role = meeting_get_for_user(user=request.user, pk=pk)
     page = selectors.meeting_page(meeting=meeting, user=request.user)
-    manage = can_manage(meeting)
+    manage = role_allows(role, Action.MANAGE)
     context = {
         "initiative": meeting.initiative,
         "meeting": meeting,
         "page": page,
         "can_manage": manage,
-        "can_contribute": role_allows(meeting.initiative.viewer_role, Action.CONTRIBUTE),
+        "can_contribute": role_allows(role, Action.CONTRIBUTE),
         "statuses": MeetingStatus.choices,
         "rsvp_form": RSVPForm(initial={"rsvp": getattr(page.my_invitation, "rsvp", None)}),
     }
@@ -213,7 +204,7 @@ def meeting_detail(request, pk: int):
 def meeting_print(request, pk: int):
     """The meeting as a sheet to print or save as PDF, with no editing forms: the agenda
     before the meeting and the minutes after it (?part= asks for either)."""
-    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    meeting = meeting_get_for_user(user=request.user, pk=pk).obj
     sheet = selectors.meeting_print_sheet(
         meeting=meeting, user=request.user, part=request.GET.get("part")
     )
@@ -231,7 +222,7 @@ def meeting_print(request, pk: int):
 
 @login_required
 def meeting_ics(request, pk: int):
-    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    meeting = meeting_get_for_user(user=request.user, pk=pk).obj
     response = HttpResponse(
         calendar.calendar_bytes([meeting], name=meeting.title), content_type="text/calendar"
     )
@@ -244,7 +235,7 @@ def meeting_ics(request, pk: int):
 
 @login_required
 def series_create(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = SeriesForm(request.POST or None, initiative=initiative)
     series = form_submitted(
         request,
@@ -263,7 +254,7 @@ def series_create(request, pk: int):
 
 @login_required
 def series_edit(request, pk: int):
-    series = series_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    series = series_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     initial = {
         "title": series.title,
         "kind": series.kind,
@@ -292,8 +283,8 @@ def series_edit(request, pk: int):
 
 @login_required
 def series_detail(request, pk: int):
-    series = series_get_for_user(user=request.user, pk=pk)
-    manage = _manage(series.initiative)
+    series, role = series_get_for_user(user=request.user, pk=pk)
+    manage = role_allows(role, Action.MANAGE)
     meetings = series.meetings.all()
     if not manage:
         meetings = meetings.exclude(status=MeetingStatus.DRAFT)
@@ -322,7 +313,7 @@ def _people(meeting):
 @login_required
 @require_POST
 def agenda_add(request, pk: int):
-    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = AgendaItemForm(request.POST, people=_people(meeting))
     if form.is_valid():
         try:
@@ -336,7 +327,7 @@ def agenda_add(request, pk: int):
 
 @login_required
 def agenda_edit(request, pk: int):
-    item = agenda_item_get_for_user(user=request.user, pk=pk)
+    item = agenda_item_get_for_user(user=request.user, pk=pk).obj
     meeting = item.meeting
     form = AgendaItemForm(request.POST or None, instance=copy.copy(item), people=_people(meeting))
     if request.method == "POST":
@@ -360,7 +351,7 @@ def agenda_edit(request, pk: int):
 @login_required
 @require_POST
 def agenda_move(request, pk: int):
-    item = agenda_item_get_for_user(user=request.user, pk=pk)
+    item = agenda_item_get_for_user(user=request.user, pk=pk).obj
     services.agenda_item_move(
         item=item, by=request.user, offset=-1 if request.POST.get("direction") == "up" else 1
     )
@@ -370,7 +361,7 @@ def agenda_move(request, pk: int):
 @login_required
 @require_POST
 def agenda_delete(request, pk: int):
-    item = agenda_item_get_for_user(user=request.user, pk=pk)
+    item = agenda_item_get_for_user(user=request.user, pk=pk).obj
     services.agenda_item_delete(item=item, by=request.user)
     messages.success(request, _("The agenda item was removed."))
     return redirect(reverse("meetings:detail", args=[item.meeting_id]) + "#agenda")
@@ -379,7 +370,7 @@ def agenda_delete(request, pk: int):
 @login_required
 def minutes_edit(request, pk: int):
     """The general minutes of the meeting (each agenda item has its own too)."""
-    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     if request.method == "POST":
         services.meeting_update(
             meeting=meeting, by=request.user, data={"summary": request.POST.get("summary", "")}
@@ -398,7 +389,7 @@ def minutes_edit(request, pk: int):
 
 @login_required
 def invite(request, pk: int):
-    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     members = (
         Membership.objects.filter(initiative=meeting.initiative_id, user__is_active=True)
         .select_related("user")
@@ -437,7 +428,9 @@ def invite(request, pk: int):
 @require_POST
 def invitee_remove(request, pk: int):
     invitee = get_object_or_404(MeetingInvitee.objects.only("pk", "meeting_id"), pk=pk)
-    meeting = meeting_get_for_user(user=request.user, pk=invitee.meeting_id, action=Action.MANAGE)
+    meeting = meeting_get_for_user(
+        user=request.user, pk=invitee.meeting_id, action=Action.MANAGE
+    ).obj
     services.invitee_remove(invitee=invitee, by=request.user)
     return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#invitees")
 
@@ -446,7 +439,7 @@ def invitee_remove(request, pk: int):
 @require_POST
 def send_invitations(request, pk: int):
     """(Re)send invitations to invitees not yet e-mailed, e.g. after a draft is scheduled."""
-    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     if meeting.status != MeetingStatus.SCHEDULED:
         messages.error(request, _("Schedule the meeting before sending invitations."))
     else:
@@ -464,7 +457,7 @@ def send_invitations(request, pk: int):
 @login_required
 @require_POST
 def my_rsvp(request, pk: int):
-    meeting = meeting_get_for_user(user=request.user, pk=pk)
+    meeting = meeting_get_for_user(user=request.user, pk=pk).obj
     invitee = meeting.invitees.filter(user=request.user).first()
     if invitee is None:
         raise Http404
@@ -512,7 +505,7 @@ def rsvp(request, token: str):
 
 @login_required
 def attendance(request, pk: int):
-    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     candidates = selectors.attendance_candidates(meeting=meeting)
     present = set(meeting.attendance.values_list("person", flat=True))
     form = AttendanceForm(
@@ -544,7 +537,7 @@ def attendance(request, pk: int):
 @login_required
 def turns(request, pk: int):
     """The phone screen a facilitator taps during the meeting: one button per person present."""
-    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     if request.method == "POST":
         if request.POST.get("undo"):
             services.speaking_turn_undo(meeting=meeting, by=request.user)
@@ -579,7 +572,7 @@ def turns(request, pk: int):
 
 @login_required
 def participation(request, pk: int):
-    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     return render(
         request,
         "meetings/participation.html",
@@ -597,7 +590,7 @@ def participation(request, pk: int):
 @login_required
 @require_POST
 def outcome_add(request, pk: int):
-    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = OutcomeForm(
         request.POST, meeting=meeting, people=selectors.attendance_candidates(meeting=meeting)
     )
@@ -627,7 +620,7 @@ def outcome_add(request, pk: int):
 @login_required
 @require_POST
 def outcome_delete(request, pk: int):
-    outcome = outcome_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
+    outcome = outcome_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     services.outcome_delete(outcome=outcome, by=request.user)
     messages.success(request, _("Removed."))
     return redirect(reverse("meetings:detail", args=[outcome.meeting_id]) + "#outcomes")
@@ -637,7 +630,7 @@ def outcome_delete(request, pk: int):
 @require_POST
 def action_status(request, pk: int):
     """Owners and contributors update an action item's status (htmx or plain form)."""
-    item = outcome_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE)
+    item = outcome_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE).obj
     form = ActionStatusForm(request.POST)
     if not form.is_valid():
         return HttpResponse(_("Choose a valid status."), status=400)
@@ -680,7 +673,7 @@ def my_actions(request):
 
 @login_required
 def initiative_actions(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk)
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
     form = ActionFilterForm(request.GET or None)
     status = form.cleaned_data["status"] if form.is_valid() else "open"
     if not request.GET:
@@ -694,7 +687,7 @@ def initiative_actions(request, pk: int):
             "initiative": initiative,
             "form": form,
             "page": page,
-            "can_update": role_allows(initiative.viewer_role, Action.CONTRIBUTE),
+            "can_update": role_allows(role, Action.CONTRIBUTE),
             "overdue": selectors.overdue_count(page.object_list),
         },
     )
@@ -740,7 +733,7 @@ def calendar_feed(request, token: str):
         raise Http404
     meetings = meetings_visible_to(user=feed.user).exclude(status=MeetingStatus.DRAFT)
     if feed.initiative_id is not None:
-        initiative = initiative_get_for_user(user=feed.user, pk=feed.initiative_id)
+        initiative = initiative_get_for_user(user=feed.user, pk=feed.initiative_id).obj
         meetings = meetings.filter(initiative=initiative)
         name = initiative.name
     else:
