@@ -203,3 +203,20 @@ def test_speaking_turns_need_presence_and_undo(meeting, owner, member_person):
     assert turn.sector == "government"
     assert services.speaking_turn_undo(meeting=meeting, by=owner) is True
     assert services.speaking_turn_undo(meeting=meeting, by=owner) is False
+
+
+def test_an_action_items_owner_comes_from_the_meetings_people(meeting, owner, member_person):
+    stranger = PersonFactory()
+    with pytest.raises(ValidationError) as error:
+        services.outcome_create(
+            meeting=meeting, by=owner, kind=OutcomeKind.ACTION, text="x", owner=stranger
+        )
+    assert "owner" in error.value.message_dict
+    item = services.outcome_create(
+        meeting=meeting, by=owner, kind=OutcomeKind.ACTION, text="x", owner=member_person
+    )
+    with pytest.raises(ValidationError):
+        services.outcome_update(outcome=item, by=owner, data={"owner": stranger})
+    item.refresh_from_db()
+    assert item.owner == member_person
+    assert Outcome.objects.count() == 1

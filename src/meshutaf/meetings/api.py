@@ -13,7 +13,7 @@ from meshutaf.directory.models import Person
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from . import selectors, services
-from .models import ActionStatus, MeetingKind, MeetingStatus, OutcomeKind
+from .models import ActionStatus, AgendaItem, MeetingKind, MeetingStatus, OutcomeKind
 from .permissions import meeting_get_for_user, outcome_get_for_user
 
 router = Router(tags=["meetings"])
@@ -183,17 +183,17 @@ def meeting_get(request, meeting_id: Id):
 @router.post("/meetings/{meeting_id}/outcomes", response={201: OutcomeOut})
 def outcome_create(request, meeting_id: Id, payload: OutcomeIn):
     meeting = meeting_get_for_user(user=request.user, pk=meeting_id, action=Action.MANAGE).obj
-    agenda_item = None
+    # The rules (this meeting's agenda, an owner from its people) live in the model and the
+    # service; here only the ids are looked up.
+    agenda_item = owner = None
     if payload.agenda_item_id is not None:
-        agenda_item = meeting.agenda_items.filter(pk=payload.agenda_item_id).first()
+        agenda_item = AgendaItem.objects.filter(pk=payload.agenda_item_id).first()
         if agenda_item is None:
             raise ValidationError(
                 {"agenda_item_id": [_("Choose an item of this meeting's agenda.")]}
             )
-    owner = None
     if payload.owner_id is not None:
-        candidates = {person.pk for person in selectors.attendance_candidates(meeting=meeting)}
-        owner = Person.objects.filter(pk=payload.owner_id, pk__in=candidates).first()
+        owner = Person.objects.filter(pk=payload.owner_id).first()
         if owner is None:
             raise ValidationError({"owner_id": [_("Choose someone from this meeting's people.")]})
     outcome = services.outcome_create(

@@ -264,12 +264,6 @@ class OutcomeForm(forms.Form):
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
         self.fields["owner"].queryset = Person.objects.filter(pk__in=[p.pk for p in people])
 
-    def clean(self):
-        data = super().clean()
-        if data.get("kind") == OutcomeKind.ACTION and not data.get("owner"):
-            self.add_error("owner", _("An action item needs an owner."))
-        return data
-
 
 class ActionStatusForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=ActionStatus.choices)

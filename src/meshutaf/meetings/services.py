@@ -20,7 +20,7 @@ from meshutaf.directory.services import person_create
 from meshutaf.initiatives.models import Group, Initiative, Membership
 from meshutaf.initiatives.services import require_same_initiative
 
-from . import indexing
+from . import indexing, selectors
 from .models import (
     OPEN_ACTION_STATUSES,
     RSVP,
@@ -451,6 +451,16 @@ def attendance_set(*, meeting: Meeting, by: User, people: Iterable[Person]) -> l
 # --- Outcomes and action items --------------------------------------------------------------
 
 
+def _owner_check(*, meeting: Meeting, owner: Person | None) -> None:
+    """An action item's owner comes from the meeting's people. (The model's clean() holds the
+    rules that need no query: an action item has an owner, others have none, the agenda item
+    is this meeting's.)"""
+    if owner is not None and owner.pk not in {
+        person.pk for person in selectors.attendance_candidates(meeting=meeting)
+    }:
+        raise ValidationError({"owner": _("Choose someone from this meeting's people.")})
+
+
 @transaction.atomic
 def outcome_create(
     *,
@@ -462,6 +472,10 @@ def outcome_create(
     owner: Person | None = None,
     due_date: datetime.date | None = None,
 ) -> Outcome:
+    """Record a decision, an information item or an action item. Only action items keep an
+    owner and a due date; each needs an owner from the meeting's people."""
+    if kind == OutcomeKind.ACTION:
+        _owner_check(meeting=meeting, owner=owner)
     outcome = model_save(
         Outcome(
             meeting=meeting,
@@ -484,6 +498,8 @@ def outcome_create(
 
 @transaction.atomic
 def outcome_update(*, outcome: Outcome, by: User, data: dict) -> Outcome:
+    if outcome.kind == OutcomeKind.ACTION and "owner" in data:
+        _owner_check(meeting=outcome.meeting, owner=data["owner"])
     outcome, changed = model_update(
         instance=outcome, fields=("text", "owner", "due_date", "agenda_item"), data=data, by=by
     )

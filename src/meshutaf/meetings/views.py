@@ -39,7 +39,6 @@ from .models import (
     MeetingInvitee,
     MeetingSeries,
     MeetingStatus,
-    OutcomeKind,
 )
 from .permissions import (
     agenda_item_get_for_user,
@@ -603,8 +602,8 @@ def outcome_add(request, pk: int):
             kind=data["kind"],
             text=data["text"],
             agenda_item=data.get("agenda_item"),
-            owner=data.get("owner") if data["kind"] == OutcomeKind.ACTION else None,
-            due_date=data.get("due_date") if data["kind"] == OutcomeKind.ACTION else None,
+            owner=data.get("owner"),
+            due_date=data.get("due_date"),
         ),
     )
     if outcome is None:
