@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from meshutaf.core.ratelimit import network_of, rate_key, rate_limit_hit
+from meshutaf.core.services import model_update
 from meshutaf.core.text import normalize_email
 
 from .models import ApiToken, User, hash_token
@@ -94,7 +95,6 @@ PROFILE_FIELDS = ("first_name", "last_name", "email", "language", "time_zone")
 
 @transaction.atomic
 def user_update_profile(*, user: User, data: dict) -> User:
-    from meshutaf.core.services import model_update
 
     data = {**data, "email": normalize_email(data.get("email", user.email))}
     user, _changed = model_update(instance=user, fields=PROFILE_FIELDS, data=data, by=user)

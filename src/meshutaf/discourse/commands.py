@@ -13,7 +13,14 @@ import sys
 from pathlib import Path
 
 from meshutaf.core.commands import fail
-from meshutaf.core.forms import error_text
+from meshutaf.core.forms import MAX_ID, error_text
+from meshutaf.initiatives.models import Initiative
+
+from . import importing, services
+from .evaluation import EvaluationError, evaluate
+from .models import Corpus, ModelStatus, RunStatus
+from .results import json_number
+from .selectors.index import corpus_index, parse_grouping
 
 
 def add_parser(commands) -> None:
@@ -87,7 +94,6 @@ def add_parser(commands) -> None:
 
 
 def _corpus(name: str):
-    from .models import Corpus
 
     return Corpus.objects.filter(name__iexact=(name or "").strip()).first()
 
@@ -118,11 +124,6 @@ def _import(args) -> int:
     from django.core.exceptions import ValidationError
     from django.db import transaction
     from django.utils.translation import gettext as _
-
-    from meshutaf.core.forms import MAX_ID
-    from meshutaf.initiatives.models import Initiative
-
-    from . import importing, services
 
     path = Path(args.file)
     if not path.is_file():
@@ -221,9 +222,6 @@ def _train(args, corpus) -> int:
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
-    from . import services
-    from .models import ModelStatus
-
     try:
         model = services.model_train_request(corpus=corpus, enqueue=False)
     except ValidationError as error:
@@ -261,9 +259,6 @@ def _score(args, corpus) -> int:
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
 
-    from . import services
-    from .models import ModelStatus, RunStatus
-
     model = None
     if args.model is not None:
         model = corpus.model_versions.filter(version=args.model, status=ModelStatus.READY).first()
@@ -297,9 +292,6 @@ def _score(args, corpus) -> int:
 def _index(args, corpus) -> int:
     from django.core.exceptions import ValidationError
     from django.utils.translation import gettext as _
-
-    from .results import json_number
-    from .selectors.index import corpus_index, parse_grouping
 
     try:
         by = parse_grouping(args.by)
@@ -338,8 +330,6 @@ def _without_nan(value):
 
 def _evaluate(args) -> int:
     from django.utils.translation import gettext as _
-
-    from .evaluation import EvaluationError, evaluate
 
     if not 0 <= args.seed < 2**32:
         return fail(_("The seed must be a whole number from 0 to 4294967295."))

@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django_tasks import task
 
 from meshutaf.accounts.models import User
+from meshutaf.initiatives.models import Membership
 
 from . import calendar
 from .models import (
@@ -166,7 +167,6 @@ def send_weekly_digest(*, today: datetime.date | None = None) -> int:
         # The digest lists only what the owner may still see: membership is re-checked.
         by_user.setdefault(user.pk, []).append(item)
         users[user.pk] = user
-    from meshutaf.initiatives.models import Membership
 
     member_of = set(Membership.objects.filter(user__in=users).values_list("user", "initiative"))
     sent = 0

@@ -1,0 +1,1 @@
+"""Reports: an initiative's summary over a period, as a page, HTML, DOCX or PDF."""

@@ -22,6 +22,7 @@ from meshutaf.core.ratelimit import (
 )
 from meshutaf.core.services import model_save, model_update
 from meshutaf.initiatives.models import Initiative
+from meshutaf.knowledge.services import document_upload, insight_create
 from meshutaf.meetings.models import Meeting
 
 from . import canvas, themes
@@ -703,8 +704,6 @@ def workshop_summary_to_knowledge(
     """Put the session's summary into the initiative's knowledge base: the DOCX export as a
     document, and/or an insight listing the themes. Returns (document, insight)."""
     from django.core.files.uploadedfile import SimpleUploadedFile
-
-    from meshutaf.knowledge.services import document_upload, insight_create
 
     from . import exports, selectors
 

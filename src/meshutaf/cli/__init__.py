@@ -1,0 +1,124 @@
+"""The `meshutaf` command: parsing, dispatch and the terminal's language.
+
+The sub-commands live beside what they work on: the site's own (serve, worker, migrate, demo,
+translations, static files, check, manage) in `cli/site.py`, the others in each app's
+`commands.py` (accounts, stakeholder_map, reports, search, deliberation, discourse). Each
+module adds its parsers with `add_parser(commands)` and runs them with `run(args)`; they import
+`core.commands` for what they share, never this module.
+
+Help and messages follow the terminal's language (LANGUAGE / LC_ALL / LC_MESSAGES / LANG,
+or MESHUTAF_LANGUAGE); Hebrew when none of them names Hebrew, Arabic or English.
+"""
+
+import argparse
+import importlib
+import os
+import sys
+
+from meshutaf.core.commands import fail
+from meshutaf.core.datadir import data_dir_prepare
+
+SUPPORTED = ("he", "ar", "en")
+
+
+def terminal_language() -> str:
+    explicit = os.environ.get("MESHUTAF_LANGUAGE", "")
+    if explicit[:2] in SUPPORTED:
+        return explicit[:2]
+    for name in ("LANGUAGE", "LC_ALL", "LC_MESSAGES", "LANG"):
+        for part in os.environ.get(name, "").split(":"):
+            code = part[:2].lower()
+            if code == "iw":
+                return "he"
+            if code in SUPPORTED:
+                return code
+    return "he"
+
+
+def _setup() -> None:
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meshutaf.settings")
+    import django
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        # The settings only read the data directory and its key: make them first (unless
+        # this process has its settings already, as the test suite does).
+        if not settings.configured:
+            data_dir_prepare()
+        django.setup()
+    except ImproperlyConfigured as error:  # a malformed variable: its message, no traceback
+        raise SystemExit(fail(str(error))) from None
+    from django.utils import translation
+
+    translation.activate(terminal_language())
+
+
+class _HelpFormatter(argparse.HelpFormatter):
+    """argparse's own words ("usage:") come from Python's catalogue; say them in ours."""
+
+    def add_usage(self, usage, actions, groups, prefix=None):
+        from django.utils.translation import gettext as _
+
+        return super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """A parser whose section titles and -h help are in the active language; sub-command
+    parsers are built from this class too."""
+
+    def __init__(self, *args, **kwargs):
+        from django.utils.translation import gettext as _
+
+        kwargs.update(formatter_class=_HelpFormatter, add_help=False)
+        super().__init__(*args, **kwargs)
+        self._positionals.title = _("arguments")
+        self._optionals.title = _("options")
+        self.add_argument("-h", "--help", action="help", help=_("show this help and exit"))
+
+
+# Each module adds its sub-commands with `add_parser(commands)` and runs them with `run(args)`.
+# The site's own commands live beside this module; the others beside their app.
+COMMAND_MODULES = (
+    "meshutaf.cli.site",
+    "meshutaf.accounts.commands",
+    "meshutaf.stakeholder_map.commands",
+    "meshutaf.reports.commands",
+    "meshutaf.search.commands",
+    "meshutaf.deliberation.commands",
+    "meshutaf.discourse.commands",
+)
+
+
+def build_parser() -> tuple[argparse.ArgumentParser, dict]:
+    """The parser, and which module runs each sub-command."""
+    from django.utils.translation import gettext as _
+
+    parser = _Parser(
+        prog="meshutaf",
+        description=_("Meshutaf: a platform for cross-sector collaborative processes."),
+    )
+    commands = parser.add_subparsers(dest="command", metavar=_("command"), parser_class=_Parser)
+    runners = {}
+    for name in COMMAND_MODULES:
+        module = importlib.import_module(name)
+        before = set(commands.choices)
+        module.add_parser(commands)
+        runners.update(dict.fromkeys(set(commands.choices) - before, module.run))
+    return parser, runners
+
+
+def main(argv: list[str] | None = None) -> int:
+    # Whatever the site writes (database, uploads, logs, mail) is for its own user only.
+    os.umask(0o077)
+    _setup()
+    parser, runners = build_parser()
+    args = parser.parse_args(argv)
+    if args.command is None:
+        parser.print_help()
+        return 0
+    return runners[args.command](args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

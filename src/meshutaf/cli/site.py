@@ -1,0 +1,156 @@
+"""The site's own commands: serve, worker, migrate, demo, translations, static files, check
+and manage.py."""
+
+import argparse
+import os
+import sys
+
+from meshutaf.core import supervisor
+from meshutaf.core.commands import fail
+from meshutaf.core.i18n import compile_translations
+from meshutaf.core.staticfiles import collect_static_if_changed
+from meshutaf.core.worker import worker_run
+from meshutaf.meetings.tasks import ensure_tick
+
+
+def add_parser(commands) -> None:
+    from django.utils.translation import gettext as _
+
+    serve = commands.add_parser(
+        "serve", help=_("Serve the site (gunicorn) with a background worker beside it.")
+    )
+    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help=_("address"))
+    serve.add_argument(
+        "--port", type=int, default=int(os.environ.get("PORT", "8000")), help=_("port")
+    )
+    serve.add_argument(
+        "--workers",
+        type=int,
+        default=int(os.environ.get("MESHUTAF_WORKERS", "3")),
+        help=_("number of web server processes"),
+    )
+    serve.add_argument(
+        "--no-worker",
+        action="store_true",
+        help=_(
+            "do not start a background worker beside the web server (when workers run "
+            "separately, with `meshutaf worker`)"
+        ),
+    )
+
+    commands.add_parser("migrate", help=_("Create or update the database tables."))
+    commands.add_parser("demo", help=_("Load the demo workspace (once; later runs skip)."))
+    commands.add_parser("compilemessages", help=_("Compile the interface translations."))
+    commands.add_parser(
+        "collectstatic",
+        help=_("Collect the static files for serving (only when they have changed)."),
+    )
+
+    commands.add_parser(
+        "worker",
+        help=_("Run the background task worker (e-mail, reminders, the weekly digest)."),
+    )
+    commands.add_parser("check", help=_("Check the installation for problems."))
+    manage = commands.add_parser("manage", help=_("Run any Django management command."))
+    manage.add_argument("args", nargs=argparse.REMAINDER, help=_("command and its options"))
+
+
+def run(args) -> int:
+    from django.core.management import call_command, execute_from_command_line
+    from django.utils.translation import gettext as _
+
+    if args.command == "serve":
+        return cmd_serve(args)
+    if args.command == "migrate":
+        call_command("migrate", interactive=False)
+        return 0
+    if args.command == "demo":
+        return cmd_demo(args)
+    if args.command == "compilemessages":
+        from django.conf import settings
+
+        for path in compile_translations(settings.LOCALE_PATHS[0]):
+            print(path)
+        return 0
+    if args.command == "collectstatic":
+        if collect_static_if_changed():
+            print(_("Static files collected."))
+        else:
+            print(_("Static files are up to date."))
+        return 0
+    if args.command == "worker":
+        ensure_tick()  # the clock for reminders and the weekly digest
+        worker_run()
+        return 0
+    if args.command == "check":
+        call_command("check")
+        print(_("No problems found."))
+        return 0
+    if args.command == "manage":
+        execute_from_command_line(["meshutaf manage", *args.args])
+        return 0
+    return 1
+
+
+def cmd_serve(args) -> int:
+    from django.utils.translation import gettext as _
+
+    if collect_static_if_changed():
+        print(_("Static files collected."), flush=True)
+
+    def ready(url: str) -> None:
+        print(_("Meshutaf: %(url)s  (stop with Ctrl+C)") % {"url": url}, flush=True)
+        if args.no_worker:
+            print(_("No background worker was started (--no-worker)."), flush=True)
+
+    def event(kind: str, data: dict) -> None:
+        messages = {
+            "web_failed": _(
+                "The web server did not start (is port %(port)s in use? Try PORT=8001)."
+            ),
+            "worker_died": _(
+                "The background worker stopped (exit code %(code)s); restarting in %(pause)s s."
+            ),
+            "worker_restarted": _("The background worker was started again."),
+            "web_stopped": _("The web server stopped (exit code %(code)s)."),
+        }
+        if kind == "web_stopped" and not data.get("code"):
+            return  # stopped as asked
+        if kind in messages:
+            print(messages[kind] % {"port": args.port, **data}, file=sys.stderr, flush=True)
+
+    return supervisor.supervise(
+        host=args.host,
+        port=args.port,
+        web_workers=args.workers,
+        with_worker=not args.no_worker,
+        on_ready=ready,
+        on_event=event,
+    )
+
+
+def cmd_demo(args) -> int:
+    from django.utils.translation import gettext as _
+
+    try:
+        from meshutaf.demo import demo_load
+    except ModuleNotFoundError as error:
+        # The demo (and its published password) is left out of the wheel.
+        if error.name != "meshutaf.demo":
+            raise
+        return fail(
+            _(
+                "The demo workspace is not part of this installation; "
+                "install from a source checkout."
+            )
+        )
+
+    result = demo_load()
+    if result.created:
+        print(_("The demo workspace was loaded."))
+    else:
+        print(_("The demo workspace is already loaded."))
+    print(_("Demo logins (username / password):"))
+    for username, password, description in result.logins:
+        print(f"  {username} / {password}  — {description}")
+    return 0

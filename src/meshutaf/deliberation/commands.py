@@ -1,0 +1,175 @@
+"""`meshutaf deliberation analyze|import|export`: Pol.is open-data exports in and out."""
+
+from meshutaf.core.access import Action
+from meshutaf.core.commands import fail, write_atomically
+from meshutaf.core.forms import MAX_ID
+from meshutaf.deliberation import opinion, polis_format, selectors
+from meshutaf.deliberation.labels import group_label
+from meshutaf.deliberation.models import Conversation
+from meshutaf.deliberation.polis_format import PolisFormatError, read_export
+from meshutaf.deliberation.services import polis_import
+from meshutaf.initiatives.permissions import initiative_get_for_user
+
+
+def add_parser(commands) -> None:
+    from django.utils.translation import gettext as _
+
+    deliberation = commands.add_parser(
+        "deliberation", help=_("Analyse, import and export deliberations (Pol.is format).")
+    )
+    deliberation_commands = deliberation.add_subparsers(
+        dest="deliberation_command", metavar=_("action"), required=True
+    )
+    analyze = deliberation_commands.add_parser(
+        "analyze",
+        help=_("Compute the opinion groups of a Pol.is open-data export."),
+        description=_(
+            "Reads votes.csv and comments.csv (the latest vote per voter and statement counts; "
+            "statements moderated out are left out of the results) and prints the groups, "
+            "their representative statements and the consensus."
+        ),
+    )
+    analyze.add_argument(
+        "--polis-dir",
+        required=True,
+        metavar=_("DIR"),
+        help=_("folder with votes.csv and comments.csv"),
+    )
+    analyze.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
+    analyze.add_argument("--json", action="store_true", help=_("print one JSON object"))
+    polis_in = deliberation_commands.add_parser(
+        "import", help=_("Import a Pol.is open-data export as a closed conversation.")
+    )
+    polis_in.add_argument("--polis-dir", required=True, metavar=_("DIR"))
+    polis_in.add_argument("--initiative", type=int, required=True, help=_("initiative id"))
+    polis_in.add_argument("--title", required=True, help=_("the conversation's title"))
+    polis_in.add_argument(
+        "--as", dest="as_user", required=True, help=_("username of a facilitator of the initiative")
+    )
+    polis_out = deliberation_commands.add_parser(
+        "export", help=_("Write a conversation as votes.csv and comments.csv (Pol.is format).")
+    )
+    polis_out.add_argument("--conversation", type=int, required=True, help=_("conversation id"))
+    polis_out.add_argument("--output-dir", required=True, metavar=_("DIR"))
+
+
+def run(args) -> int:
+    return cmd_deliberation(args)
+
+
+def cmd_deliberation(args) -> int:
+    import json
+
+    from django.utils.translation import gettext as _
+
+    if args.deliberation_command == "export":
+        return _deliberation_export(args)
+    if not 0 <= getattr(args, "seed", 0) < 2**32:
+        return fail(_("The seed must be a whole number from 0 to 4294967295."))
+    try:
+        export = read_export(args.polis_dir)
+    except PolisFormatError as error:
+        return fail(str(error))
+    if args.deliberation_command == "import":
+        return _deliberation_import(args, export)
+    table = export.vote_table()
+    result = opinion.analyze(table, seed=args.seed)
+    if args.json:
+        print(json.dumps(result.as_json(), ensure_ascii=False))
+        return 0
+    clustered = sum(1 for group in result.participants.values() if group is not None)
+    print(
+        _(
+            "%(participants)s participants (%(clustered)s in groups), %(statements)s statements, "
+            "%(votes)s votes; %(seconds).2f s."
+        )
+        % {
+            "participants": result.n_participants,
+            "clustered": clustered,
+            "statements": result.n_statements,
+            "votes": result.n_votes,
+            "seconds": result.seconds,
+        }
+    )
+    for group in result.groups:
+        print(
+            _("Group %(label)s: %(size)s people")
+            % {"label": group_label(group.id), "size": len(group.members)}
+        )
+        for rep in group.representative:
+            print(f"  {rep.direction:8s} #{rep.statement}  {rep.score:.2f}")
+    print(_("Consensus (agree): %(ids)s") % {"ids": ", ".join(map(str, result.consensus_agree))})
+    print(
+        _("Consensus (disagree): %(ids)s") % {"ids": ", ".join(map(str, result.consensus_disagree))}
+    )
+    return 0
+
+
+def _deliberation_import(args, export) -> int:
+    from django.contrib.auth import get_user_model
+    from django.core.exceptions import PermissionDenied, ValidationError
+    from django.http import Http404
+    from django.utils.translation import gettext as _
+
+    user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
+    if user is None:
+        return fail(_("No active user is called %(username)s.") % {"username": args.as_user})
+    if not 0 < args.initiative <= MAX_ID:
+        return fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
+    try:
+        initiative = initiative_get_for_user(
+            user=user, pk=args.initiative, action=Action.MANAGE
+        ).obj
+    except (Http404, PermissionDenied):
+        return fail(
+            _("%(username)s does not facilitate initiative %(id)s.")
+            % {"id": args.initiative, "username": args.as_user}
+        )
+    try:
+        conversation = polis_import(
+            initiative=initiative, by=user, export=export, title=args.title.strip()[:200]
+        )
+    except ValidationError as error:
+        return fail(" ".join(error.messages))
+    print(
+        _("Imported conversation %(id)s: %(statements)s statements, %(votes)s votes.")
+        % {
+            "id": conversation.pk,
+            "statements": conversation.statements.count(),
+            "votes": len(export.latest_votes()),
+        }
+    )
+    return 0
+
+
+def _deliberation_export(args) -> int:
+    import io
+    from pathlib import Path
+
+    from django.utils.translation import gettext as _
+
+    conversation = (
+        Conversation.objects.filter(pk=args.conversation).first()
+        if 0 < args.conversation <= MAX_ID
+        else None
+    )
+    if conversation is None:
+        return fail(_("There is no conversation %(id)s.") % {"id": args.conversation})
+    directory = Path(args.output_dir)
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        votes, comments = selectors.export_rows(conversation)
+        for name, writer, rows in (
+            ("votes.csv", polis_format.write_votes, votes),
+            ("comments.csv", polis_format.write_comments, comments),
+        ):
+            buffer = io.StringIO()
+            writer(buffer, rows)
+            write_atomically(str(directory / name), buffer.getvalue().encode())
+    except OSError as error:
+        return fail(
+            _("Cannot write %(path)s: %(reason)s")
+            % {"path": str(directory), "reason": error.strerror or error}
+        )
+    print(_("Wrote votes.csv and comments.csv to %(path)s.") % {"path": str(directory)})
+    return 0
