@@ -6,6 +6,7 @@ import signal
 import urllib.request
 
 import pytest
+from django.db import connection
 
 from ..site_process import free_port, read_line_with, wait_for
 
@@ -125,3 +126,14 @@ def _port_free(port: int) -> bool:
 
     with socket.socket() as probe:
         return probe.connect_ex(("127.0.0.1", port)) != 0
+
+
+@pytest.mark.django_db
+def test_migrate_refuses_a_database_from_before_the_reorganisation(capsys):
+    from django.db.migrations.recorder import MigrationRecorder
+
+    from meshutaf import cli
+
+    MigrationRecorder(connection).record_applied("stakeholders", "0001_initial")
+    assert cli.main(["migrate"]) == 2
+    assert "no upgrade path" in capsys.readouterr().err

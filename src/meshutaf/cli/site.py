@@ -62,6 +62,14 @@ def run(args) -> int:
     if args.command == "serve":
         return cmd_serve(args)
     if args.command == "migrate":
+        if database_predates_layout():
+            return fail(
+                _(
+                    "This database was made before Meshutaf's apps were reorganised "
+                    "(December 2026), and there is no upgrade path for it. Move the data folder "
+                    "aside (or point DATABASE_URL at an empty database) and run this again."
+                )
+            )
         call_command("migrate", interactive=False)
         return 0
     if args.command == "demo":
@@ -154,3 +162,21 @@ def cmd_demo(args) -> int:
     for username, password, description in result.logins:
         print(f"  {username} / {password}  — {description}")
     return 0
+
+
+# Apps whose migrations only a database made before the reorganisation has (their models
+# moved to directory, stakeholder_map and search, and every app's migrations were regenerated).
+RETIRED_APPS = {"stakeholders"}
+
+
+def database_predates_layout() -> bool:
+    from django.db import connection
+    from django.db.migrations.recorder import MigrationRecorder
+
+    recorder = MigrationRecorder(connection)
+    if not recorder.has_table():
+        return False
+    applied = recorder.applied_migrations()
+    return any(app in RETIRED_APPS for app, _name in applied) or (
+        ("knowledge", "0003_search_index") in applied
+    )
