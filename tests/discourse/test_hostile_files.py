@@ -5,9 +5,10 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from meshutaf.core import imports
 from meshutaf.discourse import services
+from meshutaf.discourse.importing import CORPUS_IMPORT
 from meshutaf.discourse.models import Item
-from meshutaf.discourse.staging import SESSION_KEY as IMPORT_SESSION_KEY
 
 from ..conftest import client_for
 from ..core import hostile
@@ -69,7 +70,7 @@ def test_a_file_that_is_mostly_nothing_is_refused_before_it_costs(
     assert response.status_code == 400
     assert message in response.content.decode()
     assert meter.items <= 40_001  # the filled cells at most, not millions of padded ones
-    assert client.session.get(IMPORT_SESSION_KEY.format(pk=corpus.pk)) is None
+    assert client.session.get(imports.session_key(CORPUS_IMPORT, corpus.pk)) is None
     assert not Item.objects.exists()
 
 
@@ -81,7 +82,7 @@ def test_a_zip_bomb_is_refused_and_nothing_is_kept(corpus, owner, monkeypatch):
     assert response.status_code == 400
     assert "The file unpacks to more than 200.0" in response.content.decode()
     assert meter.inflated == 0
-    assert client.session.get(IMPORT_SESSION_KEY.format(pk=corpus.pk)) is None
+    assert client.session.get(imports.session_key(CORPUS_IMPORT, corpus.pk)) is None
     assert not Item.objects.exists()
 
 
@@ -90,4 +91,4 @@ def test_a_json_lines_file_with_a_huge_line_is_refused(corpus, owner):
     response = _upload(client, corpus, "posts.jsonl", hostile.jsonl_huge_line(2_000_000))
     assert response.status_code == 400
     assert "Line 2 is longer than 1000000 characters." in response.content.decode()
-    assert client.session.get(IMPORT_SESSION_KEY.format(pk=corpus.pk)) is None
+    assert client.session.get(imports.session_key(CORPUS_IMPORT, corpus.pk)) is None

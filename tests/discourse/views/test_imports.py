@@ -5,8 +5,13 @@ import re
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 
+from meshutaf.core import imports
+from meshutaf.core.access import Role
 from meshutaf.demo.corpus import synthetic_posts
+from meshutaf.discourse import services
+from meshutaf.discourse.importing import CORPUS_IMPORT
 from meshutaf.discourse.models import ImportRecord, Item
+from tests.factories import MembershipFactory, UserFactory
 
 from ...conftest import client_for
 from ..conftest import csv_upload, url
@@ -20,11 +25,11 @@ def test_import_in_two_steps_and_again(empty_corpus, owner, settings):
     response = client.post(url("import", empty_corpus.pk), {"file": csv_upload(posts)})
     assert response.status_code == 302
     assert response["Location"] == url("import_preview", empty_corpus.pk)
-    uploads = list((settings.DATA_DIR / "discourse" / "uploads").iterdir())
-    assert len(uploads) == 1
-    # Only the token and the file's name go into the session, never the rows.
-    state = client.session[f"discourse-import-{empty_corpus.pk}"]
-    assert set(state) == {"token", "filename"}
+    uploads = sorted(path.suffix for path in (settings.DATA_DIR / imports.FOLDER).iterdir())
+    assert uploads == [".data", ".json"]  # the file and who staged it
+    # Only the stage's token goes into the session, never the rows.
+    key = imports.session_key(CORPUS_IMPORT, empty_corpus.pk)
+    assert isinstance(client.session[key], str)
     preview = client.get(url("import_preview", empty_corpus.pk))
     assert preview.status_code == 200
     page = preview.content.decode()
@@ -36,8 +41,8 @@ def test_import_in_two_steps_and_again(empty_corpus, owner, settings):
     assert "Imported 30 new items; 0 were already in the corpus" in done.content.decode()
     assert empty_corpus.items.count() == 30
     assert empty_corpus.communities.filter(name="חרדי").exists()
-    assert not list((settings.DATA_DIR / "discourse" / "uploads").iterdir())
-    assert f"discourse-import-{empty_corpus.pk}" not in client.session
+    assert not list((settings.DATA_DIR / imports.FOLDER).iterdir())
+    assert key not in client.session
 
     client.post(url("import", empty_corpus.pk), {"file": csv_upload(posts)})
     again = client.get(url("import_preview", empty_corpus.pk)).content.decode()
@@ -118,3 +123,26 @@ def test_upload_size_limit(empty_corpus, owner, monkeypatch):
     response = client_for(owner).post(url("import", empty_corpus.pk), {"file": upload})
     assert response.status_code == 400
     assert b"larger than 50 MB" in response.content
+
+
+def test_a_stage_is_for_its_owner_and_its_corpus_only(empty_corpus, initiative, owner):
+    """Another corpus, or another facilitator, holding the stage's token gets 404."""
+    client = client_for(owner)
+    client.post(
+        url("import", empty_corpus.pk), {"file": SimpleUploadedFile("a.csv", b"text\nhi\n")}
+    )
+    token = client.session[imports.session_key(CORPUS_IMPORT, empty_corpus.pk)]
+    other = services.corpus_create(name="Other", initiative=initiative, by=owner)
+    colleague = UserFactory(username="colleague")
+    MembershipFactory(initiative=initiative, user=colleague, role=Role.FACILITATOR)
+    for user, corpus in ((owner, other), (colleague, empty_corpus)):
+        someone = client_for(user)
+        session = someone.session
+        session[imports.session_key(CORPUS_IMPORT, corpus.pk)] = token
+        session.save()
+        assert someone.get(url("import_preview", corpus.pk)).status_code == 404
+        assert (
+            someone.post(url("import_preview", corpus.pk), {"action": "apply"}).status_code == 404
+        )
+    assert not Item.objects.exists()
+    assert client.get(url("import_preview", empty_corpus.pk)).status_code == 200
