@@ -175,6 +175,8 @@ def test_print_view_prints_content_not_forms(page_for, locale):
         presenter=presenter,
         minutes="The partners went through the draft clause by clause.",
     )
+    # Present first: an action item's owner comes from the meeting's people.
+    services.attendance_set(meeting=meeting, by=facilitator, people=[presenter, owner])
     services.outcome_create(
         meeting=meeting,
         by=facilitator,
@@ -191,7 +193,6 @@ def test_print_view_prints_content_not_forms(page_for, locale):
         owner=owner,
         due_date=datetime.date(2031, 4, 1),
     )
-    services.attendance_set(meeting=meeting, by=facilitator, people=[presenter, owner])
     language = locale[:2]
 
     page = page_for(locale)

@@ -73,6 +73,7 @@ def test_changes_and_deletions_reach_the_index(corpus, owner):
 
 def test_action_item_owner_is_searchable(corpus, owner):
     person = PersonFactory(full_name="Yael Cohen")
+    meeting_services.attendance_set(meeting=corpus, by=owner, people=[person])
     meeting_services.outcome_create(
         meeting=corpus, by=owner, kind=OutcomeKind.ACTION, text="Prepare data", owner=person
     )

@@ -12,6 +12,7 @@ from meshutaf.directory.models import Organisation, Person, Sector
 from meshutaf.directory.selectors import current_affiliations
 from meshutaf.initiatives.models import GroupMember, Membership
 
+from . import extensions
 from .models import (
     OPEN_ACTION_STATUSES,
     RSVP,
@@ -24,7 +25,6 @@ from .models import (
     OutcomeKind,
     SpeakingTurn,
 )
-from . import extensions
 from .permissions import meetings_visible_to
 
 
