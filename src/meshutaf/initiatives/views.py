@@ -1,6 +1,7 @@
 """Initiative pages: list, detail, forms, members, invitations, history."""
 
 import copy
+from typing import cast
 
 from django.contrib import messages
 from django.contrib.auth import login
@@ -13,6 +14,7 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meshutaf.accounts.forms import SignupForm
 from meshutaf.core.access import Action, role_allows
 from meshutaf.core.exports import csv_writer
 from meshutaf.core.forms import apply_service_errors, form_submitted
@@ -246,6 +248,7 @@ def group_member_add(request, pk: int):
     form = GroupMemberForm(
         request.POST, instance=GroupMember(group=group), people=people_visible_to(user=request.user)
     )
+    added = False
     if form.is_valid():
         try:
             services.group_member_add(
@@ -257,14 +260,15 @@ def group_member_add(request, pk: int):
         except ValidationError as error:
             apply_service_errors(form, error)
         else:
-            form = None
+            added = True
             if not request.htmx:
                 messages.success(request, _("Member added."))
     if request.htmx:
-        return _group_members_fragment(request, group, form)
-    if form is not None:
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
+        # Once the member is added, the fragment shows an empty form.
+        return _group_members_fragment(request, group, None if added else form)
+    if not added:
+        for field_errors in form.errors.values():
+            messages.error(request, " ".join(str(message) for message in field_errors))
     return redirect("initiatives:group_detail", pk=group.pk)
 
 
@@ -303,7 +307,7 @@ def members(request, pk: int):
     invite_form = InvitationForm(request.POST or None) if can_manage else None
     new_link = None
     if request.method == "POST":
-        if not can_manage:
+        if not can_manage or invite_form is None:
             raise PermissionDenied
         if invite_form.is_valid():
             try:
@@ -407,6 +411,7 @@ def invitation_accept(request, token: str):
     problem = services.invitation_problem(invitation)
     if problem:
         return render(request, "initiatives/invitation.html", {"problem": problem}, status=410)
+    invitation = cast(Invitation, invitation)  # no problem: there is one
     signup_form = None
     if request.user.is_authenticated:
         if request.method == "POST":
@@ -450,7 +455,6 @@ def invitation_accept(request, token: str):
 
 
 def _signup_form(data, *, invitation):
-    from meshutaf.accounts.forms import SignupForm
 
     return SignupForm(data, initial={"username": invitation.email})
 
