@@ -414,10 +414,10 @@ def invitation_create(request, initiative_id: Id, payload: InvitationIn):
     created = services.invitation_create(
         initiative=initiative, by=request.user, base_url=base_url, **payload.dict()
     )
-    invitation = created.invitation
-    invitation.url = services.invitation_url(created.raw_token, base_url=base_url)
-    invitation.emailed = created.emailed
-    return Status(201, invitation)
+    out = InvitationOut.model_validate(created.invitation)
+    out.url = services.invitation_url(created.raw_token, base_url=base_url)
+    out.emailed = created.emailed
+    return Status(201, out)
 
 
 @router.get("/initiatives/{initiative_id}/invitations", response=list[InvitationOut])
