@@ -9,7 +9,7 @@ from meshutaf.directory.permissions import organisations_visible_to, people_visi
 from meshutaf.initiatives.models import Initiative
 from meshutaf.initiatives.permissions import initiative_get_for_user
 from meshutaf.stakeholder_map import importing
-from meshutaf.stakeholder_map.views import register_export_for
+from meshutaf.stakeholder_map.exports import register_export_for
 
 
 def add_parser(commands) -> None:

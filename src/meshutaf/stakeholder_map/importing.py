@@ -19,7 +19,8 @@ from django.utils.translation import gettext as _
 from meshutaf.core import imports
 from meshutaf.core.tables import TableFileError
 from meshutaf.core.text import normalize_name
-from meshutaf.directory.models import Organisation, Person, Sector
+from meshutaf.directory.models import Affiliation, Organisation, Person, Sector
+from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
 from meshutaf.stakeholder_map.models import Consent, Engagement, IAP2Level, StakeholderProfile
 
 MAX_BYTES = 10 * 1024 * 1024
@@ -295,9 +296,6 @@ def import_apply(
     from django.db import IntegrityError
     from simple_history.utils import bulk_create_with_history
 
-    from meshutaf.directory.models import Affiliation
-    from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
-
     outcome = ImportOutcome()
     # Matches may only be with entries the importer may see (all of them for the operator's
     # console, which passes the querysets itself).
@@ -422,7 +420,6 @@ def import_apply(
 
 def _check(table: imports.Table, *, initiative, user) -> list[RowResult]:
     """Every row checked, and matched with the directory entries `user` may see."""
-    from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
 
     results = validate_rows(table.rows, table.mapping)
     match_rows(

@@ -1,6 +1,8 @@
 """Reads for the stakeholder map: the register, the grid, the network, movement over time and
 the engagement log."""
 
+import datetime
+
 from django.db.models import F, OuterRef, Prefetch, Q, QuerySet, Subquery, Value
 from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
@@ -328,3 +330,24 @@ def consent_movement(*, initiative, months: int = 6, sector: str = "") -> list[d
         result.append({"date": end, "counts": counts, "passive_to_active": moved})
         previous = dict(state)
     return result
+
+
+def register_rows(*, initiative, filters: dict, include_sensitive: bool):
+    """The register's profiles, filtered; with `as_of`, the map as it stood that day (and
+    True: a historical view)."""
+    if filters.get("as_of"):
+        moment = datetime.datetime.combine(
+            filters["as_of"], datetime.time.max, tzinfo=timezone.get_current_timezone()
+        )
+        return profiles_as_of(initiative=initiative, when=moment), True
+    profiles = profile_list(
+        initiative=initiative,
+        include_sensitive=include_sensitive,
+        sector=filters.get("sector", ""),
+        quadrant=filters.get("quadrant", ""),
+        consent=filters.get("consent", ""),
+        gap_only=bool(filters.get("gap")),
+        query=filters.get("q", ""),
+        sort=filters.get("sort") or "name",
+    )
+    return profiles, False

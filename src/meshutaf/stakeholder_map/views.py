@@ -14,31 +14,27 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from meshutaf.core import imports
 from meshutaf.core.access import Action, role_allows
-from meshutaf.core.exports import csv_writer
 from meshutaf.core.forms import form_submitted
 from meshutaf.directory.models import Sector
 from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
 from meshutaf.initiatives.permissions import initiative_get_for_user
-from meshutaf.stakeholder_map.models import (
-    InfluenceBasis,
-    Quadrant,
+
+from . import charts, exports, importing, selectors, services
+from .forms import EngagementForm, MapFilterForm, ProfileForm, RelationshipForm
+from .models import (
     Relationship,
     StakeholderProfile,
 )
-from meshutaf.stakeholder_map.permissions import (
+from .permissions import (
     can_see_sensitive,
     engagement_get_for_user,
     profile_get_for_user,
     relationship_get_for_user,
 )
-
-from . import charts, importing, selectors, services
-from .forms import EngagementForm, MapFilterForm, ProfileForm, RelationshipForm
 
 PAGE_SIZE = 50
 NETWORK_DRAW_LIMIT = 400  # above this the page shows the table only
@@ -50,31 +46,14 @@ def _filters(request) -> dict:
     return form, data
 
 
-def _register_rows(initiative, data, *, include_sensitive):
-    if data.get("as_of"):
-        moment = datetime.datetime.combine(
-            data["as_of"], datetime.time.max, tzinfo=timezone.get_current_timezone()
-        )
-        return selectors.profiles_as_of(initiative=initiative, when=moment), True
-    profiles = selectors.profile_list(
-        initiative=initiative,
-        include_sensitive=include_sensitive,
-        sector=data.get("sector", ""),
-        quadrant=data.get("quadrant", ""),
-        consent=data.get("consent", ""),
-        gap_only=bool(data.get("gap")),
-        query=data.get("q", ""),
-        sort=data.get("sort") or "name",
-    )
-    return profiles, False
-
-
 @login_required
 def register(request, pk: int):
     initiative, role = initiative_get_for_user(user=request.user, pk=pk)
     include_sensitive = can_see_sensitive(role)
     form, data = _filters(request)
-    rows, historical = _register_rows(initiative, data, include_sensitive=include_sensitive)
+    rows, historical = selectors.register_rows(
+        initiative=initiative, filters=data, include_sensitive=include_sensitive
+    )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
     context = {
         "initiative": initiative,
@@ -94,119 +73,25 @@ def register(request, pk: int):
     return render(request, template, context)
 
 
-EXPORT_COLUMNS = [
-    gettext_lazy("Name"),
-    gettext_lazy("Kind"),
-    gettext_lazy("Sector"),
-    gettext_lazy("Power"),
-    gettext_lazy("Interest"),
-    gettext_lazy("Quadrant"),
-    gettext_lazy("Salience"),
-    gettext_lazy("Engagement now"),
-    gettext_lazy("Engagement wanted"),
-    gettext_lazy("IAP2 level"),
-    gettext_lazy("Consent"),
-    gettext_lazy("Basis of influence"),
-    gettext_lazy("Notes"),
-]
-
-
-def _export_rows(initiative, data, include_sensitive):
-    rows, _historical = _register_rows(initiative, data, include_sensitive=include_sensitive)
-    columns = [str(label) for label in EXPORT_COLUMNS]
-    if include_sensitive:
-        columns.append(_("Sensitive notes"))
-    yield columns
-    for profile in rows:
-        bases = dict(InfluenceBasis.choices)
-        values = [
-            profile.name,
-            _("Organisation") if profile.kind == "organisation" else _("Person"),
-            SECTOR_LABELS.get(getattr(profile, "sector", None) or "", ""),
-            profile.power,
-            profile.interest,
-            dict(Quadrant.choices)[profile.quadrant],
-            profile.salience.label,
-            profile.get_engagement_current_display(),
-            profile.get_engagement_desired_display(),
-            profile.get_iap2_level_display(),
-            profile.get_consent_display(),
-            ", ".join(str(bases.get(base, base)) for base in profile.influence_bases or []),
-            profile.notes,
-        ]
-        if include_sensitive:
-            note = getattr(profile, "sensitive_note", None)
-            values.append(note.text if note else "")
-        yield values
-
-
 @login_required
 def register_export(request, pk: int, file_format: str):
     initiative, role = initiative_get_for_user(user=request.user, pk=pk)
     include_sensitive = can_see_sensitive(role)
     _form, data = _filters(request)
     data.pop("as_of", None)  # exports are of the map as it is now
-    if file_format not in EXPORT_TYPES:
+    if file_format not in exports.EXPORT_TYPES:
         raise Http404
-    response = HttpResponse(content_type=EXPORT_TYPES[file_format])
-    register_write(
+    response = HttpResponse(content_type=exports.EXPORT_TYPES[file_format])
+    exports.register_write(
         response,
         file_format=file_format,
-        rows=_export_rows(initiative, data, include_sensitive),
+        rows=exports.register_export_rows(
+            initiative=initiative, filters=data, include_sensitive=include_sensitive
+        ),
     )
     filename = f"initiative-{pk}-stakeholders.{file_format}"
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
-
-
-EXPORT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-}
-
-
-def register_write(stream, *, file_format: str, rows) -> None:
-    """Write register rows to a binary or text stream as CSV or XLSX."""
-    if file_format == "csv":
-        stream.write("\ufeff")  # so Excel opens Hebrew and Arabic correctly
-        writer = csv_writer(stream)
-        for row in rows:
-            writer.writerow(row)
-        return
-    from openpyxl import Workbook
-
-    workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(_("Stakeholders"))
-    for row in rows:
-        sheet.append([_xlsx_safe(value) for value in row])
-    workbook.save(stream)
-
-
-def register_export_for(*, user, initiative_id: int, file_format: str, stream) -> int:
-    """The export as the CLI runs it: with a user, the same gate and privacy as the page;
-    without one (the operator's console), the register without sensitive notes.
-    Returns the number of stakeholders written."""
-    from meshutaf.initiatives.models import Initiative
-
-    if user is None:
-        initiative = Initiative.objects.filter(pk=initiative_id).first()
-        if initiative is None:
-            raise Http404
-        include_sensitive = False
-    else:
-        initiative, role = initiative_get_for_user(user=user, pk=initiative_id)
-        include_sensitive = can_see_sensitive(role)
-    rows = list(_export_rows(initiative, {}, include_sensitive))
-    register_write(stream, file_format=file_format, rows=rows)
-    return len(rows) - 1
-
-
-def _xlsx_safe(value):
-    from meshutaf.core.exports import csv_safe
-
-    if value is None or isinstance(value, int | float):
-        return value
-    return csv_safe(str(value))  # labels may be lazy translations, which openpyxl refuses
 
 
 def _profile_form(request, initiative, instance=None):
