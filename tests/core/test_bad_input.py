@@ -3,8 +3,8 @@
 import pytest
 from django.urls import reverse
 
-from meshutaf.initiatives.models import Initiative, Phase
 from meshutaf.directory.models import Person
+from meshutaf.initiatives.models import Initiative, Phase
 from tests.api.test_api import api, patch, post
 from tests.conftest import client_for
 

@@ -129,8 +129,10 @@ def _port_free(port: int) -> bool:
 
 
 @pytest.mark.django_db
-def test_migrate_refuses_a_database_from_before_the_reorganisation(capsys):
+def test_migrate_refuses_a_database_from_before_the_reorganisation(capsys, monkeypatch):
     from django.db.migrations.recorder import MigrationRecorder
+
+    monkeypatch.setenv("MESHUTAF_LANGUAGE", "en")
 
     from meshutaf import cli
 

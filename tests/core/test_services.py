@@ -53,3 +53,18 @@ def test_a_deletion_records_who_deleted(owner):
     model_delete(organisation, by=owner)
     assert not Organisation.objects.filter(pk=pk).exists()
     assert Organisation.history.filter(id=pk, history_type="-").get().history_user == owner
+
+
+@pytest.mark.django_db
+def test_the_history_of_a_concurrent_edit_shows_what_is_stored(owner):
+    organisation = Organisation.objects.create(name_he="ארגון", sector="civil_society")
+    first = Organisation.objects.get(pk=organisation.pk)
+    second = Organisation.objects.get(pk=organisation.pk)
+    model_update(instance=first, fields=["name_he"], data={"name_he": "שם חדש"}, by=owner)
+    model_update(
+        instance=second, fields=["website"], data={"website": "https://example.org"}, by=owner
+    )
+    latest = organisation.history.order_by("-history_date", "-history_id").first()
+    assert latest.name_he == "שם חדש"
+    assert latest.website == "https://example.org"
+    assert second.name_he == "שם חדש"

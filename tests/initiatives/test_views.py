@@ -4,6 +4,7 @@ import pytest
 from django.urls import reverse
 
 from meshutaf.accounts.models import User
+from meshutaf.directory.models import Person
 from meshutaf.initiatives.models import (
     Group,
     GroupMember,
@@ -14,7 +15,6 @@ from meshutaf.initiatives.models import (
     Role,
 )
 from meshutaf.initiatives.services import invitation_accept, invitation_create
-from meshutaf.directory.models import Person
 from tests.conftest import client_for
 from tests.factories import (
     GroupFactory,

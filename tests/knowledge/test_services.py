@@ -5,8 +5,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import override_settings
 from django.urls import reverse
 
-from meshutaf.search import engine as search
 from meshutaf.knowledge.models import Document, Extraction
+from meshutaf.search import engine as search
 
 from ..conftest import client_for
 

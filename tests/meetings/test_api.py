@@ -89,3 +89,18 @@ def test_search_endpoint_is_permission_filtered(meeting, owner, outsider):
     assert api(outsider).get("/api/v1/search", {"q": "תקציב"}).json()["total"] == 0
     assert api(owner).get("/api/v1/search", {"q": "x", "limit": 1000}).status_code == 400
     assert api(owner).get("/api/v1/search", {"q": "x", "kind": "nope"}).status_code == 400
+
+
+def test_an_owner_of_nowhere_and_one_from_elsewhere_get_the_same_answer(
+    meeting, owner, member_person
+):
+    from tests.factories import PersonFactory
+
+    url = f"/api/v1/meetings/{meeting.pk}/outcomes"
+    stranger = PersonFactory()
+    answers = [
+        post(api(owner), url, {"kind": "action", "text": "x", "owner_id": owner_id}).json()
+        for owner_id in (stranger.pk, 10**9)
+    ]
+    assert answers[0] == answers[1]
+    assert list(answers[0]["errors"]) == ["owner_id"]

@@ -220,3 +220,10 @@ def test_an_action_items_owner_comes_from_the_meetings_people(meeting, owner, me
     item.refresh_from_db()
     assert item.owner == member_person
     assert Outcome.objects.count() == 1
+
+
+def test_the_raised_sequence_is_stored(meeting, owner):
+    before = meeting.sequence
+    services.meeting_update(meeting=meeting, by=owner, data={"venue": "Haifa"})
+    meeting.refresh_from_db()
+    assert meeting.sequence == before + 1

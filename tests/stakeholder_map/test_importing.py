@@ -9,8 +9,8 @@ from hypothesis import strategies as st
 from openpyxl import Workbook
 
 from meshutaf.core.text import normalize_name
-from meshutaf.stakeholder_map import importing
 from meshutaf.directory.models import Organisation, Person
+from meshutaf.stakeholder_map import importing
 from meshutaf.stakeholder_map.models import StakeholderProfile
 from tests.factories import OrganisationFactory
 

@@ -7,9 +7,13 @@ import time_machine
 from django.core.exceptions import ValidationError
 from django.utils import timezone
 
-from meshutaf.stakeholder_map import selectors
-from meshutaf.stakeholder_map import services
-from meshutaf.stakeholder_map.models import Quadrant, SalienceClass, SensitiveNote, StakeholderProfile
+from meshutaf.stakeholder_map import selectors, services
+from meshutaf.stakeholder_map.models import (
+    Quadrant,
+    SalienceClass,
+    SensitiveNote,
+    StakeholderProfile,
+)
 from tests.factories import AffiliationFactory, OrganisationFactory, PersonFactory
 
 

@@ -4,7 +4,7 @@ from collections.abc import Iterable, Mapping
 from typing import Any, TypeVar
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.utils.translation import gettext as _
 
 M = TypeVar("M", bound=models.Model)
@@ -40,20 +40,37 @@ def model_update(
 ) -> tuple[M, bool]:
     """Set the allowed `fields` present in `data`; save only the fields that changed.
 
+    What changed is judged against the instance as the editor loaded it. The row's other
+    columns are then read again (the row locked where the database can), so validation and
+    the audit trail see what is stored now, not the editor's older copy: two people editing
+    different fields of one row at once keep both changes, and the history says so.
+
     Returns the instance and whether it changed.
     """
-    changed: list[str] = []
+    changed: dict[str, Any] = {}
     for name in fields:
         if name in data and data[name] is None and not instance._meta.get_field(name).null:
             # Validation skips empty values of blank=True fields, so None would reach the
             # database's NOT NULL and fail there.
             raise ValidationError({name: _("This field cannot be empty (null).")})
         if name in data and getattr(instance, name) != data[name]:
-            setattr(instance, name, data[name])
-            changed.append(name)
-    if changed:
-        model_save(instance, by=by, update_fields=_columns(instance, changed))
-    return instance, bool(changed)
+            changed[name] = data[name]
+    if not changed:
+        return instance, False
+    columns = _columns(instance, list(changed))
+    with transaction.atomic():
+        if instance.pk is not None:
+            others = [
+                field.name
+                for field in instance._meta.concrete_fields
+                if field.name not in columns and not field.primary_key
+            ]
+            locked = type(instance)._base_manager.select_for_update()
+            instance.refresh_from_db(fields=others, from_queryset=locked)
+        for name, value in changed.items():
+            setattr(instance, name, value)
+        model_save(instance, by=by, update_fields=columns)
+    return instance, True
 
 
 def _columns(instance: models.Model, names: list[str]) -> list[str]:

@@ -110,7 +110,7 @@ def synthetic_posts(
     months in one community and falls in another; different speech moves the other way."""
     from django.utils import timezone
 
-    rng = random.Random(seed)  # noqa: S311 (made-up data, repeatable by seed)
+    rng = random.Random(seed)
     posts = []
     for i in range(n):
         community, language = rng.choice(COMMUNITIES)

@@ -61,7 +61,7 @@ def build_discourse(*, initiative, facilitator, rng: random.Random, size: int = 
         seed=3,
     )
     truth = {f"p{number}": post.labels for number, post in enumerate(posts)}
-    coder_rng = random.Random(11)  # noqa: S311
+    coder_rng = random.Random(11)
     keep_open = 6  # a few left for the facilitator to try the annotation screen
     assignments = list(
         Assignment.objects.filter(sample=sample).select_related("item__corpus", "annotator")

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 # Published in the README on purpose: the demo is for trying Meshutaf out, never a live site.
-DEMO_PASSWORD = "meshutaf-demo-2026"  # noqa: S105
+DEMO_PASSWORD = "meshutaf-demo-2026"
 FACILITATING_ORGANISATION = "sheatufim"
 
 

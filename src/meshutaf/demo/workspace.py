@@ -267,7 +267,7 @@ def demo_load(*, stdout: TextIO | None = None) -> DemoResult:
         return DemoResult(created=False, logins=_logins())
 
     # A fixed seed keeps the invented names and dates the same on every machine.
-    rng = random.Random(2026)  # noqa: S311 (made-up data, repeatable by seed)
+    rng = random.Random(2026)
     with transaction.atomic():
         orgs: dict[str, Organisation] = {}
         for spec in organisation_specs():

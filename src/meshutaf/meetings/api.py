@@ -13,7 +13,7 @@ from meshutaf.directory.models import Person
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from . import selectors, services
-from .models import ActionStatus, AgendaItem, MeetingKind, MeetingStatus, OutcomeKind
+from .models import ActionStatus, MeetingKind, MeetingStatus, OutcomeKind
 from .permissions import meeting_get_for_user, outcome_get_for_user
 
 router = Router(tags=["meetings"])
@@ -184,27 +184,38 @@ def meeting_get(request, meeting_id: Id):
 def outcome_create(request, meeting_id: Id, payload: OutcomeIn):
     meeting = meeting_get_for_user(user=request.user, pk=meeting_id, action=Action.MANAGE).obj
     # The rules (this meeting's agenda, an owner from its people) live in the model and the
-    # service; here only the ids are looked up.
+    # service. An id that names nothing, or something of another meeting, gets the same
+    # answer on the field the caller sent, so the API tells no one what exists elsewhere.
     agenda_item = owner = None
     if payload.agenda_item_id is not None:
-        agenda_item = AgendaItem.objects.filter(pk=payload.agenda_item_id).first()
+        agenda_item = meeting.agenda_items.filter(pk=payload.agenda_item_id).first()
         if agenda_item is None:
             raise ValidationError(
                 {"agenda_item_id": [_("Choose an item of this meeting's agenda.")]}
             )
     if payload.owner_id is not None:
         owner = Person.objects.filter(pk=payload.owner_id).first()
-        if owner is None:
-            raise ValidationError({"owner_id": [_("Choose someone from this meeting's people.")]})
-    outcome = services.outcome_create(
-        meeting=meeting,
-        by=request.user,
-        kind=payload.kind,
-        text=payload.text,
-        agenda_item=agenda_item,
-        owner=owner,
-        due_date=payload.due_date,
-    )
+    try:
+        if payload.owner_id is not None and owner is None:
+            raise ValidationError({"owner": _("Choose someone from this meeting's people.")})
+        outcome = services.outcome_create(
+            meeting=meeting,
+            by=request.user,
+            kind=payload.kind,
+            text=payload.text,
+            agenda_item=agenda_item,
+            owner=owner,
+            due_date=payload.due_date,
+        )
+    except ValidationError as error:
+        if payload.owner_id is None or not hasattr(error, "error_dict"):
+            raise
+        raise ValidationError(
+            {
+                "owner_id" if name == "owner" else name: texts
+                for name, texts in error.message_dict.items()
+            }
+        ) from None
     return Status(201, outcome)
 
 

@@ -150,9 +150,12 @@ def meeting_update(*, meeting: Meeting, by: User, data: dict) -> Meeting:
     calendar_change = any(
         name in data and getattr(meeting, name) != data[name] for name in CALENDAR_FIELDS
     )
+    fields = MEETING_FIELDS
     if calendar_change:
-        meeting.sequence += 1
-    meeting, changed = model_update(instance=meeting, fields=MEETING_FIELDS, data=data, by=by)
+        # Calendar apps take an update only when its SEQUENCE grows.
+        data = {**data, "sequence": meeting.sequence + 1}
+        fields = (*MEETING_FIELDS, "sequence")
+    meeting, changed = model_update(instance=meeting, fields=fields, data=data, by=by)
     if changed:
         indexing.index_meeting(meeting)
     return meeting

@@ -28,6 +28,7 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from meshutaf.directory.models import Sector
 from meshutaf.initiatives.models import Initiative, Phase
 from meshutaf.knowledge.models import Document, Insight
 from meshutaf.meetings.models import (
@@ -40,7 +41,6 @@ from meshutaf.meetings.models import (
     Outcome,
     OutcomeKind,
 )
-from meshutaf.directory.models import Sector
 
 # Ranges up to this many calendar months are shown month by month, longer ones by quarter.
 MONTHLY_UP_TO = 18
