@@ -139,3 +139,12 @@ def test_migrate_refuses_a_database_from_before_the_reorganisation(capsys, monke
     MigrationRecorder(connection).record_applied("stakeholders", "0001_initial")
     assert cli.main(["migrate"]) == 2
     assert "no upgrade path" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("name", ["PORT", "MESHUTAF_WORKERS"])
+def test_a_malformed_port_or_worker_count_is_named_not_a_traceback(name, capsys, monkeypatch):
+    from meshutaf import cli
+
+    monkeypatch.setenv(name, "80a")
+    assert cli.main(["check"]) == 2
+    assert name in capsys.readouterr().err

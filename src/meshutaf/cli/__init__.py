@@ -15,6 +15,8 @@ import importlib
 import os
 import sys
 
+from django.core.exceptions import ImproperlyConfigured
+
 from meshutaf.core.commands import fail
 from meshutaf.core.datadir import data_dir_prepare
 
@@ -39,7 +41,6 @@ def _setup() -> None:
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "meshutaf.settings")
     import django
     from django.conf import settings
-    from django.core.exceptions import ImproperlyConfigured
 
     try:
         # The settings only read the data directory and its key: make them first (unless
@@ -112,7 +113,10 @@ def main(argv: list[str] | None = None) -> int:
     # Whatever the site writes (database, uploads, logs, mail) is for its own user only.
     os.umask(0o077)
     _setup()
-    parser, runners = build_parser()
+    try:
+        parser, runners = build_parser()
+    except ImproperlyConfigured as error:  # e.g. PORT=80a: its message, no traceback
+        return fail(str(error))
     args = parser.parse_args(argv)
     if args.command is None:
         parser.print_help()

@@ -2,11 +2,11 @@
 and manage.py."""
 
 import argparse
-import os
 import sys
 
 from meshutaf.core import supervisor
 from meshutaf.core.commands import fail
+from meshutaf.core.env import env_int, env_str
 from meshutaf.core.i18n import compile_translations
 from meshutaf.core.staticfiles import collect_static_if_changed
 from meshutaf.core.worker import worker_run
@@ -19,14 +19,14 @@ def add_parser(commands) -> None:
     serve = commands.add_parser(
         "serve", help=_("Serve the site (gunicorn) with a background worker beside it.")
     )
-    serve.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"), help=_("address"))
+    serve.add_argument("--host", default=env_str("HOST", "127.0.0.1"), help=_("address"))
     serve.add_argument(
-        "--port", type=int, default=int(os.environ.get("PORT", "8000")), help=_("port")
+        "--port", type=int, default=env_int("PORT", 8000, minimum=1, maximum=65535), help=_("port")
     )
     serve.add_argument(
         "--workers",
         type=int,
-        default=int(os.environ.get("MESHUTAF_WORKERS", "3")),
+        default=env_int("MESHUTAF_WORKERS", 3, minimum=1),
         help=_("number of web server processes"),
     )
     serve.add_argument(
