@@ -3,8 +3,10 @@ with the columns guessed or chosen, checked row by row and applied all or nothin
 are refused with the readers' messages and leave nothing behind; another user's or scope's
 stage is 404, an expired one is removed and refused."""
 
+import dataclasses
 import datetime as dt
 import importlib
+import re
 import stat
 
 import pytest
@@ -254,3 +256,98 @@ def test_guesses_are_compared_as_names_and_a_column_serves_one_field():
     assert spec.guess([" NAME. ", "Other"]) == {"first": 0, "second": 1}
     assert spec.guess(["name", "name"]) == {"first": 0, "second": 1}
     assert spec.guess(["something"]) == {}
+
+
+# --- One step, nothing staged ---------------------------------------------------------------
+
+
+def _upload(data, name="groups.csv"):
+    return SimpleUploadedFile(name, data)
+
+
+def test_one_step_applies_everything_or_nothing_and_stages_nothing(data_dir):
+    data = b"name\nalpha\nbeta\ngamma\n"
+    with pytest.raises(ValidationError, match="half way"):
+        imports.import_once(spec=SPEC, upload=_upload(data), fail_after=2)
+    assert not Group.objects.exists()
+    outcome = imports.import_once(spec=SPEC, upload=_upload(data), context={"prefix": "g "})
+    assert outcome == 3
+    assert sorted(Group.objects.values_list("name", flat=True)) == ["g alpha", "g beta", "g gamma"]
+    assert _files(data_dir) == []
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"name\n" + b"a\n" * 10, "At most 5 rows can be imported at once."),
+        (b"\xff\xfe\x00\x00binary", "This does not look like a CSV file."),
+        (b"", "The file has no rows."),
+        (b"size\n3\n", "Choose the column that holds the name."),
+        (b"name\nrefuse\n", "The file is refused."),
+    ],
+)
+def test_one_step_refuses_a_bad_file_before_apply_and_writes_nothing(data_dir, data, message):
+    def check(table):
+        if table.rows == [["refuse"]]:
+            raise ValidationError("The file is refused.")
+        return _check(table)
+
+    def apply(checked):
+        raise AssertionError("apply must not run")
+
+    spec = dataclasses.replace(SPEC, check=check, apply=apply)
+    checked = imports.import_check(spec=spec, upload=_upload(data))
+    assert message in checked.problem
+    assert checked.rows == []
+    with pytest.raises(ValidationError, match=re.escape(message)):
+        imports.import_once(spec=spec, upload=_upload(data))
+    assert not Group.objects.exists()
+    assert _files(data_dir) == []
+
+
+def test_one_step_check_gives_each_row_its_errors():
+    checked = imports.import_check(spec=SPEC, upload=_upload(CSV), prefix="group ")
+    assert not checked.problem
+    assert [row.values["name"] for row in checked.valid] == ["group אלפא"]
+    assert [row.number for row in checked.invalid] == [3, 4]
+
+
+DETECT = imports.ImportSpec(
+    key="tests.detect",
+    fields=(imports.Field("name", "Name", guesses=("name",)),),
+    check=lambda table: [imports.ImportRow(number, dict(raw)) for number, raw in table.records()],
+    apply=lambda checked: None,
+    rows_required=False,
+    header="detect",
+    header_detect=lambda first_row: "name" in first_row,
+)
+
+
+def test_a_header_is_detected_or_taken_on_the_users_word():
+    named = DETECT.table(b"name\nalpha,extra\n", "x.csv", first_row_is_header=False)
+    assert (named.has_header, named.headers, named.mapping) == (True, ["name"], {"name": 0})
+    assert (named.rows, named.widths) == ([["alpha"]], [2])  # cut to the header, as read: 2
+    assert list(named.records()) == [(2, {"name": "alpha"})]
+
+    headerless = DETECT.table(b"alpha,a2\nbeta\n", "x.csv", first_row_is_header=False)
+    assert (headerless.has_header, headerless.headers, headerless.mapping) == (False, ["", ""], {})
+    assert (headerless.rows, headerless.widths) == ([["alpha", "a2"], ["beta", ""]], [2, 1])
+    assert headerless.first_number == 1
+
+    said = DETECT.table(b"Opinions\nalpha\n", "x.csv", first_row_is_header=True)
+    assert (said.has_header, said.headers, said.rows) == (True, ["Opinions"], [["alpha"]])
+
+    empty = DETECT.table(b"", "x.csv")
+    assert (empty.has_header, empty.headers, empty.rows) == (False, [], [])
+    with pytest.raises(imports.ImportFileError, match=r"The file has no rows\."):
+        SPEC.table(b"", "x.csv")
+
+
+def test_a_spec_may_split_at_commas_only_and_tell_a_workbook_by_its_content():
+    data = b"name;size\nalpha;3\n"
+    assert SPEC.table(data, "x.csv").headers == ["name", "size"]
+    strict = dataclasses.replace(SPEC, sniff=False, type_by_name=False)
+    assert strict.table(data, "x.csv").headers == ["name;size"]
+    with pytest.raises(imports.ImportFileError):
+        SPEC.table(b"name\nalpha\n", "x.xlsx")
+    assert strict.table(b"name\nalpha\n", "x.xlsx").rows == [["alpha"]]

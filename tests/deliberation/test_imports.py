@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from meshutaf.deliberation import services
+from meshutaf.deliberation import importing, services
 from meshutaf.deliberation.models import Conversation, Statement
 
 from ..conftest import client_for
@@ -33,7 +33,7 @@ def _import_statements(conversation, owner, data, *, first_row_is_heading=True):
 
 
 def _parse(data, *, first_row_is_heading=True):
-    return services.parse_statements_csv(raw=data, first_row_is_heading=first_row_is_heading)
+    return importing.statements_parse(raw=data, first_row_is_heading=first_row_is_heading)
 
 
 def _import_polis(initiative, owner, comments, votes=VOTES):

@@ -1,7 +1,7 @@
 import pytest
 from django.core.exceptions import ValidationError
 
-from meshutaf.deliberation import selectors, services
+from meshutaf.deliberation import importing, selectors, services
 from meshutaf.deliberation.models import (
     ConversationStatus,
     Moderation,
@@ -126,9 +126,7 @@ def test_resume_code_finds_the_same_participant(conversation):
 
 def test_statements_csv_is_all_or_nothing(conversation, owner):
     def parse(raw, first_row_is_heading=True):
-        return services.parse_statements_csv(
-            raw=raw, first_row_is_heading=first_row_is_heading
-        ).texts
+        return importing.statements_parse(raw=raw, first_row_is_heading=first_row_is_heading).texts
 
     assert parse(b"text\nFirst idea\n\nSecond idea\n") == ["First idea", "Second idea"]
     assert parse(b"Only a column\nAnother", False) == ["Only a column", "Another"]

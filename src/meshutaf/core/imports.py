@@ -1,5 +1,6 @@
 """One wizard for every import of a table (CSV, XLSX, JSON Lines): upload, choose the columns,
-preview every row's problems, apply. Importers plug in a declarative `ImportSpec`.
+preview every row's problems, apply; or all of it in one step for a page without a preview.
+Importers plug in a declarative `ImportSpec`.
 
 The steps the wizard owns
 -------------------------
@@ -26,6 +27,22 @@ The steps the wizard owns
 5. `stage_apply(request, stage=, checked=, **options)` calls `spec.apply(checked, **options)`
    inside one transaction: a ValidationError (or any error) rolls everything back and keeps
    the stage, so the user can fix the file or the columns and try again; success removes it.
+
+One step, nothing staged
+------------------------
+`import_once(spec=, upload=, first_row_is_header=, context={...}, **options)` runs the same
+steps for a page that has no columns to choose and no preview: the upload read within
+`spec.max_bytes` and `spec.table` (the bounded readers), `spec.check(table, **context)`, then
+`spec.apply(checked, **options)` in one transaction. Nothing touches the disk or the session.
+A file that cannot be read and a problem with the whole file are a ValidationError before
+`apply` runs; what `apply` raises rolls everything back. `import_check(...)` is the first half
+alone (a `Checked`, nothing written). A file of one column may come without a header: the spec
+says `header="detect"` and a `header_detect(first_row)` that recognises a header, and the
+user's `first_row_is_header` decides the rest (a stage does not ask: its first row is the
+header). The deliberation's statements import is the example
+(`deliberation.importing.STATEMENTS_IMPORT`).
+
+Not a table: the Pol.is import, two fixed files (votes cite comments), read by the same bounds.
 
 Plugging in an importer (say indicator values per period, for `measurement`)
 -----------------------------------------------------------------------------
@@ -126,13 +143,22 @@ class ImportRow:
 
 @dataclasses.dataclass(frozen=True)
 class Table:
-    """A staged file read: its headers, its rows (every one as wide as the header) and which
-    column (0-based) holds which field."""
+    """A file read: its headers, its rows (every one as wide as the header) and which
+    column (0-based) holds which field. A file without a header (see `ImportSpec.header`) has
+    empty headers as wide as its widest row, and no mapping. `widths` holds how many cells each
+    row had as read, before it was padded or cut to the header's width."""
 
     filename: str
     headers: list[str]
     rows: list[list[str]]
     mapping: dict[str, int]
+    has_header: bool = True
+    widths: list[int] = dataclasses.field(default_factory=list)
+
+    @property
+    def first_number(self) -> int:
+        """The number of the first row under the header: 2, or 1 when there is no header."""
+        return 2 if self.has_header else 1
 
     def header(self, name: str) -> str:
         """The header of the column that holds field `name`; "" when none does."""
@@ -144,7 +170,7 @@ class Table:
 
     def records(self) -> Iterator[tuple[int, dict[str, str]]]:
         """(line in the file, {field: cell}) for each row, the mapped fields only."""
-        for number, row in enumerate(self.rows, start=2):
+        for number, row in enumerate(self.rows, start=self.first_number):
             yield number, {name: row[column] for name, column in self.mapping.items()}
 
 
@@ -172,7 +198,15 @@ class ImportSpec:
 
     `check(table, **context)` returns the rows (ImportRow or a subclass), each with its
     errors; it may raise ImportFileError or ValidationError for the whole file. `apply(checked,
-    **options)` writes, and runs inside a transaction."""
+    **options)` writes, and runs inside a transaction.
+
+    `header="detect"`: the first row is the header only when `header_detect(first_row)` says
+    so or the caller does (`first_row_is_header`, the user's word on a file whose first row
+    names nothing), so a file of one column may have none; with `rows_required=False` an
+    empty file is an empty table, for `check` to answer. `sniff=False` splits a CSV file at
+    commas only; `type_by_name=False` tells a workbook by its content alone, so a CSV file
+    saved under a workbook's name is still read as CSV (and JSON Lines, told by the name, is
+    not read)."""
 
     key: str
     fields: tuple[Field, ...]
@@ -182,6 +216,10 @@ class ImportSpec:
     max_rows: int = 20_000
     json_lines: bool = False  # CSV and XLSX are always read
     rows_required: bool = True  # a file of a header only is refused
+    header: Literal["first", "detect"] = "first"
+    header_detect: Callable[[list[str]], bool] | None = None
+    sniff: bool = True  # guess a CSV file's delimiter
+    type_by_name: bool = True  # a name ending in .xlsx is read as a workbook
 
     @property
     def field_names(self) -> list[str]:
@@ -192,12 +230,51 @@ class ImportSpec:
     ) -> tuple[list[str], list[list[str]]]:
         """Headers and rows, through the bounded readers; ImportFileError when the file
         cannot be read or passes a bound. The size is the caller's to check."""
-        headers, rows = tables.read_table(
-            data, filename, max_rows=max_rows or self.max_rows, json_lines=self.json_lines
+        table = self.table(data, filename, max_rows=max_rows)
+        return table.headers, table.rows
+
+    def table(
+        self,
+        data: bytes,
+        filename: str,
+        *,
+        max_rows: int | None = None,
+        first_row_is_header: bool = True,
+    ) -> Table:
+        """The file as a `Table` with the columns guessed (`read`, with whether the first row
+        is a header and how wide each row was read)."""
+        max_rows = max_rows or self.max_rows
+        rows = tables.read_rows(
+            data,
+            filename if self.type_by_name else "",
+            max_rows=max_rows,
+            json_lines=self.json_lines,
+            sniff=self.sniff,
         )
-        if self.rows_required and not rows:
+        if not rows and (self.header == "first" or self.rows_required):
+            raise ImportFileError(_("The file has no rows."))
+        has_header = bool(rows) and (
+            self.header == "first"
+            or bool(self.header_detect and self.header_detect(rows[0]))
+            or first_row_is_header
+        )
+        body = rows[1:] if has_header else rows
+        if self.rows_required and not body:
             raise ImportFileError(_("The file has no rows under its header."))
-        return headers, rows
+        width = len(rows[0]) if has_header else max((len(row) for row in rows), default=0)
+        # Checked before padding: a header of 256 names over 500,000 rows of one cell is 1 MB.
+        allowed = tables.table_cells_allowed(max_rows)
+        if len(rows) * width > allowed:
+            raise ImportFileError(str(uploads.too_many_cells(allowed)))
+        headers = rows[0] if has_header else [""] * width
+        return Table(
+            filename,
+            headers,
+            [row[:width] + [""] * (width - len(row)) for row in body],
+            self.guess(headers) if has_header else {},
+            has_header=has_header,
+            widths=[len(row) for row in body],
+        )
 
     def guess(self, headers: list[str]) -> dict[str, int]:
         """Which column holds which field, from the headers (Hebrew, Arabic or English)."""
@@ -264,8 +341,7 @@ class Stage:
     def table(self) -> Table:
         """The staged file, read again (once per request) with the mapping chosen or guessed."""
         if self._table is None:
-            headers, rows = self.spec.read(self.data_path.read_bytes(), self.filename)
-            self._table = _table(self, headers, rows)
+            self._table = _mapped(self, self.spec.table(self.data_path.read_bytes(), self.filename))
         return self._table
 
     def remap(self, mapping: Mapping[str, int]) -> None:
@@ -277,7 +353,7 @@ class Stage:
         }
         _meta_write(self)
         if self._table is not None:
-            self._table = _table(self, self._table.headers, self._table.rows)
+            self._table = _mapped(self, self._table)
 
     def check(self, **context: Any) -> Checked:
         """The rows as `spec.check` sees them with `context`, or the file's problem."""
@@ -285,25 +361,32 @@ class Stage:
             table = self.table()
         except ImportFileError as error:  # read at upload; only a changed reader gets here
             return Checked(Table(self.filename, [], [], {}), problem=str(error))
-        for field in self.spec.fields:
-            if field.required and field.name not in table.mapping:
-                return Checked(
-                    table,
-                    problem=_("Choose the column that holds the %(field)s.")
-                    % {"field": str(field.label).lower()},
-                )
-        try:
-            return Checked(table, self.spec.check(table, **context))
-        except ImportFileError as error:
-            return Checked(table, problem=str(error))
-        except ValidationError as error:
-            return Checked(table, problem=" ".join(error.messages))
+        return _checked(self.spec, table, context)
 
 
-def _table(stage: Stage, headers: list[str], rows: list[list[str]]) -> Table:
-    mapping = stage.mapping if stage.mapping is not None else stage.spec.guess(headers)
-    mapping = {name: column for name, column in mapping.items() if column < len(headers)}
-    return Table(stage.filename, headers, rows, mapping)
+def _mapped(stage: Stage, table: Table) -> Table:
+    """`table` with the stage's chosen mapping, when one was chosen."""
+    if stage.mapping is None:
+        return table
+    width = len(table.headers)
+    mapping = {name: column for name, column in stage.mapping.items() if column < width}
+    return dataclasses.replace(table, mapping=mapping)
+
+
+def _checked(spec: ImportSpec, table: Table, context: Mapping[str, Any]) -> Checked:
+    for field in spec.fields:
+        if field.required and field.name not in table.mapping:
+            return Checked(
+                table,
+                problem=_("Choose the column that holds the %(field)s.")
+                % {"field": str(field.label).lower()},
+            )
+    try:
+        return Checked(table, spec.check(table, **context))
+    except ImportFileError as error:
+        return Checked(table, problem=str(error))
+    except ValidationError as error:
+        return Checked(table, problem=" ".join(error.messages))
 
 
 def _folder() -> Path:
@@ -428,15 +511,11 @@ def stage_forget(request: HttpRequest, *, spec: ImportSpec, scope: object) -> No
 def stage_receive(request: HttpRequest, *, spec: ImportSpec, scope: object, upload: Any) -> Stage:
     """Read the upload (ImportFileError, and nothing stored, when it cannot be imported) and
     stage it in place of this session's earlier stage for `spec` and `scope`."""
-    try:
-        data = uploads.read_upload(upload, spec.max_bytes)
-    except uploads.UploadRefusedError as error:
-        raise ImportFileError(str(error)) from None
+    data, filename = _upload_read(upload, spec)
     owner_id = request.user.pk
     if owner_id is None:  # the wizard's pages are for people who have logged in
         raise PermissionDenied
-    filename = str(upload.name or "")[:200]
-    headers, rows = spec.read(data, filename)
+    table = spec.table(data, filename)
     stage_forget(request, spec=spec, scope=scope)
     stages_clear_expired()
     stage = Stage(
@@ -450,7 +529,7 @@ def stage_receive(request: HttpRequest, *, spec: ImportSpec, scope: object, uplo
     )
     _write_private(stage.data_path, data)
     _meta_write(stage)
-    stage._table = _table(stage, headers, rows)
+    stage._table = table
     request.session[session_key(spec, scope)] = stage.token
     return stage
 
@@ -465,3 +544,48 @@ def stage_apply(request: HttpRequest, *, stage: Stage, checked: Checked, **optio
     request.session.pop(session_key(stage.spec, stage.scope), None)
     _remove(stage.token)
     return outcome
+
+
+def _upload_read(upload: Any, spec: ImportSpec) -> tuple[bytes, str]:
+    """The upload's bytes within `spec.max_bytes` (ImportFileError past it) and its name."""
+    try:
+        data = uploads.read_upload(upload, spec.max_bytes)
+    except uploads.UploadRefusedError as error:
+        raise ImportFileError(str(error)) from None
+    return data, str(upload.name or "")[:200]
+
+
+# --- One step, for importers whose page has no preview ---------------------------------------
+
+
+def import_check(
+    *, spec: ImportSpec, upload: Any, first_row_is_header: bool = True, **context: Any
+) -> Checked:
+    """Read the upload and check it, as `stage_receive` and `stage.check` do, storing nothing:
+    a file that cannot be read is the `Checked`'s problem, like what `spec.check` raises."""
+    try:
+        data, filename = _upload_read(upload, spec)
+        table = spec.table(data, filename, first_row_is_header=first_row_is_header)
+    except ImportFileError as error:
+        return Checked(Table(str(upload.name or "")[:200], [], [], {}), problem=str(error))
+    return _checked(spec, table, context)
+
+
+def import_once(
+    *,
+    spec: ImportSpec,
+    upload: Any,
+    first_row_is_header: bool = True,
+    context: Mapping[str, Any] | None = None,
+    **options: Any,
+) -> Any:
+    """`import_check(..., **context)`, then `spec.apply(checked, **options)` in one
+    transaction; ValidationError (the file's problem, or what `apply` raised) and nothing
+    written when either refuses."""
+    checked = import_check(
+        spec=spec, upload=upload, first_row_is_header=first_row_is_header, **(context or {})
+    )
+    if checked.problem:
+        raise ValidationError(checked.problem)
+    with transaction.atomic():
+        return spec.apply(checked, **options)

@@ -98,7 +98,7 @@ class StatementsImportForm(forms.Form):
             "the statements' column “text”."
         ),
     )
-    # Which first rows are headings is decided by services.parse_statements_csv; this only
+    # Which first rows are headings is decided by importing.STATEMENTS_IMPORT; this only
     # carries the facilitator's word for a file of one column.
     first_row_is_heading = forms.BooleanField(
         label=_("The first row is a heading (leave it out)"),

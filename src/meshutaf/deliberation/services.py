@@ -1,7 +1,6 @@
 """Writes for deliberation: conversations, statements, participants, votes, the stored opinion
 map, and Pol.is import. Callers have passed the gate in `permissions.py` first."""
 
-import dataclasses
 import datetime
 import logging
 import secrets
@@ -58,7 +57,6 @@ CONVERSATION_FIELDS = (
 )
 # A participant may not flood the moderation queue.
 MAX_PENDING_PER_PARTICIPANT = 10
-MAX_IMPORT_STATEMENTS = 2000
 # Votes arriving within this many seconds are analysed together.
 ANALYSIS_DELAY_SECONDS = 10
 RESUME_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O, 1/I
@@ -139,7 +137,9 @@ def conversation_delete(*, conversation: Conversation, by: User) -> None:
 # --- Statements ----------------------------------------------------------------------------
 
 
-def _clean_statement_text(text: str) -> str:
+def statement_text_clean(text: str) -> str:
+    """A statement's text as it is stored (cleaned, its spaces collapsed); ValidationError when
+    it is empty or too long."""
     text = " ".join(tables.clean(text or "").split())
     if not text:
         raise ValidationError({"text": _("Write the statement.")})
@@ -172,7 +172,7 @@ def statement_add(
 ) -> Statement:
     """A statement from the facilitator (a seed, accepted at once) or from a participant
     (waiting for approval when the conversation is pre-moderated)."""
-    text = _clean_statement_text(text)
+    text = statement_text_clean(text)
     if fold_text(text) in _folded_texts(conversation):
         raise ValidationError({"text": _("This statement is already in the conversation.")})
     if participant is not None:
@@ -223,107 +223,6 @@ def statement_moderate(*, statement: Statement, by: User, status: str) -> Statem
     return statement
 
 
-# What people call the statements' column in a file's first row, in English, Hebrew and Arabic,
-# and Pol.is's own "comment-body"; compared ignoring case, spaces, dashes and underscores.
-STATEMENT_HEADERS = frozenset(
-    {
-        *("text", "statement", "statements", "statement text"),
-        *("comment", "comments", "comment body", "comment text", "body"),
-        *("טקסט", "היגד", "היגדים", "הצהרה", "הצהרות", "נוסח", "תוכן"),
-        *("نص", "النص", "عبارة", "العبارة", "عبارات", "بيان", "تعليق", "التعليق"),
-    }
-)
-
-
-def _header_name(cell: str) -> str:
-    return " ".join(cell.replace("_", " ").replace("-", " ").strip(" :*").split()).casefold()
-
-
-@dataclasses.dataclass(frozen=True)
-class StatementsFile:
-    """What a statements file holds: the statements, and the first row when it was left out
-    as a heading (None when every row was read as a statement)."""
-
-    texts: list[str]
-    heading: str | None
-
-
-def parse_statements_csv(*, raw: bytes, first_row_is_heading: bool) -> StatementsFile:
-    """One statement per row of a CSV file (comma-separated; UTF-8 or the Windows Hebrew or
-    Arabic code page) or an XLSX file. All rows must be valid, or nothing is kept.
-
-    The first row is a heading, always left out, when one of its cells names the statements'
-    column (see STATEMENT_HEADERS: text, statement, comment-body, טקסט, היגד, نص…); that
-    column is read from the second row on, and a row with more cells than the heading is
-    refused (a comma outside quotes split it). Without such a name, a file of several columns
-    is refused, as nothing says which column holds the statements; in a file of one column
-    the facilitator says whether the first row is a heading (`first_row_is_heading`), since
-    no list of names can know every heading people write ("Opinions", "הצעות"). The file is
-    read within the bounds of `core.uploads`."""
-    try:
-        rows = tables.read_rows(raw, "statements.csv", max_rows=MAX_IMPORT_STATEMENTS, sniff=False)
-    except tables.TableFileError as error:
-        raise ValidationError(str(error)) from None
-    if not rows:
-        raise ValidationError(_("The file is empty."))
-    names = [_header_name(cell) for cell in rows[0]]
-    column = next((i for i, name in enumerate(names) if name in STATEMENT_HEADERS), None)
-    named = column is not None
-    if not named and any(len(row) > 1 for row in rows):
-        raise ValidationError(
-            _(
-                "The file has several columns and its first row does not say which holds the "
-                "statements. Put “text” at the top of that column (and put any statement "
-                "that contains a comma in quotes)."
-            )
-        )
-    column = column if named else 0
-    heading = None
-    if named or first_row_is_heading:
-        heading = " ".join(tables.clean(rows[0][column]).split())
-        width, body, first_row = len(rows[0]), rows[1:], 2
-    else:
-        width, body, first_row = 1, rows, 1
-    texts, errors = [], []
-    for line, row in enumerate(body, start=first_row):
-        if len(row) > width:
-            errors.append(
-                _(
-                    "Row %(row)s has more cells than the header; put any statement that "
-                    "contains a comma in quotes."
-                )
-                % {"row": line}
-            )
-            continue
-        cell = row[column] if column < len(row) else ""
-        if not cell:
-            continue
-        try:
-            texts.append(_clean_statement_text(cell))
-        except ValidationError as error:
-            errors.append(
-                _("Row %(row)s: %(message)s") % {"row": line, "message": " ".join(error.messages)}
-            )
-    if errors:
-        raise ValidationError(errors[:20])
-    if not texts and heading is not None and not named:
-        raise ValidationError(
-            _(
-                "No statements were found below the first row, which was left out as a "
-                "heading. If it is a statement, untick “The first row is a heading” and "
-                "import the file again."
-            )
-        )
-    if not texts:
-        raise ValidationError(_("No statements were found in the file."))
-    if len(texts) > MAX_IMPORT_STATEMENTS:
-        raise ValidationError(
-            _("At most %(max)s statements can be imported at once.")
-            % {"max": MAX_IMPORT_STATEMENTS}
-        )
-    return StatementsFile(texts=texts, heading=heading)
-
-
 @transaction.atomic
 def statements_import(*, conversation: Conversation, by: User, texts: list[str]) -> int:
     """Add seed statements; ones already present (or repeated in the file) are skipped.
@@ -331,7 +230,7 @@ def statements_import(*, conversation: Conversation, by: User, texts: list[str])
     seen = _folded_texts(conversation)
     added = []
     for text in texts:
-        text = _clean_statement_text(text)
+        text = statement_text_clean(text)
         folded = fold_text(text)
         if folded in seen:
             continue

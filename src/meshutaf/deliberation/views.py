@@ -21,7 +21,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
-from meshutaf.core import uploads
+from meshutaf.core import imports, uploads
 from meshutaf.core.access import Action, Role, role_allows
 from meshutaf.core.forms import apply_service_errors, error_text, form_submitted
 from meshutaf.core.http import client_address
@@ -39,6 +39,7 @@ from .forms import (
     StatementForm,
     StatementsImportForm,
 )
+from .importing import STATEMENTS_IMPORT, StatementsFile
 from .models import Conversation, Participant, Statement, StatementStatus
 from .permissions import (
     ConversationNotOpen,
@@ -254,12 +255,12 @@ def statements_import(request, pk: int):
     form = StatementsImportForm(request.POST, request.FILES)
     if form.is_valid():
         try:
-            parsed = services.parse_statements_csv(
-                raw=form.cleaned_data["file"].read(),
-                first_row_is_heading=form.cleaned_data["first_row_is_heading"],
-            )
-            added = services.statements_import(
-                conversation=conversation, by=request.user, texts=parsed.texts
+            parsed, added = imports.import_once(
+                spec=STATEMENTS_IMPORT,
+                upload=form.cleaned_data["file"],
+                first_row_is_header=form.cleaned_data["first_row_is_heading"],
+                conversation=conversation,
+                by=request.user,
             )
         except ValidationError as error:
             _say_errors(request, error)
@@ -270,7 +271,7 @@ def statements_import(request, pk: int):
     return redirect(reverse("deliberation:detail", args=[conversation.pk]) + "#statements")
 
 
-def _import_summary(parsed: services.StatementsFile, added: int) -> str:
+def _import_summary(parsed: StatementsFile, added: int) -> str:
     """How many statements came in, and the first row if it was left out, quoted so that a
     wrong guess shows at once."""
     skipped = len(parsed.texts) - added
