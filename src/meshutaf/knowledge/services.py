@@ -124,17 +124,6 @@ def document_extraction_abandon(*, document_id: int) -> None:
 
 
 @transaction.atomic
-def document_update(*, document: Document, by: User, data: dict) -> Document:
-    require_same_initiative(document.initiative, data.get("meeting"))
-    meeting = data.get("meeting", document.meeting)
-    _check_agenda_item(meeting, data.get("agenda_item", document.agenda_item))
-    document, changed = model_update(instance=document, fields=DOCUMENT_FIELDS, data=data, by=by)
-    if changed:
-        indexing.index_document(document)
-    return document
-
-
-@transaction.atomic
 def document_delete(*, document: Document, by: User) -> None:
     name, storage = document.file.name, document.file.storage
     indexing.unindex_document(document)

@@ -7,7 +7,6 @@ from django.http import Http404
 from meshutaf.core.access import Action, Granted, Role, role_allows, role_check
 from meshutaf.initiatives.permissions import (
     child_get_for_user,
-    initiative_role,
     initiatives_visible_to,
 )
 
@@ -79,13 +78,4 @@ def meetings_visible_to(*, user) -> QuerySet[Meeting]:
     facilitated = visible.filter(memberships__user=user, memberships__role=Role.FACILITATOR)
     return Meeting.objects.filter(initiative__in=visible.values("pk")).filter(
         ~Q(status=MeetingStatus.DRAFT) | Q(initiative__in=facilitated.values("pk"))
-    )
-
-
-def require_manage(*, user, initiative_id: int) -> None:
-    """For the rare write that starts from an id rather than an object."""
-    role_check(
-        user=user,
-        role=initiative_role(user=user, initiative_id=initiative_id),
-        action=Action.MANAGE,
     )

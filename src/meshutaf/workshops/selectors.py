@@ -202,10 +202,6 @@ def group_canvas(*, group: WorkingGroup, participant: Participant | None) -> lis
     return [board.groups[0] for board in boards]
 
 
-def group_version(*, group: WorkingGroup) -> int:
-    return session_version(session_id=group.session_id)
-
-
 def merge_candidates(*, contribution: Contribution) -> list[Contribution]:
     """Other visible notes of the same section, same cell first: likely duplicates."""
     others = list(
