@@ -4,7 +4,7 @@ import getpass
 import sys
 
 from meshutaf.accounts.services import api_token_create, user_create
-from meshutaf.core.commands import fail
+from meshutaf.core.commands import active_user_named, fail
 
 
 def add_parser(commands) -> None:
@@ -69,13 +69,9 @@ def cmd_createuser(args) -> int:
 
 
 def cmd_token_create(args) -> int:
-    from django.contrib.auth import get_user_model
     from django.core.exceptions import ValidationError
-    from django.utils.translation import gettext as _
 
-    user = get_user_model().objects.filter(username=args.username, is_active=True).first()
-    if user is None:
-        return fail(_("No active user is called %(username)s.") % {"username": args.username})
+    user = active_user_named(args.username)
     try:
         _token, raw = api_token_create(user=user, name=args.name)
     except ValidationError as error:

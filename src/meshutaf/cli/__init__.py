@@ -17,7 +17,7 @@ import sys
 
 from django.core.exceptions import ImproperlyConfigured
 
-from meshutaf.core.commands import fail
+from meshutaf.core.commands import Refused, fail
 from meshutaf.core.datadir import data_dir_prepare
 
 SUPPORTED = ("he", "ar", "en")
@@ -121,7 +121,10 @@ def main(argv: list[str] | None = None) -> int:
     if args.command is None:
         parser.print_help()
         return 0
-    return runners[args.command](args)
+    try:
+        return runners[args.command](args)
+    except Refused as refused:
+        return fail(str(refused), refused.code)
 
 
 if __name__ == "__main__":

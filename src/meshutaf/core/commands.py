@@ -11,6 +11,26 @@ import tempfile
 from pathlib import Path
 
 
+class Refused(Exception):  # noqa: N818  (it reads as what happened: the command was refused)
+    """Raised deep in a command to end it with a message; the dispatcher prints it (and no
+    traceback) and exits with `code`."""
+
+    def __init__(self, message: str, code: int = 2):
+        super().__init__(message)
+        self.code = code
+
+
+def active_user_named(username: str):
+    """The active account called `username` (for `--as USER` and the like), else Refused."""
+    from django.contrib.auth import get_user_model
+    from django.utils.translation import gettext as _
+
+    user = get_user_model().objects.filter(username=username, is_active=True).first()
+    if user is None:
+        raise Refused(_("No active user is called %(username)s.") % {"username": username})
+    return user
+
+
 def fail(message: str, code: int = 2) -> int:
     """Print `message` to standard error and return the exit code to end with."""
     print(message, file=sys.stderr)

@@ -1,7 +1,7 @@
 """`meshutaf deliberation analyze|import|export`: Pol.is open-data exports in and out."""
 
 from meshutaf.core.access import Action
-from meshutaf.core.commands import fail, write_atomically
+from meshutaf.core.commands import active_user_named, fail, write_atomically
 from meshutaf.core.forms import MAX_ID
 from meshutaf.deliberation import opinion, polis_format, selectors
 from meshutaf.deliberation.labels import group_label
@@ -106,14 +106,11 @@ def cmd_deliberation(args) -> int:
 
 
 def _deliberation_import(args, export) -> int:
-    from django.contrib.auth import get_user_model
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.http import Http404
     from django.utils.translation import gettext as _
 
-    user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
-    if user is None:
-        return fail(_("No active user is called %(username)s.") % {"username": args.as_user})
+    user = active_user_named(args.as_user)
     if not 0 < args.initiative <= MAX_ID:
         return fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
     try:

@@ -2,7 +2,7 @@
 
 from django.conf import settings
 
-from meshutaf.core.commands import fail, write_atomically
+from meshutaf.core.commands import active_user_named, fail, write_atomically
 from meshutaf.core.forms import MAX_ID
 from meshutaf.initiatives.models import Initiative
 from meshutaf.initiatives.permissions import initiative_get_for_user
@@ -54,7 +54,6 @@ def cmd_report(args) -> int:
     import datetime
     from pathlib import Path
 
-    from django.contrib.auth import get_user_model
     from django.core.exceptions import ValidationError
     from django.http import Http404
     from django.utils import translation
@@ -75,9 +74,7 @@ def cmd_report(args) -> int:
         file_format = suffix if suffix in render.FORMATS else "html"
     user = None
     if args.as_user:
-        user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
-        if user is None:
-            return fail(_("No active user is called %(username)s.") % {"username": args.as_user})
+        user = active_user_named(args.as_user)
     if not 0 < args.initiative <= MAX_ID:
         return fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
     if user is None:

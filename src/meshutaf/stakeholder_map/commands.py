@@ -3,7 +3,7 @@
 import sys
 
 from meshutaf.core.access import Action
-from meshutaf.core.commands import fail
+from meshutaf.core.commands import active_user_named, fail
 from meshutaf.directory.models import Organisation, Person
 from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
 from meshutaf.initiatives.models import Initiative
@@ -65,15 +65,12 @@ def run(args) -> int:
 
 
 def cmd_stakeholders_export(args) -> int:
-    from django.contrib.auth import get_user_model
     from django.http import Http404
     from django.utils.translation import gettext as _
 
     user = None
     if args.as_user:
-        user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
-        if user is None:
-            return fail(_("No active user is called %(username)s.") % {"username": args.as_user})
+        user = active_user_named(args.as_user)
     if args.format == "xlsx" and args.output == "-":
         return fail(_("An Excel file cannot go to standard output; give --output FILE."))
     try:
@@ -118,16 +115,13 @@ def cmd_stakeholders_export(args) -> int:
 def cmd_stakeholders_import(args) -> int:
     from pathlib import Path
 
-    from django.contrib.auth import get_user_model
     from django.core.exceptions import PermissionDenied, ValidationError
     from django.http import Http404
     from django.utils.translation import gettext as _
 
     user = None
     if args.as_user:
-        user = get_user_model().objects.filter(username=args.as_user, is_active=True).first()
-        if user is None:
-            return fail(_("No active user is called %(username)s.") % {"username": args.as_user})
+        user = active_user_named(args.as_user)
         try:
             initiative = initiative_get_for_user(
                 user=user, pk=args.initiative, action=Action.MANAGE
