@@ -182,3 +182,24 @@ def test_documents_of_a_draft_meeting_are_for_facilitators(
     meeting_services.meeting_set_status(meeting=draft, by=owner, status=MeetingStatus.SCHEDULED)
     assert client_for(member).get(url).status_code == 200
     assert search.search(user=member, query="תדריך").total == 1
+
+
+def test_a_deleted_meetings_documents_stay_searchable(
+    initiative, owner, member, django_capture_on_commit_callbacks
+):
+    from meshutaf.meetings import services as meeting_services
+    from meshutaf.meetings.models import MeetingStatus
+
+    from ..meetings.conftest import make_meeting
+
+    draft = make_meeting(initiative, owner, status=MeetingStatus.DRAFT)
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(
+            client_for(owner), initiative, "brief.docx", docx_bytes("תדריך שנשאר"), meeting=draft.pk
+        )
+    assert search.search(user=member, query="תדריך").total == 0
+    with django_capture_on_commit_callbacks(execute=True):
+        meeting_services.meeting_delete(meeting=draft, by=owner)
+    assert Document.objects.get().meeting is None
+    # No longer a draft's material: the members find it.
+    assert search.search(user=member, query="תדריך").total == 1

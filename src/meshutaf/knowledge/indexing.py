@@ -6,9 +6,12 @@ Registered with the search app in `apps.py`."""
 
 from collections.abc import Iterator
 
+from django.db import transaction
+from django.db.models.signals import pre_delete
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from meshutaf.meetings.models import Meeting
 from meshutaf.search import indexing, registry
 from meshutaf.search.models import SearchEntry
 
@@ -22,6 +25,20 @@ def register() -> None:
     registry.kind_register(INSIGHT, _("Insight"))
     registry.builder_register("meetings.Meeting", meeting_documents)
     registry.rebuilder_register(all_entries)
+    pre_delete.connect(_meeting_deleted, sender=Meeting, dispatch_uid="knowledge.meeting_deleted")
+
+
+def _meeting_deleted(sender, instance: Meeting, **kwargs) -> None:
+    """A deleted meeting's documents stay (without their meeting): once the deletion is
+    committed, index them again as the initiative's loose documents."""
+    ids = list(Document.objects.filter(meeting=instance).values_list("pk", flat=True))
+    if ids:
+        transaction.on_commit(lambda: _reindex_documents(ids))
+
+
+def _reindex_documents(ids: list[int]) -> None:
+    for document in Document.objects.filter(pk__in=ids).select_related("meeting"):
+        index_document(document)
 
 
 def _document_entry(document: Document) -> SearchEntry:
