@@ -12,11 +12,10 @@ import pytest
 SRC = Path(__file__).resolve().parent.parent / "src" / "meshutaf"
 MAX_LINES = 800
 
-# Function-local imports of another app that are deliberate, each with its reason.
+# Function-local imports of another app that are deliberate, each with its reason. (An app's
+# `apps.py` may import lower apps inside `ready()`: that is where it fills their registries and
+# slots, once Django is ready; import-linter still checks the direction.)
 LOCAL_IMPORTS_ALLOWED = {
-    # Apps fill the extension slots of lower apps when Django is ready.
-    ("knowledge/apps.py", "meshutaf.meetings"),
-    ("initiatives/apps.py", "meshutaf.directory"),
     # The demo workspace is left out of the production wheel: the command says so when absent.
     ("cli/site.py", "meshutaf.demo"),
 }
@@ -41,6 +40,8 @@ def test_no_module_is_longer_than_the_bound():
 def _local_cross_app_imports(path: Path) -> set[tuple[str, str]]:
     relative = path.relative_to(SRC)
     app = relative.parts[0] if len(relative.parts) > 1 else ""
+    if relative.name == "apps.py":
+        return set()
     tree = ast.parse(path.read_text(encoding="utf-8"))
     found = set()
     for function in ast.walk(tree):

@@ -398,3 +398,13 @@ def test_edit_form_changes_links(initiative, owner):
     assert initiative.facilitating_organisation == institute
     assert set(initiative.leading_partners.all()) == {fund, institute}
     assert initiative.history.first().facilitating_organisation_id == institute.pk
+
+
+def test_the_initiative_page_lists_every_registered_section_in_order(initiative, member):
+    from meshutaf.initiatives import sections
+
+    page = client_for(member).get(reverse("initiatives:detail", args=[initiative.pk])).text
+    hrefs = [reverse(section.url_name, args=[initiative.pk]) for section in sections.sections()]
+    assert len(hrefs) >= 9
+    positions = [page.index(f'href="{href}"') for href in hrefs]
+    assert positions == sorted(positions)

@@ -20,7 +20,7 @@ from meshutaf.core.exports import csv_writer
 from meshutaf.core.forms import apply_service_errors, form_submitted
 from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
 
-from . import selectors, services
+from . import sections, selectors, services
 from .forms import (
     GroupForm,
     GroupMemberForm,
@@ -92,6 +92,7 @@ def initiative_detail(request, pk: int):
         initiative=initiative,
         viewer_role=role,
         can_manage=role_allows(role, Action.MANAGE),
+        sections=sections.sections(),
     )
     return render(request, "initiatives/detail.html", context)
 

@@ -8,6 +8,11 @@ class KnowledgeConfig(AppConfig):
     verbose_name = _("Knowledge")
 
     def ready(self) -> None:
+        from meshutaf.initiatives import sections
+
+        sections.section_register(sections.Section("knowledge:documents", _("Documents"), order=60))
+        sections.section_register(sections.Section("knowledge:insights", _("Insights"), order=70))
+
         from meshutaf.meetings import extensions
 
         from . import indexing, selectors

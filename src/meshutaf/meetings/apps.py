@@ -8,6 +8,15 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Meetings")
 
     def ready(self) -> None:
+        from meshutaf.initiatives import sections
+
+        sections.section_register(
+            sections.Section("meetings:list", _("Meetings"), order=10, primary=True)
+        )
+        sections.section_register(
+            sections.Section("meetings:initiative_actions", _("Action items"), order=20)
+        )
+
         from . import indexing
 
         indexing.register()

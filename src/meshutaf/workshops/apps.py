@@ -6,3 +6,8 @@ class WorkshopsConfig(AppConfig):
     name = "meshutaf.workshops"
     label = "workshops"
     verbose_name = _("Workshops")
+
+    def ready(self) -> None:
+        from meshutaf.initiatives import sections
+
+        sections.section_register(sections.Section("workshops:list", _("Workshops"), order=30))
