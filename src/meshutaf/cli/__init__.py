@@ -88,6 +88,7 @@ COMMAND_MODULES = (
     "meshutaf.search.commands",
     "meshutaf.deliberation.commands",
     "meshutaf.discourse.commands",
+    "meshutaf.measurement.commands",
 )
 
 
