@@ -2,9 +2,9 @@
 
 The sub-commands live beside what they work on: the site's own (serve, worker, migrate, demo,
 translations, static files, check, manage) in `cli/site.py`, the others in each app's
-`commands.py` (accounts, stakeholder_map, reports, search, deliberation, discourse). Each
-module adds its parsers with `add_parser(commands)` and runs them with `run(args)`; they import
-`core.commands` for what they share, never this module.
+`commands.py` (accounts, stakeholder_map, reports, search, deliberation, discourse,
+measurement). Each module adds its parsers with `add_parser(commands)` and runs them with
+`run(args)`; they import `core.commands` for what they share, never this module.
 
 Help and messages follow the terminal's language (LANGUAGE / LC_ALL / LC_MESSAGES / LANG,
 or MESHUTAF_LANGUAGE); Hebrew when none of them names Hebrew, Arabic or English.
