@@ -195,9 +195,9 @@ def outcome_create(request, meeting_id: Id, payload: OutcomeIn):
             )
     if payload.owner_id is not None:
         owner = Person.objects.filter(pk=payload.owner_id).first()
+        if owner is None:
+            raise ValidationError({"owner_id": [_("Choose someone from this meeting's people.")]})
     try:
-        if payload.owner_id is not None and owner is None:
-            raise ValidationError({"owner": _("Choose someone from this meeting's people.")})
         outcome = services.outcome_create(
             meeting=meeting,
             by=request.user,
@@ -208,8 +208,9 @@ def outcome_create(request, meeting_id: Id, payload: OutcomeIn):
             due_date=payload.due_date,
         )
     except ValidationError as error:
-        if payload.owner_id is None or not hasattr(error, "error_dict"):
+        if owner is None or not hasattr(error, "error_dict"):
             raise
+        # The service names its field "owner"; the caller sent "owner_id".
         raise ValidationError(
             {
                 "owner_id" if name == "owner" else name: texts
