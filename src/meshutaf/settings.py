@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "meshutaf.workshops",
     "meshutaf.deliberation",
     "meshutaf.discourse",
+    "meshutaf.measurement",
     # Above the features: pages that gather from several of them.
     "meshutaf.reports",
     "meshutaf.home",

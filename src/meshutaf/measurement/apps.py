@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MeasurementConfig(AppConfig):
+    name = "meshutaf.measurement"
+    label = "measurement"
+    verbose_name = _("Shared measurement")
+
+    def ready(self) -> None:
+        from meshutaf.initiatives import sections
+
+        sections.section_register(
+            sections.Section("measurement:frameworks", _("Shared measurement"), order=45)
+        )

@@ -1,0 +1,3 @@
+"""The reporting workflow's pages (included by `urls`, in its namespace)."""
+
+urlpatterns: list = []

@@ -1,0 +1,797 @@
+"""Writes of shared measurement. Views, the API, imports and commands call these; each
+caller has already passed the object's gate (`permissions.py`), and these check the rules of
+the workflow itself: who may change a value in which state, and why not.
+
+The value workflow::
+
+    draft ──submit──▶ submitted ──approve──▶ approved ──lock──▶ locked
+      ▲                  │                      │                  │
+      └──── revise ◀── returned ◀──return───────┘◀─────unlock──────┘
+
+A change of a value is a new row that supersedes the old one (the chain keeps who and when);
+review actions change the state of the current row and write an `ObservationEvent`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+
+from meshutaf.accounts.models import User
+from meshutaf.core.access import Role
+from meshutaf.core.services import model_save, model_update
+from meshutaf.directory.models import Organisation
+from meshutaf.meetings import services as meeting_services
+from meshutaf.meetings.models import Meeting, OutcomeKind
+
+from . import rules
+from .entries import CleanEntry
+from .keys import SchemaError, key_string, schema_from_json
+from .models import (
+    Baseline,
+    CurvePartner,
+    CurveSession,
+    DefinitionVersion,
+    Forecast,
+    Framework,
+    Geography,
+    Indicator,
+    Observation,
+    ObservationEvent,
+    ReportingRound,
+    ReportingTask,
+    RoundState,
+    Severity,
+    SharingAgreement,
+    State,
+    Target,
+    ValidationRule,
+)
+from .periods import PeriodError, parse_period
+from .permissions import is_backbone
+
+Event = ObservationEvent.Action
+EDITABLE = (State.DRAFT, State.SUBMITTED, State.RETURNED)
+
+
+# ---------------------------------------------------------------- framework and indicators
+
+
+def framework_create(*, initiative, by: User, name: str, **fields: Any) -> Framework:
+    return model_save(Framework(initiative=initiative, name=name, **fields), by=by)
+
+
+def indicator_create(*, framework: Framework, by: User, **fields: Any) -> Indicator:
+    indicator = Indicator(framework=framework, **fields)
+    _dimensions_check(indicator)
+    return model_save(indicator, by=by)
+
+
+def indicator_update(*, indicator: Indicator, by: User, data: dict) -> Indicator:
+    if "dimensions" in data:
+        _dimensions_check(Indicator(dimensions=data["dimensions"]))
+    fields = [name for name in data if name not in ("framework", "definition_version", "code")]
+    indicator, _changed = model_update(instance=indicator, fields=fields, data=data, by=by)
+    return indicator
+
+
+def _dimensions_check(indicator: Indicator) -> None:
+    try:
+        schema_from_json(indicator.dimensions)
+    except SchemaError as error:
+        raise ValidationError({"dimensions": str(error)}) from None
+
+
+@transaction.atomic
+def definition_version_add(
+    *, indicator: Indicator, by: User, starts: str, note: str
+) -> DefinitionVersion:
+    """A new definition: values from `starts` on belong to a new segment of the series."""
+    try:
+        parse_period(starts, expected=indicator.period_type)
+    except PeriodError as error:
+        raise ValidationError({"starts": str(error)}) from None
+    if not (note or "").strip():
+        raise ValidationError({"note": _("Say what changed in the definition.")})
+    indicator = Indicator.objects.select_for_update().get(pk=indicator.pk)
+    indicator.definition_version += 1
+    indicator.save(update_fields=["definition_version", "updated_at"])
+    return model_save(
+        DefinitionVersion(
+            indicator=indicator,
+            number=indicator.definition_version,
+            starts=starts.strip(),
+            note=note.strip(),
+            created_by=by,
+        ),
+        by=by,
+    )
+
+
+def version_for(
+    indicator: Indicator, period_code: str, versions: Sequence[DefinitionVersion] | None = None
+) -> int:
+    """The definition version a period's value belongs to (the latest that starts by then)."""
+    start = parse_period(period_code).start
+    found = 1
+    for version in versions if versions is not None else indicator.definition_versions.all():
+        if parse_period(version.starts).start <= start:
+            found = max(found, version.number)
+    return found
+
+
+# ---------------------------------------------------------------- geography
+
+
+def geography_add(
+    *, initiative, by: User, parent: Geography, name: str, level: str, code: str = ""
+) -> Geography:
+    """A neighbourhood or statistical area an initiative defines under one of its units."""
+    code = code.strip() or f"{parent.code}-{Geography.objects.filter(parent=parent).count() + 1}"
+    return model_save(
+        Geography(code=code, level=level, name=name, parent=parent, initiative=initiative), by=by
+    )
+
+
+# ---------------------------------------------------------------- values
+
+
+@dataclass(frozen=True)
+class Problem:
+    rule: str
+    severity: str
+    message: str
+
+
+def why_not_editable(
+    observation: Observation | None, *, round: ReportingRound | None, backbone: bool
+) -> str | None:
+    """Why the viewer cannot change this cell now, in words they can act on; None if they
+    can. Three different reasons, never one vague "locked"."""
+    if observation is not None and observation.state == State.LOCKED:
+        event = _last_event(observation, Event.LOCKED)
+        return _(
+            "Locked by %(who)s on %(when)s: the period is closed for changes. The backbone can unlock it, which is recorded."
+        ) % _who_when(event, observation)
+    if observation is not None and observation.state == State.APPROVED:
+        return _(
+            "Approved by %(who)s on %(when)s. To change it, ask the backbone to return it."
+        ) % {
+            "who": _name(observation.reviewed_by),
+            "when": _date(observation.reviewed_at),
+        }
+    if not backbone and round is not None and round.state == RoundState.CLOSED:
+        return _("Entry closed: the reporting round for %(period)s closed on %(when)s.") % {
+            "period": round.period,
+            "when": _date(round.closed_at),
+        }
+    return None
+
+
+def _name(user: User | None) -> str:
+    if user is None:
+        return _("someone no longer registered")
+    return user.get_full_name() or user.get_username()
+
+
+def _date(when: dt.datetime | None) -> str:
+    return formats.date_format(timezone.localtime(when), "SHORT_DATE_FORMAT") if when else "—"
+
+
+def _last_event(observation: Observation, action: str) -> ObservationEvent | None:
+    return (
+        observation.events.filter(action=action).select_related("by").order_by("-at", "-pk").first()
+    )
+
+
+def _who_when(event: ObservationEvent | None, observation: Observation) -> dict[str, str]:
+    if event is None:
+        return {"who": _name(observation.reviewed_by), "when": _date(observation.reviewed_at)}
+    return {"who": _name(event.by), "when": _date(event.at)}
+
+
+def _rules_check(
+    indicator: Indicator, geography: Geography, entry: CleanEntry, *, confirm_warnings: bool
+) -> list[Problem]:
+    """Evaluate the framework's rules for this cell's geography and period, with the new
+    value in place of the stored one. Errors refuse; warnings refuse until confirmed."""
+    framework_rules = list(ValidationRule.objects.filter(framework_id=indicator.framework_id))
+    if not framework_rules:
+        return []
+    codes = dict(
+        Indicator.objects.filter(framework_id=indicator.framework_id).values_list("code", "pk")
+    )
+    stored = Observation.objects.filter(
+        indicator__framework_id=indicator.framework_id,
+        geography=geography,
+        period__in=[entry.period.code, entry.period.previous().code],
+        current=True,
+    ).values("indicator_id", "period", "disaggregation", "value", "numerator", "denominator")
+    cells: dict[tuple[int, str, str], dict] = {
+        (row["indicator_id"], row["period"], row["disaggregation"]): row for row in stored
+    }
+    cells[(indicator.pk, entry.period.code, entry.key)] = {
+        "value": entry.value,
+        "numerator": entry.numerator,
+        "denominator": entry.denominator,
+    }
+
+    def lookup_in(period: str):
+        def lookup(term: rules.Term) -> float | None:
+            indicator_id = codes.get(term.code)
+            if indicator_id is None:
+                return None
+            cell_key = key_string(
+                dict(
+                    part.split("=", 1)
+                    for part in term.key.replace(";", "|").split("|")
+                    if "=" in part
+                )
+            )
+            row = cells.get((indicator_id, period, cell_key))
+            number = None if row is None else row.get(term.part)
+            return None if number is None else float(number)
+
+        return lookup
+
+    problems: list[Problem] = []
+    for rule in framework_rules:
+        try:
+            left = rules.parse(rule.left)
+            right = rules.parse(rule.right)
+        except rules.RuleError:
+            continue  # checked when the rule was saved; an indicator renamed since skips it
+        if indicator.code not in {term.code for term in left.terms + right.terms}:
+            continue
+        current = lookup_in(entry.period.code)
+        previous = (
+            left.evaluate(lookup_in(entry.period.previous().code))
+            if rule.operator == "change"
+            else None
+        )
+        verdict = rules.holds(
+            rule.operator, left.evaluate(current), right.evaluate(current), previous=previous
+        )
+        if verdict is False:
+            problems.append(
+                Problem(
+                    rule.name,
+                    rule.severity,
+                    _("The rule “%(rule)s” is not met (%(left)s %(op)s %(right)s).")
+                    % {
+                        "rule": rule.name,
+                        "left": rule.left,
+                        "op": rule.get_operator_display(),
+                        "right": rule.right,
+                    },
+                )
+            )
+    errors = [p.message for p in problems if p.severity == Severity.ERROR]
+    warnings = [p.message for p in problems if p.severity == Severity.WARNING]
+    if errors:
+        raise ValidationError({"value": errors})
+    if warnings and not confirm_warnings:
+        raise ValidationError(
+            {
+                "confirm": [
+                    *warnings,
+                    _("Check the value; if it is right, confirm it and submit again."),
+                ]
+            }
+        )
+    return problems
+
+
+@transaction.atomic
+def observation_record(
+    *,
+    indicator: Indicator,
+    by: User,
+    role: Role | str | None,
+    geography: Geography,
+    entry: CleanEntry,
+    partner: Organisation | None,
+    round: ReportingRound | None = None,
+    submit: bool = False,
+    confirm_warnings: bool = False,
+) -> Observation:
+    """Enter or revise one cell's value. The earlier value, if any, stays readable as the
+    one this revises. Refused with the exact reason when the cell cannot be changed now."""
+    backbone = is_backbone(role)
+    earlier = (
+        Observation.objects.select_for_update()
+        .select_related("reviewed_by")
+        .filter(
+            indicator=indicator,
+            geography=geography,
+            period=entry.period.code,
+            disaggregation=entry.key,
+            current=True,
+        )
+        .first()
+    )
+    if (
+        earlier is not None
+        and not backbone
+        and earlier.partner_id != (partner.pk if partner else None)
+    ):
+        raise PermissionDenied(_("Another partner reports this value."))
+    if reason := why_not_editable(earlier, round=round, backbone=backbone):
+        raise ValidationError(reason)
+    _rules_check(indicator, geography, entry, confirm_warnings=confirm_warnings)
+    if earlier is not None:
+        Observation.objects.filter(pk=earlier.pk).update(current=False)
+    observation = Observation.objects.create(
+        indicator=indicator,
+        geography=geography,
+        period=entry.period.code,
+        period_start=entry.period.start,
+        disaggregation=entry.key,
+        definition_version=version_for(indicator, entry.period.code),
+        value=entry.value,
+        numerator=entry.numerator,
+        denominator=entry.denominator,
+        standard_error=entry.standard_error,
+        status=entry.status,
+        source_dataset=entry.source_dataset,
+        source_url=entry.source_url,
+        retrieved_on=entry.retrieved_on,
+        partner=partner if partner is not None else (earlier.partner if earlier else None),
+        round=round or (earlier.round if earlier else None),
+        state=State.SUBMITTED if submit else State.DRAFT,
+        supersedes=earlier,
+        current=True,
+        created_by=by,
+    )
+    _event(observation, Event.REVISED if earlier else Event.ENTERED, by)
+    if submit:
+        _event(observation, Event.SUBMITTED, by)
+        _task_touch(observation)
+    return observation
+
+
+def _event(
+    observation: Observation, action: str, by: User | None, note: str = ""
+) -> ObservationEvent:
+    return ObservationEvent.objects.create(observation=observation, action=action, by=by, note=note)
+
+
+def _task_touch(observation: Observation) -> None:
+    if observation.round_id and observation.partner_id:
+        ReportingTask.objects.filter(
+            round_id=observation.round_id, partner_id=observation.partner_id
+        ).update(submitted_at=timezone.now())
+
+
+def _locked_current(observation: Observation) -> Observation:
+    fresh = (
+        Observation.objects.select_for_update().select_related("reviewed_by").get(pk=observation.pk)
+    )
+    if not fresh.current:
+        raise ValidationError(_("This value has been revised since; review the current one."))
+    return fresh
+
+
+@transaction.atomic
+def observation_submit(*, observation: Observation, by: User) -> Observation:
+    observation = _locked_current(observation)
+    if observation.state not in (State.DRAFT, State.RETURNED):
+        raise ValidationError(_("Only a draft or a returned value can be submitted."))
+    observation.state = State.SUBMITTED
+    observation.save(update_fields=["state"])
+    _event(observation, Event.SUBMITTED, by)
+    _task_touch(observation)
+    return observation
+
+
+@transaction.atomic
+def observation_return(*, observation: Observation, by: User, reason: str) -> Observation:
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError(
+            {"reason": _("Say why the value goes back, so the partner can fix it.")}
+        )
+    observation = _locked_current(observation)
+    if observation.state != State.SUBMITTED:
+        raise ValidationError(_("Only a submitted value can be returned."))
+    observation.state, observation.return_reason = State.RETURNED, reason[:2000]
+    observation.reviewed_by, observation.reviewed_at = by, timezone.now()
+    observation.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at"])
+    _event(observation, Event.RETURNED, by, reason)
+    return observation
+
+
+@transaction.atomic
+def observation_approve(*, observation: Observation, by: User) -> Observation:
+    """Approve a submitted value (or the backbone's own draft). Approval locks the cell for
+    the partner; the value shows on the scorecard from now on."""
+    observation = _locked_current(observation)
+    allowed = (State.SUBMITTED,) if observation.partner_id else (State.SUBMITTED, State.DRAFT)
+    if observation.state not in allowed:
+        raise ValidationError(_("Only a submitted value can be approved."))
+    observation.state, observation.return_reason = State.APPROVED, ""
+    observation.reviewed_by, observation.reviewed_at = by, timezone.now()
+    observation.save(update_fields=["state", "return_reason", "reviewed_by", "reviewed_at"])
+    _event(observation, Event.APPROVED, by)
+    return observation
+
+
+@transaction.atomic
+def observation_lock(*, observation: Observation, by: User) -> Observation:
+    observation = _locked_current(observation)
+    if observation.state != State.APPROVED:
+        raise ValidationError(_("Only an approved value can be locked."))
+    observation.state = State.LOCKED
+    observation.save(update_fields=["state"])
+    _event(observation, Event.LOCKED, by)
+    return observation
+
+
+@transaction.atomic
+def observation_unlock(*, observation: Observation, by: User, reason: str) -> Observation:
+    """Open an approved or locked value for correction: it goes back to its partner as
+    returned, and the unlocking is recorded with its reason."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why the value is unlocked; it is recorded.")})
+    observation = _locked_current(observation)
+    if observation.state not in (State.APPROVED, State.LOCKED):
+        raise ValidationError(_("Only an approved or locked value can be unlocked."))
+    observation.state, observation.return_reason = State.RETURNED, reason[:2000]
+    observation.save(update_fields=["state", "return_reason"])
+    _event(observation, Event.UNLOCKED, by, reason)
+    return observation
+
+
+def observations_review(
+    *, observations: Iterable[Observation], by: User, action: str, reason: str = ""
+) -> int:
+    """Approve or return several values at once; all or none."""
+    with transaction.atomic():
+        count = 0
+        for observation in observations:
+            if action == "approve":
+                observation_approve(observation=observation, by=by)
+            elif action == "return":
+                observation_return(observation=observation, by=by, reason=reason)
+            else:
+                raise ValidationError(_("Choose approve or return."))
+            count += 1
+    return count
+
+
+# ---------------------------------------------------------------- many values at once
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """One checked row of an import, with its indicator and geography resolved."""
+
+    indicator: Indicator
+    geography: Geography
+    entry: CleanEntry
+
+
+@transaction.atomic
+def observations_write_many(
+    *,
+    rows: Sequence[Prepared],
+    by: User,
+    role: Role | str | None,
+    partner: Organisation | None,
+    approve: bool = False,
+    chunk: int = 2000,
+) -> int:
+    """Write many checked values in bulk (an import). Same rules as one value: a cell that
+    cannot be changed refuses the whole import with its reason; earlier values are kept as
+    superseded. The backbone may approve on import (values from a public source)."""
+    backbone = is_backbone(role)
+    if approve and not backbone:
+        raise PermissionDenied
+    state = State.APPROVED if approve else (State.SUBMITTED if partner else State.DRAFT)
+    versions: dict[int, list[DefinitionVersion]] = {}
+    for row in rows:
+        versions.setdefault(row.indicator.pk, [])
+    for version in DefinitionVersion.objects.filter(indicator_id__in=versions):
+        versions[version.indicator_id].append(version)
+    now = timezone.now()
+    written = 0
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        keys = {(r.indicator.pk, r.geography.pk, r.entry.period.code, r.entry.key) for r in part}
+        earlier: dict[tuple, Observation] = {}
+        query = Observation.objects.select_for_update().filter(
+            current=True,
+            indicator_id__in={k[0] for k in keys},
+            geography_id__in={k[1] for k in keys},
+            period__in={k[2] for k in keys},
+        )
+        for observation in query:
+            key = (
+                observation.indicator_id,
+                observation.geography_id,
+                observation.period,
+                observation.disaggregation,
+            )
+            if key in keys:
+                earlier[key] = observation
+        for key, observation in earlier.items():
+            if not backbone and observation.partner_id != (partner.pk if partner else None):
+                raise ValidationError(
+                    _("Another partner reports %(cell)s.")
+                    % {"cell": f"{observation.period} {observation.disaggregation}"}
+                )
+            if reason := why_not_editable(observation, round=None, backbone=backbone):
+                raise ValidationError(
+                    f"{observation.period} {observation.disaggregation}: {reason}"
+                )
+        Observation.objects.filter(pk__in=[o.pk for o in earlier.values()]).update(current=False)
+        new = [
+            Observation(
+                indicator=r.indicator,
+                geography=r.geography,
+                period=r.entry.period.code,
+                period_start=r.entry.period.start,
+                disaggregation=r.entry.key,
+                definition_version=version_for(
+                    r.indicator, r.entry.period.code, versions[r.indicator.pk]
+                ),
+                value=r.entry.value,
+                numerator=r.entry.numerator,
+                denominator=r.entry.denominator,
+                standard_error=r.entry.standard_error,
+                status=r.entry.status,
+                source_dataset=r.entry.source_dataset,
+                source_url=r.entry.source_url,
+                retrieved_on=r.entry.retrieved_on,
+                partner=partner,
+                state=state,
+                supersedes=earlier.get(
+                    (r.indicator.pk, r.geography.pk, r.entry.period.code, r.entry.key)
+                ),
+                current=True,
+                created_by=by,
+                reviewed_by=by if approve else None,
+                reviewed_at=now if approve else None,
+            )
+            for r in part
+        ]
+        Observation.objects.bulk_create(new, batch_size=500)
+        if not new or new[0].pk is None:
+            # SQLite and PostgreSQL return the keys; a backend that does not must look them up.
+            raise RuntimeError("bulk_create did not return primary keys")
+        ObservationEvent.objects.bulk_create(
+            [ObservationEvent(observation=o, action=Event.IMPORTED, by=by, at=now) for o in new]
+            + (
+                [ObservationEvent(observation=o, action=Event.APPROVED, by=by, at=now) for o in new]
+                if approve
+                else []
+            ),
+            batch_size=1000,
+        )
+        written += len(new)
+    return written
+
+
+# ---------------------------------------------------------------- rounds
+
+
+@transaction.atomic
+def round_open(
+    *,
+    framework: Framework,
+    by: User,
+    period: str,
+    due_date: dt.date,
+    indicators: Sequence[Indicator],
+    partners: Sequence[Organisation],
+) -> ReportingRound:
+    if not indicators:
+        raise ValidationError({"indicators": _("Choose at least one indicator.")})
+    if not partners:
+        raise ValidationError({"partners": _("Choose at least one partner.")})
+    types = {indicator.period_type for indicator in indicators}
+    try:
+        parsed = parse_period(period, expected=types.pop() if len(types) == 1 else None)
+    except PeriodError as error:
+        raise ValidationError({"period": str(error)}) from None
+    if any(indicator.framework_id != framework.pk for indicator in indicators):
+        raise ValidationError({"indicators": _("Choose indicators of this framework.")})
+    round = model_save(
+        ReportingRound(framework=framework, period=parsed.code, due_date=due_date, opened_by=by),
+        by=by,
+    )
+    round.indicators.set(indicators)
+    ReportingTask.objects.bulk_create(
+        [ReportingTask(round=round, partner=partner) for partner in dict.fromkeys(partners)]
+    )
+    return round
+
+
+@transaction.atomic
+def round_close(*, round: ReportingRound, by: User) -> int:
+    """Close a round: partners can no longer enter its values, and its approved values are
+    locked (each locking recorded). Returns how many were locked."""
+    round = ReportingRound.objects.select_for_update().get(pk=round.pk)
+    if round.state == RoundState.CLOSED:
+        raise ValidationError(_("The round is already closed."))
+    round.state, round.closed_at, round.closed_by = RoundState.CLOSED, timezone.now(), by
+    round.save(update_fields=["state", "closed_at", "closed_by", "updated_at"])
+    approved = list(Observation.objects.filter(round=round, current=True, state=State.APPROVED))
+    for observation in approved:
+        observation_lock(observation=observation, by=by)
+    return len(approved)
+
+
+# ---------------------------------------------------------------- baselines, targets, forecasts
+
+
+def baseline_set(
+    *,
+    indicator: Indicator,
+    by: User,
+    geography: Geography,
+    period: str,
+    value: Any,
+    method: str = "",
+) -> Baseline:
+    try:
+        parse_period(period)
+    except PeriodError as error:
+        raise ValidationError({"period": str(error)}) from None
+    return model_save(
+        Baseline(
+            indicator=indicator,
+            geography=geography,
+            period=str(period).strip(),
+            value=value,
+            method=method,
+        ),
+        by=by,
+    )
+
+
+def target_set(
+    *,
+    indicator: Indicator,
+    by: User,
+    geography: Geography,
+    value: Any,
+    year: int,
+    kind: str = "committed",
+    decision=None,
+) -> Target:
+    if decision is not None and decision.initiative_id != indicator.framework.initiative_id:
+        raise ValidationError({"decision": _("Choose a decision of this initiative's meetings.")})
+    if decision is not None and decision.kind != OutcomeKind.DECISION:
+        raise ValidationError({"decision": _("Choose a decision, not another kind of outcome.")})
+    return model_save(
+        Target(
+            indicator=indicator,
+            geography=geography,
+            value=value,
+            year=year,
+            kind=kind,
+            decision=decision,
+        ),
+        by=by,
+    )
+
+
+def forecast_judgement_add(
+    *, indicator: Indicator, by: User, geography: Geography, year: int, value: Any, note: str = ""
+) -> Forecast:
+    return model_save(
+        Forecast(
+            indicator=indicator,
+            geography=geography,
+            method=Forecast.Method.JUDGEMENT,
+            as_of=timezone.localdate(),
+            year=year,
+            value=value,
+            note=note,
+            created_by=by,
+        ),
+        by=by,
+    )
+
+
+# ---------------------------------------------------------------- agreements and rules
+
+
+def agreement_set(
+    *, framework: Framework, by: User, partner: Organisation, indicator: Indicator, **fields: Any
+) -> SharingAgreement:
+    if indicator.framework_id != framework.pk:
+        raise ValidationError({"indicator": _("Choose an indicator of this framework.")})
+    agreement = SharingAgreement.objects.filter(
+        partner=partner, indicator=indicator
+    ).first() or SharingAgreement(framework=framework, partner=partner, indicator=indicator)
+    for name, value in fields.items():
+        setattr(agreement, name, value)
+    return model_save(agreement, by=by)
+
+
+def rule_create(
+    *,
+    framework: Framework,
+    by: User,
+    name: str,
+    left: str,
+    operator: str,
+    right: str,
+    severity: str,
+) -> ValidationRule:
+    errors = {}
+    codes = set(framework.indicators.values_list("code", flat=True))
+    for field, text in (("left", left), ("right", right)):
+        try:
+            expression = rules.parse(text)
+        except rules.RuleError as error:
+            errors[field] = str(error)
+            continue
+        unknown = [term.code for term in expression.terms if term.code not in codes]
+        if unknown:
+            errors[field] = _("No indicator of this framework has the code %(code)s.") % {
+                "code": unknown[0]
+            }
+    if operator not in rules.OPERATORS:
+        errors["operator"] = _("Choose an operator.")
+    if errors:
+        raise ValidationError(errors)
+    return model_save(
+        ValidationRule(
+            framework=framework,
+            name=name,
+            left=left.strip(),
+            operator=operator,
+            right=right.strip(),
+            severity=severity,
+        ),
+        by=by,
+    )
+
+
+# ---------------------------------------------------------------- turn the curve
+
+
+@transaction.atomic
+def curve_session_create(
+    *,
+    indicator: Indicator,
+    meeting: Meeting,
+    by: User,
+    story: str,
+    what_works: str = "",
+    partners: Sequence[tuple[Organisation, str]] = (),
+    actions: Sequence[dict] = (),
+) -> CurveSession:
+    """Record a turn-the-curve conversation held at `meeting`; its action items are the
+    meeting's own (owner from the meeting's people, due date), made by the meetings module."""
+    if meeting.initiative_id != indicator.framework.initiative_id:
+        raise ValidationError({"meeting": _("Choose a meeting of this initiative.")})
+    session = model_save(
+        CurveSession(indicator=indicator, meeting=meeting, story=story, what_works=what_works),
+        by=by,
+    )
+    CurvePartner.objects.bulk_create(
+        [CurvePartner(session=session, organisation=o, role=r[:300]) for o, r in partners]
+    )
+    for action in actions:
+        item = meeting_services.outcome_create(
+            meeting=meeting,
+            by=by,
+            kind=OutcomeKind.ACTION,
+            text=action["text"],
+            owner=action.get("owner"),
+            due_date=action.get("due_date"),
+        )
+        session.actions.add(item)
+    return session

@@ -1,0 +1,88 @@
+"""The value workflow, visibility and suppression through the services and selectors."""
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from meshutaf.measurement import selectors, services
+from meshutaf.measurement.entries import entry_check
+from meshutaf.measurement.models import Observation, SharingAgreement, State
+from meshutaf.measurement.permissions import Viewer
+
+
+def test_revision_keeps_the_earlier_value(count_indicator, town, record):
+    first = record(count_indicator, town, "2024-Q1", value=40)
+    second = record(count_indicator, town, "2024-Q1", value=42)
+    first.refresh_from_db()
+    assert not first.current and second.current and second.supersedes == first
+    assert [o.value for o in selectors.history(second)] == [42, 40]
+
+
+def test_bad_numbers_are_refused_with_the_field(count_indicator, proportion_indicator):
+    with pytest.raises(ValidationError) as error:
+        entry_check(count_indicator, period="2024-Q1", value="N/A")
+    assert "value" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        entry_check(proportion_indicator, period="2024", numerator=60, denominator=50)
+    assert "numerator" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        entry_check(count_indicator, period="2024-Q1", key="sex=other", value=3)
+    assert "disaggregation" in error.value.message_dict
+    with pytest.raises(ValidationError) as error:
+        entry_check(count_indicator, period="2024", value=3)
+    assert "period" in error.value.message_dict
+
+
+def test_proportion_value_is_computed(proportion_indicator):
+    entry = entry_check(proportion_indicator, period="2024", numerator=15, denominator=50)
+    assert float(entry.value) == pytest.approx(0.3)
+
+
+def test_partner_submits_backbone_returns_and_approves(count_indicator, town, record, member, owner, partner_org):
+    value = record(count_indicator, town, "2024-Q1", by=member, role="partner", partner=partner_org, value=40, submit=True)
+    assert value.state == State.SUBMITTED
+    services.observation_return(observation=value, by=owner, reason="Check the north")
+    fixed = record(count_indicator, town, "2024-Q1", by=member, role="partner", partner=partner_org, value=44, submit=True)
+    services.observation_approve(observation=fixed, by=owner)
+    fixed.refresh_from_db()
+    reason = services.why_not_editable(fixed, round=None, backbone=False)
+    assert reason and "Approved by" in reason
+    with pytest.raises(ValidationError):
+        record(count_indicator, town, "2024-Q1", by=member, role="partner", partner=partner_org, value=45)
+
+
+def test_another_partner_cannot_overwrite(count_indicator, town, record, member, owner, partner_org):
+    record(count_indicator, town, "2024-Q1", value=40)  # the backbone's own value
+    with pytest.raises(PermissionDenied):
+        record(count_indicator, town, "2024-Q1", by=member, role="partner", partner=partner_org, value=41)
+
+
+def test_visibility_follows_the_agreement(count_indicator, town, record, member, owner, partner_org, framework):
+    value = record(count_indicator, town, "2024-Q1", by=member, role="partner", partner=partner_org, value=40, submit=True)
+    services.observation_approve(observation=value, by=owner)
+    other_member = Viewer(role="participant")
+    assert not selectors.observations_visible(other_member).exists()
+    SharingAgreement.objects.create(framework=framework, partner=partner_org, indicator=count_indicator, purpose="x", visibility="partners")
+    assert selectors.observations_visible(other_member).count() == 1
+    assert not selectors.observations_visible(Viewer.anonymous()).exists()
+    own = Viewer(role="partner", organisations=frozenset({partner_org.pk}))
+    assert selectors.observations_visible(own).count() == 1
+
+
+def test_small_counts_and_complementary_cells_are_hidden(count_indicator, town, record):
+    north, south = town.children.order_by("code")
+    for geography, total, female, male in ((town, 40, 20, 20), (north, 25, 3, 22), (south, 15, 17 - 0, 0)):
+        pass
+    record(count_indicator, town, "2024-Q1", value=40)
+    record(count_indicator, north, "2024-Q1", value=25)
+    record(count_indicator, south, "2024-Q1", value=15)
+    record(count_indicator, north, "2024-Q1", key="sex=female", value=3)
+    record(count_indicator, north, "2024-Q1", key="sex=male", value=22)
+    for value in Observation.objects.all():
+        services.observation_approve(observation=value, by=value.created_by)
+    outsider = Viewer(role="participant")
+    count_indicator.visibility = "partners"
+    cells = selectors.table(outsider, count_indicator, period="2024-Q1", area=town)
+    assert cells[(north.pk, "sex=female")].shown.marker == "<10"
+    assert cells[(north.pk, "sex=male")].shown.hidden  # else 25 − 22 gives it away
+    backbone = selectors.table(Viewer(role="facilitator"), count_indicator, period="2024-Q1", area=town)
+    assert backbone[(north.pk, "sex=female")].shown.value == 3
