@@ -36,6 +36,11 @@ from .entries import CleanEntry
 from .keys import SchemaError, key_string, schema_from_json
 from .models import (
     Baseline,
+    ContributionClaim,
+    EvidenceItem,
+    FrameworkStatus,
+    Result,
+    Strategy,
     CurvePartner,
     CurveSession,
     DefinitionVersion,
@@ -68,8 +73,145 @@ def framework_create(*, initiative, by: User, name: str, **fields: Any) -> Frame
     return model_save(Framework(initiative=initiative, name=name, **fields), by=by)
 
 
+def framework_update(*, framework: Framework, by: User, data: dict) -> Framework:
+    fields = ["name", "status", "description", "area", "public_dashboard"]
+    framework, _changed = model_update(instance=framework, fields=fields, data=data, by=by)
+    return framework
+
+
+@transaction.atomic
+def framework_new_version(*, framework: Framework, by: User) -> Framework:
+    """A copy of the framework as its next version: results, strategies, indicators (with
+    their definitions and schemas), claims and rules. Values, targets and baselines stay with
+    the indicators of the version they were reported for; the old version is archived."""
+    latest = (
+        Framework.objects.filter(initiative=framework.initiative, name=framework.name)
+        .order_by("-version")
+        .first()
+    )
+    copy = model_save(
+        Framework(
+            initiative=framework.initiative,
+            name=framework.name,
+            version=(latest.version if latest else 0) + 1,
+            description=framework.description,
+            area=framework.area,
+            public_dashboard=framework.public_dashboard,
+        ),
+        by=by,
+    )
+    results = {
+        r.pk: Result.objects.create(
+            framework=copy,
+            order=r.order,
+            title=r.title,
+            population=r.population,
+            geography=r.geography,
+            story=r.story,
+        )
+        for r in framework.results.all()
+    }
+    strategies = {
+        s.pk: Strategy.objects.create(
+            framework=copy,
+            order=s.order,
+            name=s.name,
+            description=s.description,
+            owner_organisation=s.owner_organisation,
+            owner_group=s.owner_group,
+        )
+        for s in framework.strategies.all()
+    }
+    indicators = {}
+    for indicator in framework.indicators.all():
+        old_pk = indicator.pk
+        indicator.pk = None
+        indicator.framework = copy
+        indicator.result_id = results.get(indicator.result_id) and results[indicator.result_id].pk
+        indicator.strategy_id = (
+            strategies.get(indicator.strategy_id) and strategies[indicator.strategy_id].pk
+        )
+        indicator.save()
+        indicators[old_pk] = indicator
+    for claim in framework.claims.all():
+        ContributionClaim.objects.create(
+            framework=copy,
+            result=results[claim.result_id],
+            strategy=strategies[claim.strategy_id],
+            measure=indicators.get(claim.measure_id),
+            mechanism=claim.mechanism,
+            assumptions=claim.assumptions,
+            evidence_grade=claim.evidence_grade,
+        )
+    for rule in framework.rules.all():
+        ValidationRule.objects.create(
+            framework=copy,
+            name=rule.name,
+            left=rule.left,
+            operator=rule.operator,
+            right=rule.right,
+            severity=rule.severity,
+        )
+    Framework.objects.filter(pk=framework.pk).update(status=FrameworkStatus.ARCHIVED)
+    return copy
+
+
+def result_create(*, framework: Framework, by: User, **fields: Any) -> Result:
+    return model_save(Result(framework=framework, **fields), by=by)
+
+
+def result_update(*, result: Result, by: User, data: dict) -> Result:
+    fields = ["order", "title", "population", "geography", "story"]
+    result, _changed = model_update(instance=result, fields=fields, data=data, by=by)
+    return result
+
+
+def strategy_create(*, framework: Framework, by: User, **fields: Any) -> Strategy:
+    strategy = Strategy(framework=framework, **fields)
+    if strategy.owner_group_id and strategy.owner_group.initiative_id != framework.initiative_id:
+        raise ValidationError({"owner_group": _("Choose a committee or team of this initiative.")})
+    return model_save(strategy, by=by)
+
+
+def claim_create(
+    *,
+    framework: Framework,
+    by: User,
+    result: Result,
+    strategy: Strategy,
+    measure: Indicator | None = None,
+    **fields: Any,
+) -> ContributionClaim:
+    if (
+        result.framework_id != framework.pk
+        or strategy.framework_id != framework.pk
+        or (measure is not None and measure.strategy_id != strategy.pk)
+    ):
+        raise ValidationError(
+            _(
+                "The result, the strategy and the measure must belong to this framework, and the measure to the strategy."
+            )
+        )
+    return model_save(
+        ContributionClaim(
+            framework=framework, result=result, strategy=strategy, measure=measure, **fields
+        ),
+        by=by,
+    )
+
+
+def evidence_add(
+    *, claim: ContributionClaim, by: User, title: str, url: str = "", note: str = ""
+) -> EvidenceItem:
+    return model_save(EvidenceItem(claim=claim, title=title, url=url, note=note), by=by)
+
+
 def indicator_create(*, framework: Framework, by: User, **fields: Any) -> Indicator:
     indicator = Indicator(framework=framework, **fields)
+    for name in ("result", "strategy"):
+        parent = getattr(indicator, name)
+        if parent is not None and parent.framework_id != framework.pk:
+            raise ValidationError({name: _("Choose one of this framework's.")})
     _dimensions_check(indicator)
     return model_save(indicator, by=by)
 

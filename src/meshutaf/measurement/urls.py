@@ -4,7 +4,7 @@ reporting workflow: rounds, the partner's inbox, the backbone's review queue
 
 from django.urls import include, path
 
-from . import reporting_urls, views
+from . import reporting_urls, scorecard_urls, views
 
 app_name = "measurement"
 
@@ -13,4 +13,5 @@ urlpatterns = [
         "initiatives/<id:initiative_id>/measurement/", views.framework_list, name="frameworks"
     ),
     path("", include(reporting_urls)),
+    path("", include(scorecard_urls)),
 ]
