@@ -139,7 +139,8 @@ def entry_check(
                 wrong(
                     "value",
                     _(
-                        "The value is computed from the numerator and the denominator; leave it empty."
+                        "The value is computed from the numerator and the denominator; "
+                        "leave it empty."
                     ),
                 )
     elif not ratio:
@@ -157,7 +158,8 @@ def entry_check(
         wrong("status", _("The status must be provisional, estimated or final."))
     if errors:
         raise ValidationError(errors)
-    assert parsed_period is not None
+    if parsed_period is None:  # unreachable: a bad period is an error above
+        raise ValidationError({"period": _("Enter a period.")})
     return CleanEntry(
         period=parsed_period,
         key=stored_key,

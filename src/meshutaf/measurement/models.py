@@ -320,6 +320,9 @@ class DefinitionVersion(models.Model):
             )
         ]
 
+    def __str__(self) -> str:
+        return f"{self.indicator_id} v{self.number}"
+
 
 class ContributionClaim(TimeStampedModel):
     """How a strategy (or one of its measures) is believed to move a result."""
@@ -370,6 +373,9 @@ class EvidenceItem(models.Model):
         verbose_name = _("evidence item")
         verbose_name_plural = _("evidence items")
         ordering = ["claim", "pk"]
+
+    def __str__(self) -> str:
+        return self.title
 
 
 class ValueStatus(models.TextChoices):
@@ -435,6 +441,9 @@ class ReportingTask(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["round", "partner"], name="measurement_task_once")
         ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id}: {self.partner_id}"
 
 
 class Observation(models.Model):
@@ -563,6 +572,9 @@ class ObservationEvent(models.Model):
         verbose_name_plural = _("value events")
         ordering = ["observation", "at", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.action} {self.observation_id}"
+
 
 class Baseline(models.Model):
     indicator = models.ForeignKey(Indicator, on_delete=models.CASCADE, related_name="baselines")
@@ -576,6 +588,9 @@ class Baseline(models.Model):
         verbose_name = _("baseline")
         verbose_name_plural = _("baselines")
         ordering = ["indicator", "-created_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.period}: {self.value}"
 
 
 class TargetKind(models.TextChoices):
@@ -606,6 +621,9 @@ class Target(models.Model):
         verbose_name_plural = _("targets")
         ordering = ["indicator", "year", "pk"]
 
+    def __str__(self) -> str:
+        return f"{self.year}: {self.value}"
+
 
 class Forecast(models.Model):
     """A projection to the target year: computed (weighted least squares, with its interval)
@@ -632,6 +650,9 @@ class Forecast(models.Model):
         verbose_name = _("forecast")
         verbose_name_plural = _("forecasts")
         ordering = ["indicator", "-as_of", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.method} {self.year}: {self.value}"
 
 
 class Severity(models.TextChoices):
@@ -738,3 +759,6 @@ class CurvePartner(models.Model):
         verbose_name = _("partner with a role")
         verbose_name_plural = _("partners with a role")
         ordering = ["session", "pk"]
+
+    def __str__(self) -> str:
+        return self.role
