@@ -9,9 +9,8 @@ from . import reporting_urls, scorecard_urls, views
 app_name = "measurement"
 
 urlpatterns = [
-    path(
-        "initiatives/<id:initiative_id>/measurement/", views.framework_list, name="frameworks"
-    ),
+    path("initiatives/<id:initiative_id>/measurement/", views.framework_list, name="frameworks"),
+    path("measurement/frameworks/<id:pk>/", views.framework_detail, name="framework"),
     path("", include(reporting_urls)),
     path("", include(scorecard_urls)),
 ]
