@@ -647,3 +647,119 @@ def key_label(key: str) -> str:
 
 def keys_of(indicator: Indicator) -> list[str]:
     return all_keys(schema_from_json(indicator.dimensions))
+
+
+# ---- api and exports (C)
+
+
+@dataclass(frozen=True)
+class ShownObservation:
+    """A stored value with what one viewer sees of it."""
+
+    observation: Observation
+    shown: Shown
+
+
+def observations_listed(
+    viewer: Viewer,
+    framework: Framework,
+    *,
+    indicator_id: int | None = None,
+    period: str | None = None,
+    geography_id: int | None = None,
+    key: str | None = None,
+) -> QuerySet[Observation]:
+    """The framework's current values `viewer` may see, filtered, in a stable order (indicator,
+    period, geography, key). What they may see *of* each is `observations_shown`'s business."""
+    query = Observation.objects.filter(indicator__framework=framework)
+    if indicator_id is not None:
+        query = query.filter(indicator_id=indicator_id)
+    if period:
+        query = query.filter(period=period)
+    if geography_id is not None:
+        query = query.filter(geography_id=geography_id)
+    if key is not None:
+        query = query.filter(disaggregation=key)
+    return (
+        observations_visible(viewer, query)
+        .select_related("indicator", "geography", "partner")
+        .order_by(
+            "indicator__order",
+            "indicator__code",
+            "period_start",
+            "geography__code",
+            "disaggregation",
+            "pk",
+        )
+    )
+
+
+def observations_shown(
+    viewer: Viewer, framework: Framework, rows: Sequence[Observation]
+) -> list[ShownObservation]:
+    """`rows` (of `framework`, with their indicators) as `viewer` sees them. Each is suppressed
+    as a cell of its whole table (indicator × period over the framework's area, exactly as
+    `table` computes it), so a filtered or paged list hides the same cells as the pages and
+    no hidden count can be recovered from the rest. A fixed number of queries per call."""
+    if viewer.backbone or not rows:
+        return [ShownObservation(row, shown_value(viewer, row.indicator, row)) for row in rows]
+    cells: dict[tuple[int, str], dict[tuple[int, str], suppression.ShownCell]] = {}
+    area = framework.area
+    if area is not None:
+        children, units = geography_tree(area, initiative_id=framework.initiative_id)
+        pairs = {(row.indicator_id, row.period) for row in rows}
+        indicators = {row.indicator_id: row.indicator for row in rows}
+        by_pair: dict[tuple[int, str], dict[tuple[int, str], Observation]] = defaultdict(dict)
+        for stored in observations_visible(
+            viewer,
+            Observation.objects.filter(
+                indicator_id__in={pair[0] for pair in pairs},
+                period__in={pair[1] for pair in pairs},
+                geography_id__in=units,
+            ),
+        ):
+            pair = (stored.indicator_id, stored.period)
+            if pair in pairs:
+                by_pair[pair][(stored.geography_id, stored.disaggregation)] = stored
+        for pair, by_cell in by_pair.items():
+            indicator = indicators[pair[0]]
+            counts = {cell: _count_of(indicator, row) for cell, row in by_cell.items()}
+            counts = {cell: count for cell, count in counts.items() if count is not None}
+            if counts:
+                suppressed = suppression.suppress(
+                    suppression.Table(
+                        counts=counts, relations=tuple(_relations(indicator, children, counts))
+                    ),
+                    k=indicator.suppression_k,
+                    viewer_may_see_all=False,
+                )
+                cells[pair] = dict(suppressed.cells)
+    return [
+        ShownObservation(
+            row,
+            shown_value(
+                viewer,
+                row.indicator,
+                row,
+                cell=cells.get((row.indicator_id, row.period), {}).get(
+                    (row.geography_id, row.disaggregation)
+                ),
+            ),
+        )
+        for row in rows
+    ]
+
+
+def observations_shown_all(
+    viewer: Viewer, framework: Framework, *, indicator_id: int | None = None, chunk: int = 2000
+):
+    """Every value of the framework (or one indicator) `viewer` may see, suppressed, in the
+    order of `observations_listed`, read a chunk at a time (for exports)."""
+    query = observations_listed(viewer, framework, indicator_id=indicator_id)
+    last = 0
+    ids = list(query.values_list("pk", flat=True))
+    while last < len(ids):
+        page = ids[last : last + chunk]
+        last += chunk
+        rows = query.filter(pk__in=page)
+        yield from observations_shown(viewer, framework, list(rows))
