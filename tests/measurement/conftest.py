@@ -15,7 +15,9 @@ from tests.factories import AffiliationFactory, OrganisationFactory, PersonFacto
 @pytest.fixture
 def town(db):
     country = Geography.objects.create(code="IL", level="country", name="ישראל")
-    town = Geography.objects.create(code="L9999", level="locality", name="עיר מיטיבה", parent=country)
+    town = Geography.objects.create(
+        code="L9999", level="locality", name="עיר מיטיבה", parent=country
+    )
     Geography.objects.create(code="L9999-1", level="neighbourhood", name="צפון", parent=town)
     Geography.objects.create(code="L9999-2", level="neighbourhood", name="דרום", parent=town)
     return town
@@ -24,29 +26,45 @@ def town(db):
 @pytest.fixture
 def partner_org(member):
     organisation = OrganisationFactory(name_he="מתנ״ס העיר", name_en="Town community centre")
-    AffiliationFactory(person=PersonFactory(user=member), organisation=organisation, start_date=dt.date(2020, 1, 1))
+    AffiliationFactory(
+        person=PersonFactory(user=member), organisation=organisation, start_date=dt.date(2020, 1, 1)
+    )
     return organisation
 
 
 @pytest.fixture
 def framework(initiative, owner, town):
-    return services.framework_create(initiative=initiative, by=owner, name="מסגרת תוצאות", area=town)
+    return services.framework_create(
+        initiative=initiative, by=owner, name="מסגרת תוצאות", area=town
+    )
 
 
 @pytest.fixture
 def count_indicator(framework, owner):
     return services.indicator_create(
-        framework=framework, by=owner, code="EDU1", name="ילדים בחוגים", name_en="Children in clubs",
-        kind="count", period_type="quarter",
-        dimensions=[{"name": "sex", "label": "Sex", "values": ["female", "male"], "sums_to_total": True}],
+        framework=framework,
+        by=owner,
+        code="EDU1",
+        name="ילדים בחוגים",
+        name_en="Children in clubs",
+        kind="count",
+        period_type="quarter",
+        dimensions=[
+            {"name": "sex", "label": "Sex", "values": ["female", "male"], "sums_to_total": True}
+        ],
     )
 
 
 @pytest.fixture
 def proportion_indicator(framework, owner):
     return services.indicator_create(
-        framework=framework, by=owner, code="EDU2", name="זכאות לבגרות", name_en="Matriculation",
-        kind="proportion", period_type="year",
+        framework=framework,
+        by=owner,
+        code="EDU2",
+        name="זכאות לבגרות",
+        name_en="Matriculation",
+        kind="proportion",
+        period_type="year",
     )
 
 
@@ -54,11 +72,27 @@ def proportion_indicator(framework, owner):
 def record(owner):
     """Enter a value as `by` (the owner by default) and return it."""
 
-    def enter(indicator, geography, period, *, by=None, role="facilitator", partner=None, key="", submit=False, **numbers):
+    def enter(
+        indicator,
+        geography,
+        period,
+        *,
+        by=None,
+        role="facilitator",
+        partner=None,
+        key="",
+        submit=False,
+        **numbers,
+    ):
         entry = entry_check(indicator, period=period, key=key, **numbers)
         return services.observation_record(
-            indicator=indicator, by=by or owner, role=role, geography=geography, entry=entry,
-            partner=partner, submit=submit,
+            indicator=indicator,
+            by=by or owner,
+            role=role,
+            geography=geography,
+            entry=entry,
+            partner=partner,
+            submit=submit,
         )
 
     return enter
