@@ -19,6 +19,7 @@ from meshutaf.deliberation.api import router as deliberation_router
 from meshutaf.directory.api import router as directory_router
 from meshutaf.discourse.api import router as discourse_router
 from meshutaf.initiatives.api import router as initiatives_router
+from meshutaf.measurement.api import router as measurement_router
 from meshutaf.meetings.api import router as meetings_router
 from meshutaf.search.api import router as search_router
 from meshutaf.stakeholder_map.api import router as map_router
@@ -169,5 +170,6 @@ for router in (
     workshops_router,
     deliberation_router,
     discourse_router,
+    measurement_router,
 ):
     api.add_router("/v1/", router)
