@@ -1,0 +1,535 @@
+"""The reporting workflow's pages: rounds, the partner's inbox and entry sheet, the backbone's
+review queue, one value's page, and the reminders."""
+
+import datetime as dt
+
+import pytest
+from django.core import mail
+from django.urls import reverse
+from django.utils import timezone
+
+from meshutaf.core.access import Role
+from meshutaf.measurement import services, tasks
+from meshutaf.measurement.models import (
+    Observation,
+    ReportingRound,
+    ReportingTask,
+    State,
+    ValidationRule,
+)
+from tests.factories import (
+    AffiliationFactory,
+    MembershipFactory,
+    OrganisationFactory,
+    PersonFactory,
+    UserFactory,
+)
+
+
+@pytest.fixture
+def rate_indicator(framework, owner):
+    return services.indicator_create(
+        framework=framework,
+        by=owner,
+        code="EDU3",
+        name="השתתפות",
+        name_en="Participation",
+        kind="proportion",
+        period_type="quarter",
+    )
+
+
+@pytest.fixture
+def round(framework, owner, count_indicator, rate_indicator, partner_org):
+    return services.round_open(
+        framework=framework,
+        by=owner,
+        period="2025-Q1",
+        due_date=timezone.localdate() + dt.timedelta(days=3),
+        indicators=[count_indicator, rate_indicator],
+        partners=[partner_org],
+    )
+
+
+@pytest.fixture
+def other_partner(initiative):
+    """A partner of the same initiative who reports for another organisation."""
+    user = UserFactory(username="rival", first_name="Rina")
+    MembershipFactory(initiative=initiative, user=user, role=Role.PARTNER)
+    AffiliationFactory(
+        person=PersonFactory(user=user),
+        organisation=OrganisationFactory(name_en="Other NGO"),
+        start_date=dt.date(2020, 1, 1),
+    )
+    return user
+
+
+def cell(indicator, key="", part="value"):
+    return f"cell:{indicator.pk}:{key}:{part}"
+
+
+def entry_url(round, partner):
+    return reverse("measurement:entry", args=[round.pk, partner.pk])
+
+
+def post_values(client, round, partner, values, *, action="submit", **extra):
+    return client.post(entry_url(round, partner), {**values, "action": action, **extra})
+
+
+def submit_quarter(client, round, partner, count_indicator, rate_indicator):
+    return post_values(
+        client,
+        round,
+        partner,
+        {
+            cell(count_indicator): "40",
+            cell(count_indicator, "sex=female"): "22",
+            cell(count_indicator, "sex=male"): "18",
+            cell(rate_indicator, part="numerator"): "30",
+            cell(rate_indicator, part="denominator"): "120",
+        },
+    )
+
+
+def current(indicator, key=""):
+    return Observation.objects.get(indicator=indicator, disaggregation=key, current=True)
+
+
+# ---------------------------------------------------------------- who may see what
+
+
+def test_pages_for_owner_member_participant_outsider(
+    as_user, owner, member, participant, outsider, round, partner_org, count_indicator, town, record
+):
+    value = record(
+        count_indicator, town, "2025-Q1", by=member, role="partner", partner=partner_org, value=5
+    )
+    framework = round.framework
+    pages = {
+        "inbox": reverse("measurement:inbox", args=[framework.pk]),
+        "review": reverse("measurement:review", args=[framework.pk]),
+        "round_create": reverse("measurement:round_create", args=[framework.pk]),
+        "round": reverse("measurement:round", args=[round.pk]),
+        "entry": entry_url(round, partner_org),
+        "observation": reverse("measurement:observation", args=[value.pk]),
+    }
+    expected = {
+        owner: dict.fromkeys(pages, 200),
+        member: {
+            "inbox": 200,
+            "review": 403,
+            "round_create": 403,
+            "round": 200,
+            "entry": 200,
+            "observation": 200,
+        },
+        participant: {
+            "inbox": 403,
+            "review": 403,
+            "round_create": 403,
+            "round": 403,
+            "entry": 403,
+            "observation": 403,
+        },
+        outsider: dict.fromkeys(pages, 404),
+    }
+    for user, codes in expected.items():
+        client = as_user(user)
+        for name, url in pages.items():
+            assert client.get(url).status_code == codes[name], (user.username, name)
+    assert as_user(None).get(pages["inbox"]).status_code == 302  # to the login page
+
+
+def test_another_organisations_partner_cannot_see_or_enter_its_values(
+    as_user, other_partner, round, partner_org, count_indicator, town, record
+):
+    value = record(
+        count_indicator, town, "2025-Q1", by=None, role="facilitator", partner=partner_org, value=7
+    )
+    client = as_user(other_partner)
+    assert client.get(entry_url(round, partner_org)).status_code == 403
+    response = post_values(client, round, partner_org, {cell(count_indicator): "99"})
+    assert response.status_code == 403
+    assert client.get(reverse("measurement:observation", args=[value.pk])).status_code == 403
+    assert client.get(reverse("measurement:round", args=[round.pk])).status_code == 403
+    inbox = client.get(reverse("measurement:inbox", args=[round.framework.pk]))
+    assert inbox.status_code == 200
+    assert partner_org.name_en not in inbox.content.decode()
+    action = reverse("measurement:observation_action", args=[value.pk])
+    assert client.post(action, {"action": "submit"}).status_code == 403
+    assert Observation.objects.get().value == 7
+
+
+def test_member_cannot_review(as_user, member, round, partner_org, count_indicator, town, record):
+    value = record(
+        count_indicator,
+        town,
+        "2025-Q1",
+        by=member,
+        role="partner",
+        partner=partner_org,
+        value=5,
+        submit=True,
+    )
+    client = as_user(member)
+    action = reverse("measurement:observation_action", args=[value.pk])
+    assert client.post(action, {"action": "approve"}).status_code == 403
+    review = reverse("measurement:review", args=[round.framework.pk])
+    assert client.post(review, {"ids": [value.pk], "action": "approve"}).status_code == 403
+    value.refresh_from_db()
+    assert value.state == State.SUBMITTED
+
+
+# ---------------------------------------------------------------- bad input writes nothing
+
+
+@pytest.mark.parametrize(
+    ("values", "message"),
+    [
+        ({"count": "N/A"}, "must be a number, not “N/A”"),
+        ({"count": "see description"}, "must be a number"),
+        ({"numerator": "150", "denominator": "120"}, "numerator"),
+        ({"unknown": "5"}, "“other” is not a value of sex"),
+        ({"count": "12.5"}, "A count is a whole number."),
+    ],
+)
+def test_bad_input_shows_the_message_and_writes_nothing(
+    as_user, member, round, partner_org, count_indicator, rate_indicator, values, message
+):
+    posted = {
+        cell(count_indicator, "sex=female"): "22",  # a good cell beside the bad one
+        cell(count_indicator): values.get("count", ""),
+        cell(rate_indicator, part="numerator"): values.get("numerator", ""),
+        cell(rate_indicator, part="denominator"): values.get("denominator", ""),
+    }
+    if "unknown" in values:
+        posted[cell(count_indicator, "sex=other")] = values["unknown"]
+    response = post_values(as_user(member), round, partner_org, posted)
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert message in content
+    assert "Nothing was saved" in content
+    if "unknown" not in values:  # the field is marked; an unknown cell is named on top
+        assert 'aria-invalid="true"' in content
+    assert not Observation.objects.exists()
+    # What the partner typed is kept in the form for them to fix.
+    assert 'value="22"' in content
+
+
+def test_a_warning_rule_asks_for_confirmation(
+    as_user, member, owner, round, partner_org, count_indicator
+):
+    ValidationRule.objects.create(
+        framework=round.framework,
+        name="Girls and boys make the total",
+        left="EDU1[sex=female] + EDU1[sex=male]",
+        operator="==",
+        right="EDU1",
+        severity="warning",
+    )
+    values = {
+        cell(count_indicator): "40",
+        cell(count_indicator, "sex=female"): "22",
+        cell(count_indicator, "sex=male"): "17",
+    }
+    client = as_user(member)
+    response = post_values(client, round, partner_org, values)
+    assert response.status_code == 400
+    assert "Girls and boys make the total" in response.content.decode()
+    assert 'name="confirm_warnings"' in response.content.decode()
+    assert not Observation.objects.exists()
+    response = post_values(client, round, partner_org, values, confirm_warnings="1")
+    assert response.status_code == 302
+    assert Observation.objects.filter(state=State.SUBMITTED).count() == 3
+
+
+# ---------------------------------------------------------------- the workflow
+
+
+def test_returned_fixed_approved_then_disabled_with_who_and_when(
+    as_user, owner, member, round, partner_org, count_indicator, rate_indicator
+):
+    partner = as_user(member)
+    response = submit_quarter(partner, round, partner_org, count_indicator, rate_indicator)
+    assert response.status_code == 302
+    assert Observation.objects.filter(state=State.SUBMITTED, current=True).count() == 4
+    rate = current(rate_indicator)
+    assert float(rate.value) == pytest.approx(0.25)  # computed, never typed
+    assert ReportingTask.objects.get().submitted_at is not None
+
+    backbone = as_user(owner)
+    queue = backbone.get(reverse("measurement:review", args=[round.framework.pk]))
+    assert queue.status_code == 200
+    total = current(count_indicator)
+    action = reverse("measurement:observation_action", args=[total.pk])
+    refused = backbone.post(action, {"action": "return", "reason": ""})
+    assert refused.status_code == 302
+    total.refresh_from_db()
+    assert total.state == State.SUBMITTED  # a return needs its reason
+    backbone.post(action, {"action": "return", "reason": "The north is missing"})
+    total.refresh_from_db()
+    assert total.state == State.RETURNED
+
+    page = partner.get(entry_url(round, partner_org)).content.decode()
+    assert "The north is missing" in page
+    response = post_values(partner, round, partner_org, {cell(count_indicator): "41"})
+    assert response.status_code == 302
+    fixed = current(count_indicator)
+    assert fixed.value == 41
+    assert fixed.state == State.SUBMITTED
+    assert fixed.supersedes == total
+
+    review = reverse("measurement:review", args=[round.framework.pk])
+    assert backbone.post(review, {"approve_one": fixed.pk}).status_code == 302
+    fixed.refresh_from_db()
+    assert fixed.state == State.APPROVED
+
+    page = partner.get(entry_url(round, partner_org)).content.decode()
+    reason_id = f"cell-{count_indicator.pk}-0-why"
+    assert f'disabled aria-describedby="{reason_id}"' in page
+    assert f'id="{reason_id}">Approved by Noa on ' in page
+    # The approved value cannot be changed by posting either.
+    post_values(partner, round, partner_org, {cell(count_indicator): "50"})
+    assert current(count_indicator).value == 41
+
+    history = partner.get(reverse("measurement:observation", args=[fixed.pk])).content.decode()
+    assert "The north is missing" in history
+    assert "Approved by Noa" in history
+
+
+def test_closed_round_disables_the_cells_with_its_reason(
+    as_user, owner, member, round, partner_org, count_indicator, rate_indicator
+):
+    partner = as_user(member)
+    submit_quarter(partner, round, partner_org, count_indicator, rate_indicator)
+    services.observation_approve(observation=current(count_indicator), by=owner)
+    response = as_user(owner).post(reverse("measurement:round_close", args=[round.pk]))
+    assert response.status_code == 302
+    round.refresh_from_db()
+    assert round.state == "closed"
+    assert current(count_indicator).state == State.LOCKED
+
+    page = partner.get(entry_url(round, partner_org)).content.decode()
+    assert "Entry closed: the reporting round for 2025-Q1 closed on" in page
+    assert "Locked by Noa on" in page
+    assert "Submit for review" not in page
+    post_values(partner, round, partner_org, {cell(count_indicator, "sex=male"): "30"})
+    assert current(count_indicator, "sex=male").value == 18
+    # The inbox lists open rounds only.
+    inbox = partner.get(reverse("measurement:inbox", args=[round.framework.pk])).content.decode()
+    assert "Nothing is due." in inbox
+
+
+def test_bulk_approve_and_return(
+    as_user, owner, member, round, partner_org, count_indicator, rate_indicator
+):
+    submit_quarter(as_user(member), round, partner_org, count_indicator, rate_indicator)
+    backbone = as_user(owner)
+    review = reverse("measurement:review", args=[round.framework.pk])
+    ids = list(Observation.objects.filter(indicator=count_indicator).values_list("pk", flat=True))
+    response = backbone.post(review, {"ids": ids, "action": "return", "reason": ""})
+    assert response.status_code == 400
+    assert not Observation.objects.exclude(state=State.SUBMITTED).exists()
+    response = backbone.post(review, {"ids": ids, "action": "approve"})
+    assert response.status_code == 302
+    assert Observation.objects.filter(state=State.APPROVED).count() == 3
+    rate = current(rate_indicator)
+    backbone.post(review, {"ids": [rate.pk], "action": "return", "reason": "Check the base"})
+    rate.refresh_from_db()
+    assert rate.state == State.RETURNED
+    assert rate.return_reason == "Check the base"
+    # An approved value picked again is refused as a whole.
+    response = backbone.post(review, {"ids": [*ids], "action": "approve"})
+    assert response.status_code == 400
+    assert "Only a submitted value can be approved." in response.content.decode()
+
+
+def test_review_queue_shows_change_and_flags(
+    as_user, owner, member, round, partner_org, count_indicator, town, record
+):
+    record(count_indicator, town, "2024-Q4", value=20)
+    submit_quarter(
+        as_user(member), round, partner_org, count_indicator, round.indicators.get(code="EDU3")
+    )
+    page = as_user(owner).get(reverse("measurement:review", args=[round.framework.pk]))
+    content = page.content.decode()
+    assert "+20 (+100%)" in content
+    assert "Changed by more than 50% from the previous period." in content
+
+
+def test_unlock_needs_a_reason_and_is_recorded(
+    as_user, owner, member, round, partner_org, count_indicator, rate_indicator
+):
+    submit_quarter(as_user(member), round, partner_org, count_indicator, rate_indicator)
+    value = current(count_indicator)
+    backbone = as_user(owner)
+    action = reverse("measurement:observation_action", args=[value.pk])
+    backbone.post(action, {"action": "approve"})
+    backbone.post(action, {"action": "lock"})
+    value.refresh_from_db()
+    assert value.state == State.LOCKED
+    backbone.post(action, {"action": "unlock", "reason": ""})
+    value.refresh_from_db()
+    assert value.state == State.LOCKED
+    backbone.post(action, {"action": "unlock", "reason": "A typo in the source"})
+    value.refresh_from_db()
+    assert value.state == State.RETURNED
+    assert value.events.filter(action="unlocked", note="A typo in the source").exists()
+
+
+def test_open_a_round_and_its_first_reminders(
+    as_user,
+    owner,
+    member,
+    framework,
+    count_indicator,
+    partner_org,
+    django_capture_on_commit_callbacks,
+):
+    url = reverse("measurement:round_create", args=[framework.pk])
+    backbone = as_user(owner)
+    assert partner_org.name_en in backbone.get(url).content.decode()
+    bad = backbone.post(
+        url,
+        {
+            "period": "Spring",
+            "due_date": "2025-04-30",
+            "indicators": [count_indicator.pk],
+            "partners": [partner_org.pk],
+        },
+    )
+    assert bad.status_code == 200
+    assert "is not a period" in bad.content.decode()
+    assert not ReportingRound.objects.exists()
+    due = timezone.localdate() + dt.timedelta(days=5)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = backbone.post(
+            url,
+            {
+                "period": "2025-Q2",
+                "due_date": due.isoformat(),
+                "indicators": [count_indicator.pk],
+                "partners": [partner_org.pk],
+            },
+        )
+    opened = ReportingRound.objects.get()
+    assert response.status_code == 302
+    assert response.url == reverse("measurement:round", args=[opened.pk])
+    assert [m.to for m in mail.outbox] == [[member.email]]
+    assert "2025-Q2" in mail.outbox[0].subject
+    assert entry_url(opened, partner_org) in mail.outbox[0].body
+    assert ReportingTask.objects.get().reminded_at is not None
+
+
+def test_reminders_once_a_day_to_members_who_report(
+    owner, member, outsider, round, partner_org, count_indicator, rate_indicator, initiative
+):
+    # Someone of the organisation who is not a member of the initiative hears nothing.
+    AffiliationFactory(person=PersonFactory(user=outsider), organisation=partner_org)
+    # A past affiliation does not count either.
+    former = UserFactory(username="former")
+    MembershipFactory(initiative=initiative, user=former, role=Role.PARTNER)
+    AffiliationFactory(
+        person=PersonFactory(user=former),
+        organisation=partner_org,
+        start_date=dt.date(2019, 1, 1),
+        end_date=dt.date(2020, 1, 1),
+    )
+    assert tasks.reminders_send() == 1
+    assert mail.outbox[0].to == [member.email]
+    assert tasks.reminders_send() == 0  # once a day
+    tomorrow = timezone.now() + dt.timedelta(days=1)
+    assert tasks.reminders_send(now=tomorrow) == 1
+    # A submitted task is not reminded; nor is one due later than the window.
+    ReportingTask.objects.update(submitted_at=timezone.now(), reminded_at=None)
+    assert tasks.reminders_send(now=tomorrow + dt.timedelta(days=1)) == 0
+    ReportingTask.objects.update(submitted_at=None)
+    ReportingRound.objects.update(due_date=timezone.localdate() + dt.timedelta(days=30))
+    assert tasks.reminders_send(now=tomorrow + dt.timedelta(days=1)) == 0
+
+
+# ---------------------------------------------------------------- query counts
+
+
+def _more_rounds(framework, owner, indicators, partners, count):
+    for number in range(count):
+        services.round_open(
+            framework=framework,
+            by=owner,
+            period=f"202{number % 5}-Q{number % 4 + 1}",
+            due_date=timezone.localdate() + dt.timedelta(days=number),
+            indicators=indicators,
+            partners=partners,
+        )
+
+
+def test_inbox_query_count_is_flat(
+    as_user,
+    owner,
+    member,
+    framework,
+    count_indicator,
+    rate_indicator,
+    partner_org,
+    django_assert_max_num_queries,
+):
+    _more_rounds(framework, owner, [count_indicator], [partner_org], 1)
+    url = reverse("measurement:inbox", args=[framework.pk])
+    for user in (member, owner):
+        client = as_user(user)
+        client.get(url)
+        with django_assert_max_num_queries(12):
+            assert client.get(url).status_code == 200
+    others = [OrganisationFactory() for _ in range(4)]
+    _more_rounds(framework, owner, [count_indicator, rate_indicator], [partner_org, *others], 8)
+    for user in (member, owner):
+        client = as_user(user)
+        with django_assert_max_num_queries(12):
+            response = client.get(url)
+        assert response.content.decode().count("/partners/") >= 9
+
+
+def test_review_queue_query_count_is_flat(
+    as_user,
+    owner,
+    member,
+    round,
+    partner_org,
+    count_indicator,
+    rate_indicator,
+    town,
+    record,
+    django_assert_max_num_queries,
+):
+    ValidationRule.objects.create(
+        framework=round.framework,
+        name="Parts",
+        left="EDU1[sex=female]",
+        operator="<=",
+        right="EDU1",
+        severity="error",
+    )
+    submit_quarter(as_user(member), round, partner_org, count_indicator, rate_indicator)
+    url = reverse("measurement:review", args=[round.framework.pk])
+    client = as_user(owner)
+    client.get(url)
+    with django_assert_max_num_queries(14):
+        assert client.get(url).status_code == 200
+    north, south = town.children.order_by("code")
+    for geography in (north, south):
+        for quarter in ("2023-Q1", "2023-Q2", "2023-Q3", "2024-Q4"):
+            for key, value in (("", 30), ("sex=female", 10), ("sex=male", 20)):
+                record(
+                    count_indicator,
+                    geography,
+                    quarter,
+                    by=member,
+                    role="partner",
+                    partner=partner_org,
+                    key=key,
+                    value=value,
+                    submit=True,
+                )
+    with django_assert_max_num_queries(14):
+        response = client.get(url)
+    assert response.content.decode().count('name="ids"') == 4 + 24
