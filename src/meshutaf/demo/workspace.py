@@ -19,6 +19,7 @@ from meshutaf.core.access import Role
 from meshutaf.demo.deliberation import build_deliberation
 from meshutaf.demo.discourse import build_discourse
 from meshutaf.demo.maps import build_map
+from meshutaf.demo.measurement import build_measurement
 from meshutaf.demo.meetings import build_meetings
 from meshutaf.demo.people import people_plan
 from meshutaf.demo.specs import InitiativeSpec, initiative_specs, organisation_specs
@@ -321,6 +322,12 @@ def demo_load(*, stdout: TextIO | None = None) -> DemoResult:
         # "Different Speech" gets a synthetic corpus, coded, trained, scored and indexed.
         different_speech = next(i for i in initiatives if i.name.startswith("דיבור אחר"))
         build_discourse(initiative=different_speech, facilitator=facilitator, rng=rng)
+
+        # The collective-impact town gets its shared measurement (issue 14).
+        town = next(i for i in initiatives if i.kind == InitiativeKind.COLLECTIVE_IMPACT)
+        build_measurement(
+            initiative=town, facilitator=facilitator, partner=users["partner"], orgs=orgs
+        )
 
     _write(
         stdout,
