@@ -533,3 +533,82 @@ def test_review_queue_query_count_is_flat(
     with django_assert_max_num_queries(14):
         response = client.get(url)
     assert response.content.decode().count('name="ids"') == 4 + 24
+
+
+# ---------------------------------------------------------------- uploading a file
+
+
+def upload_file(client, round, partner, text, name="values.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    url = reverse("measurement:upload", args=[round.pk, partner.pk])
+    return client.post(url, {"file": SimpleUploadedFile(name, text.encode(), "text/csv")})
+
+
+def test_upload_previews_and_writes_the_partners_values(
+    as_user, member, round, partner_org, count_indicator, rate_indicator
+):
+    client = as_user(member)
+    assert (
+        client.get(reverse("measurement:upload", args=[round.pk, partner_org.pk])).status_code
+        == 200
+    )
+    text = (
+        "indicator,period,disaggregation,value,numerator,denominator\n"
+        "EDU1,2025-Q1,,40,,\n"
+        "EDU1,2025-Q1,sex=female,22,,\n"
+        "EDU1,2025-Q1,sex=male,18,,\n"
+        "EDU3,2025-Q1,,,30,120\n"
+    )
+    response = upload_file(client, round, partner_org, text)
+    preview = reverse("measurement:upload_preview", args=[round.pk, partner_org.pk])
+    assert response.status_code == 302
+    assert response.url == preview
+    page = client.get(preview)
+    assert page.status_code == 200
+    assert "4 rows ready, 0 rows with problems." in page.content.decode()
+    assert not Observation.objects.exists()  # a preview writes nothing
+    response = client.post(preview, {"action": "apply"})
+    assert response.status_code == 302
+    written = Observation.objects.filter(current=True, partner=partner_org)
+    assert written.count() == 4
+    assert set(written.values_list("state", flat=True)) == {State.SUBMITTED}
+
+
+def test_upload_with_bad_rows_writes_nothing_unless_they_are_skipped(
+    as_user, member, round, partner_org, count_indicator, rate_indicator
+):
+    client = as_user(member)
+    text = (
+        "indicator,period,disaggregation,value,numerator,denominator\n"
+        "EDU1,2025-Q1,,N/A,,\n"
+        "EDU1,2025-Q1,sex=other,3,,\n"
+        "EDU3,2025-Q1,,,150,120\n"
+        "EDU1,2025-Q1,sex=female,22,,\n"
+    )
+    upload_file(client, round, partner_org, text)
+    preview = reverse("measurement:upload_preview", args=[round.pk, partner_org.pk])
+    content = client.get(preview).content.decode()
+    assert "1 rows ready, 3 rows with problems." in content
+    assert "N/A" in content
+    assert "“other” is not a value of sex" in content
+    response = client.post(preview, {"action": "apply"})
+    assert response.status_code == 400
+    assert "Nothing was saved" in response.content.decode()
+    assert not Observation.objects.exists()
+    response = client.post(preview, {"action": "apply", "skip_bad": "1"})
+    assert response.status_code == 302
+    assert list(Observation.objects.values_list("disaggregation", "value")) == [("sex=female", 22)]
+
+
+def test_upload_pages_are_for_the_partners_people(
+    as_user, owner, participant, outsider, other_partner, round, partner_org
+):
+    upload = reverse("measurement:upload", args=[round.pk, partner_org.pk])
+    preview = reverse("measurement:upload_preview", args=[round.pk, partner_org.pk])
+    assert as_user(owner).get(upload).status_code == 200
+    for user, code in ((participant, 403), (other_partner, 403), (outsider, 404)):
+        assert as_user(user).get(upload).status_code == code
+        assert as_user(user).get(preview).status_code == code
+    response = upload_file(as_user(other_partner), round, partner_org, "indicator,period,value\n")
+    assert response.status_code == 403

@@ -19,6 +19,16 @@ urlpatterns = [
         views.entry,
         name="entry",
     ),
+    path(
+        "measurement/rounds/<id:round_id>/partners/<id:partner_id>/upload/",
+        views.upload,
+        name="upload",
+    ),
+    path(
+        "measurement/rounds/<id:round_id>/partners/<id:partner_id>/upload/preview/",
+        views.upload_preview,
+        name="upload_preview",
+    ),
     path("measurement/values/<id:observation_id>/", views.observation_detail, name="observation"),
     path(
         "measurement/values/<id:observation_id>/review/",

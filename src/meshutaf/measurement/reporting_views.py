@@ -5,10 +5,8 @@ a partner reaches only the organisations it reports for (`may_report_for`)."""
 
 from __future__ import annotations
 
-import math
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from decimal import Decimal
 from functools import partial
 
 from django.contrib import messages
@@ -19,17 +17,16 @@ from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meshutaf.core import imports
 from meshutaf.core.access import Action
 from meshutaf.core.forms import form_submitted
 from meshutaf.directory.models import Organisation
 
-from . import rules, selectors, services, tasks
-from .aggregation import FlagCode, Kind, ObservationValue, check_disaggregation
-from .keys import key_frozen, key_string, schema_from_json
+from . import importing, selectors, services, tasks
 from .models import (
     Framework,
     Geography,
@@ -38,11 +35,8 @@ from .models import (
     ReportingRound,
     ReportingTask,
     RoundState,
-    Severity,
     State,
-    ValidationRule,
 )
-from .periods import PeriodError, parse_period
 from .permissions import (
     Viewer,
     framework_get_for_user,
@@ -59,9 +53,7 @@ from .reporting_forms import (
     key_label,
     value_text,
 )
-
-BIG_CHANGE = 50  # per cent: a change from the previous period this large is flagged
-
+from .reporting_review import review_rows
 
 # ---------------------------------------------------------------- rounds
 
@@ -326,6 +318,9 @@ def entry(request, round_id: int, partner_id: int):
             "geography": geography,
             "sheet": sheet,
             "closed": round.state == RoundState.CLOSED,
+            "upload_url": reverse("measurement:upload", args=[round.pk, task.partner_id])
+            if round.state == RoundState.OPEN or backbone
+            else "",
         },
         status=400 if sheet is not None and sheet.problems else 200,
     )
@@ -363,46 +358,113 @@ def _write(request, sheet: EntrySheet, *, round, task, geography, role, submit: 
     return len(changes)
 
 
+# ---------------------------------------------------------------- uploading a file
+
+PREVIEW_ROWS = 50
+
+
+def _upload_scope(round: ReportingRound, task: ReportingTask) -> str:
+    return f"{round.pk}-{task.partner_id}"
+
+
+@login_required
+def upload(request, round_id: int, partner_id: int):
+    """Step 1: a CSV or XLSX file of the task's values. Nothing is written yet."""
+    round, task, _role = _task_for(request, round_id, partner_id)
+    error = None
+    if request.method == "POST":
+        upload_file = request.FILES.get("file")
+        if upload_file is None:
+            error = _("Choose a CSV or Excel file.")
+        else:
+            try:
+                imports.stage_receive(
+                    request,
+                    spec=importing.OBSERVATIONS_IMPORT,
+                    scope=_upload_scope(round, task),
+                    upload=upload_file,
+                )
+            except imports.ImportFileError as problem:
+                error = str(problem)
+            else:
+                return redirect("measurement:upload_preview", round.pk, task.partner_id)
+    return render(
+        request,
+        "measurement/reporting_upload.html",
+        {
+            "initiative": round.framework.initiative,
+            "framework": round.framework,
+            "round": round,
+            "task": task,
+            "error": error,
+            "fields": importing.OBSERVATIONS_IMPORT.fields,
+        },
+        status=400 if error else 200,
+    )
+
+
+@login_required
+def upload_preview(request, round_id: int, partner_id: int):
+    """Step 2: the columns, every row's problems and warnings, then confirm. One bad row
+    writes nothing unless the partner chooses to skip bad rows."""
+    round, task, role = _task_for(request, round_id, partner_id)
+    spec = importing.OBSERVATIONS_IMPORT
+    scope = _upload_scope(round, task)
+    stage = imports.stage_current(request, spec=spec, scope=scope)
+    if stage is None:
+        messages.info(request, _("Upload a file first."))
+        return redirect("measurement:upload", round.pk, task.partner_id)
+    if request.method == "POST" and request.POST.get("action") == "remap":
+        headers = stage.table().headers
+        stage.remap(imports.mapping_posted(request.POST, spec=spec, headers=headers))
+        return redirect("measurement:upload_preview", round.pk, task.partner_id)
+    framework = round.framework
+    context = {"framework": framework, "role": role, "partner": task.partner, "round": round}
+    checked = stage.check(**context)
+    error = checked.problem or None
+    if request.method == "POST" and request.POST.get("action") == "apply":
+        try:
+            report = imports.stage_apply(
+                request,
+                stage=stage,
+                checked=checked,
+                by=request.user,
+                skip_bad=request.POST.get("skip_bad") == "1",
+                **context,
+            )
+        except (ValidationError, PermissionDenied) as problem:
+            error = " ".join(getattr(problem, "messages", [])) or _(
+                "You cannot write these values."
+            )
+        else:
+            messages.success(
+                request,
+                _("%(written)s values written and submitted for review.")
+                % {"written": report.written},
+            )
+            return redirect("measurement:entry", round.pk, task.partner_id)
+    valid = checked.valid
+    return render(
+        request,
+        "measurement/reporting_upload_preview.html",
+        {
+            "initiative": framework.initiative,
+            "framework": framework,
+            "round": round,
+            "task": task,
+            "table": checked.table,
+            "field_columns": [(item, checked.table.mapping.get(item.name)) for item in spec.fields],
+            "invalid": checked.invalid,
+            "valid": valid[:PREVIEW_ROWS],
+            "valid_count": len(valid),
+            "file_warnings": getattr(checked.rows, "warnings", []),
+            "error": error,
+        },
+        status=400 if error else 200,
+    )
+
+
 # ---------------------------------------------------------------- the backbone's review queue
-
-
-@dataclass
-class ReviewRow:
-    observation: Observation
-    previous: Observation | None
-    change: Decimal | None = None
-    change_percent: float | None = None
-    flags: list[str] = field(default_factory=list)
-
-    @property
-    def key_label(self) -> str:
-        return key_label(self.observation.disaggregation)
-
-    @property
-    def indicator_label(self) -> str:
-        return indicator_label(self.observation.indicator)
-
-    @property
-    def value_text(self) -> str:
-        return value_text(self.observation.indicator, self.observation)
-
-    @property
-    def previous_text(self) -> str:
-        return value_text(self.observation.indicator, self.previous)
-
-    @property
-    def change_text(self) -> str:
-        if self.change is None:
-            return "—"
-        indicator = self.observation.indicator
-        proportion = indicator.kind == Kind.PROPORTION
-        decimals = 0 if indicator.kind == Kind.COUNT else indicator.decimals
-        shown = formats.number_format(self.change * (100 if proportion else 1), decimals)
-        sign = "+" if self.change > 0 else ""
-        text = _("%(change)s points") % {"change": sign + shown} if proportion else sign + shown
-        if self.change_percent is not None:
-            text += f" ({sign}{formats.number_format(self.change_percent, 0)}%)"
-        return text
 
 
 @login_required
@@ -413,7 +475,7 @@ def review(request, framework_id: int):
         outcome = _review_posted(request, framework, form)
         if outcome is not None:
             return redirect("measurement:review", framework.pk)
-    rows = _review_rows(framework)
+    rows = review_rows(framework)
     return render(
         request,
         "measurement/review_queue.html",
@@ -459,176 +521,6 @@ def _review_posted(request, framework: Framework, form: ReasonForm) -> int | Non
     )
     messages.success(request, text % {"count": count})
     return count
-
-
-def _review_rows(framework: Framework) -> list[ReviewRow]:
-    """The queue with each value's change from the previous period and its data-quality
-    flags: a large change, a small count, the framework's rules broken, and parts of a
-    disaggregation that do not add up to their total. A fixed number of queries."""
-    rows = [ReviewRow(o, p) for o, p in selectors.review_queue(framework)]
-    for row in rows:
-        value, before = row.observation.value, row.previous.value if row.previous else None
-        if value is None or before is None:
-            continue
-        row.change = value - before
-        if before != 0:
-            row.change_percent = float(row.change / abs(before) * 100)
-            if abs(row.change_percent) > BIG_CHANGE:
-                row.flags.append(
-                    _("Changed by more than %(percent)s%% from the previous period.")
-                    % {"percent": BIG_CHANGE}
-                )
-    for row in rows:
-        observation, indicator = row.observation, row.observation.indicator
-        count = observation.value if indicator.kind == Kind.COUNT else observation.numerator
-        if count is not None and 0 < count < indicator.suppression_k:
-            row.flags.append(
-                _("A small number: others will see it as “<%(k)s”.")
-                % {"k": indicator.suppression_k}
-            )
-    if rows:
-        _rule_flags(framework, rows)
-    return rows
-
-
-def _rule_flags(framework: Framework, rows: list[ReviewRow]) -> None:
-    """Evaluate the framework's rules and the disaggregations' sums over the current values
-    of the cells in the queue (and their previous periods), and flag the rows they touch."""
-    periods: set[str] = set()
-    for row in rows:
-        periods.add(row.observation.period)
-        try:
-            periods.add(parse_period(row.observation.period).previous().code)
-        except PeriodError:
-            continue
-    cells: dict[tuple[int, int, str, str], dict] = {}
-    for stored in Observation.objects.filter(
-        indicator__framework=framework,
-        current=True,
-        period__in=periods,
-        geography_id__in={row.observation.geography_id for row in rows},
-    ).values(
-        "indicator_id",
-        "geography_id",
-        "period",
-        "disaggregation",
-        "value",
-        "numerator",
-        "denominator",
-    ):
-        cells[
-            (
-                stored["indicator_id"],
-                stored["geography_id"],
-                stored["period"],
-                stored["disaggregation"],
-            )
-        ] = stored
-    codes = dict(Indicator.objects.filter(framework=framework).values_list("code", "pk"))
-    parsed = []
-    for rule in ValidationRule.objects.filter(framework=framework):
-        try:
-            parsed.append((rule, rules.parse(rule.left), rules.parse(rule.right)))
-        except rules.RuleError:
-            continue
-
-    def lookup_in(geography_id: int, period: str):
-        def lookup(term: rules.Term) -> float | None:
-            cells_typed = dict(
-                part.split("=", 1) for part in term.key.replace(";", "|").split("|") if "=" in part
-            )
-            found = cells.get((codes.get(term.code), geography_id, period, key_string(cells_typed)))
-            number = None if found is None else found.get(term.part)
-            return None if number is None else float(number)
-
-        return lookup
-
-    by_table: dict[tuple[int, int, str], dict[str, dict]] = defaultdict(dict)
-    for (indicator_id, geography_id, period, key), stored in cells.items():
-        by_table[(indicator_id, geography_id, period)][key] = stored
-    for row in rows:
-        observation = row.observation
-        for rule, left, right in parsed:
-            if observation.indicator.code not in {t.code for t in left.terms + right.terms}:
-                continue
-            current = lookup_in(observation.geography_id, observation.period)
-            previous = None
-            if rule.operator == "change":
-                try:
-                    before = parse_period(observation.period).previous().code
-                except PeriodError:
-                    continue
-                previous = left.evaluate(lookup_in(observation.geography_id, before))
-            if (
-                rules.holds(
-                    rule.operator,
-                    left.evaluate(current),
-                    right.evaluate(current),
-                    previous=previous,
-                )
-                is False
-            ):
-                row.flags.append(
-                    (
-                        _("Rule not met: %(rule)s")
-                        if rule.severity == Severity.ERROR
-                        else _("Rule warning: %(rule)s")
-                    )
-                    % {"rule": rule.name}
-                )
-        _sum_flags(row, by_table)
-
-
-def _sum_flags(row: ReviewRow, cells: dict) -> None:
-    """Flag a row that is a total or a part of a disaggregation whose parts, all reported,
-    do not add up to the total."""
-    observation, indicator = row.observation, row.observation.indicator
-    try:
-        schema = schema_from_json(indicator.dimensions)
-    except ValueError:
-        return
-    if not schema:
-        return
-    values = {}
-    for key, stored in cells.get(
-        (indicator.pk, observation.geography_id, observation.period), {}
-    ).items():
-        value = _value_of(indicator, stored)
-        if value is not None:
-            values[key_frozen(key)] = value
-    try:
-        flags = check_disaggregation(schema=schema, observations=values, tolerance=1e-6)
-    except ValueError:
-        return
-    mine = key_frozen(observation.disaggregation)
-    for flag in flags:
-        if flag.code is not FlagCode.PARTS_DO_NOT_ADD_UP:
-            continue
-        extra = mine - flag.where
-        part = flag.where < mine and len(extra) == 1 and next(iter(extra))[0] == flag.dimension
-        if flag.where == mine or part:
-            row.flags.append(
-                _("The parts of %(dimension)s do not add up: %(message)s")
-                % {"dimension": flag.dimension, "message": flag.message}
-            )
-
-
-def _value_of(indicator: Indicator, stored: dict) -> ObservationValue | None:
-    try:
-        if indicator.is_ratio:
-            if stored["numerator"] is None or stored["denominator"] is None:
-                return None
-            return ObservationValue(
-                kind=Kind(indicator.kind),
-                numerator=float(stored["numerator"]),
-                denominator=float(stored["denominator"]),
-                per=float(indicator.per) if indicator.kind == Kind.RATE else 1.0,
-            )
-        if stored["value"] is None or not math.isfinite(float(stored["value"])):
-            return None
-        return ObservationValue(kind=Kind(indicator.kind), value=float(stored["value"]))
-    except ValueError:
-        return None
 
 
 # ---------------------------------------------------------------- one value
