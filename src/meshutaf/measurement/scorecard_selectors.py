@@ -1,0 +1,317 @@
+"""Reads for the scorecard's companion pages (the indicator page and its drill-down, data
+quality and history), built on `selectors`, whose visibility and suppression they never
+bypass: every value comes from `observations_visible`, `observations_shown` or `table`."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from django.db.models import Prefetch, Subquery
+
+from . import progress
+from .aggregation import TOTAL, Kind, ObservationValue, check_disaggregation, roll_up
+from .keys import SchemaError, key_frozen, key_string, schema_from_json
+from .models import (
+    Baseline,
+    CurveSession,
+    DefinitionVersion,
+    Forecast,
+    Geography,
+    Indicator,
+    Observation,
+    ObservationEvent,
+    Target,
+)
+from .periods import parse_period
+from .permissions import Viewer
+from .selectors import (
+    Progress,
+    SeriesPoint,
+    Shown,
+    geography_tree,
+    observations_shown,
+    observations_visible,
+    progress_of,
+    table,
+)
+
+
+def baseline_value(viewer: Viewer, indicator: Indicator, baseline: Baseline | None) -> float | None:
+    """A baseline's value as `viewer` may see it: a small count (1 to k−1) is a small number
+    like any other, hidden from all but the backbone."""
+    if baseline is None:
+        return None
+    value = float(baseline.value)
+    small = indicator.kind == Kind.COUNT and 1 <= value < indicator.suppression_k
+    return None if small and not viewer.backbone else value
+
+
+def forecast_cone(
+    points: Sequence[SeriesPoint],
+    *,
+    baseline: Baseline | None,
+    target: Target | None,
+    steps: int = 12,
+) -> list[progress.Projection]:
+    """The trend of the current segment (the values since the baseline `viewer` sees, as
+    `progress_of` fits them) projected from its last value to the end of the target year,
+    with the 95% prediction interval at each step: the forecast cone. Empty without a target
+    or with fewer than 3 values."""
+    if target is None:
+        return []
+    visible = [p for p in points if p.shown.value is not None]
+    last_segment = max((p.segment for p in visible), default=1)
+    since = parse_period(baseline.period).time if baseline else None
+    fitted = [
+        progress.Point(p.time, p.shown.value, p.segment)  # type: ignore[arg-type]
+        for p in visible
+        if p.segment == last_segment and (since is None or p.time >= since)
+    ]
+    end = float(target.year + 1)
+    if len(fitted) < progress.MIN_POINTS or end <= fitted[-1].time:
+        return []
+    start = fitted[-1].time
+    cone = []
+    for step in range(steps + 1):
+        projection = progress.project(fitted, time=start + (end - start) * step / steps)
+        if projection is not None:
+            cone.append(projection)
+    return cone
+
+
+def indicator_periods(viewer: Viewer, indicator: Indicator) -> list[str]:
+    """The periods in which `viewer` sees any value of the indicator, oldest first."""
+    rows = (
+        observations_visible(viewer, Observation.objects.filter(indicator=indicator))
+        .order_by("period_start", "period")
+        .values_list("period", flat=True)
+        .distinct()
+    )
+    return list(dict.fromkeys(rows))
+
+
+def histories(
+    viewer: Viewer, indicator: Indicator, *, geography: Geography, key: str = ""
+) -> dict[str, list[Observation]]:
+    """Every value each period's cell of one series has had, newest first, with its events
+    (who, when, why): only the cells `viewer` sees in full (the backbone, or the value's
+    reporting partner). Two queries however many periods."""
+    cells = Observation.objects.filter(indicator=indicator, geography=geography, disaggregation=key)
+    current = cells.filter(current=True)
+    if not viewer.backbone:
+        if not viewer.organisations:
+            return {}
+        current = current.filter(partner_id__in=viewer.organisations)
+    rows = (
+        cells.filter(period__in=Subquery(current.values("period")))
+        .select_related("created_by", "reviewed_by", "partner")
+        .prefetch_related(
+            Prefetch("events", queryset=ObservationEvent.objects.select_related("by"))
+        )
+        .order_by("period_start", "-pk")
+    )
+    found: dict[str, list[Observation]] = defaultdict(list)
+    for row in rows:
+        found[row.period].append(row)
+    return dict(found)
+
+
+@dataclass(frozen=True)
+class PageFlag:
+    """A data-quality flag of one period, where it is: a unit and a cell (its key, "" the
+    total). `code` is an `aggregation.FlagCode`."""
+
+    code: str
+    unit: Geography
+    key: str
+    dimension: str | None
+    reported: float | None
+    expected: float | None
+
+
+def quality_flags(
+    viewer: Viewer, indicator: Indicator, *, period: str, area: Geography
+) -> list[PageFlag]:
+    """The period's data-quality flags, from the cells `viewer` sees: in each unit, parts of a
+    disaggregation that do not add up to their total and parts missing; over the tree, a
+    unit whose reported value differs from its parts'. A hidden (suppressed) cell is never
+    flagged nor used, so a flag never gives a hidden number away."""
+    children, units = geography_tree(area, initiative_id=indicator.framework.initiative_id)
+    cells = table(viewer, indicator, period=period, area=area)
+    hidden = {cell for cell, shown in cells.items() if shown.shown.hidden}
+    values: dict[int, dict] = defaultdict(dict)
+    for (geography_id, key), cell in cells.items():
+        if cell.shown.hidden:
+            continue
+        value = _value_of(indicator, cell.shown)
+        if value is not None:
+            values[geography_id][key_frozen(key)] = value
+    try:
+        schema = schema_from_json(indicator.dimensions)
+    except SchemaError:
+        schema = ()
+    flags: list[PageFlag] = []
+    for geography_id in sorted(values, key=lambda pk: list(units).index(pk)):
+        try:
+            found = check_disaggregation(schema=schema, observations=values[geography_id])
+        except ValueError:
+            continue  # a key of an earlier schema: nothing to check it against
+        for flag in found:
+            key = key_string(dict(flag.where))  # type: ignore[arg-type]
+            if (geography_id, key) in hidden:
+                continue
+            flags.append(
+                PageFlag(
+                    flag.code,
+                    units[geography_id],
+                    key,
+                    flag.dimension,
+                    flag.reported,
+                    flag.expected,
+                )
+            )
+    totals = {pk: cell[TOTAL] for pk, cell in values.items() if TOTAL in cell}
+    try:
+        rolled = roll_up(children=children, observations=totals)
+    except ValueError:
+        return flags  # a mean without its n, say: its parts cannot be added up
+    for flag in rolled.flags:
+        flags.append(PageFlag(flag.code, units[flag.where], "", None, flag.reported, flag.expected))
+    return flags
+
+
+@dataclass(frozen=True)
+class Multiple:
+    """One small chart: a dimension's value (its key) and its series at the area."""
+
+    value: str
+    key: str
+    points: list[SeriesPoint]
+
+
+@dataclass(frozen=True)
+class DimensionMultiples:
+    name: str
+    label: str
+    sums_to_total: bool
+    multiples: list[Multiple]
+
+
+@dataclass
+class IndicatorPage:
+    indicator: Indicator
+    area: Geography | None
+    points: list[SeriesPoint] = field(default_factory=list)
+    latest: SeriesPoint | None = None
+    progress: Progress | None = None
+    baseline_value: float | None = None
+    forecast: Forecast | None = None
+    cone: list[progress.Projection] = field(default_factory=list)
+    versions: list[DefinitionVersion] = field(default_factory=list)
+    dimensions: list[DimensionMultiples] = field(default_factory=list)
+    sessions: list[CurveSession] = field(default_factory=list)
+
+
+def indicator_page(viewer: Viewer, indicator: Indicator) -> IndicatorPage:
+    """An indicator at its framework's area as `viewer` sees it: the total's series with its
+    progress, baseline, target, forecast cone and judgement line, the definition versions
+    (series breaks), and each disaggregation value's series for small multiples, every cell
+    suppressed as part of its period's whole table (`observations_shown`)."""
+    framework = indicator.framework
+    area = framework.area
+    page = IndicatorPage(
+        indicator=indicator,
+        area=area,
+        versions=list(indicator.definition_versions.order_by("number")),
+        sessions=list(
+            indicator.sessions.select_related("meeting")
+            .prefetch_related("partners__organisation", "actions")
+            .order_by("-created_at")
+        ),
+    )
+    if area is None:
+        return page
+    rows = list(
+        observations_visible(
+            viewer, Observation.objects.filter(indicator=indicator, geography=area)
+        ).order_by("period_start", "pk")
+    )
+    for row in rows:
+        row.indicator = indicator
+    by_key: dict[str, list[SeriesPoint]] = defaultdict(list)
+    for item in observations_shown(viewer, framework, rows):
+        row = item.observation
+        by_key[row.disaggregation].append(
+            SeriesPoint(
+                row.period, parse_period(row.period).time, row.definition_version, item.shown
+            )
+        )
+    baseline = (
+        Baseline.objects.filter(indicator=indicator, geography=area)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    target = (
+        Target.objects.filter(indicator=indicator, geography=area)
+        .select_related("decision__meeting")
+        .order_by("year", "pk")
+        .first()
+    )
+    page.forecast = (
+        Forecast.objects.filter(
+            indicator=indicator, geography=area, method=Forecast.Method.JUDGEMENT
+        )
+        .order_by("-as_of", "-pk")
+        .first()
+    )
+    page.points = by_key.get("", [])
+    page.latest = next(
+        (p for p in reversed(page.points) if p.shown.value is not None or p.shown.hidden), None
+    )
+    page.progress = progress_of(indicator, page.points, baseline=baseline, target=target)
+    page.baseline_value = baseline_value(viewer, indicator, baseline)
+    page.cone = forecast_cone(page.points, baseline=baseline, target=target)
+    labels = {
+        item.get("name"): item.get("label") or item.get("name")
+        for item in indicator.dimensions or []
+        if isinstance(item, dict)
+    }
+    try:
+        schema = schema_from_json(indicator.dimensions)
+    except SchemaError:
+        schema = ()
+    for dimension in schema:
+        multiples = []
+        for value in dimension.values:
+            key = key_string({dimension.name: value})
+            multiples.append(Multiple(value, key, by_key.get(key, [])))
+        page.dimensions.append(
+            DimensionMultiples(
+                dimension.name,
+                str(labels.get(dimension.name) or dimension.name),
+                dimension.sums_to_total,
+                multiples,
+            )
+        )
+    return page
+
+
+def _value_of(indicator: Indicator, shown: Shown) -> ObservationValue | None:
+    """A shown (not hidden) value as the aggregation module takes it."""
+    try:
+        if indicator.is_ratio:
+            if shown.numerator is None or shown.denominator is None:
+                return None
+            return ObservationValue(
+                kind=Kind(indicator.kind),
+                numerator=shown.numerator,
+                denominator=shown.denominator,
+                per=float(indicator.per) if indicator.kind == Kind.RATE else 1.0,
+            )
+        if shown.value is None:
+            return None
+        return ObservationValue(kind=Kind(indicator.kind), value=shown.value)
+    except ValueError:
+        return None

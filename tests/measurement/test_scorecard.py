@@ -1,0 +1,381 @@
+"""The scorecard, the indicator page and the dashboard: who may see them, what each viewer
+sees of the values (agreements and small numbers), charts, and flat query counts."""
+
+import re
+
+import pytest
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from meshutaf.core.access import Role
+from meshutaf.measurement import services
+from meshutaf.measurement.entries import entry_check
+from meshutaf.measurement.models import Framework, Observation, SharingAgreement
+from tests.factories import MembershipFactory, UserFactory
+
+QUARTERS = [f"{year}-Q{quarter}" for year in (2022, 2023, 2024) for quarter in (1, 2, 3, 4)]
+
+
+@pytest.fixture
+def approve(owner):
+    def approved(observation):
+        return services.observation_approve(observation=observation, by=owner)
+
+    return approved
+
+
+@pytest.fixture
+def series(count_indicator, town, record, approve):
+    """Twelve quarters of the backbone's own values at the town, approved; the last is 4."""
+    values = [20, 22, 21, 25, 27, 26, 30, 31, 33, 35, 34, 4]
+    return [
+        approve(record(count_indicator, town, period, value=value, submit=True))
+        for period, value in zip(QUARTERS, values, strict=True)
+    ]
+
+
+@pytest.fixture
+def target(count_indicator, town, owner):
+    services.baseline_set(
+        indicator=count_indicator, by=owner, geography=town, period="2022-Q4", value=25
+    )
+    return services.target_set(
+        indicator=count_indicator, by=owner, geography=town, value=60, year=2026
+    )
+
+
+def _urls(framework, indicator):
+    return [
+        reverse("measurement:scorecard", args=[framework.pk]),
+        reverse("measurement:indicator", args=[indicator.pk]),
+        reverse("measurement:dashboard", args=[framework.pk]),
+    ]
+
+
+def test_owner_and_member_see_every_page_outsider_gets_404(
+    framework, count_indicator, series, owner, member, participant, outsider, as_user
+):
+    for url in _urls(framework, count_indicator):
+        assert as_user(owner).get(url).status_code == 200
+        assert as_user(member).get(url).status_code == 200
+        assert as_user(participant).get(url).status_code == 200
+        assert as_user(outsider).get(url).status_code == 404
+        assert as_user(None).get(url).status_code == 404
+
+
+def test_a_public_dashboard_shows_only_public_values(
+    framework,
+    count_indicator,
+    proportion_indicator,
+    town,
+    record,
+    approve,
+    member,
+    partner_org,
+    outsider,
+    as_user,
+):
+    published = approve(
+        record(
+            count_indicator,
+            town,
+            "2024-Q1",
+            by=member,
+            role="partner",
+            partner=partner_org,
+            value=4321,
+            submit=True,
+        )
+    )
+    approve(
+        record(
+            proportion_indicator,
+            town,
+            "2024",
+            by=member,
+            role="partner",
+            partner=partner_org,
+            numerator=55,
+            denominator=200,
+            submit=True,
+        )
+    )
+    services.agreement_set(
+        framework=framework,
+        by=framework.initiative.created_by,
+        partner=partner_org,
+        indicator=count_indicator,
+        purpose="x",
+        visibility="public",
+    )
+    services.agreement_set(
+        framework=framework,
+        by=framework.initiative.created_by,
+        partner=partner_org,
+        indicator=proportion_indicator,
+        purpose="x",
+        visibility="partners",
+    )
+    url = reverse("measurement:dashboard", args=[framework.pk])
+    assert as_user(None).get(url).status_code == 404
+    Framework.objects.filter(pk=framework.pk).update(public_dashboard=True)
+    for visitor in (None, outsider):
+        page = as_user(visitor).get(url).content.decode()
+        assert "4,321" in page
+        assert published.period in page
+        assert "27.5%" not in page
+        assert "Matriculation" not in page
+        assert reverse("measurement:indicator", args=[count_indicator.pk]) not in page
+    # A member sees what the partners' agreements allow members, the public values too.
+    page = as_user(framework.initiative.memberships.get(role=Role.PARTICIPANT).user).get(url)
+    assert "27.5%" in page.content.decode()
+    assert "4,321" in page.content.decode()
+
+
+def test_small_counts_are_hidden_from_members_not_from_the_backbone(
+    framework, count_indicator, series, owner, participant, as_user
+):
+    for url in _urls(framework, count_indicator)[:2]:
+        seen_by_member = as_user(participant).get(url).content.decode()
+        seen_by_owner = as_user(owner).get(url).content.decode()
+        assert "&lt;10" in seen_by_member
+        assert "Fewer than 10" in seen_by_member
+        assert '<span class="value ltr-value">4</span>' not in seen_by_member
+        assert '<span class="value ltr-value">4</span>' in seen_by_owner
+        assert "&lt;10" not in seen_by_owner.split("<main", 1)[1].split('class="chart-legend"')[0]
+
+
+def test_a_value_without_an_agreement_is_invisible_to_members(
+    framework,
+    count_indicator,
+    town,
+    record,
+    approve,
+    member,
+    partner_org,
+    owner,
+    participant,
+    as_user,
+):
+    approve(
+        record(
+            count_indicator,
+            town,
+            "2024-Q2",
+            by=member,
+            role="partner",
+            partner=partner_org,
+            value=777,
+            submit=True,
+        )
+    )
+    url = reverse("measurement:scorecard", args=[framework.pk])
+    assert "777" not in as_user(participant).get(url).content.decode()
+    assert "777" in as_user(member).get(url).content.decode()  # its reporting partner
+    assert "777" in as_user(owner).get(url).content.decode()
+    SharingAgreement.objects.create(
+        framework=framework,
+        partner=partner_org,
+        indicator=count_indicator,
+        purpose="x",
+        visibility="partners",
+    )
+    assert "777" in as_user(participant).get(url).content.decode()
+
+
+def _indicators(framework, owner, town, count, prefix):
+    for number in range(count):
+        indicator = services.indicator_create(
+            framework=framework,
+            by=owner,
+            code=f"{prefix}{number}",
+            name=f"מדד {number}",
+            kind="count",
+            period_type="year",
+        )
+        services.baseline_set(
+            indicator=indicator, by=owner, geography=town, period="2020", value=100
+        )
+        services.target_set(indicator=indicator, by=owner, geography=town, value=200, year=2026)
+        for year in (2020, 2021, 2022, 2023):
+            entry = entry_check(indicator, period=str(year), value=100 + (7 * year) % 11)
+            observation = services.observation_record(
+                indicator=indicator,
+                by=owner,
+                role="facilitator",
+                geography=town,
+                entry=entry,
+                partner=None,
+                submit=True,
+            )
+            services.observation_approve(observation=observation, by=owner)
+
+
+@pytest.mark.parametrize("viewer", ["owner", "participant"])
+def test_the_scorecard_query_count_does_not_grow_with_indicators(
+    framework, owner, participant, town, viewer, django_assert_max_num_queries
+):
+    client = Client(HTTP_ACCEPT_LANGUAGE="en")
+    client.force_login({"owner": owner, "participant": participant}[viewer])
+    url = reverse("measurement:scorecard", args=[framework.pk])
+    _indicators(framework, owner, town, 3, "A")
+    with CaptureQueriesContext(connection) as three:
+        assert client.get(url).status_code == 200
+    _indicators(framework, owner, town, 9, "B")
+    with django_assert_max_num_queries(len(three.captured_queries)):
+        response = client.get(url)
+    assert response.content.decode().count('class="sparkline"') == 12
+
+
+def test_the_indicator_page_draws_breaks_intervals_target_and_history(
+    framework, count_indicator, series, target, owner, member, participant, as_user
+):
+    services.definition_version_add(
+        indicator=count_indicator,
+        by=owner,
+        starts="2024-Q1",
+        note="Counted by registration, not attendance",
+    )
+    # Values entered from now on for 2024 belong to the new definition.
+    for observation in Observation.objects.filter(current=True, period__startswith="2024"):
+        Observation.objects.filter(pk=observation.pk).update(definition_version=2)
+    page = as_user(owner).get(reverse("measurement:indicator", args=[count_indicator.pk]))
+    html = page.content.decode()
+    svg = re.search(r'<svg class="chart measure-chart".*?</svg>', html, re.S).group(0)
+    assert "<title" in svg
+    assert 'role="img"' in svg
+    break_x = float(re.search(r'<g class="series-break"[^>]*><line x1="([\d.]+)"', svg).group(1))
+    for points in re.findall(r'<polyline class="series-line"[^>]*points="([^"]+)"', svg):
+        xs = [float(pair.split(",")[0]) for pair in points.split()]
+        assert max(xs) < break_x or min(xs) > break_x
+    assert 'class="chart-target"' in svg
+    assert 'class="chart-baseline"' in svg
+    assert 'class="interval-bar"' in svg
+    assert "Counted by registration" in html
+    assert "2 versions" not in html
+    assert "1 version" in html
+    assert "1 version" not in as_user(participant).get(page.request["PATH_INFO"]).content.decode()
+
+
+def test_verdict_and_curve_are_said_with_their_reason(
+    framework, count_indicator, series, target, owner, as_user
+):
+    html = (
+        as_user(owner).get(reverse("measurement:scorecard", args=[framework.pk])).content.decode()
+    )
+    assert re.search(
+        r'class="verdict verdict--(on_track|needs_acceleration|regressing|uncertain)"', html
+    )
+    assert "interval" in html
+    assert "Turned the curve?" in html
+    assert re.search(r"verdict--curve-(yes|no|worse|early)", html)
+
+
+def test_history_is_for_the_backbone_and_the_reporting_partner(
+    framework,
+    count_indicator,
+    town,
+    record,
+    approve,
+    member,
+    partner_org,
+    owner,
+    participant,
+    as_user,
+):
+    record(
+        count_indicator, town, "2024-Q1", by=member, role="partner", partner=partner_org, value=40
+    )
+    approve(
+        record(
+            count_indicator,
+            town,
+            "2024-Q1",
+            by=member,
+            role="partner",
+            partner=partner_org,
+            value=44,
+            submit=True,
+        )
+    )
+    SharingAgreement.objects.create(
+        framework=framework,
+        partner=partner_org,
+        indicator=count_indicator,
+        purpose="x",
+        visibility="partners",
+    )
+    url = reverse("measurement:indicator", args=[count_indicator.pk])
+    assert "2 versions" in as_user(owner).get(url).content.decode()
+    assert "2 versions" in as_user(member).get(url).content.decode()
+    other = as_user(participant).get(url).content.decode()
+    assert "2 versions" not in other
+    assert "44" in other
+
+
+def test_the_period_is_checked(framework, count_indicator, series, owner, as_user):
+    url = reverse("measurement:indicator", args=[count_indicator.pk])
+    client = as_user(owner)
+    bad = client.get(url, {"period": "see description"}).content.decode()
+    assert "is not a period" in bad
+    wrong_type = client.get(url, {"period": "2024"}).content.decode()
+    assert "is not a quarter" in wrong_type
+    none = client.get(url, {"period": "2019-Q1"}).content.decode()
+    assert "There are no values for 2019-Q1" in none
+    key = client.get(url, {"key": "sex=other"}).content.decode()
+    assert "is not a disaggregation" in key
+    good = client.get(url, {"period": "2023-Q2"})
+    assert good.status_code == 200
+    assert 'value="2023-Q2" selected' in good.content.decode()
+
+
+def test_drill_down_marks_reported_aggregated_and_suppressed(
+    framework, count_indicator, town, record, approve, owner, participant, as_user
+):
+    north, south = town.children.order_by("code")
+    approve(record(count_indicator, north, "2024-Q1", value=30, submit=True))
+    approve(record(count_indicator, south, "2024-Q1", value=3, submit=True))
+    approve(record(count_indicator, north, "2024-Q1", key="sex=female", value=14, submit=True))
+    approve(record(count_indicator, north, "2024-Q1", key="sex=male", value=15, submit=True))
+    url = reverse("measurement:indicator", args=[count_indicator.pk]) + "?period=2024-Q1"
+    owner_page = as_user(owner).get(url).content.decode()
+    assert "Aggregated from the units below" in owner_page  # the town: north + south
+    assert "Reported" in owner_page
+    assert "add up to 29" in owner_page  # 14 + 15 is not 30: a data-quality flag
+    member_page = as_user(participant).get(url).content.decode()
+    assert "&lt;10" in member_page  # the south's 3
+    assert "33" not in member_page.split('id="drill-down"')[1]  # no total built on a hidden 3
+
+
+def test_a_hebrew_page_is_right_to_left_and_its_chart_left_to_right(
+    framework, count_indicator, series, owner
+):
+    owner.language = "he"
+    owner.save(update_fields=["language"])
+    client = Client(HTTP_ACCEPT_LANGUAGE="he")
+    client.force_login(owner)
+    for url in _urls(framework, count_indicator):
+        html = client.get(url).content.decode()
+        assert '<html lang="he" dir="rtl">' in html
+        assert 'direction="ltr"' in html
+
+
+def test_a_framework_without_area_says_so(initiative, owner, as_user):
+    framework = services.framework_create(initiative=initiative, by=owner, name="בלי אזור")
+    services.indicator_create(framework=framework, by=owner, code="X", name="x", kind="count")
+    html = as_user(owner).get(reverse("measurement:scorecard", args=[framework.pk]))
+    assert html.status_code == 200
+    assert "has no area yet" in html.content.decode()
+
+
+def test_a_new_member_user_without_membership_is_an_outsider(framework, count_indicator):
+    stranger = UserFactory(username="stranger")
+    other_initiative_member = UserFactory(username="elsewhere")
+    MembershipFactory(user=other_initiative_member, role=Role.FACILITATOR)
+    for user in (stranger, other_initiative_member):
+        client = Client()
+        client.force_login(user)
+        for url in _urls(framework, count_indicator):
+            assert client.get(url).status_code == 404
