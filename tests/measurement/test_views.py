@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.urls import reverse
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from meshutaf.measurement import services
@@ -711,8 +711,42 @@ def test_framework_page_in_hebrew_is_right_to_left(as_user, owner, framework):
     assert 'lang="he" dir="rtl"' in content
 
 
-def test_nav_leaves_out_pages_not_defined(as_user, owner, framework):
+def test_nav_links_only_the_pages_that_exist(as_user, owner, framework):
     content = as_user(owner).get(reverse("measurement:framework", args=[framework.pk]))
-    assert reverse("measurement:frameworks", args=[framework.initiative_id]) in (
-        content.content.decode()
+    content = content.content.decode()
+    assert reverse("measurement:frameworks", args=[framework.initiative_id]) in content
+    for name in ("scorecard", "inbox", "review"):
+        try:
+            url = reverse(f"measurement:{name}", args=[framework.pk])
+        except NoReverseMatch:
+            continue
+        assert f'href="{url}"' in content
+
+
+# ---------------------------------------------------------------- rows added by htmx
+
+
+def test_form_row_adds_a_numbered_row_and_counts_it(as_user, owner, member, outsider, framework):
+    url = reverse("measurement:form_row", args=[framework.pk, "dimension"])
+    response = as_user(owner).get(url, {"dimension-TOTAL_FORMS": "2"})
+    content = response.content.decode()
+    assert 'name="dimension-2-name"' in content
+    assert "Dimension 3" in content
+    assert 'id="id_dimension-TOTAL_FORMS" hx-swap-oob="true"' in content
+    assert 'value="3"' in content
+    assert as_user(owner).get(url, {"dimension-TOTAL_FORMS": "6"}).status_code == 204
+    assert as_user(member).get(url, {"dimension-TOTAL_FORMS": "2"}).status_code == 403
+    assert as_user(outsider).get(url, {"dimension-TOTAL_FORMS": "2"}).status_code == 404
+    bad = reverse("measurement:form_row", args=[framework.pk, "nonsense"])
+    assert as_user(owner).get(bad).status_code == 404
+
+
+def test_action_row_offers_the_meetings_people(
+    as_user, owner, member, framework, meeting, partner_org
+):
+    url = reverse("measurement:form_row", args=[framework.pk, "action"])
+    content = (
+        as_user(owner).get(url, {"action-TOTAL_FORMS": "3", "meeting": meeting.pk}).content.decode()
     )
+    assert 'name="action-3-owner"' in content
+    assert f'value="{member.person.pk}"' in content

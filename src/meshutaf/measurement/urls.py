@@ -57,6 +57,7 @@ urlpatterns = [
         views.curve_session_create,
         name="curve_session_create",
     ),
+    path("measurement/frameworks/<id:pk>/rows/<slug:prefix>/", views.form_row, name="form_row"),
     path("measurement/geography/options/", views.geography_options, name="geography_options"),
     path("", include(reporting_urls)),
     path("", include(scorecard_urls)),

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -655,6 +655,48 @@ def geography_options(request: HttpRequest) -> HttpResponse:
 
 
 # ---------------------------------------------------------------- turn the curve
+
+ROWS = {
+    "dimension": (DimensionFormSet, "measurement/_dimension_row.html"),
+    "partner": (CurvePartnerFormSet, "measurement/_partner_row.html"),
+    "action": (ActionItemFormSet, "measurement/_action_row.html"),
+}
+
+
+@login_required
+def form_row(request: HttpRequest, pk: int, prefix: str) -> HttpResponse:
+    """One more empty row of a formset (htmx): the dimensions of an indicator, the partners or
+    action items of a turn-the-curve session; nothing once the formset is full."""
+    framework = framework_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
+    if prefix not in ROWS:
+        raise Http404
+    formset_class, row_template = ROWS[prefix]
+    total = request.GET.get(f"{prefix}-TOTAL_FORMS", "")
+    if not total.isdigit() or int(total) >= formset_class.max_num:
+        return HttpResponse(status=204)
+    index = int(total)
+    kwargs: dict[str, Any] = {}
+    if prefix == "action":
+        meeting_id = request.GET.get("meeting", "")
+        meeting = (
+            framework.initiative.meetings.filter(pk=meeting_id).first()
+            if meeting_id.isdigit() and len(meeting_id) < 18
+            else None
+        )
+        kwargs["people"] = meeting_people(meeting) if meeting else None
+    formset = formset_class(prefix=prefix, form_kwargs=kwargs)
+    row = formset.form(
+        prefix=formset.add_prefix(index),
+        empty_permitted=True,
+        use_required_attribute=False,
+        renderer=formset.renderer,
+        **kwargs,
+    )
+    return render(
+        request,
+        "measurement/_added_row.html",
+        {"row": row, "row_template": row_template, "prefix": prefix, "number": index + 1},
+    )
 
 
 @login_required
