@@ -13,3 +13,7 @@ class MeasurementConfig(AppConfig):
         sections.section_register(
             sections.Section("measurement:frameworks", _("Shared measurement"), order=45)
         )
+
+        from . import indexing
+
+        indexing.register()

@@ -2,11 +2,15 @@
 
 from django.conf import settings
 
+from meshutaf.core.access import Role
 from meshutaf.core.commands import active_user_named, fail, write_atomically
 from meshutaf.core.forms import MAX_ID
 from meshutaf.initiatives.models import Initiative
 from meshutaf.initiatives.permissions import initiative_get_for_user
+from meshutaf.measurement.permissions import Viewer
 from meshutaf.reports import render, selectors
+
+BACKBONE = Viewer(role=Role.FACILITATOR)
 
 
 def add_parser(commands) -> None:
@@ -72,7 +76,7 @@ def cmd_report(args) -> int:
     if file_format is None:
         suffix = Path(args.output).suffix.lower().lstrip(".")
         file_format = suffix if suffix in render.FORMATS else "html"
-    user = None
+    user = role = None
     if args.as_user:
         user = active_user_named(args.as_user)
     if not 0 < args.initiative <= MAX_ID:
@@ -84,7 +88,7 @@ def cmd_report(args) -> int:
             return fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
     else:
         try:
-            initiative = initiative_get_for_user(user=user, pk=args.initiative).obj
+            initiative, role = initiative_get_for_user(user=user, pk=args.initiative)
         except Http404:
             return fail(
                 _("No initiative %(id)s that %(username)s may see.")
@@ -97,7 +101,11 @@ def cmd_report(args) -> int:
     language = args.language or translation.get_language()
     try:
         summary = selectors.initiative_summary(
-            initiative=initiative, date_from=dates["from"], date_to=dates["to"]
+            initiative=initiative,
+            date_from=dates["from"],
+            date_to=dates["to"],
+            # The operator at the console reads everything, as the backbone does.
+            viewer=Viewer.of(user=user, role=role) if user is not None else BACKBONE,
         )
         content = render.render(summary, file_format=file_format, language=language)
     except ValidationError as error:

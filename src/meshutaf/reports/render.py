@@ -172,6 +172,32 @@ class _DocxWriter:
                 )
             )
 
+        for card in summary.scorecards:
+            self.heading(
+                _("Scorecard: %(name)s (version %(version)s)")
+                % {"name": card.name, "version": card.version},
+                1,
+            )
+            self.paragraph(
+                _(
+                    "The latest value for the whole area up to the end of the period, as you "
+                    "may see it: values a partner has not agreed to share with you are left "
+                    "out, and small numbers are hidden."
+                )
+            )
+            self.table(
+                [_("Indicator"), _("Latest value"), _("Target"), _("Verdict")],
+                [
+                    [
+                        f"{line.code} {line.name}",
+                        f"{line.latest} ({line.period})" if line.period else line.latest,
+                        line.target,
+                        line.verdict or line.note or "—",
+                    ]
+                    for line in card.lines
+                ],
+            )
+
         # A section with nothing in it is left out: the figures above already say "0".
         if summary.phases:
             self.heading(_("Phases"), 1)

@@ -31,6 +31,7 @@ from django.utils.translation import gettext_lazy
 from meshutaf.directory.models import Sector
 from meshutaf.initiatives.models import Initiative, Phase
 from meshutaf.knowledge.models import Document, Insight
+from meshutaf.measurement.permissions import Viewer
 from meshutaf.meetings.models import (
     OPEN_ACTION_STATUSES,
     ActionStatus,
@@ -41,6 +42,9 @@ from meshutaf.meetings.models import (
     Outcome,
     OutcomeKind,
 )
+
+from . import scorecard
+from .scorecard import FrameworkScorecard
 
 # Ranges up to this many calendar months are shown month by month, longer ones by quarter.
 MONTHLY_UP_TO = 18
@@ -169,6 +173,8 @@ class Summary:
     key_insights: list[InsightRow]
     phases: list[PhaseRow]
     generated_at: datetime.datetime = field(default_factory=timezone.now)
+    # Shared measurement's scorecards as the report's reader sees them (`scorecard.py`).
+    scorecards: list[FrameworkScorecard] = field(default_factory=list)
 
     @property
     def meetings_held(self) -> int:
@@ -201,6 +207,7 @@ class Summary:
             or self.actions_closed
             or self.actions_overdue
             or self.key_insights
+            or self.scorecards
         )
 
 
@@ -316,9 +323,14 @@ def _action_row(outcome: Outcome, *, days_late: int | None = None) -> ActionRow:
 
 
 def initiative_summary(
-    *, initiative: Initiative, date_from: datetime.date, date_to: datetime.date
+    *,
+    initiative: Initiative,
+    date_from: datetime.date,
+    date_to: datetime.date,
+    viewer: Viewer | None = None,
 ) -> Summary:
-    """Everything the summary report shows, for an initiative the caller may already see."""
+    """Everything the summary report shows, for an initiative the caller may already see.
+    The scorecards need to know who reads the report (`viewer`); without one there are none."""
     report_range_validate(date_from=date_from, date_to=date_to)
     start, end = _day_bounds(date_from, date_to)
 
@@ -477,6 +489,9 @@ def initiative_summary(
         actions_overdue=overdue,
         key_insights=insights,
         phases=phases,
+        scorecards=scorecard.scorecards(viewer=viewer, initiative=initiative, date_to=date_to)
+        if viewer is not None
+        else [],
     )
 
 

@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils.translation import get_language
 
 from meshutaf.initiatives.permissions import initiative_get_for_user
+from meshutaf.measurement.permissions import Viewer
 
 from . import render as report_render
 from . import selectors
@@ -35,32 +36,34 @@ def _page(request, initiative, form, *, summary=None, render_error=None, status=
     return render(request, "reports/summary.html", context, status=status)
 
 
-def _summary_for(form, initiative):
+def _summary_for(form, initiative, *, user, role):
     return selectors.initiative_summary(
         initiative=initiative,
         date_from=form.cleaned_data["from"],
         date_to=form.cleaned_data["to"],
+        viewer=Viewer.of(user=user, role=role),
     )
 
 
 @login_required
 def summary(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk).obj
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
     form = _range_form(request, initiative)
     if not form.is_valid():
         return _page(request, initiative, form)
-    return _page(request, initiative, form, summary=_summary_for(form, initiative))
+    summary = _summary_for(form, initiative, user=request.user, role=role)
+    return _page(request, initiative, form, summary=summary)
 
 
 @login_required
 def download(request, pk: int, file_format: str):
-    initiative = initiative_get_for_user(user=request.user, pk=pk).obj
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
     if file_format not in report_render.FORMATS:
         raise Http404
     form = _range_form(request, initiative)
     if not form.is_valid():
         return _page(request, initiative, form, status=400)
-    summary = _summary_for(form, initiative)
+    summary = _summary_for(form, initiative, user=request.user, role=role)
     try:
         content = report_render.render(
             summary, file_format=file_format, language=(get_language() or "he")[:2]

@@ -1,0 +1,169 @@
+"""Shared measurement in search and in the summary report: indicators and results are found
+by the initiative's members only (a draft framework's by its facilitators only) and no value is
+ever indexed; the report's scorecard shows each value as its reader may see it (the
+agreement's visibility, small-number suppression) in HTML and DOCX."""
+
+import datetime
+import io
+
+import docx
+import pytest
+
+from meshutaf.measurement import indexing, services
+from meshutaf.measurement.models import FrameworkStatus, SharingAgreement
+from meshutaf.measurement.permissions import Viewer
+from meshutaf.reports import selectors as report_selectors
+from meshutaf.search import engine
+from meshutaf.search import indexing as search_indexing
+
+RANGE = {"from": "2024-01-01", "to": "2024-12-31"}
+
+
+@pytest.fixture
+def indexed(framework, count_indicator, owner):
+    services.result_create(
+        framework=framework,
+        by=owner,
+        title="Every child thrives after school",
+        population="children aged 6-12",
+    )
+    count_indicator.numerator_definition = "Children enrolled in an afternoon club"
+    count_indicator.name_ar = "أطفال في النوادي"
+    count_indicator.save()
+    indexing.index_framework(framework)
+    return framework
+
+
+def found(user, query) -> list[str]:
+    return [hit.entry.kind for hit in engine.search(user=user, query=query).hits]
+
+
+def test_indicators_and_results_are_found_by_members_only(indexed, owner, member, outsider):
+    assert found(member, "Children in clubs") == ["indicator"]
+    assert found(member, "afternoon") == ["indicator"]  # its definition
+    assert found(member, "النوادي") == ["indicator"]  # its Arabic name
+    assert found(member, "EDU1") == ["indicator"]
+    assert found(member, "thrives") == ["result"]
+    assert found(owner, "thrives") == ["result"]
+    assert found(outsider, "Children in clubs") == []
+    assert found(outsider, "thrives") == []
+
+
+def test_a_draft_framework_is_found_by_its_facilitators_only(indexed, owner, member):
+    indexed.status = FrameworkStatus.DRAFT
+    indexed.save()
+    indexing.index_framework(indexed)
+    assert found(member, "Children in clubs") == []
+    assert found(owner, "Children in clubs") == ["indicator"]
+
+
+def test_values_are_never_indexed(indexed, count_indicator, town, record, owner):
+    record(count_indicator, town, "2024-Q1", value=4321)
+    indexing.index_framework(indexed)
+    search_indexing.reindex_all()
+    assert found(owner, "4321") == []
+    assert found(owner, "Children in clubs") == ["indicator"]  # the rebuild keeps the rest
+
+
+# ---------------------------------------------------------------- the summary report
+
+
+@pytest.fixture
+def small_value(count_indicator, town, record, owner, member, partner_org):
+    """The partner's approved count of 3 for the whole town, and a later one after the range."""
+    for period, number in (("2024-Q1", 3), ("2025-Q1", 50)):
+        value = record(
+            count_indicator,
+            town,
+            period,
+            by=member,
+            role="partner",
+            partner=partner_org,
+            submit=True,
+            value=number,
+        )
+        services.observation_approve(observation=value, by=owner)
+
+
+def share(framework, count_indicator, partner_org):
+    SharingAgreement.objects.create(
+        framework=framework,
+        partner=partner_org,
+        indicator=count_indicator,
+        purpose="shared measurement",
+        visibility="partners",
+    )
+
+
+def report_line(client, initiative):
+    response = client.get(f"/initiatives/{initiative.pk}/report/", RANGE)
+    assert response.status_code == 200
+    (card,) = response.context["summary"].scorecards
+    return {line.code: line for line in card.lines}, response.content.decode()
+
+
+def docx_rows(client, initiative) -> dict[str, list[str]]:
+    response = client.get(f"/initiatives/{initiative.pk}/report.docx", RANGE)
+    assert response.status_code == 200
+    document = docx.Document(io.BytesIO(response.content))
+    rows = {}
+    for table in document.tables:
+        for row in table.rows:
+            cells = [cell.text for cell in row.cells]
+            if cells[0].startswith("EDU"):
+                rows[cells[0].split()[0]] = cells
+    return rows
+
+
+def test_report_scorecard_for_the_backbone_and_the_partner(
+    initiative, framework, count_indicator, small_value, as_user, owner, member
+):
+    for user in (owner, member):
+        lines, html = report_line(as_user(user), initiative)
+        assert lines["EDU1"].latest == "3"
+        assert lines["EDU1"].period == "2024-Q1"  # the 2025 value is after the range
+        assert "EDU1" in html
+        assert docx_rows(as_user(user), initiative)["EDU1"][1] == "3 (2024-Q1)"
+
+
+def test_report_scorecard_without_an_agreement_shows_nothing_of_the_partners_value(
+    initiative, framework, count_indicator, small_value, as_user, participant
+):
+    lines, _html = report_line(as_user(participant), initiative)
+    assert lines["EDU1"].latest == "—"
+    assert lines["EDU1"].period == ""
+    assert docx_rows(as_user(participant), initiative)["EDU1"][1] == "—"
+
+
+def test_report_scorecard_suppresses_a_small_count(
+    initiative, framework, count_indicator, small_value, partner_org, as_user, participant
+):
+    share(framework, count_indicator, partner_org)
+    lines, html = report_line(as_user(participant), initiative)
+    assert lines["EDU1"].latest == "<10"
+    assert lines["EDU1"].hidden
+    assert "&lt;10" in html
+    assert docx_rows(as_user(participant), initiative)["EDU1"][1] == "<10 (2024-Q1)"
+
+
+def test_report_outsider_gets_404(initiative, framework, small_value, as_user, outsider):
+    assert as_user(outsider).get(f"/initiatives/{initiative.pk}/report/", RANGE).status_code == 404
+    assert (
+        as_user(outsider).get(f"/initiatives/{initiative.pk}/report.docx", RANGE).status_code == 404
+    )
+
+
+def test_a_report_without_a_reader_has_no_scorecard(initiative, framework, small_value):
+    summary = report_selectors.initiative_summary(
+        initiative=initiative,
+        date_from=datetime.date(2024, 1, 1),
+        date_to=datetime.date(2024, 12, 31),
+    )
+    assert summary.scorecards == []
+    with_reader = report_selectors.initiative_summary(
+        initiative=initiative,
+        date_from=datetime.date(2024, 1, 1),
+        date_to=datetime.date(2024, 12, 31),
+        viewer=Viewer(role="facilitator"),
+    )
+    assert with_reader.scorecards[0].lines[0].latest == "3"
