@@ -5,6 +5,8 @@ import datetime as dt
 
 import pytest
 from django.core import mail
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
@@ -355,6 +357,30 @@ def test_review_queue_shows_change_and_flags(
     content = page.content.decode()
     assert "+20 (+100%)" in content
     assert "Changed by more than 50% from the previous period." in content
+    assert "do not add up" not in content  # 22 + 18 = 40
+
+
+def test_review_queue_flags_parts_that_do_not_add_up_and_broken_rules(
+    as_user, owner, member, round, partner_org, count_indicator
+):
+    ValidationRule.objects.create(
+        framework=round.framework,
+        name="Girls at most the total",
+        left="EDU1[sex=female]",
+        operator="<=",
+        right="EDU1",
+        severity="warning",
+    )
+    values = {
+        cell(count_indicator): "20",
+        cell(count_indicator, "sex=female"): "22",
+        cell(count_indicator, "sex=male"): "18",
+    }
+    post_values(as_user(member), round, partner_org, values, confirm_warnings="1")
+    content = as_user(owner).get(reverse("measurement:review", args=[round.framework.pk]))
+    content = content.content.decode()
+    assert "The reported value is 20; its parts give 40." in content
+    assert "Rule warning: Girls at most the total" in content
 
 
 def test_unlock_needs_a_reason_and_is_recorded(
@@ -422,7 +448,15 @@ def test_open_a_round_and_its_first_reminders(
 
 
 def test_reminders_once_a_day_to_members_who_report(
-    owner, member, outsider, round, partner_org, count_indicator, rate_indicator, initiative
+    owner,
+    member,
+    outsider,
+    participant,
+    round,
+    partner_org,
+    count_indicator,
+    rate_indicator,
+    initiative,
 ):
     # Someone of the organisation who is not a member of the initiative hears nothing.
     AffiliationFactory(person=PersonFactory(user=outsider), organisation=partner_org)
@@ -435,8 +469,11 @@ def test_reminders_once_a_day_to_members_who_report(
         start_date=dt.date(2019, 1, 1),
         end_date=dt.date(2020, 1, 1),
     )
+    # Nor does a member whose role does not let them report.
+    AffiliationFactory(person=PersonFactory(user=participant), organisation=partner_org)
     assert tasks.reminders_send() == 1
     assert mail.outbox[0].to == [member.email]
+    assert "https://" in mail.outbox[0].body or "http://" in mail.outbox[0].body
     assert tasks.reminders_send() == 0  # once a day
     tomorrow = timezone.now() + dt.timedelta(days=1)
     assert tasks.reminders_send(now=tomorrow) == 1
@@ -539,8 +576,6 @@ def test_review_queue_query_count_is_flat(
 
 
 def upload_file(client, round, partner, text, name="values.csv"):
-    from django.core.files.uploadedfile import SimpleUploadedFile
-
     url = reverse("measurement:upload", args=[round.pk, partner.pk])
     return client.post(url, {"file": SimpleUploadedFile(name, text.encode(), "text/csv")})
 
@@ -612,3 +647,14 @@ def test_upload_pages_are_for_the_partners_people(
         assert as_user(user).get(preview).status_code == code
     response = upload_file(as_user(other_partner), round, partner_org, "indicator,period,value\n")
     assert response.status_code == 403
+
+
+def test_messages_are_in_the_partners_language(member, round, partner_org, count_indicator):
+    client = Client(HTTP_ACCEPT_LANGUAGE="he")
+    client.force_login(member)
+    response = post_values(client, round, partner_org, {cell(count_indicator): "N/A"})
+    assert response.status_code == 400
+    content = response.content.decode()
+    assert 'lang="he"' in content
+    assert "הערך" in content  # "the value", named in the message about it
+    assert not Observation.objects.exists()

@@ -36,10 +36,20 @@ def indicator_label(indicator: Indicator) -> str:
     return f"{indicator.code} · {name}"
 
 
-def key_label(key: str) -> str:
-    """A stored key as people read it: "sex: female"; the empty key is the total."""
+def key_label(key: str, indicator: Indicator | None = None) -> str:
+    """A stored key as people read it: "Sex: female" (the dimension's label where the
+    indicator's schema gives one); the empty key is the total."""
     cells = key_cells(key)
-    return " · ".join(f"{n}: {v}" for n, v in cells.items()) if cells else _("Total")
+    if not cells:
+        return _("Total")
+    labels = {}
+    if indicator is not None and isinstance(indicator.dimensions, list):
+        labels = {
+            item.get("name"): item.get("label")
+            for item in indicator.dimensions
+            if isinstance(item, dict) and item.get("label")
+        }
+    return " · ".join(f"{labels.get(n, n)}: {v}" for n, v in cells.items())
 
 
 def plain_number(number: Decimal | None) -> str:
@@ -132,7 +142,7 @@ class Cell:
 
     @property
     def label(self) -> str:
-        return key_label(self.key)
+        return key_label(self.key, self.indicator)
 
     @property
     def dom_id(self) -> str:
@@ -300,7 +310,7 @@ class EntrySheet:
         )
         if cell is None:
             for text in (m for values in messages.values() for m in values):
-                self.errors.append(f"{indicator_label(indicator)}, {key_label(key)}: {text}")
+                self.errors.append(f"{indicator_label(indicator)}, {key}: {text}")
             return
         inputs = {item.field: item for item in cell.inputs}
         for name, texts in messages.items():
@@ -317,6 +327,10 @@ class EntrySheet:
             self._attach(change.cell.indicator, change.cell.key, change.cell, error)
         else:
             change.cell.errors.append(str(error) or _("You cannot change this value."))
+
+    @property
+    def any_editable(self) -> bool:
+        return any(cell.editable for cell in self.cells.values())
 
     @property
     def has_warnings(self) -> bool:

@@ -33,7 +33,7 @@ class ReviewRow:
 
     @property
     def key_label(self) -> str:
-        return key_label(self.observation.disaggregation)
+        return key_label(self.observation.disaggregation, self.observation.indicator)
 
     @property
     def indicator_label(self) -> str:

@@ -557,7 +557,7 @@ def observation_detail(request, observation_id: int):
             "observation": observation,
             "current": current,
             "indicator_label": indicator_label(indicator),
-            "key_label": key_label(observation.disaggregation),
+            "key_label": key_label(observation.disaggregation, indicator),
             "history": chain,
             "backbone": backbone,
             "reason": reason,
