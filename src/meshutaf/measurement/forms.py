@@ -5,6 +5,7 @@ check what was typed; the services do the writing and check the rest."""
 from __future__ import annotations
 
 import re
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -41,6 +42,11 @@ from .models import (
 from .periods import PERIOD_TYPE_LABELS, PeriodError, parse_period
 
 TEXTAREA = {"rows": 3, "dir": "auto"}
+
+
+def _field(form: forms.BaseForm, name: str) -> Any:
+    """A field of `form` whose own attributes (a queryset, an initiative) are set per form."""
+    return form.fields[name]
 
 
 def indicator_name(indicator: Indicator) -> str:
@@ -171,7 +177,7 @@ class ResultForm(forms.Form):
 
     def __init__(self, *args, initiative, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["geography"].initiative = initiative
+        _field(self, "geography").initiative = initiative
 
     def clean_order(self):
         return self.cleaned_data.get("order") or 0
@@ -197,13 +203,14 @@ class StrategyForm(forms.Form):
 
     def __init__(self, *args, initiative, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner_group"].queryset = initiative.groups.all()
+        _field(self, "owner_group").queryset = initiative.groups.all()
 
     def clean_order(self):
         return self.cleaned_data.get("order") or 0
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("owner_organisation") and data.get("owner_group"):
             self.add_error(
                 "owner_group", _("Choose an organisation or a committee or team, not both.")
@@ -246,7 +253,9 @@ class IndicatorForm(forms.Form):
         required=False,
         help_text=_("For a performance measure: which question it answers."),
     )
-    kind = forms.ChoiceField(label=_("Kind"), choices=Indicator._meta.get_field("kind").choices)
+    kind = forms.ChoiceField(
+        label=_("Kind"), choices=cast(Any, Indicator._meta.get_field("kind").choices)
+    )
     per = forms.IntegerField(
         label=_("Per"),
         min_value=1,
@@ -287,34 +296,12 @@ class IndicatorForm(forms.Form):
     )
     order = forms.IntegerField(label=_("Order"), min_value=0, initial=0, required=False)
 
-    SERVICE_FIELDS = (
-        "code",
-        "name",
-        "name_ar",
-        "name_en",
-        "result",
-        "strategy",
-        "category",
-        "kind",
-        "per",
-        "numerator_definition",
-        "denominator_definition",
-        "unit",
-        "direction",
-        "data_source",
-        "period_type",
-        "suppression_k",
-        "visibility",
-        "decimals",
-        "order",
-    )
-
     def __init__(self, *args, framework, editing: Indicator | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.framework = framework
         self.editing = editing
-        self.fields["result"].queryset = framework.results.all()
-        self.fields["strategy"].queryset = framework.strategies.all()
+        _field(self, "result").queryset = framework.results.all()
+        _field(self, "strategy").queryset = framework.strategies.all()
         if editing is not None:
             # The code names the indicator in rules, imports and the API: it stays.
             self.fields["code"].disabled = True
@@ -336,7 +323,8 @@ class IndicatorForm(forms.Form):
         return code
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("result") and data.get("strategy"):
             self.add_error(
                 "strategy",
@@ -355,11 +343,12 @@ class IndicatorForm(forms.Form):
         return data
 
     def service_fields(self) -> dict:
-        return {name: self.cleaned_data[name] for name in self.SERVICE_FIELDS}
+        """Every field, named as the model names it."""
+        return {name: self.cleaned_data[name] for name in self.fields}
 
     @classmethod
     def initial_for(cls, indicator: Indicator) -> dict:
-        initial = {name: getattr(indicator, name) for name in cls.SERVICE_FIELDS}
+        initial = {name: getattr(indicator, name) for name in cls.base_fields}
         initial["result"], initial["strategy"] = indicator.result_id, indicator.strategy_id
         return initial
 
@@ -391,7 +380,8 @@ class DimensionForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if self.errors:
             return data
         name = data["name"].strip()
@@ -432,8 +422,11 @@ class BaseDimensionFormSet(forms.BaseFormSet):
         ]
 
 
-DimensionFormSet = forms.formset_factory(
-    DimensionForm, formset=BaseDimensionFormSet, extra=1, can_delete=True, max_num=6
+DimensionFormSet = cast(
+    type[BaseDimensionFormSet],
+    forms.formset_factory(
+        DimensionForm, formset=BaseDimensionFormSet, extra=1, can_delete=True, max_num=6
+    ),
 )
 
 
@@ -479,7 +472,7 @@ class DefinitionVersionForm(forms.Form):
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["starts"].period_type = indicator.period_type
+        _field(self, "starts").period_type = indicator.period_type
 
 
 class BaselineForm(forms.Form):
@@ -492,8 +485,8 @@ class BaselineForm(forms.Form):
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].period_type = indicator.period_type
-        self.fields["geography"].initiative = indicator.framework.initiative
+        _field(self, "period").period_type = indicator.period_type
+        _field(self, "geography").initiative = indicator.framework.initiative
 
 
 class DecisionChoiceField(IdChoiceField):
@@ -517,8 +510,8 @@ class TargetForm(forms.Form):
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
         initiative = indicator.framework.initiative
-        self.fields["geography"].initiative = initiative
-        self.fields["decision"].queryset = (
+        _field(self, "geography").initiative = initiative
+        _field(self, "decision").queryset = (
             Outcome.objects.filter(initiative=initiative, kind=OutcomeKind.DECISION)
             .select_related("meeting")
             .order_by("-meeting__starts_at", "pk")
@@ -537,7 +530,7 @@ class ForecastForm(forms.Form):
 
     def __init__(self, *args, indicator: Indicator, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["geography"].initiative = indicator.framework.initiative
+        _field(self, "geography").initiative = indicator.framework.initiative
         self.method_label = Forecast.Method.JUDGEMENT.label
 
 
@@ -576,12 +569,13 @@ class ClaimForm(forms.Form):
 
     def __init__(self, *args, framework, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["result"].queryset = framework.results.all()
-        self.fields["strategy"].queryset = framework.strategies.all()
-        self.fields["measure"].queryset = framework.indicators.filter(strategy__isnull=False)
+        _field(self, "result").queryset = framework.results.all()
+        _field(self, "strategy").queryset = framework.strategies.all()
+        _field(self, "measure").queryset = framework.indicators.filter(strategy__isnull=False)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         measure, strategy = data.get("measure"), data.get("strategy")
         if measure is not None and strategy is not None and measure.strategy_id != strategy.pk:
             self.add_error("measure", _("Choose a measure of the chosen strategy."))
@@ -594,13 +588,12 @@ class EvidenceForm(forms.Form):
     note = forms.CharField(label=_("Note"), widget=forms.Textarea(attrs=TEXTAREA), required=False)
 
 
-def _rule_help() -> str:
-    return _(
-        "Each side is arithmetic (+ − × ÷, parentheses, numbers) over indicator codes: "
-        "EDU1 (the total), EDU1[sex=female] (one cell), EDU1.numerator or EDU1.denominator, "
-        "{1-1-1} (a code with other characters). Examples: "
-        "EDU1[sex=female] + EDU1[sex=male] == EDU1; EDU1.numerator <= EDU1.denominator."
-    )
+RULE_HELP = _(
+    "Each side is arithmetic (+ − × ÷, parentheses, numbers) over indicator codes: EDU1 (the "
+    "total), EDU1[sex=female] (one cell of its disaggregation), EDU1.numerator or "
+    "EDU1.denominator, {1-1-1} (a code with other characters). For example, left side "
+    "EDU1[sex=female] + EDU1[sex=male], operator =, right side EDU1."
+)
 
 
 class RuleForm(forms.Form):
@@ -608,11 +601,12 @@ class RuleForm(forms.Form):
     left = forms.CharField(
         label=_("Left side"),
         max_length=500,
+        help_text=RULE_HELP,
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
     )
     operator = forms.ChoiceField(
         label=_("Operator"),
-        choices=ValidationRule._meta.get_field("operator").choices,
+        choices=cast(Any, ValidationRule._meta.get_field("operator").choices),
         help_text=_(
             "“Changes by at most (%)” compares the left side with its value in the previous "
             "period; the right side is the percentage."
@@ -625,12 +619,9 @@ class RuleForm(forms.Form):
     )
     severity = forms.ChoiceField(label=_("Severity"), choices=Severity.choices)
 
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["left"].help_text = _rule_help()
-
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         for name in ("left", "right"):
             if data.get(name):
                 try:
@@ -650,7 +641,7 @@ class AgreementForm(forms.Form):
 
     def __init__(self, *args, framework, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = framework.indicators.all()
+        _field(self, "indicator").queryset = framework.indicators.all()
         self.fields["partner"].help_text = _(
             "An agreement for a partner and an indicator that already have one replaces it."
         )
@@ -676,7 +667,7 @@ class NeighbourhoodForm(forms.Form):
 
     def __init__(self, *args, initiative, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["parent"].initiative = initiative
+        _field(self, "parent").initiative = initiative
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()
@@ -685,7 +676,8 @@ class NeighbourhoodForm(forms.Form):
         return code
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         parent = data.get("parent")
         if parent is not None and not data.get("code"):
             number = Geography.objects.filter(parent=parent).count() + 1
@@ -727,7 +719,7 @@ class MeetingPickForm(forms.Form):
 
     def __init__(self, *args, initiative, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["meeting"].queryset = initiative.meetings.order_by("-starts_at", "pk")
+        _field(self, "meeting").queryset = initiative.meetings.order_by("-starts_at", "pk")
 
 
 class CurveSessionForm(forms.Form):
@@ -749,8 +741,8 @@ class CurveSessionForm(forms.Form):
 
     def __init__(self, *args, framework, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["indicator"].queryset = framework.indicators.all()
-        self.fields["meeting"].queryset = framework.initiative.meetings.all()
+        _field(self, "indicator").queryset = framework.indicators.all()
+        _field(self, "meeting").queryset = framework.initiative.meetings.all()
 
 
 class CurvePartnerForm(forms.Form):
@@ -760,7 +752,8 @@ class CurvePartnerForm(forms.Form):
     role = forms.CharField(label=_("Role"), max_length=300, required=False)
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if data.get("organisation") and not (data.get("role") or "").strip():
             self.add_error("role", _("Say what this partner will do."))
         if (data.get("role") or "").strip() and not data.get("organisation"):
@@ -785,10 +778,11 @@ class ActionItemForm(forms.Form):
 
     def __init__(self, *args, people=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["owner"].queryset = people if people is not None else Person.objects.none()
+        _field(self, "owner").queryset = people if people is not None else Person.objects.none()
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if (data.get("owner") or data.get("due_date")) and not (data.get("text") or "").strip():
             self.add_error("text", _("Say what is to be done."))
         if (data.get("text") or "").strip() and not data.get("owner"):

@@ -15,7 +15,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Prefetch, Q
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -70,6 +70,7 @@ from .permissions import (
 )
 
 GEOGRAPHY_SUGGESTIONS = 20
+PERIOD_LABELS: dict[str, Any] = {str(kind): label for kind, label in PERIOD_TYPE_LABELS.items()}
 
 
 def _framework_url(framework_id: int, anchor: str = "") -> str:
@@ -78,7 +79,7 @@ def _framework_url(framework_id: int, anchor: str = "") -> str:
 
 
 def _form_page(
-    request: HttpRequest,
+    request,
     *,
     form,
     action: Callable[[dict], Any],
@@ -100,7 +101,7 @@ def _form_page(
 
 
 @login_required
-def framework_list(request: HttpRequest, initiative_id: int) -> HttpResponse:
+def framework_list(request, initiative_id: int) -> HttpResponse:
     initiative, role = initiative_get_for_user(user=request.user, pk=initiative_id)
     return render(
         request,
@@ -115,7 +116,7 @@ def framework_list(request: HttpRequest, initiative_id: int) -> HttpResponse:
 
 
 @login_required
-def framework_create(request: HttpRequest, initiative_id: int) -> HttpResponse:
+def framework_create(request, initiative_id: int) -> HttpResponse:
     initiative = initiative_get_for_user(
         user=request.user, pk=initiative_id, action=Action.MANAGE
     ).obj
@@ -138,7 +139,7 @@ def framework_create(request: HttpRequest, initiative_id: int) -> HttpResponse:
 
 
 @login_required
-def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_edit(request, pk: int) -> HttpResponse:
     framework = framework_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = FrameworkForm(
         request.POST or None,
@@ -171,7 +172,7 @@ def framework_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 @login_required
 @require_POST
-def framework_new_version(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_new_version(request, pk: int) -> HttpResponse:
     framework = framework_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     copy_ = services.framework_new_version(framework=framework, by=request.user)
     messages.success(
@@ -207,8 +208,8 @@ def framework_outline(framework: Framework, *, backbone: bool) -> dict:
     count = 0
     for indicator in indicators:
         count += 1
-        indicator.display_name = indicator_name(indicator)
-        indicator.period_label = PERIOD_TYPE_LABELS.get(
+        indicator.display_name = indicator_name(indicator)  # type: ignore[attr-defined]
+        indicator.period_label = PERIOD_LABELS.get(  # type: ignore[attr-defined]
             indicator.period_type, indicator.period_type
         )
         if indicator.result_id:
@@ -224,7 +225,7 @@ def framework_outline(framework: Framework, *, backbone: bool) -> dict:
     strategies = []
     for strategy in framework.strategies.select_related("owner_organisation", "owner_group"):
         measures = by_strategy.get(strategy.pk, [])
-        groups = [
+        groups: list[tuple[Any, list[Indicator]]] = [
             (label, [m for m in measures if m.category == value])
             for value, label in MeasureCategory.choices
         ]
@@ -261,7 +262,7 @@ def framework_outline(framework: Framework, *, backbone: bool) -> dict:
 
 
 @login_required
-def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
+def framework_detail(request, pk: int) -> HttpResponse:
     framework, role = framework_get_for_user(user=request.user, pk=pk)
     backbone = is_backbone(role)
     return render(
@@ -282,7 +283,7 @@ def framework_detail(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def result_create(request: HttpRequest, pk: int) -> HttpResponse:
+def result_create(request, pk: int) -> HttpResponse:
     framework = framework_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = ResultForm(request.POST or None, initiative=framework.initiative)
     return _form_page(
@@ -301,7 +302,7 @@ def result_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def result_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def result_edit(request, pk: int) -> HttpResponse:
     result = result_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     framework = result.framework
     form = ResultForm(
@@ -333,7 +334,7 @@ def result_edit(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def strategy_create(request: HttpRequest, pk: int) -> HttpResponse:
+def strategy_create(request, pk: int) -> HttpResponse:
     framework = framework_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = StrategyForm(request.POST or None, initiative=framework.initiative)
     return _form_page(
@@ -354,9 +355,7 @@ def strategy_create(request: HttpRequest, pk: int) -> HttpResponse:
 # ---------------------------------------------------------------- indicators
 
 
-def _indicator_page(
-    request: HttpRequest, *, framework: Framework, indicator: Indicator | None
-) -> HttpResponse:
+def _indicator_page(request, *, framework: Framework, indicator: Indicator | None) -> HttpResponse:
     initial = IndicatorForm.initial_for(indicator) if indicator else {}
     if indicator is None:
         for name in ("result", "strategy"):
@@ -406,19 +405,19 @@ def _indicator_page(
 
 
 @login_required
-def indicator_create(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_create(request, pk: int) -> HttpResponse:
     framework = framework_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     return _indicator_page(request, framework=framework, indicator=None)
 
 
 @login_required
-def indicator_edit(request: HttpRequest, pk: int) -> HttpResponse:
+def indicator_edit(request, pk: int) -> HttpResponse:
     indicator = indicator_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     return _indicator_page(request, framework=indicator.framework, indicator=indicator)
 
 
 def _indicator_form_page(
-    request: HttpRequest,
+    request,
     pk: int,
     *,
     form_class,
@@ -431,7 +430,7 @@ def _indicator_form_page(
     target, a judgement line), listing what is there already."""
     indicator = indicator_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     framework = indicator.framework
-    indicator.display_name = indicator_name(indicator)
+    indicator.display_name = indicator_name(indicator)  # type: ignore[attr-defined]
     initial = {"geography": framework.area} if framework.area_id else {}
     form = form_class(request.POST or None, indicator=indicator, initial=initial)
     return _form_page(
@@ -451,7 +450,7 @@ def _indicator_form_page(
 
 
 @login_required
-def definition_version_add(request: HttpRequest, pk: int) -> HttpResponse:
+def definition_version_add(request, pk: int) -> HttpResponse:
     return _indicator_form_page(
         request,
         pk,
@@ -466,7 +465,7 @@ def definition_version_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def baseline_add(request: HttpRequest, pk: int) -> HttpResponse:
+def baseline_add(request, pk: int) -> HttpResponse:
     return _indicator_form_page(
         request,
         pk,
@@ -481,7 +480,7 @@ def baseline_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def target_add(request: HttpRequest, pk: int) -> HttpResponse:
+def target_add(request, pk: int) -> HttpResponse:
     return _indicator_form_page(
         request,
         pk,
@@ -496,7 +495,7 @@ def target_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def forecast_add(request: HttpRequest, pk: int) -> HttpResponse:
+def forecast_add(request, pk: int) -> HttpResponse:
     return _indicator_form_page(
         request,
         pk,
@@ -514,7 +513,7 @@ def forecast_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
+def claim_create(request, pk: int) -> HttpResponse:
     framework = framework_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     initial = {
         name: request.GET[name]
@@ -538,7 +537,7 @@ def claim_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
+def evidence_add(request, pk: int) -> HttpResponse:
     claim = claim_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     framework = claim.framework
     form = EvidenceForm(request.POST or None)
@@ -560,7 +559,7 @@ def evidence_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def rule_create(request: HttpRequest, pk: int) -> HttpResponse:
+def rule_create(request, pk: int) -> HttpResponse:
     framework = framework_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = RuleForm(request.POST or None)
     return _form_page(
@@ -580,7 +579,7 @@ def rule_create(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def agreement_set(request: HttpRequest, pk: int) -> HttpResponse:
+def agreement_set(request, pk: int) -> HttpResponse:
     framework = framework_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     initial: dict[str, Any] = {}
     agreement_id = request.GET.get("agreement", "")
@@ -614,7 +613,7 @@ def agreement_set(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def neighbourhood_add(request: HttpRequest, pk: int) -> HttpResponse:
+def neighbourhood_add(request, pk: int) -> HttpResponse:
     framework = framework_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     form = NeighbourhoodForm(
         request.POST or None,
@@ -639,7 +638,7 @@ def neighbourhood_add(request: HttpRequest, pk: int) -> HttpResponse:
 
 
 @login_required
-def geography_options(request: HttpRequest) -> HttpResponse:
+def geography_options(request) -> HttpResponse:
     """Suggestions for a place box (an htmx fragment of <option>s): shared units whose code
     starts with, or whose name contains, what was typed."""
     text = next((value.strip() for value in request.GET.values() if value.strip()), "")[:60]
@@ -664,7 +663,7 @@ ROWS = {
 
 
 @login_required
-def form_row(request: HttpRequest, pk: int, prefix: str) -> HttpResponse:
+def form_row(request, pk: int, prefix: str) -> HttpResponse:
     """One more empty row of a formset (htmx): the dimensions of an indicator, the partners or
     action items of a turn-the-curve session; nothing once the formset is full."""
     framework = framework_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
@@ -689,7 +688,6 @@ def form_row(request: HttpRequest, pk: int, prefix: str) -> HttpResponse:
         prefix=formset.add_prefix(index),
         empty_permitted=True,
         use_required_attribute=False,
-        renderer=formset.renderer,
         **kwargs,
     )
     return render(
@@ -700,7 +698,7 @@ def form_row(request: HttpRequest, pk: int, prefix: str) -> HttpResponse:
 
 
 @login_required
-def curve_session_create(request: HttpRequest, pk: int) -> HttpResponse:
+def curve_session_create(request, pk: int) -> HttpResponse:
     """A turn-the-curve session in two steps: choose the meeting (its people own the action
     items), then write the session down."""
     framework = framework_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
@@ -725,7 +723,7 @@ def curve_session_create(request: HttpRequest, pk: int) -> HttpResponse:
             {**context, "pick": pick, "indicator_id": request.GET.get("indicator", "")},
         )
     people = meeting_people(meeting)
-    initial = {"meeting": meeting.pk}
+    initial: dict[str, Any] = {"meeting": meeting.pk}
     if request.GET.get("indicator", "").isdigit():
         initial["indicator"] = request.GET["indicator"]
     data = request.POST or None
