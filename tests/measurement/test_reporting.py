@@ -9,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from meshutaf.core.access import Role
 from meshutaf.measurement import services, tasks
@@ -658,3 +659,14 @@ def test_messages_are_in_the_partners_language(member, round, partner_org, count
     assert 'lang="he"' in content
     assert "הערך" in content  # "the value", named in the message about it
     assert not Observation.objects.exists()
+
+
+def test_reminders_come_back_tomorrow_while_the_round_is_open(round, settings):
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    tasks._schedule_next(round.pk)
+    job = DBTaskResult.objects.get(task_path=tasks.reporting_reminders.module_path)
+    assert job.args_kwargs["args"] == [round.pk]
+    assert timezone.localtime(job.run_after).date() == timezone.localdate() + dt.timedelta(days=1)
+    services.round_close(round=round, by=round.opened_by)
+    tasks._schedule_next(round.pk)
+    assert DBTaskResult.objects.count() == 1  # a closed round is not reminded again
