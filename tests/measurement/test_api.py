@@ -138,6 +138,10 @@ def test_filters_and_bad_filters(
     client = api(owner)
     assert values(client, framework, indicator=count_indicator.pk).json()["count"] == 2
     assert values(client, framework, period="2024-Q2").json()["items"][0]["value"] == 41
+    assert values(client, framework, period="2024q2").json()["count"] == 1
+    bad_period = values(client, framework, period="spring")
+    assert bad_period.status_code == 400
+    assert "period" in bad_period.json()["errors"]
     ratio = values(client, framework, indicator=proportion_indicator.pk).json()["items"][0]
     assert ratio["value"] == pytest.approx(0.3)
     assert ratio["interval"]["low"] < 0.3
@@ -286,6 +290,12 @@ def test_who_may_write(
         == 200
     )
     assert Observation.objects.get(pk=own.pk).state == State.APPROVED
+
+
+def test_the_schema_is_published(db, owner):
+    paths = api(owner).get("/api/openapi.json").json()["paths"]
+    assert "/api/v1/measurement/frameworks/{framework_id}/scorecard" in paths
+    assert "/api/v1/measurement/indicators/{indicator_id}/observations" in paths
 
 
 def test_scorecard_by_role(

@@ -8,6 +8,8 @@ import io
 
 import docx
 import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 from meshutaf.measurement import indexing, services
 from meshutaf.measurement.models import FrameworkStatus, SharingAgreement
@@ -167,3 +169,25 @@ def test_a_report_without_a_reader_has_no_scorecard(initiative, framework, small
         viewer=Viewer(role="facilitator"),
     )
     assert with_reader.scorecards[0].lines[0].latest == "3"
+
+
+def test_report_scorecard_query_count_is_flat(
+    initiative, framework, count_indicator, town, record, owner, participant, as_user
+):
+    def queries() -> int:
+        with CaptureQueriesContext(connection) as context:
+            assert (
+                as_user(participant).get(f"/initiatives/{initiative.pk}/report/", RANGE).status_code
+                == 200
+            )
+        return len(context.captured_queries)
+
+    record(count_indicator, town, "2024-Q1", value=30)
+    few = queries()
+    for number in range(2, 8):
+        indicator = services.indicator_create(
+            framework=framework, by=owner, code=f"X{number}", name=f"מדד {number}", kind="count"
+        )
+        for quarter in range(1, 5):
+            record(indicator, town, f"2024-Q{quarter}", value=20 + quarter)
+    assert queries() == few

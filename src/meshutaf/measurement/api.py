@@ -26,6 +26,7 @@ from meshutaf.initiatives.permissions import initiative_get_for_user
 from . import selectors, services
 from .entries import entry_check
 from .models import Geography, Indicator, Observation, ReportingRound, ValueStatus
+from .periods import PeriodError, parse_period
 from .permissions import (
     Viewer,
     framework_get_for_user,
@@ -405,12 +406,18 @@ def observation_list(request, framework_id: Id, filters: Query[ObservationFilter
     geography_id = None
     if filters.geography:
         geography_id = _geography(filters.geography).pk
+    period = None
+    if filters.period.strip():
+        try:
+            period = parse_period(filters.period).code
+        except PeriodError as error:
+            raise ValidationError({"period": [str(error)]}) from None
     viewer = _viewer(request, role)
     query = selectors.observations_listed(
         viewer,
         framework,
         indicator_id=filters.indicator,
-        period=filters.period.strip() or None,
+        period=period,
         geography_id=geography_id,
         key=filters.disaggregation,
     )
