@@ -588,7 +588,11 @@ def test_neighbourhood_add(as_user, owner, framework, town, initiative):
         url, {"parent": "L9999", "name": "מזרח", "level": "neighbourhood", "code": "L9999-1"}
     )
     assert "Another place has the code L9999-1." in response.content.decode()
+    response = client.post(url, {"parent": "IL", "name": "מזרח", "level": "neighbourhood"})
+    assert "or a place inside it" in response.content.decode()
     assert not Geography.objects.filter(name="מזרח").exists()
+    client.post(url, {"parent": "L9999-1", "name": "מזרח", "level": "statistical_area"})
+    assert Geography.objects.get(name="מזרח").parent.code == "L9999-1"
     page = client.get(reverse("measurement:framework", args=[framework.pk]))
     assert "מערב" in page.content.decode()
 
@@ -688,10 +692,19 @@ def _add_indicators(framework, owner, result, strategy, n, start=0):
         )
 
 
+@pytest.mark.parametrize("viewer", ["owner", "member"])
 def test_framework_page_query_count_is_flat(
-    as_user, owner, framework, result, strategy, claim, django_assert_max_num_queries
+    request,
+    as_user,
+    owner,
+    viewer,
+    framework,
+    result,
+    strategy,
+    claim,
+    django_assert_max_num_queries,
 ):
-    client = as_user(owner)
+    client = as_user(request.getfixturevalue(viewer))
     url = reverse("measurement:framework", args=[framework.pk])
     _add_indicators(framework, owner, result, strategy, 2)
     client.get(url)
@@ -703,12 +716,22 @@ def test_framework_page_query_count_is_flat(
     assert response.content.decode().count('id="indicator-') == 22
 
 
-def test_framework_page_in_hebrew_is_right_to_left(as_user, owner, framework):
+@pytest.mark.parametrize("language", ["he", "ar"])
+def test_pages_in_hebrew_and_arabic_are_right_to_left(
+    as_user, owner, count_indicator, meeting, language
+):
     client = as_user(owner)
-    client.defaults["HTTP_ACCEPT_LANGUAGE"] = "he"
-    client.cookies["meshutaf_language"] = "he"
-    content = client.get(reverse("measurement:framework", args=[framework.pk])).content.decode()
-    assert 'lang="he" dir="rtl"' in content
+    client.defaults["HTTP_ACCEPT_LANGUAGE"] = language
+    client.cookies["meshutaf_language"] = language
+    framework = count_indicator.framework
+    for url in [
+        reverse("measurement:framework", args=[framework.pk]),
+        reverse("measurement:frameworks", args=[framework.initiative_id]),
+        reverse("measurement:indicator_edit", args=[count_indicator.pk]),
+        reverse("measurement:curve_session_create", args=[framework.pk]) + f"?meeting={meeting.pk}",
+    ]:
+        content = client.get(url).content.decode()
+        assert f'lang="{language}" dir="rtl"' in content, url
 
 
 def test_nav_links_only_the_pages_that_exist(as_user, owner, framework):

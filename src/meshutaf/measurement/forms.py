@@ -665,9 +665,22 @@ class NeighbourhoodForm(forms.Form):
         widget=forms.TextInput(attrs={"dir": "ltr", "autocomplete": "off"}),
     )
 
-    def __init__(self, *args, initiative, **kwargs):
+    def __init__(self, *args, initiative, area: Geography | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         _field(self, "parent").initiative = initiative
+        self.area = area
+
+    def clean_parent(self):
+        parent = self.cleaned_data["parent"]
+        unit, depth = parent, 0
+        while self.area is not None and unit is not None and unit.pk != self.area.pk:
+            unit, depth = (unit.parent if depth < 10 else None), depth + 1
+        if self.area is not None and unit is None:
+            raise ValidationError(
+                _("Choose %(area)s or a place inside it: the framework is about its area."),
+                params={"area": self.area.name},
+            )
+        return parent
 
     def clean_code(self):
         code = self.cleaned_data["code"].strip()

@@ -618,6 +618,7 @@ def neighbourhood_add(request, pk: int) -> HttpResponse:
     form = NeighbourhoodForm(
         request.POST or None,
         initiative=framework.initiative,
+        area=framework.area,
         initial={"parent": framework.area} if framework.area_id else {},
     )
     return _form_page(
