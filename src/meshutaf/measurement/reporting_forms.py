@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -98,10 +99,10 @@ class RoundForm(forms.Form):
 
     def __init__(self, *args, framework, partners, **kwargs):
         super().__init__(*args, **kwargs)
-        indicators = self.fields["indicators"]
+        indicators = cast(IdMultipleChoiceField, self.fields["indicators"])
         indicators.queryset = framework.indicators.order_by("order", "code")
-        indicators.label_from_instance = indicator_label
-        self.fields["partners"].queryset = partners
+        indicators.label_from_instance = indicator_label  # type: ignore[method-assign,assignment]
+        cast(IdMultipleChoiceField, self.fields["partners"]).queryset = partners
 
 
 class ReasonForm(forms.Form):
@@ -119,7 +120,7 @@ class ReasonForm(forms.Form):
 
 @dataclass
 class Input:
-    field: str
+    part: str  # "value", "numerator" or "denominator"
     label: str
     name: str
     id: str
@@ -200,10 +201,9 @@ class EntrySheet:
         self.partner = partner
         self.data = data
         self.errors: list[str] = []
-        self.groups: list[tuple[Indicator, list[Cell]]] = []
+        self.groups: list[tuple[Indicator, str, list[Cell]]] = []
         self.cells: dict[tuple[int, str], Cell] = {}
         for indicator in indicators:
-            indicator.label = indicator_label(indicator)
             try:
                 keys = all_keys(schema_from_json(indicator.dimensions))
             except ValueError:
@@ -223,7 +223,7 @@ class EntrySheet:
                     posted = self._posted(indicator, key, name)
                     cell.inputs.append(
                         Input(
-                            field=name,
+                            part=name,
                             label=str(FIELD_LABELS[name]),
                             name=input_name(indicator, key, name),
                             id=f"{cell.dom_id}-{name}",
@@ -232,7 +232,7 @@ class EntrySheet:
                     )
                 cells.append(cell)
                 self.cells[(indicator.pk, key)] = cell
-            self.groups.append((indicator, cells))
+            self.groups.append((indicator, indicator_label(indicator), cells))
         self.indicators = {indicator.pk: indicator for indicator in indicators}
 
     def _reason(self, observation: Observation | None, *, backbone: bool) -> str | None:
@@ -275,7 +275,14 @@ class EntrySheet:
             if not any(raw.values()):
                 continue  # empty: nothing entered (a stored value stays as it is)
             try:
-                entry = entry_check(indicator, period=self.round.period, key=key, **raw)
+                entry = entry_check(
+                    indicator,
+                    period=self.round.period,
+                    key=key,
+                    value=raw.get("value"),
+                    numerator=raw.get("numerator"),
+                    denominator=raw.get("denominator"),
+                )
             except ValidationError as error:
                 self._attach(indicator, key, cell, error)
                 continue
@@ -312,7 +319,7 @@ class EntrySheet:
             for text in (m for values in messages.values() for m in values):
                 self.errors.append(f"{indicator_label(indicator)}, {key}: {text}")
             return
-        inputs = {item.field: item for item in cell.inputs}
+        inputs = {item.part: item for item in cell.inputs}
         for name, texts in messages.items():
             if name == "confirm":
                 cell.warnings.extend(texts)

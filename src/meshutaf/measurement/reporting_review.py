@@ -9,6 +9,7 @@ import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import Any
 
 from django.utils import formats
 from django.utils.translation import gettext as _
@@ -102,13 +103,13 @@ def _rule_flags(framework: Framework, rows: list[ReviewRow]) -> None:
             periods.add(parse_period(row.observation.period).previous().code)
         except PeriodError:
             continue
-    cells: dict[tuple[int, int, str, str], dict] = {}
-    for stored in Observation.objects.filter(
+    cells: dict[tuple[int, int, str, str], dict[str, Any]] = {}
+    stored_cells = Observation.objects.filter(
         indicator__framework=framework,
         current=True,
         period__in=periods,
         geography_id__in={row.observation.geography_id for row in rows},
-    ).values(
+    ).values_list(
         "indicator_id",
         "geography_id",
         "period",
@@ -116,15 +117,13 @@ def _rule_flags(framework: Framework, rows: list[ReviewRow]) -> None:
         "value",
         "numerator",
         "denominator",
-    ):
-        cells[
-            (
-                stored["indicator_id"],
-                stored["geography_id"],
-                stored["period"],
-                stored["disaggregation"],
-            )
-        ] = stored
+    )
+    for indicator_id, geography_id, period, key, value, numerator, denominator in stored_cells:
+        cells[(indicator_id, geography_id, period, key)] = {
+            "value": value,
+            "numerator": numerator,
+            "denominator": denominator,
+        }
     codes = dict(Indicator.objects.filter(framework=framework).values_list("code", "pk"))
     parsed = []
     for rule in ValidationRule.objects.filter(framework=framework):
@@ -138,13 +137,16 @@ def _rule_flags(framework: Framework, rows: list[ReviewRow]) -> None:
             cells_typed = dict(
                 part.split("=", 1) for part in term.key.replace(";", "|").split("|") if "=" in part
             )
-            found = cells.get((codes.get(term.code), geography_id, period, key_string(cells_typed)))
+            indicator_id = codes.get(term.code)
+            if indicator_id is None:
+                return None
+            found = cells.get((indicator_id, geography_id, period, key_string(cells_typed)))
             number = None if found is None else found.get(term.part)
             return None if number is None else float(number)
 
         return lookup
 
-    by_table: dict[tuple[int, int, str], dict[str, dict]] = defaultdict(dict)
+    by_table: dict[tuple[int, int, str], dict[str, dict[str, Any]]] = defaultdict(dict)
     for (indicator_id, geography_id, period, key), stored in cells.items():
         by_table[(indicator_id, geography_id, period)][key] = stored
     for row in rows:
@@ -205,9 +207,12 @@ def _sum_flags(row: ReviewRow, cells: dict) -> None:
     for flag in flags:
         if flag.code is not FlagCode.PARTS_DO_NOT_ADD_UP:
             continue
-        extra = mine - flag.where
-        part = flag.where < mine and len(extra) == 1 and next(iter(extra))[0] == flag.dimension
-        if flag.where == mine or part:
+        where = flag.where
+        if not isinstance(where, frozenset):
+            continue
+        extra = mine - where
+        part = where < mine and len(extra) == 1 and next(iter(extra))[0] == flag.dimension
+        if where == mine or part:
             row.flags.append(
                 _("The parts of %(dimension)s do not add up: %(message)s")
                 % {"dimension": flag.dimension, "message": flag.message}

@@ -229,18 +229,18 @@ def _task_for(request, round_id: int, partner_id: int):
     return round, task, role
 
 
-def _geography_choices(framework: Framework) -> list[Geography]:
+def _geography_choices(framework: Framework) -> list[tuple[Geography, str]]:
+    """The units a task's values may be for: the framework's area and everything under it,
+    in tree order, each with its indent for a list."""
     if framework.area is None:
         return []
     children, units = selectors.geography_tree(
         framework.area, initiative_id=framework.initiative_id
     )
-    ordered: list[Geography] = []
+    ordered: list[tuple[Geography, str]] = []
 
     def visit(unit_id: int, depth: int) -> None:
-        unit = units[unit_id]
-        unit.indent = "– " * depth
-        ordered.append(unit)
+        ordered.append((units[unit_id], "– " * depth))
         for kid in children.get(unit_id, []):
             visit(kid, depth + 1)
 
@@ -272,7 +272,10 @@ def entry(request, round_id: int, partner_id: int):
     framework = round.framework
     units = _geography_choices(framework)
     chosen = request.POST.get("geography") or request.GET.get("geography")
-    geography = next((u for u in units if str(u.pk) == chosen), units[0] if units else None)
+    geography = next(
+        (unit for unit, _indent in units if str(unit.pk) == chosen),
+        units[0][0] if units else None,
+    )
     if chosen and geography is not None and str(geography.pk) != chosen:
         raise Http404
     backbone = is_backbone(role)
@@ -348,7 +351,7 @@ def _write(request, sheet: EntrySheet, *, round, task, geography, role, submit: 
                         submit=submit,
                         confirm_warnings=confirm,
                     )
-                else:
+                elif change.cell.current is not None:
                     services.observation_submit(observation=change.cell.current, by=request.user)
             except (ValidationError, PermissionDenied) as error:
                 sheet.refused(change, error)
@@ -542,8 +545,6 @@ def observation_detail(request, observation_id: int):
     backbone = is_backbone(role)
     indicator = observation.indicator
     chain = selectors.history(observation)
-    for revision in chain:
-        revision.value_text = value_text(indicator, revision)
     current = next((o for o in chain if o.current), None)
     reason = None
     if current is not None:
@@ -558,7 +559,8 @@ def observation_detail(request, observation_id: int):
             "current": current,
             "indicator_label": indicator_label(indicator),
             "key_label": key_label(observation.disaggregation, indicator),
-            "history": chain,
+            "history": [(revision, value_text(indicator, revision)) for revision in chain],
+            "current_text": value_text(indicator, current),
             "backbone": backbone,
             "reason": reason,
             "form": ReasonForm(),
