@@ -3,8 +3,9 @@ visibility and suppression on every value it returns; writes only through the wo
 
 import pytest
 
-from meshutaf.measurement import services
+from meshutaf.measurement import selectors, services
 from meshutaf.measurement.models import Observation, SharingAgreement, State
+from meshutaf.measurement.permissions import Viewer
 from tests.factories import MembershipFactory, UserFactory
 
 from ..api.test_api import api, post
@@ -290,6 +291,81 @@ def test_who_may_write(
         == 200
     )
     assert Observation.objects.get(pk=own.pk).state == State.APPROVED
+
+
+def test_history_for_the_backbone_and_the_reporting_partner(
+    count_indicator, town, record, owner, member, participant, outsider, partner_org, shared
+):
+    first = record(
+        count_indicator,
+        town,
+        "2024-Q1",
+        by=member,
+        role="partner",
+        partner=partner_org,
+        value=40,
+        submit=True,
+    )
+    services.observation_return(observation=first, by=owner, reason="Check the north")
+    second = approved(
+        record, owner, member, partner_org, count_indicator, town, "2024-Q1", value=44
+    )
+    for user in (owner, member):
+        history = api(user).get(f"/api/v1/measurement/observations/{second.pk}/history").json()
+        assert [row["value"] for row in history] == [44, 40]
+        assert [row["current"] for row in history] == [True, False]
+        assert "returned" in [event["action"] for event in history[1]["events"]]
+        assert history[1]["return_reason"] == "Check the north"
+    assert (
+        api(participant).get(f"/api/v1/measurement/observations/{second.pk}/history").status_code
+        == 403
+    )
+    assert (
+        api(outsider).get(f"/api/v1/measurement/observations/{second.pk}/history").status_code
+        == 404
+    )
+
+
+def test_the_api_hides_the_cells_the_pages_hide(
+    framework, count_indicator, town, record, owner, member, participant, partner_org, shared
+):
+    north, south = town.children.order_by("code")
+    for geography, key, number in (
+        (town, "", 47),
+        (north, "", 25),
+        (south, "", 22),
+        (north, "sex=female", 3),
+        (north, "sex=male", 22),
+        (south, "sex=female", 12),
+        (south, "sex=male", 10),
+        (town, "sex=female", 15),
+        (town, "sex=male", 32),
+    ):
+        approved(
+            record,
+            owner,
+            member,
+            partner_org,
+            count_indicator,
+            geography,
+            "2024-Q1",
+            key=key,
+            value=number,
+        )
+    viewer = Viewer(role="participant")
+    page = selectors.table(viewer, count_indicator, period="2024-Q1", area=town)
+    on_page = {(cell.geography_id, cell.key) for cell in page.values() if cell.shown.hidden}
+    codes = {unit.code: unit.pk for unit in (town, north, south)}
+    for query in ({}, {"geography": "L9999-2"}, {"disaggregation": "sex=male"}):
+        rows = values(api(participant), framework, **query).json()["items"]
+        hidden = {
+            (codes[row["geography_code"]], row["disaggregation"])
+            for row in rows
+            if row["suppressed"]
+        }
+        listed = {(codes[row["geography_code"]], row["disaggregation"]) for row in rows}
+        assert hidden == on_page & listed
+    assert len(on_page) >= 2
 
 
 def test_the_schema_is_published(db, owner):

@@ -195,6 +195,28 @@ class ObservationIn(Numbers):
     round_id: Id | None = None
 
 
+class EventOut(Schema):
+    action: str
+    by: str | None
+    at: datetime.datetime
+    note: str
+
+
+class RevisionOut(Schema):
+    id: int
+    current: bool
+    value: float | None
+    numerator: float | None
+    denominator: float | None
+    standard_error: float | None
+    status: str
+    state: str
+    return_reason: str
+    created_by: str | None
+    created_at: datetime.datetime
+    events: list[EventOut]
+
+
 class ReasonIn(Schema):
     reason: str = Field(max_length=2000)
 
@@ -434,6 +456,43 @@ def observation_get(request, observation_id: Id):
     if not selectors.observations_visible(viewer).filter(pk=observation.pk).exists():
         raise Http404
     return _shown_one(request, role, observation)
+
+
+def _who(user) -> str | None:
+    return (user.get_full_name() or user.get_username()) if user is not None else None
+
+
+def _decimal(number) -> float | None:
+    return None if number is None else float(number)
+
+
+@router.get("/measurement/observations/{observation_id}/history", response=list[RevisionOut])
+def observation_history(request, observation_id: Id):
+    """Every value the cell has had, newest first, with who did what and when: for the
+    backbone and the value's reporting partner, who see its values in full."""
+    observation, role = observation_get_for_user(user=request.user, pk=observation_id)
+    if not selectors.sees_in_full(_viewer(request, role), observation.partner_id):
+        raise PermissionDenied
+    return [
+        {
+            "id": revision.pk,
+            "current": revision.current,
+            "value": _decimal(revision.value),
+            "numerator": _decimal(revision.numerator),
+            "denominator": _decimal(revision.denominator),
+            "standard_error": _decimal(revision.standard_error),
+            "status": revision.status,
+            "state": revision.state,
+            "return_reason": revision.return_reason,
+            "created_by": _who(revision.created_by),
+            "created_at": revision.created_at,
+            "events": [
+                {"action": event.action, "by": _who(event.by), "at": event.at, "note": event.note}
+                for event in revision.events.all()
+            ],
+        }
+        for revision in selectors.history(observation)
+    ]
 
 
 # ---------------------------------------------------------------- values: write
