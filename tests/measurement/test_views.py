@@ -773,3 +773,26 @@ def test_action_row_offers_the_meetings_people(
     )
     assert 'name="action-3-owner"' in content
     assert f'value="{member.person.pk}"' in content
+
+
+def test_place_box_takes_this_initiatives_own_units_only(as_user, owner, framework, town):
+    own = Geography.objects.create(
+        code="L9999-7",
+        level="neighbourhood",
+        name="Own",
+        parent=town,
+        initiative=framework.initiative,
+    )
+    Geography.objects.create(
+        code="L9999-8",
+        level="neighbourhood",
+        name="Theirs",
+        parent=town,
+        initiative=InitiativeFactory(name="Other"),
+    )
+    client = as_user(owner)
+    url = reverse("measurement:result_create", args=[framework.pk])
+    response = client.post(url, {"title": "Elsewhere", "geography": "L9999-8"})
+    assert "No place has the code or name “L9999-8”." in response.content.decode()
+    client.post(url, {"title": "Here", "geography": "Own"})
+    assert Result.objects.get().geography == own

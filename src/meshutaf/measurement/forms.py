@@ -105,9 +105,9 @@ class GeographyField(forms.CharField):
         text = super().clean(value)
         if not text:
             return None
+        shared = Q(initiative__isnull=True)
         units = Geography.objects.filter(
-            Q(initiative__isnull=True)
-            | Q(initiative=self.initiative if self.initiative is not None else -1)
+            shared | Q(initiative=self.initiative) if self.initiative is not None else shared
         )
         found = units.filter(code=text).first()
         if found is not None:
