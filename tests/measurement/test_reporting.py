@@ -670,3 +670,17 @@ def test_reminders_come_back_tomorrow_while_the_round_is_open(round, settings):
     services.round_close(round=round, by=round.opened_by)
     tasks._schedule_next(round.pk)
     assert DBTaskResult.objects.count() == 1  # a closed round is not reminded again
+
+
+def test_inbox_shows_each_tasks_progress_over_the_area(
+    as_user, member, round, partner_org, count_indicator, rate_indicator, town, record
+):
+    north = town.children.order_by("code").first()
+    record(
+        count_indicator, north, "2025-Q1", by=member, role="partner", partner=partner_org, value=9
+    )
+    submit_quarter(as_user(member), round, partner_org, count_indicator, rate_indicator)
+    content = as_user(member).get(reverse("measurement:inbox", args=[round.framework.pk]))
+    # The count's total and two values of sex, and the proportion's total: 4 asked, 4 given.
+    assert "4 of 4 entered" in content.content.decode()
+    assert "4 waiting for review" in content.content.decode()

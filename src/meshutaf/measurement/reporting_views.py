@@ -99,7 +99,9 @@ def round_detail(request, round_id: int):
             raise PermissionDenied
     indicators = list(round.indicators.order_by("order", "code"))
     progress = _task_progress(
-        [(round, task) for task in round_tasks], indicators={round.pk: indicators}
+        [(round, task) for task in round_tasks],
+        indicators={round.pk: indicators},
+        area_id=round.framework.area_id,
     )
     return render(
         request,
@@ -168,7 +170,7 @@ def inbox(request, framework_id: int):
     viewer = Viewer.of(user=request.user, role=role)
     due = selectors.reporting_inbox(viewer, framework)
     indicators = {r.pk: list(r.indicators.all()) for r, _task in due}
-    progress = _task_progress(due, indicators=indicators)
+    progress = _task_progress(due, indicators=indicators, area_id=framework.area_id)
     today = timezone.localdate()
     rounds = list(framework.rounds.order_by("-due_date", "-pk")[:20]) if viewer.backbone else []
     return render(
@@ -186,10 +188,14 @@ def inbox(request, framework_id: int):
 
 
 def _task_progress(
-    due: list[tuple[ReportingRound, ReportingTask]], *, indicators: dict[int, list[Indicator]]
+    due: list[tuple[ReportingRound, ReportingTask]],
+    *,
+    indicators: dict[int, list[Indicator]],
+    area_id: int | None,
 ) -> dict[int, TaskProgress]:
-    """How far each task is: the cells it asks for (each indicator's total and single
-    disaggregation values) and its partner's current values by state. One query."""
+    """How far each task is over the framework's area: the cells it asks for (each
+    indicator's total and single disaggregation values) and its partner's current values
+    by state. One query."""
     progress = {task.pk: TaskProgress() for _r, task in due}
     if not due:
         return progress
@@ -197,6 +203,7 @@ def _task_progress(
     rows = (
         Observation.objects.filter(
             current=True,
+            geography_id=area_id or 0,  # no area: nothing to count
             indicator_id__in={i.pk for items in indicators.values() for i in items},
             period__in={r.period for r, _task in due},
             partner_id__in={task.partner_id for _r, task in due},
