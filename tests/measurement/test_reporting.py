@@ -684,3 +684,26 @@ def test_inbox_shows_each_tasks_progress_over_the_area(
     # The count's total and two values of sex, and the proportion's total: 4 asked, 4 given.
     assert "4 of 4 entered" in content.content.decode()
     assert "4 waiting for review" in content.content.decode()
+
+
+def test_an_indicator_of_another_period_type_says_so(
+    as_user, owner, member, framework, count_indicator, proportion_indicator, partner_org
+):
+    mixed = services.round_open(
+        framework=framework,
+        by=owner,
+        period="2025-Q1",
+        due_date=timezone.localdate(),
+        indicators=[count_indicator, proportion_indicator],
+        partners=[partner_org],
+    )
+    page = as_user(member).get(entry_url(mixed, partner_org)).content.decode()
+    assert "This indicator is reported by year, not for 2025-Q1." in page
+    response = post_values(
+        as_user(member),
+        mixed,
+        partner_org,
+        {cell(proportion_indicator, part="numerator"): "1", cell(count_indicator): "5"},
+    )
+    assert response.status_code == 302
+    assert list(Observation.objects.values_list("indicator__code", flat=True)) == ["EDU1"]

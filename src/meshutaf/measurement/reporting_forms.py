@@ -22,6 +22,7 @@ from . import services
 from .entries import CleanEntry, entry_check
 from .keys import all_keys, key_cells, schema_from_json
 from .models import Indicator, Observation, ReportingRound, State
+from .periods import PERIOD_TYPE_LABELS, PeriodError, PeriodType, parse_period
 
 FIELD_LABELS = {
     "value": gettext_lazy("Value"),
@@ -201,6 +202,10 @@ class EntrySheet:
         self.partner = partner
         self.data = data
         self.errors: list[str] = []
+        try:
+            self.period_type: PeriodType | None = parse_period(round.period).type
+        except PeriodError:
+            self.period_type = None
         self.groups: list[tuple[Indicator, str, list[Cell]]] = []
         self.cells: dict[tuple[int, str], Cell] = {}
         for indicator in indicators:
@@ -216,7 +221,7 @@ class EntrySheet:
                     key=key,
                     index=index,
                     current=observation,
-                    reason=self._reason(observation, backbone=backbone),
+                    reason=self._reason(indicator, observation, backbone=backbone),
                 )
                 for name in fields_of(indicator):
                     stored = plain_number(getattr(observation, name)) if observation else ""
@@ -235,7 +240,14 @@ class EntrySheet:
             self.groups.append((indicator, indicator_label(indicator), cells))
         self.indicators = {indicator.pk: indicator for indicator in indicators}
 
-    def _reason(self, observation: Observation | None, *, backbone: bool) -> str | None:
+    def _reason(
+        self, indicator: Indicator, observation: Observation | None, *, backbone: bool
+    ) -> str | None:
+        if self.period_type is not None and indicator.period_type != self.period_type:
+            return _("This indicator is reported by %(type)s, not for %(period)s.") % {
+                "type": str(PERIOD_TYPE_LABELS[PeriodType(indicator.period_type)]).lower(),
+                "period": self.round.period,
+            }
         if observation is not None and observation.partner_id != self.partner.pk:
             return _("Another partner or the backbone reports this value; it is not entered here.")
         return services.why_not_editable(observation, round=self.round, backbone=backbone)
