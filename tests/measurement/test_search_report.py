@@ -1,7 +1,7 @@
 """Shared measurement in search and in the summary report: indicators and results are found
 by the initiative's members only (a draft framework's by its facilitators only) and no value is
 ever indexed; the report's scorecard shows each value as its reader may see it (the
-agreement's visibility, small-number suppression) in HTML and DOCX."""
+agreement's visibility, small-number suppression) in HTML, DOCX, PDF and the command line."""
 
 import datetime
 import io
@@ -10,7 +10,9 @@ import docx
 import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
+from pypdf import PdfReader
 
+from meshutaf import cli
 from meshutaf.measurement import indexing, services
 from meshutaf.measurement.models import FrameworkStatus, SharingAgreement
 from meshutaf.measurement.permissions import Viewer
@@ -146,6 +148,10 @@ def test_report_scorecard_suppresses_a_small_count(
     assert lines["EDU1"].hidden
     assert "&lt;10" in html
     assert docx_rows(as_user(participant), initiative)["EDU1"][1] == "<10 (2024-Q1)"
+    pdf = as_user(participant).get(f"/initiatives/{initiative.pk}/report.pdf", RANGE)
+    text = " ".join(page.extract_text() for page in PdfReader(io.BytesIO(pdf.content)).pages)
+    assert "<10" in text
+    assert "Children in clubs" in text
 
 
 def test_report_outsider_gets_404(initiative, framework, small_value, as_user, outsider):
@@ -191,3 +197,26 @@ def test_report_scorecard_query_count_is_flat(
         for quarter in range(1, 5):
             record(indicator, town, f"2024-Q{quarter}", value=20 + quarter)
     assert queries() == few
+
+
+def test_report_command_reads_as_the_operator_or_as_the_user_named(
+    initiative, framework, count_indicator, small_value, partner_org, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("MESHUTAF_LANGUAGE", "en")
+    share(framework, count_indicator, partner_org)
+    output = tmp_path / "report.docx"
+    common = ["report", "--initiative", str(initiative.pk), "--from", "2024-01-01"]
+    common += ["--to", "2024-12-31", "--output", str(output)]
+
+    def latest() -> str:
+        document = docx.Document(str(output))
+        for table in document.tables:
+            for row in table.rows:
+                if row.cells[0].text.startswith("EDU1"):
+                    return row.cells[1].text
+        raise AssertionError("no scorecard row")
+
+    assert cli.main(common) == 0
+    assert latest() == "3 (2024-Q1)"  # the operator at the console, as the backbone
+    assert cli.main([*common, "--as", "participant"]) == 0
+    assert latest() == "<10 (2024-Q1)"
