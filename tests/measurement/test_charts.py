@@ -68,7 +68,10 @@ def test_no_line_segment_crosses_a_series_break():
     (break_x,) = _break_xs(svg)
     for _segment, _start, _end, xs in lines:
         assert max(xs) < break_x or min(xs) > break_x
-    spark = charts.sparkline_svg(points, chart_id="s", title="Clubs")
+    spark = charts.sparkline_svg(
+        [(p.time, p.value, p.segment) for p in points], chart_id="s", title="Clubs"
+    )
+    assert '<title id="s-title">Clubs</title>' in spark
     (spark_break,) = _break_xs(spark)
     for _segment, _start, _end, xs in _polylines(spark):
         assert max(xs) < spark_break or min(xs) > spark_break
@@ -151,3 +154,19 @@ def test_numbers_read_well():
         assert charts.format_number(1234.0, kind="count") == "1,234"
         assert charts.format_number(None, kind="count") == "—"
         assert charts.format_number(12.346, kind="rate", decimals=2) == "12.35"
+
+
+def test_a_sparkline_is_not_drawn_through_a_hidden_value():
+    spark = charts.sparkline_svg(
+        [
+            (2020.0, 5.0, 1),
+            (2020.25, 6.0, 1),
+            (2020.5, None, 1),
+            (2020.75, 8.0, 1),
+            (2021.0, 9.0, 1),
+        ],
+        chart_id="s",
+        title="t",
+    )
+    assert [len(xs) for *_rest, xs in _polylines(spark)] == [2, 2]
+    assert charts.sparkline_svg([(2020.0, None, 1)], chart_id="e", title="t") == ""

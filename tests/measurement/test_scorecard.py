@@ -1,6 +1,7 @@
 """The scorecard, the indicator page and the dashboard: who may see them, what each viewer
 sees of the values (agreements and small numbers), charts, and flat query counts."""
 
+import datetime as dt
 import re
 
 import pytest
@@ -13,6 +14,7 @@ from meshutaf.core.access import Role
 from meshutaf.measurement import services
 from meshutaf.measurement.entries import entry_check
 from meshutaf.measurement.models import Framework, Observation, SharingAgreement
+from meshutaf.meetings.models import Meeting, Outcome
 from tests.factories import MembershipFactory, UserFactory
 
 QUARTERS = [f"{year}-Q{quarter}" for year in (2022, 2023, 2024) for quarter in (1, 2, 3, 4)]
@@ -379,3 +381,74 @@ def test_a_new_member_user_without_membership_is_an_outsider(framework, count_in
         client.force_login(user)
         for url in _urls(framework, count_indicator):
             assert client.get(url).status_code == 404
+
+
+def test_the_target_links_its_decision_and_the_story_its_meeting(
+    framework, count_indicator, series, town, owner, participant, outsider, as_user
+):
+    when = dt.datetime(2024, 3, 1, 17, tzinfo=dt.UTC)
+    meeting = Meeting.objects.create(
+        initiative=framework.initiative,
+        title="Turn the curve: clubs",
+        starts_at=when,
+        ends_at=when + dt.timedelta(hours=2),
+    )
+    decision = Outcome.objects.create(
+        meeting=meeting, initiative=framework.initiative, kind="decision", text="Aim for 60"
+    )
+    services.target_set(
+        indicator=count_indicator,
+        by=owner,
+        geography=town,
+        value=60,
+        year=2026,
+        kind="aspirational",
+        decision=decision,
+    )
+    services.curve_session_create(
+        indicator=count_indicator,
+        meeting=meeting,
+        by=owner,
+        story="Clubs closed in the north over the summer.",
+    )
+    url = reverse("measurement:scorecard", args=[framework.pk])
+    html = as_user(participant).get(url).content.decode()
+    assert f"/meetings/{meeting.pk}/#outcome-{decision.pk}" in html
+    assert "Aspirational" in html
+    assert "Clubs closed in the north" in html
+    assert "Turn the curve: clubs" in html
+    indicator_page = (
+        as_user(participant)
+        .get(reverse("measurement:indicator", args=[count_indicator.pk]))
+        .content.decode()
+    )
+    assert "Clubs closed in the north" in indicator_page
+    # The public sees neither the meeting nor its story.
+    Framework.objects.filter(pk=framework.pk).update(public_dashboard=True)
+    public = as_user(outsider).get(reverse("measurement:dashboard", args=[framework.pk]))
+    assert "Clubs closed" not in public.content.decode()
+    assert f"/meetings/{meeting.pk}/" not in public.content.decode()
+
+
+def test_a_mean_without_its_n_is_not_added_up_and_the_page_says_why(
+    framework, town, owner, record, as_user
+):
+    mean = services.indicator_create(
+        framework=framework,
+        by=owner,
+        code="M1",
+        name="ציון ממוצע",
+        name_en="Mean score",
+        kind="mean",
+        period_type="year",
+    )
+    north, south = town.children.order_by("code")
+    record(mean, north, "2024", value=71.5)
+    record(mean, south, "2024", value=64)
+    response = as_user(owner).get(reverse("measurement:indicator", args=[mean.pk]))
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "every part needs its n" in html
+    assert "Only the reported values are shown" in html
+    assert "71.5" in html
+    assert "64" in html

@@ -371,41 +371,59 @@ def series_svg(
 # ---------------------------------------------------------------- sparklines
 
 
-def sparkline_svg(points: Sequence[ChartPoint], *, chart_id: str, title: str) -> str:
-    """A small line of the series for a scorecard row: no axes, the latest value dotted,
-    breaks respected. `title` is its text alternative (the row's cells say the rest)."""
+def sparkline_svg(
+    points: Sequence[tuple[float, float | None, int]], *, chart_id: str, title: str
+) -> str:
+    """A small line of the series for a scorecard row, from (time, value or None, segment)
+    triples: no axes, the latest value dotted, breaks respected. `title` is its text
+    alternative (the row's cells say the rest). Plain arithmetic: a scorecard draws hundreds."""
     width, height, pad = 120, 32, 4
-    values = [p.value for p in points if p.value is not None and _finite(p.value)]
+    values = [value for _time, value, _segment in points if value is not None]
     if not values:
         return ""
-    times = [p.time for p in points]
-    t0, t1 = min(times), max(times)
+    t0, t1 = points[0][0], points[-1][0]
     low, high = min(values), max(values)
-    if math.isclose(low, high):
+    if high - low < 1e-12:
         low, high = low - 1, high + 1
-    frame = _Frame(width, height, pad, pad, pad, pad, t0, t1 if t1 > t0 else t0 + 1, low, high)
+    x_scale = (width - 2 * pad) / ((t1 - t0) or 1.0)
+    y_scale = (height - 2 * pad) / (high - low)
     parts = [
         f'<svg class="sparkline" width="{width}" height="{height}" '
         f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="{chart_id}-title" '
         f'direction="ltr" xmlns="http://www.w3.org/2000/svg" id="{chart_id}">'
         f'<title id="{chart_id}-title">{escape(title)}</title>'
     ]
-    for time, _segment in break_times(points):
-        x = frame.x(time)
-        parts.append(
-            f'<line class="series-break" x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" '
-            f'stroke="{BREAK}" stroke-width="1" stroke-dasharray="2 2"/>'
-        )
-    for stretch in runs(points):
-        coordinates = " ".join(f"{frame.x(p.time):.1f},{frame.y(p.value):.1f}" for p in stretch)  # type: ignore[arg-type]
+    stretch: list[str] = []
+    segment_of_stretch = previous_segment = None
+    last = ""
+
+    def close() -> None:
         if len(stretch) > 1:
             parts.append(
-                f'<polyline class="series-line" data-segment="{stretch[0].segment}" '
-                f'points="{coordinates}" fill="none" stroke="{SERIES}" stroke-width="1.6"/>'
+                f'<polyline class="series-line" data-segment="{segment_of_stretch}" '
+                f'points="{" ".join(stretch)}" fill="none" stroke="{SERIES}" '
+                f'stroke-width="1.6"/>'
             )
-    last = next(p for p in reversed(points) if p.value is not None and _finite(p.value))
-    parts.append(
-        f'<circle cx="{frame.x(last.time):.1f}" cy="{frame.y(last.value):.1f}" r="2.6" '  # type: ignore[arg-type]
-        f'fill="{SERIES}"/></svg>'
-    )
+        stretch.clear()
+
+    previous_time = t0
+    for time, value, segment in points:
+        if previous_segment is not None and segment != previous_segment:
+            close()
+            x = pad + ((time + previous_time) / 2 - t0) * x_scale
+            parts.append(
+                f'<line class="series-break" x1="{x:.1f}" y1="0" x2="{x:.1f}" y2="{height}" '
+                f'stroke="{BREAK}" stroke-width="1" stroke-dasharray="2 2"/>'
+            )
+        previous_segment, previous_time = segment, time
+        if value is None:
+            close()
+            continue
+        if not stretch:
+            segment_of_stretch = segment
+        last = f"{pad + (time - t0) * x_scale:.1f},{height - pad - (value - low) * y_scale:.1f}"
+        stretch.append(last)
+    close()
+    x, y = last.split(",")
+    parts.append(f'<circle cx="{x}" cy="{y}" r="2.6" fill="{SERIES}"/></svg>')
     return "".join(parts)

@@ -30,6 +30,7 @@ from .selectors import (
     Progress,
     SeriesPoint,
     Shown,
+    TreeNode,
     geography_tree,
     observations_shown,
     observations_visible,
@@ -315,3 +316,22 @@ def _value_of(indicator: Indicator, shown: Shown) -> ObservationValue | None:
         return ObservationValue(kind=Kind(indicator.kind), value=shown.value)
     except ValueError:
         return None
+
+
+def drill_down_reported(
+    viewer: Viewer, indicator: Indicator, *, period: str, area: Geography, key: str = ""
+) -> list[TreeNode]:
+    """The geography tree with each unit's reported value only, nothing aggregated: what the
+    drill-down shows when the values cannot be added up (a mean reported without its n)."""
+    children, units = geography_tree(area, initiative_id=indicator.framework.initiative_id)
+    cells = table(viewer, indicator, period=period, area=area)
+    nodes: list[TreeNode] = []
+    stack = [(area.pk, 0)]
+    while stack:
+        unit_id, depth = stack.pop()
+        cell = cells.get((unit_id, key))
+        nodes.append(
+            TreeNode(units[unit_id], depth, cell.shown if cell else None, cell is not None)
+        )
+        stack.extend((kid, depth + 1) for kid in reversed(children.get(unit_id, [])))
+    return nodes

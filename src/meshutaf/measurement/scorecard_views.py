@@ -113,18 +113,19 @@ def verdict_words(progress: selectors.Progress | None, indicator: Indicator) -> 
     verdict = assessment.verdict
     target = progress.target if progress else None
     year = target.year if target else ""
+    # Lazy: only the verdict's own reason is translated, once per row.
     reasons = {
-        "on_track": _(
+        "on_track": gettext_lazy(
             "The whole 95%% interval of the value projected for the end of %(year)s reaches "
             "the target."
         ),
-        "needs_acceleration": _(
+        "needs_acceleration": gettext_lazy(
             "The whole interval of the projection is past the baseline but short of the target."
         ),
-        "regressing": _(
+        "regressing": gettext_lazy(
             "The whole interval of the projection is on the wrong side of the baseline."
         ),
-        "insufficient_data": _(
+        "insufficient_data": gettext_lazy(
             "Fewer than 3 values under the current definition since the baseline: no trend "
             "can be fitted with an interval."
         ),
@@ -143,7 +144,7 @@ def verdict_words(progress: selectors.Progress | None, indicator: Indicator) -> 
                 "regressing."
             )
     else:
-        why = reasons[verdict] % {"year": year}
+        why = str(reasons[verdict]) % {"year": year}
     words = {"code": verdict, "label": str(VERDICT_LABELS[verdict]), "why": why}
     projection = assessment.anticipated
     if projection is not None:
@@ -207,7 +208,7 @@ def curve_words(progress: selectors.Progress | None, indicator: Indicator) -> di
             )
         signals.append(text % {"points": signal.points, "median": _number(indicator, curve.median)})
     return {
-        "code": "yes" if curve.direction == "better" else "worse",
+        "code": {"better": "yes", "worse": "worse"}.get(curve.direction or "", "mixed"),
         "label": labels[curve.direction or "better"],
         "why": "; ".join(signals),
     }
@@ -234,17 +235,21 @@ def chart_points(points: Sequence[selectors.SeriesPoint]) -> list[charts.ChartPo
     return found
 
 
-def _sparkline(indicator: Indicator, points, latest, chart_id: str) -> str:
+def _sparkline(indicator: Indicator, name: str, points, latest_text: str) -> str:
     if not points:
         return ""
     title = _("%(name)s: %(count)s values from %(first)s to %(last)s; the latest, %(value)s.") % {
-        "name": indicator_name(indicator),
+        "name": name,
         "count": len(points),
         "first": points[0].period,
         "last": points[-1].period,
-        "value": value_words(indicator, latest.shown if latest else None)["text"],
+        "value": latest_text,
     }
-    return charts.sparkline_svg(chart_points(points), chart_id=chart_id, title=title)
+    return charts.sparkline_svg(
+        [(p.time, p.shown.value, p.segment) for p in points],
+        chart_id=f"spark-{indicator.pk}",
+        title=title,
+    )
 
 
 def target_words(indicator: Indicator, target, *, public: bool) -> dict | None:
@@ -265,15 +270,26 @@ def target_words(indicator: Indicator, target, *, public: bool) -> dict | None:
     return words
 
 
-def _row(row: selectors.ScorecardRow, *, public: bool) -> dict:
+_SENTINEL = 987654321
+
+
+def _indicator_url() -> str:
+    """The indicator page's address with a placeholder for the id: `reverse` once per page,
+    not once per row."""
+    return reverse("measurement:indicator", args=[_SENTINEL])
+
+
+def _row(row: selectors.ScorecardRow, *, public: bool, url: str = "") -> dict:
     indicator = row.indicator
+    name = indicator_name(indicator)
+    value = value_words(indicator, row.latest.shown if row.latest else None)
     return {
         "indicator": indicator,
-        "name": indicator_name(indicator),
-        "url": None if public else reverse("measurement:indicator", args=[indicator.pk]),
-        "sparkline": _sparkline(indicator, row.points, row.latest, f"spark-{indicator.pk}"),
+        "name": name,
+        "url": None if public else url.replace(str(_SENTINEL), str(indicator.pk)),
+        "sparkline": _sparkline(indicator, name, row.points, value["text"]),
         "latest": row.latest,
-        "value": value_words(indicator, row.latest.shown if row.latest else None),
+        "value": value,
         "target": target_words(indicator, row.progress.target, public=public),
         "verdict": verdict_words(row.progress, indicator),
         "curve": curve_words(row.progress, indicator),
@@ -301,7 +317,8 @@ def _viewer(request: HttpRequest, role) -> Viewer:
 def scorecard(request: HttpRequest, framework_id: int) -> HttpResponse:
     framework, role = framework_get_for_user(user=request.user, pk=framework_id)
     viewer = _viewer(request, role)
-    rows = [_row(row, public=False) for row in selectors.scorecard(viewer, framework)]
+    url = _indicator_url()
+    rows = [_row(row, public=False, url=url) for row in selectors.scorecard(viewer, framework)]
     by_result: dict[int, list[dict]] = defaultdict(list)
     by_strategy: dict[int, dict[str, list[dict]]] = defaultdict(lambda: defaultdict(list))
     others = []
@@ -372,7 +389,8 @@ def dashboard(request: HttpRequest, framework_id: int) -> HttpResponse:
         )
         role, viewer = None, Viewer.anonymous()
     public = viewer.public
-    rows = [_row(row, public=public) for row in selectors.scorecard(viewer, framework)]
+    url = _indicator_url()
+    rows = [_row(row, public=public, url=url) for row in selectors.scorecard(viewer, framework)]
     shown = [row for row in rows if row["has_values"]] if public else rows
     return render(
         request,
@@ -571,7 +589,13 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
         try:
             nodes = selectors.drill_down(viewer, indicator, period=period, area=page.area, key=key)
         except ValueError as error:
-            nodes, drill_problem = [], str(error)
+            # The parts cannot be added up (a mean without its n): show what was reported.
+            nodes = scorecard_selectors.drill_down_reported(
+                viewer, indicator, period=period, area=page.area, key=key
+            )
+            drill_problem = " ".join(
+                (str(error), _("Only the reported values are shown; none is aggregated."))
+            )
         drill = [
             {"node": node, "value": value_words(indicator, node.shown), "indent": node.depth}
             for node in nodes
