@@ -707,3 +707,41 @@ def test_an_indicator_of_another_period_type_says_so(
     )
     assert response.status_code == 302
     assert list(Observation.objects.values_list("indicator__code", flat=True)) == ["EDU1"]
+
+
+def test_entry_query_count_is_flat(
+    as_user, owner, member, framework, partner_org, django_assert_max_num_queries
+):
+    def open_round(count, period):
+        indicators = [
+            services.indicator_create(
+                framework=framework,
+                by=owner,
+                code=f"{period}-{number}",
+                name=f"מדד {number}",
+                kind="count",
+                period_type="quarter",
+                dimensions=[{"name": "sex", "values": ["female", "male"]}],
+            )
+            for number in range(count)
+        ]
+        return services.round_open(
+            framework=framework,
+            by=owner,
+            period=period,
+            due_date=timezone.localdate(),
+            indicators=indicators,
+            partners=[partner_org],
+        )
+
+    client = as_user(member)
+    small, large = open_round(1, "2025-Q1"), open_round(12, "2025-Q2")
+    for opened in (small, large):
+        values = {f"cell:{i.pk}:sex=female:value": "12" for i in opened.indicators.all()}
+        post_values(client, opened, partner_org, values, action="save")
+    client.get(entry_url(small, partner_org))
+    with django_assert_max_num_queries(14) as small_queries:
+        assert client.get(entry_url(small, partner_org)).status_code == 200
+    with django_assert_max_num_queries(len(small_queries)):
+        response = client.get(entry_url(large, partner_org))
+    assert response.content.decode().count("badge--draft") == 12
