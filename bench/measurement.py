@@ -421,6 +421,7 @@ def measure_scorecard(ref: dict, size: dict) -> dict:
     client = Client(HTTP_ACCEPT_LANGUAGE="he")
     client.force_login(ref["backbone"])
     figures = {}
+    sql: dict[str, list[str]] = {}
     for label in ("small", "large"):
         framework = ref["frameworks"][label]
         try:
@@ -450,12 +451,19 @@ def measure_scorecard(ref: dict, size: dict) -> dict:
                 run()
                 timings.append(time.perf_counter() - start)
         count = len(ref["indicators"][label])
+        sql[label] = [query["sql"][:110] for query in queries.captured_queries]
         figures[f"scorecard_{count}"] = {
             "median_ms": _median_ms(timings),
             "max_ms": round(max(timings) * 1000, 1),
             "queries": len(queries.captured_queries),
             "measured": how,
         }
+    if len(sql["small"]) != len(sql["large"]):
+        print("The scorecard's queries differ between the frameworks:")
+        for label in ("small", "large"):
+            print(f"  {label}:")
+            for query in sql[label]:
+                print(f"    {query}")
     return figures
 
 
@@ -618,6 +626,7 @@ def main() -> None:
 
     figures: dict = {
         "benchmark": "measurement",
+        "load_average_at_start": round(os.getloadavg()[0], 2),
         "database": connection.vendor,
         "quick": args.quick,
         "indicators": len(ref["indicators"]["large"]),
@@ -632,6 +641,7 @@ def main() -> None:
     figures.update(measure_drill_down(ref, size, indicator=deep[1]))
     figures.update(measure_import(ref, size, indicators=import_indicators))
     figures["peak_mib"] = peak_mib()
+    figures["load_average_at_end"] = round(os.getloadavg()[0], 2)
 
     small = f"scorecard_{size['small_framework']}"
     large = f"scorecard_{size['indicators']}"
@@ -667,6 +677,10 @@ def main() -> None:
         f"{item['written']:,} written; {item['measured']}",
     )
     _line("peak memory", figures["peak_mib"], "MiB", TARGETS["peak_mib"], args.quick)
+    print(
+        f"{'load average (1 min)':28} {figures['load_average_at_start']:10.2f} at the start, "
+        f"{figures['load_average_at_end']:.2f} at the end, on {os.cpu_count()} cores"
+    )
     figures["targets"] = TARGETS
     figures["met"] = (
         flat
