@@ -452,3 +452,54 @@ def test_a_mean_without_its_n_is_not_added_up_and_the_page_says_why(
     assert "Only the reported values are shown" in html
     assert "71.5" in html
     assert "64" in html
+
+
+def test_results_then_strategies_measures_by_question(
+    framework, town, owner, record, approve, partner_org, as_user
+):
+    result = services.result_create(
+        framework=framework, by=owner, title="Children thrive", population="Children 0-17"
+    )
+    strategy = services.strategy_create(
+        framework=framework, by=owner, name="After-school clubs", owner_organisation=partner_org
+    )
+    population = services.indicator_create(
+        framework=framework,
+        by=owner,
+        code="POP",
+        name="ילדים",
+        name_en="Children counted",
+        kind="count",
+        period_type="year",
+        result=result,
+    )
+    measure = services.indicator_create(
+        framework=framework,
+        by=owner,
+        code="HM",
+        name="מפגשים",
+        name_en="Sessions held",
+        kind="count",
+        period_type="year",
+        strategy=strategy,
+        category="how_much",
+    )
+    approve(record(population, town, "2024", value=120, status="provisional", submit=True))
+    approve(record(measure, town, "2024", value=48, submit=True))
+    html = as_user(owner).get(reverse("measurement:scorecard", args=[framework.pk])).content
+    html = html.decode()
+    order = [
+        html.index(text)
+        for text in (
+            "Children thrive",
+            "Children counted",
+            "Performance measures",
+            "After-school clubs",
+            "How much did we do?",
+            "Sessions held",
+        )
+    ]
+    assert order == sorted(order)
+    population_row = html.split(">POP</span>")[1].split("</tr>")[0]
+    assert "Provisional" in population_row
+    assert "Provisional" not in html.split(">HM</span>")[1].split("</tr>")[0]
