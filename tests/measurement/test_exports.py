@@ -174,11 +174,34 @@ def test_formulas_are_written_as_text(framework, count_indicator, town, record, 
 
 
 def test_export_query_count_is_flat(
-    framework, count_indicator, town, record, owner, as_user, django_assert_max_num_queries
+    framework,
+    count_indicator,
+    town,
+    record,
+    owner,
+    member,
+    partner_org,
+    shared,
+    participant,
+    as_user,
+    django_assert_max_num_queries,
 ):
+    north = town.children.get(code="L9999-1")
     for year in (2021, 2022, 2023, 2024):
         for quarter in range(1, 5):
-            record(count_indicator, town, f"{year}-Q{quarter}", value=10 + quarter)
-    client = as_user(owner)
-    with django_assert_max_num_queries(12):
-        assert len(csv_rows(framework_csv(client, framework))) == 16
+            for geography in (town, north):
+                value = record(
+                    count_indicator,
+                    geography,
+                    f"{year}-Q{quarter}",
+                    by=member,
+                    role="partner",
+                    partner=partner_org,
+                    submit=True,
+                    value=10 + quarter,
+                )
+                services.observation_approve(observation=value, by=owner)
+    for user in (owner, participant):
+        client = as_user(user)
+        with django_assert_max_num_queries(12):
+            assert len(csv_rows(framework_csv(client, framework))) == 32
