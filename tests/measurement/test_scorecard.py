@@ -310,8 +310,11 @@ def test_history_is_for_the_backbone_and_the_reporting_partner(
         visibility="partners",
     )
     url = reverse("measurement:indicator", args=[count_indicator.pk])
-    assert "2 versions" in as_user(owner).get(url).content.decode()
-    assert "2 versions" in as_user(member).get(url).content.decode()
+    for user in (owner, member):
+        html = as_user(user).get(url).content.decode()
+        assert html.count("2 versions") == 2  # in the series and in the drill-down
+        assert "Returned" not in html
+        assert "Entered by Amir" in html
     other = as_user(participant).get(url).content.decode()
     assert "2 versions" not in other
     assert "44" in other

@@ -299,6 +299,19 @@ def _row(row: selectors.ScorecardRow, *, public: bool, url: str = "") -> dict:
     }
 
 
+def _history_words(indicator: Indicator, revisions) -> list[dict]:
+    return [
+        {
+            "revision": revision,
+            "value": _number(indicator, _float(revision.value)),
+            "fraction": f"{_plain(revision.numerator)}/{_plain(revision.denominator)}"
+            if indicator.is_ratio and revision.denominator is not None
+            else "",
+        }
+        for revision in revisions
+    ]
+
+
 def _float(number) -> float | None:
     return None if number is None else float(number)
 
@@ -570,16 +583,7 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
         {
             "point": point,
             "value": value_words(indicator, point.shown),
-            "history": [
-                {
-                    "revision": revision,
-                    "value": _number(indicator, _float(revision.value)),
-                    "fraction": f"{_plain(revision.numerator)}/{_plain(revision.denominator)}"
-                    if indicator.is_ratio and revision.denominator is not None
-                    else "",
-                }
-                for revision in histories.get(point.period, [])
-            ],
+            "history": _history_words(indicator, histories.get(point.period, [])),
         }
         for point in page.points
     ]
@@ -596,8 +600,18 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
             drill_problem = " ".join(
                 (str(error), _("Only the reported values are shown; none is aggregated."))
             )
+        drill_histories = scorecard_selectors.period_histories(
+            viewer, indicator, period=period, key=key
+        )
         drill = [
-            {"node": node, "value": value_words(indicator, node.shown), "indent": node.depth}
+            {
+                "node": node,
+                "value": value_words(indicator, node.shown),
+                "indent": node.depth,
+                "history": _history_words(indicator, drill_histories.get(node.unit.pk, []))
+                if node.reported
+                else [],
+            }
             for node in nodes
         ]
         flags = [
