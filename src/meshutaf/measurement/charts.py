@@ -424,6 +424,6 @@ def sparkline_svg(
         last = f"{pad + (time - t0) * x_scale:.1f},{height - pad - (value - low) * y_scale:.1f}"
         stretch.append(last)
     close()
-    x, y = last.split(",")
-    parts.append(f'<circle cx="{x}" cy="{y}" r="2.6" fill="{SERIES}"/></svg>')
+    dot_x, dot_y = last.split(",")
+    parts.append(f'<circle cx="{dot_x}" cy="{dot_y}" r="2.6" fill="{SERIES}"/></svg>')
     return "".join(parts)

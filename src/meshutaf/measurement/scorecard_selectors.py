@@ -7,11 +7,19 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import cast
 
 from django.db.models import Prefetch, Subquery
 
 from . import progress
-from .aggregation import TOTAL, Kind, ObservationValue, check_disaggregation, roll_up
+from .aggregation import (
+    TOTAL,
+    DisaggregationKey,
+    Kind,
+    ObservationValue,
+    check_disaggregation,
+    roll_up,
+)
 from .keys import SchemaError, key_frozen, key_string, schema_from_json
 from .models import (
     Baseline,
@@ -26,6 +34,7 @@ from .models import (
 )
 from .periods import parse_period
 from .permissions import Viewer
+from .progress import Projection
 from .selectors import (
     Progress,
     SeriesPoint,
@@ -55,7 +64,7 @@ def forecast_cone(
     baseline: Baseline | None,
     target: Target | None,
     steps: int = 12,
-) -> list[progress.Projection]:
+) -> list[Projection]:
     """The trend of the current segment (the values since the baseline `viewer` sees, as
     `progress_of` fits them) projected from its last value to the end of the target year,
     with the 95% prediction interval at each step: the forecast cone. Empty without a target
@@ -186,7 +195,7 @@ def quality_flags(
         except ValueError:
             continue  # a key of an earlier schema: nothing to check it against
         for flag in found:
-            key = key_string(dict(flag.where))  # type: ignore[arg-type]
+            key = key_string(dict(cast(DisaggregationKey, flag.where)))
             if (geography_id, key) in hidden:
                 continue
             flags.append(
@@ -205,7 +214,11 @@ def quality_flags(
     except ValueError:
         return flags  # a mean without its n, say: its parts cannot be added up
     for flag in rolled.flags:
-        flags.append(PageFlag(flag.code, units[flag.where], "", None, flag.reported, flag.expected))
+        flags.append(
+            PageFlag(
+                flag.code, units[cast(int, flag.where)], "", None, flag.reported, flag.expected
+            )
+        )
     return flags
 
 
@@ -235,7 +248,7 @@ class IndicatorPage:
     progress: Progress | None = None
     baseline_value: float | None = None
     forecast: Forecast | None = None
-    cone: list[progress.Projection] = field(default_factory=list)
+    cone: list[Projection] = field(default_factory=list)
     versions: list[DefinitionVersion] = field(default_factory=list)
     dimensions: list[DimensionMultiples] = field(default_factory=list)
     sessions: list[CurveSession] = field(default_factory=list)

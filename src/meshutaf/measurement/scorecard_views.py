@@ -660,7 +660,7 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
 
 def _multiples(page: scorecard_selectors.IndicatorPage, indicator: Indicator) -> list[dict]:
     """One small chart per value of each dimension, all on one scale and one time axis."""
-    found = []
+    found: list[dict] = []
     all_points = [
         charts.SeriesChart(points=chart_points(multiple.points))
         for dimension in page.dimensions
@@ -674,7 +674,7 @@ def _multiples(page: scorecard_selectors.IndicatorPage, indicator: Indicator) ->
     pad = (max(times) - min(times)) * 0.03 or 0.5
     t_range = (min(times) - pad, max(times) + pad)
     for dimension in page.dimensions:
-        items = []
+        items: list[dict] = []
         for multiple in dimension.multiples:
             chart = charts.SeriesChart(points=chart_points(multiple.points))
             label = f"{dimension.label}: {multiple.value}"
