@@ -142,7 +142,7 @@ def open_sdg_csv(viewer: Viewer, framework: Framework, indicator: Indicator) -> 
         dimensions=dimensions,
         units=csv_safe(indicator.unit or indicator.get_kind_display()),
         series=csv_safe(indicator.code),
-        area_code=framework.area.code if framework.area_id else "",
+        area_code=framework.area.code if framework.area is not None else "",
     )
 
 

@@ -50,8 +50,8 @@ def _indicator_entry(indicator: Indicator, framework: Framework) -> SearchEntry:
             indicator.denominator_definition,
             indicator.unit,
             indicator.data_source,
-            indicator.result.title if indicator.result_id else "",
-            indicator.strategy.name if indicator.strategy_id else "",
+            indicator.result.title if indicator.result is not None else "",
+            indicator.strategy.name if indicator.strategy is not None else "",
             framework.name,
         )
         if part
