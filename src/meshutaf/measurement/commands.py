@@ -1,4 +1,8 @@
-"""`meshutaf measurement progress`: assess a series in a CSV file against a target.
+"""`meshutaf measurement progress|import|geography`: assess a series in a CSV file against a
+target; import indicator values (CSV, XLSX, Open SDG; see `importing.py`); import the CBS list
+of localities as the geography tree (see `geography.py`).
+
+`progress`:
 
 The file has two columns, period and value, with or without a header row (a first row whose
 period is not a period is taken as the header). Periods are years (2021), dates (2021-07-01)
@@ -14,13 +18,23 @@ import datetime as dt
 import json
 import math
 import re
+import sys
 from pathlib import Path
 
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404
 from django.utils.translation import gettext as _
 
-from meshutaf.core.commands import Refused, fail
+from meshutaf.core.access import Action, Role
+from meshutaf.core.commands import Refused, active_user_named, fail
+from meshutaf.core.forms import MAX_ID
 from meshutaf.core.tables import TableFileError, read_rows
+from meshutaf.directory.models import Organisation
+from meshutaf.initiatives.permissions import initiative_get_for_user
+from meshutaf.measurement import importing, services
 from meshutaf.measurement.curves import curve_test
+from meshutaf.measurement.geography import localities_read_path
+from meshutaf.measurement.models import Framework, FrameworkStatus, Indicator
 from meshutaf.measurement.progress import Assessment, Point, assess
 
 MAX_BYTES = 5 * 1024 * 1024
@@ -65,10 +79,223 @@ def add_parser(commands) -> None:
         help=_("up when higher is better (the default), down when lower is better"),
     )
     progress.add_argument("--json", action="store_true", help=_("print one JSON object"))
+    _add_import_parser(measurement_commands)
+    geography = measurement_commands.add_parser(
+        "geography",
+        help=_("Import the CBS list of localities as the geography tree."),
+        description=_(
+            "Reads the Central Bureau of Statistics' localities file (CSV: id, name, name_en, "
+            "district_id, district_name, sub_district_id, sub_district_name, "
+            "municipal_status_name, population, …) and creates or updates the country, its "
+            "districts, sub-districts and localities. Running it again changes nothing."
+        ),
+    )
+    geography.add_argument("file", metavar=_("FILE"), help=_("the localities CSV file"))
+    geography.add_argument(
+        "--as", dest="as_user", help=_("username recorded as the author (optional)")
+    )
+    geography.add_argument("--json", action="store_true", help=_("print one JSON object"))
+
+
+def _add_import_parser(measurement_commands) -> None:
+    command = measurement_commands.add_parser(
+        "import",
+        help=_("Import indicator values from a CSV, XLSX or Open SDG file."),
+        description=_(
+            "Checks every row against its indicator (numbers, periods, disaggregation), "
+            "reports conflicts (the same cell twice with different values) and missing "
+            "cells, and writes the values into the initiative's framework as the backbone's "
+            "drafts (or a partner's submitted values with --partner). One bad row writes "
+            "nothing unless --skip-bad. With --dry-run it checks only, and needs no initiative."
+        ),
+    )
+    command.add_argument("file", metavar=_("FILE"), help=_("the file to import"))
+    command.add_argument(
+        "--format",
+        choices=importing.FORMATS,
+        help=_("csv, xlsx or open-sdg (default: from the file's name)"),
+    )
+    command.add_argument("--initiative", type=int, help=_("initiative id"))
+    command.add_argument(
+        "--framework", type=int, help=_("framework id, when the initiative has several in use")
+    )
+    command.add_argument(
+        "--indicator", metavar=_("CODE"), help=_("the indicator of every row (its code)")
+    )
+    command.add_argument(
+        "--as",
+        dest="as_user",
+        help=_("username of a facilitator of the initiative (recorded as the author)"),
+    )
+    command.add_argument(
+        "--partner", type=int, help=_("id of the partner organisation the values come from")
+    )
+    command.add_argument("--approve", action="store_true", help=_("approve the values on import"))
+    command.add_argument(
+        "--dry-run", action="store_true", help=_("check the file and report; write nothing")
+    )
+    command.add_argument(
+        "--skip-bad", action="store_true", help=_("write the good rows, leave out the bad ones")
+    )
+    command.add_argument("--json", action="store_true", help=_("print one JSON object"))
 
 
 def run(args) -> int:
+    if args.measurement_command == "import":
+        return cmd_import(args)
+    if args.measurement_command == "geography":
+        return cmd_geography(args)
     return cmd_progress(args)
+
+
+def cmd_import(args) -> int:
+    for name in ("initiative", "framework", "partner"):
+        value = getattr(args, name)
+        if value is not None and not 0 < value <= MAX_ID:
+            return fail(_("There is no %(name)s %(id)s.") % {"name": name, "id": value})
+    if args.initiative is None and args.framework is None and not args.dry_run:
+        return fail(
+            _(
+                "Say which initiative's framework to import into (--initiative ID), or check "
+                "the file only (--dry-run)."
+            )
+        )
+    user = active_user_named(args.as_user) if args.as_user else None
+    framework = None
+    if args.initiative is not None or args.framework is not None:
+        framework = _framework_of(args, user)
+    indicator: Indicator | str | None = args.indicator
+    if framework is not None and args.indicator:
+        indicator = framework.indicators.filter(code=args.indicator.strip()).first()
+        if indicator is None:
+            return fail(
+                _("No indicator of this framework has the code %(code)s.")
+                % {"code": args.indicator}
+            )
+    partner = None
+    if args.partner is not None:
+        partner = Organisation.objects.filter(pk=args.partner).first()
+        if partner is None:
+            return fail(_("There is no organisation %(id)s.") % {"id": args.partner})
+    file_format = args.format or ("xlsx" if args.file.lower().endswith(".xlsx") else "csv")
+    try:
+        report = importing.import_file(
+            args.file,
+            format=file_format,
+            framework=framework,
+            indicator=indicator,
+            by=user,
+            role=Role.FACILITATOR,
+            partner=partner,
+            dry_run=args.dry_run,
+            skip_bad=args.skip_bad,
+            approve=args.approve,
+        )
+    except TableFileError as error:
+        return fail(str(error))
+    if args.json:
+        print(json.dumps(report.as_json(), ensure_ascii=False))
+    else:
+        _print_import(report)
+    for warning in report.warnings:
+        print(_line(_("warning"), warning), file=sys.stderr)
+    return 1 if report.refused else 0
+
+
+def _framework_of(args, user) -> Framework:
+    """The framework to import into: --framework, else the initiative's one in use; the
+    user (when given) must facilitate its initiative."""
+    if args.framework is not None:
+        framework = Framework.objects.select_related("area").filter(pk=args.framework).first()
+        if framework is None or args.initiative not in (None, framework.initiative_id):
+            raise Refused(_("There is no framework %(id)s.") % {"id": args.framework})
+        initiative_id = framework.initiative_id
+    else:
+        initiative_id = args.initiative
+        in_use = list(
+            Framework.objects.select_related("area").filter(
+                initiative_id=initiative_id, status=FrameworkStatus.ACTIVE
+            )
+        )
+        if not in_use:
+            raise Refused(
+                _("Initiative %(id)s has no results framework in use.") % {"id": initiative_id}
+            )
+        if len(in_use) > 1:
+            raise Refused(
+                _(
+                    "Initiative %(id)s has several frameworks in use (%(ids)s); choose one "
+                    "with --framework ID."
+                )
+                % {"id": initiative_id, "ids": ", ".join(str(f.pk) for f in in_use)}
+            )
+        framework = in_use[0]
+    if user is not None:
+        try:
+            initiative_get_for_user(user=user, pk=initiative_id, action=Action.MANAGE)
+        except (Http404, PermissionDenied):
+            raise Refused(
+                _("%(username)s does not facilitate initiative %(id)s.")
+                % {"username": args.as_user, "id": initiative_id}
+            ) from None
+    return framework
+
+
+def _line(label: str, item: dict) -> str:
+    if item.get("row") is None:
+        return f"{label}: {item['message']}"
+    return _("%(label)s: row %(row)s: %(message)s") % {
+        "label": label,
+        "row": item["row"],
+        "message": item["message"],
+    }
+
+
+def _print_import(report: importing.ImportReport) -> None:
+    print(
+        _("%(rows)s rows read: %(observations)s values found valid, %(written)s written.")
+        % {"rows": report.rows, "observations": report.observations, "written": report.written}
+    )
+    for conflict in report.conflicts:
+        key = " ".join(str(part) for part in conflict["key"].values() if part)
+        values = ", ".join(json.dumps(value, ensure_ascii=False) for value in conflict["values"])
+        print(_("conflict: %(key)s: %(values)s") % {"key": key, "values": values})
+    for error in report.errors:
+        print(_line(_("error"), error))
+    if report.refused and not report.written:
+        print(_("Nothing was written."))
+
+
+def cmd_geography(args) -> int:
+    try:
+        localities = localities_read_path(args.file)
+    except TableFileError as error:
+        return fail(str(error))
+    user = active_user_named(args.as_user) if args.as_user else None
+    try:
+        counts = services.geography_import(rows=localities, by=user)
+    except ValidationError as error:
+        return fail(" ".join(error.messages))
+    result = {
+        "country": counts["country"],
+        "districts": counts["district"],
+        "sub_districts": counts["sub_district"],
+        "localities": counts["locality"],
+        "created": counts["created"],
+        "updated": counts["updated"],
+        "unchanged": counts["unchanged"],
+    }
+    if args.json:
+        print(json.dumps(result))
+        return 0
+    print(
+        _(
+            "%(localities)s localities in %(sub_districts)s sub-districts and %(districts)s "
+            "districts: %(created)s created, %(updated)s updated, %(unchanged)s unchanged."
+        )
+        % result
+    )
+    return 0
 
 
 def period_time(text: str) -> float | None:

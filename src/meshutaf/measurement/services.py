@@ -20,7 +20,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -33,29 +34,38 @@ from meshutaf.meetings.models import Meeting, OutcomeKind
 
 from . import rules
 from .entries import CleanEntry
+from .geography import (
+    COUNTRY_CODE,
+    COUNTRY_NAMES,
+    Locality,
+    district_code,
+    locality_code,
+    sub_district_code,
+)
 from .keys import SchemaError, key_string, schema_from_json
 from .models import (
     Baseline,
     ContributionClaim,
-    EvidenceItem,
-    FrameworkStatus,
-    Result,
-    Strategy,
     CurvePartner,
     CurveSession,
     DefinitionVersion,
+    EvidenceItem,
     Forecast,
     Framework,
+    FrameworkStatus,
     Geography,
+    GeographyLevel,
     Indicator,
     Observation,
     ObservationEvent,
     ReportingRound,
     ReportingTask,
+    Result,
     RoundState,
     Severity,
     SharingAgreement,
     State,
+    Strategy,
     Target,
     ValidationRule,
 )
@@ -189,7 +199,8 @@ def claim_create(
     ):
         raise ValidationError(
             _(
-                "The result, the strategy and the measure must belong to this framework, and the measure to the strategy."
+                "The result, the strategy and the measure must belong to this framework, and "
+                "the measure to the strategy."
             )
         )
     return model_save(
@@ -282,6 +293,100 @@ def geography_add(
     )
 
 
+@transaction.atomic
+def geography_import(*, rows: Sequence[Locality], by: User | None = None) -> dict[str, int]:
+    """Create or update the shared tree country ("IL") → district ("D<id>") → sub-district
+    ("SD<id>") → locality ("L<id>") from the CBS list (`geography.localities_read`), with
+    each locality's population and municipal status. Running it again with the same list
+    changes nothing; a unit an initiative added itself is never taken over. Returns how many
+    units of each level the list holds and how many were created, updated and unchanged."""
+    wanted: dict[str, dict[str, Any]] = {
+        COUNTRY_CODE: {"level": GeographyLevel.COUNTRY, "parent": None, **COUNTRY_NAMES}
+    }
+    for row in rows:
+        district, sub_district = (
+            district_code(row.district_id),
+            sub_district_code(row.sub_district_id),
+        )
+        wanted.setdefault(
+            district,
+            {"level": GeographyLevel.DISTRICT, "parent": COUNTRY_CODE, "name": row.district_name},
+        )
+        wanted.setdefault(
+            sub_district,
+            {
+                "level": GeographyLevel.SUB_DISTRICT,
+                "parent": district,
+                "name": row.sub_district_name,
+            },
+        )
+        wanted[locality_code(row.id)] = {
+            "level": GeographyLevel.LOCALITY,
+            "parent": sub_district,
+            "name": row.name,
+            "name_en": row.name_en,
+            "population": row.population,
+            "municipal_status": row.municipal_status,
+        }
+    existing = {
+        unit.code: unit
+        for unit in Geography.objects.select_for_update().filter(code__in=list(wanted))
+    }
+    taken = sorted(code for code, unit in existing.items() if unit.initiative_id is not None)
+    if taken:
+        raise ValidationError(
+            _("An initiative already uses the code %(code)s for a unit of its own.")
+            % {"code": taken[0]}
+        )
+    counts = dict.fromkeys(GeographyLevel.values, 0) | {
+        "created": 0,
+        "updated": 0,
+        "unchanged": 0,
+    }
+    # Parents before children, so each level's parents have their keys.
+    for level in (
+        GeographyLevel.COUNTRY,
+        GeographyLevel.DISTRICT,
+        GeographyLevel.SUB_DISTRICT,
+        GeographyLevel.LOCALITY,
+    ):
+        new, changed = [], []
+        for code, fields in wanted.items():
+            if fields["level"] != level:
+                continue
+            counts[level] += 1
+            values = dict(fields, parent=existing[fields["parent"]] if fields["parent"] else None)
+            unit = existing.get(code)
+            if unit is None:
+                new.append(Geography(code=code, **values))
+                continue
+            if not values.get("name_en"):
+                values.pop("name_en", None)  # a name added by hand stays
+            differs = [
+                name
+                for name, value in values.items()
+                if (getattr(unit, f"{name}_id") if name == "parent" else getattr(unit, name))
+                != (value.pk if name == "parent" and value is not None else value)
+            ]
+            if differs:
+                for name in differs:
+                    setattr(unit, name, values[name])
+                changed.append(unit)
+            else:
+                counts["unchanged"] += 1
+        Geography.objects.bulk_create(new, batch_size=500)
+        for unit in new:
+            existing[unit.code] = unit
+        Geography.objects.bulk_update(
+            changed,
+            ["level", "name", "name_en", "name_ar", "parent", "population", "municipal_status"],
+            batch_size=500,
+        )
+        counts["created"] += len(new)
+        counts["updated"] += len(changed)
+    return counts
+
+
 # ---------------------------------------------------------------- values
 
 
@@ -300,7 +405,8 @@ def why_not_editable(
     if observation is not None and observation.state == State.LOCKED:
         event = _last_event(observation, Event.LOCKED)
         return _(
-            "Locked by %(who)s on %(when)s: the period is closed for changes. The backbone can unlock it, which is recorded."
+            "Locked by %(who)s on %(when)s: the period is closed for changes. The backbone "
+            "can unlock it, which is recorded."
         ) % _who_when(event, observation)
     if observation is not None and observation.state == State.APPROVED:
         return _(
@@ -621,104 +727,210 @@ class Prepared:
     entry: CleanEntry
 
 
+def _current_cells(part: Sequence[Prepared], *, lock: bool) -> dict[tuple, Observation]:
+    """The current values of the cells `part` writes, by (indicator, geography, period, key):
+    one query for the whole part."""
+    keys = {(r.indicator.pk, r.geography.pk, r.entry.period.code, r.entry.key) for r in part}
+    if not keys:
+        return {}
+    query = Observation.objects.filter(
+        current=True,
+        indicator_id__in={k[0] for k in keys},
+        geography_id__in={k[1] for k in keys},
+        period__in={k[2] for k in keys},
+    ).select_related("reviewed_by")
+    if lock:
+        query = query.select_for_update(of=("self",))
+    found = {}
+    for observation in query:
+        key = (
+            observation.indicator_id,
+            observation.geography_id,
+            observation.period,
+            observation.disaggregation,
+        )
+        if key in keys:
+            found[key] = observation
+    return found
+
+
+def _why_blocked(
+    observation: Observation,
+    *,
+    backbone: bool,
+    partner: Organisation | None,
+    round: ReportingRound | None,
+) -> str | None:
+    """Why an import cannot replace this current value, or None."""
+    if not backbone and observation.partner_id != (partner.pk if partner else None):
+        return _("Another partner reports this value.")
+    return why_not_editable(observation, round=round, backbone=backbone)
+
+
+def observations_blocked(
+    *,
+    rows: Sequence[Prepared],
+    role: Role | str | None,
+    partner: Organisation | None,
+    round: ReportingRound | None = None,
+    chunk: int = 2000,
+) -> dict[int, str]:
+    """Which of `rows` (by position) an import could not write now, and why (another
+    partner's value, approved, locked, the round closed): the preview's check, in one query
+    per `chunk` rows. `observations_write_many` checks again under lock when it writes."""
+    backbone = is_backbone(role)
+    if not backbone and round is not None and round.state == RoundState.CLOSED:
+        reason = why_not_editable(None, round=round, backbone=False) or ""
+        return dict.fromkeys(range(len(rows)), reason)
+    blocked: dict[int, str] = {}
+    for start in range(0, len(rows), chunk):
+        part = rows[start : start + chunk]
+        current = _current_cells(part, lock=False)
+        for offset, r in enumerate(part):
+            observation = current.get(
+                (r.indicator.pk, r.geography.pk, r.entry.period.code, r.entry.key)
+            )
+            if observation is None:
+                continue
+            reason = _why_blocked(observation, backbone=backbone, partner=partner, round=round)
+            if reason:
+                blocked[start + offset] = reason
+    return blocked
+
+
+_OBSERVATION_COLUMNS = [
+    *("indicator", "geography", "period", "period_start", "disaggregation"),
+    *("definition_version", "value", "numerator", "denominator", "standard_error", "status"),
+    *("source_dataset", "source_url", "retrieved_on", "partner", "round", "state"),
+    *("return_reason", "supersedes", "current", "created_by", "created_at"),
+    *("reviewed_by", "reviewed_at"),
+]
+
+
+def _insert_many(model: type[Model], names: Sequence[str], rows: Sequence[tuple]) -> None:
+    """Insert `rows` (values already adapted for the database, in the order of the fields
+    `names`) without building a model instance for each: an import of 100,000 values spends
+    most of its time there otherwise. One prepared statement on SQLite; multi-row VALUES of up
+    to the backend's parameter limit elsewhere."""
+    if not rows:
+        return
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    one = "(" + ", ".join(["%s"] * len(names)) + ")"
+    insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.executemany(insert + one, rows)
+            return
+        per = max(1, min(5000, (connection.features.max_query_params or 65535) // len(names)))
+        for start in range(0, len(rows), per):
+            batch = rows[start : start + per]
+            cursor.execute(
+                insert + ", ".join([one] * len(batch)), [value for row in batch for value in row]
+            )
+
+
 @transaction.atomic
 def observations_write_many(
     *,
     rows: Sequence[Prepared],
-    by: User,
+    by: User | None,
     role: Role | str | None,
     partner: Organisation | None,
     approve: bool = False,
+    round: ReportingRound | None = None,
     chunk: int = 2000,
 ) -> int:
     """Write many checked values in bulk (an import). Same rules as one value: a cell that
     cannot be changed refuses the whole import with its reason; earlier values are kept as
-    superseded. The backbone may approve on import (values from a public source)."""
+    superseded. The backbone may approve on import (values from a public source). `by` is
+    None for the operator at the command line. Partners' values go into `round` when given
+    (refused when it is closed)."""
     backbone = is_backbone(role)
     if approve and not backbone:
         raise PermissionDenied
-    state = State.APPROVED if approve else (State.SUBMITTED if partner else State.DRAFT)
+    if not backbone and round is not None and round.state == RoundState.CLOSED:
+        raise ValidationError(why_not_editable(None, round=round, backbone=False) or "")
+    state = str(State.APPROVED if approve else (State.SUBMITTED if partner else State.DRAFT))
     versions: dict[int, list[DefinitionVersion]] = {}
     for row in rows:
         versions.setdefault(row.indicator.pk, [])
     for version in DefinitionVersion.objects.filter(indicator_id__in=versions):
         versions[version.indicator_id].append(version)
     now = timezone.now()
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(now)
+    dates: dict[dt.date, Any] = {}
+    by_id = by.pk if by is not None else None
+    partner_id = partner.pk if partner is not None else None
+    round_id = round.pk if round is not None else None
     written = 0
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
-        keys = {(r.indicator.pk, r.geography.pk, r.entry.period.code, r.entry.key) for r in part}
-        earlier: dict[tuple, Observation] = {}
-        query = Observation.objects.select_for_update().filter(
-            current=True,
-            indicator_id__in={k[0] for k in keys},
-            geography_id__in={k[1] for k in keys},
-            period__in={k[2] for k in keys},
-        )
-        for observation in query:
-            key = (
-                observation.indicator_id,
-                observation.geography_id,
-                observation.period,
-                observation.disaggregation,
-            )
-            if key in keys:
-                earlier[key] = observation
-        for key, observation in earlier.items():
-            if not backbone and observation.partner_id != (partner.pk if partner else None):
-                raise ValidationError(
-                    _("Another partner reports %(cell)s.")
-                    % {"cell": f"{observation.period} {observation.disaggregation}"}
-                )
-            if reason := why_not_editable(observation, round=None, backbone=backbone):
+        earlier = _current_cells(part, lock=True)
+        for observation in earlier.values():
+            reason = _why_blocked(observation, backbone=backbone, partner=partner, round=round)
+            if reason:
                 raise ValidationError(
                     f"{observation.period} {observation.disaggregation}: {reason}"
                 )
         Observation.objects.filter(pk__in=[o.pk for o in earlier.values()]).update(current=False)
-        new = [
-            Observation(
-                indicator=r.indicator,
-                geography=r.geography,
-                period=r.entry.period.code,
-                period_start=r.entry.period.start,
-                disaggregation=r.entry.key,
-                definition_version=version_for(
-                    r.indicator, r.entry.period.code, versions[r.indicator.pk]
-                ),
-                value=r.entry.value,
-                numerator=r.entry.numerator,
-                denominator=r.entry.denominator,
-                standard_error=r.entry.standard_error,
-                status=r.entry.status,
-                source_dataset=r.entry.source_dataset,
-                source_url=r.entry.source_url,
-                retrieved_on=r.entry.retrieved_on,
-                partner=partner,
-                state=state,
-                supersedes=earlier.get(
-                    (r.indicator.pk, r.geography.pk, r.entry.period.code, r.entry.key)
-                ),
-                current=True,
-                created_by=by,
-                reviewed_by=by if approve else None,
-                reviewed_at=now if approve else None,
-            )
-            for r in part
-        ]
-        Observation.objects.bulk_create(new, batch_size=500)
-        if not new or new[0].pk is None:
-            # SQLite and PostgreSQL return the keys; a backend that does not must look them up.
-            raise RuntimeError("bulk_create did not return primary keys")
-        ObservationEvent.objects.bulk_create(
-            [ObservationEvent(observation=o, action=Event.IMPORTED, by=by, at=now) for o in new]
-            + (
-                [ObservationEvent(observation=o, action=Event.APPROVED, by=by, at=now) for o in new]
-                if approve
-                else []
-            ),
-            batch_size=1000,
+        keys = [(r.indicator.pk, r.geography.pk, r.entry.period.code, r.entry.key) for r in part]
+        _insert_many(
+            Observation,
+            _OBSERVATION_COLUMNS,
+            [
+                (
+                    r.indicator.pk,
+                    r.geography.pk,
+                    r.entry.period.code,
+                    dates.setdefault(
+                        r.entry.period.start, ops.adapt_datefield_value(r.entry.period.start)
+                    ),
+                    r.entry.key,
+                    version_for(r.indicator, r.entry.period.code, versions[r.indicator.pk])
+                    if versions[r.indicator.pk]
+                    else 1,
+                    r.entry.value,
+                    r.entry.numerator,
+                    r.entry.denominator,
+                    r.entry.standard_error,
+                    r.entry.status,
+                    r.entry.source_dataset,
+                    r.entry.source_url,
+                    ops.adapt_datefield_value(r.entry.retrieved_on),
+                    partner_id,
+                    round_id,
+                    state,
+                    "",
+                    earlier[key].pk if key in earlier else None,
+                    True,
+                    by_id,
+                    stamp,
+                    by_id if approve else None,
+                    stamp if approve else None,
+                )
+                for r, key in zip(part, keys, strict=True)
+            ],
+        )
+        # The new rows' keys, by cell: the current value of each cell is unique.
+        stored = Observation.objects.filter(
+            current=True,
+            indicator_id__in={k[0] for k in keys},
+            geography_id__in={k[1] for k in keys},
+            period__in={k[2] for k in keys},
+        ).values_list("indicator_id", "geography_id", "period", "disaggregation", "pk")
+        ids = {cell[:4]: cell[4] for cell in stored}
+        new = [ids[key] for key in keys]
+        actions = [str(Event.IMPORTED)] + ([str(Event.APPROVED)] if approve else [])
+        _insert_many(
+            ObservationEvent,
+            ["observation", "action", "by", "at", "note"],
+            [(pk, action, by_id, stamp, "") for action in actions for pk in new],
         )
         written += len(new)
+    if partner is not None and round is not None and written:
+        ReportingTask.objects.filter(round=round, partner=partner).update(submitted_at=now)
     return written
 
 
