@@ -144,8 +144,8 @@ def test_small_counts_are_hidden_from_members_not_from_the_backbone(
         seen_by_owner = as_user(owner).get(url).content.decode()
         assert "&lt;10" in seen_by_member
         assert "Fewer than 10" in seen_by_member
-        assert '<span class="value ltr-value">4</span>' not in seen_by_member
-        assert '<span class="value ltr-value">4</span>' in seen_by_owner
+        assert '<span class="value ltr-value interval">4</span>' not in seen_by_member
+        assert '<span class="value ltr-value interval">4</span>' in seen_by_owner
         assert "&lt;10" not in seen_by_owner.split("<main", 1)[1].split('class="chart-legend"')[0]
 
 

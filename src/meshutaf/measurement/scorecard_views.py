@@ -152,9 +152,9 @@ def verdict_words(progress: selectors.Progress | None, indicator: Indicator) -> 
             "Projected for the end of %(year)s: %(value)s (%(low)s–%(high)s)."
         ) % {
             "year": year,
-            "value": _number(indicator, projection.value),
-            "low": _number(indicator, projection.low),
-            "high": _number(indicator, projection.high),
+            "value": _number(indicator, _bounded(indicator, projection.value)),
+            "low": _number(indicator, _bounded(indicator, projection.low)),
+            "high": _number(indicator, _bounded(indicator, projection.high)),
         }
     if assessment.current_status is not None:
         words["status"] = _("%(share)s%% of the required progress made since the baseline.") % {
@@ -490,14 +490,13 @@ def _series_chart(page: scorecard_selectors.IndicatorPage, points) -> charts.Ser
         chart.target_label = _("Target, end of %(year)s") % {"year": target.year}
     # Counts, proportions and rates cannot go below 0 (nor a proportion above 1): the
     # cone stops there rather than promise the impossible.
-    floor = 0.0 if indicator_kind_bounded(page.indicator) else None
-    ceiling = 1.0 if page.indicator.kind == "proportion" else None
+    indicator = page.indicator
     chart.cone = [
         charts.ConePoint(
             p.time,
-            _clamp(p.value, floor, ceiling),
-            _clamp(p.low, floor, ceiling),
-            _clamp(p.high, floor, ceiling),
+            _bounded(indicator, p.value),
+            _bounded(indicator, p.low),
+            _bounded(indicator, p.high),
         )
         for p in page.cone
     ]
@@ -506,15 +505,13 @@ def _series_chart(page: scorecard_selectors.IndicatorPage, points) -> charts.Ser
     return chart
 
 
-def indicator_kind_bounded(indicator: Indicator) -> bool:
-    return indicator.kind in ("count", "proportion", "rate")
-
-
-def _clamp(value: float, floor: float | None, ceiling: float | None) -> float:
-    if floor is not None:
-        value = max(floor, value)
-    if ceiling is not None:
-        value = min(ceiling, value)
+def _bounded(indicator: Indicator, value: float) -> float:
+    """A projected value within what the kind allows: counts, proportions and rates are never
+    below 0, a proportion never above 1 (the straight line's interval does not know that)."""
+    if indicator.kind in ("count", "proportion", "rate"):
+        value = max(0.0, value)
+    if indicator.kind == "proportion":
+        value = min(1.0, value)
     return value
 
 
@@ -633,6 +630,15 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
             "backbone": viewer.backbone,
             "page": page,
             "series_svg": series_svg,
+            "legend": {
+                "hollow": any(p.hollow for p in chart.points),
+                "baseline": chart.baseline is not None,
+                "target": chart.target is not None,
+                "cone": bool(chart.cone),
+                "judgement": chart.judgement is not None,
+                "breaks": bool(charts.break_times(chart.points)),
+                "hidden": any(p.hidden for p in chart.points),
+            },
             "table": table,
             "latest": value_words(indicator, page.latest.shown if page.latest else None),
             "target": target_words(indicator, progress.target if progress else None, public=False),
