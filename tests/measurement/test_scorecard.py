@@ -196,6 +196,7 @@ def _indicators(framework, owner, town, count, prefix):
             name=f"מדד {number}",
             kind="count",
             period_type="year",
+            visibility="public",  # the backbone's own values, for the public dashboard too
         )
         services.baseline_set(
             indicator=indicator, by=owner, geography=town, period="2020", value=100
@@ -215,13 +216,23 @@ def _indicators(framework, owner, town, count, prefix):
             services.observation_approve(observation=observation, by=owner)
 
 
-@pytest.mark.parametrize("viewer", ["owner", "participant"])
-def test_the_scorecard_query_count_does_not_grow_with_indicators(
-    framework, owner, participant, town, viewer, django_assert_max_num_queries
+@pytest.mark.parametrize(
+    ("page", "viewer"),
+    [
+        ("scorecard", "owner"),
+        ("scorecard", "participant"),
+        ("dashboard", "participant"),
+        ("dashboard", "anonymous"),
+    ],
+)
+def test_the_query_count_does_not_grow_with_indicators(
+    framework, owner, participant, town, page, viewer, django_assert_max_num_queries
 ):
+    Framework.objects.filter(pk=framework.pk).update(public_dashboard=True)
     client = Client(HTTP_ACCEPT_LANGUAGE="en")
-    client.force_login({"owner": owner, "participant": participant}[viewer])
-    url = reverse("measurement:scorecard", args=[framework.pk])
+    if viewer != "anonymous":
+        client.force_login({"owner": owner, "participant": participant}[viewer])
+    url = reverse(f"measurement:{page}", args=[framework.pk])
     _indicators(framework, owner, town, 3, "A")
     with CaptureQueriesContext(connection) as three:
         assert client.get(url).status_code == 200
