@@ -8,6 +8,7 @@ small-number suppression); these views only turn it into words and charts.
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Sequence
 
@@ -46,9 +47,16 @@ def _number(indicator: Indicator, value: float | None) -> str:
     return charts.format_number(value, kind=indicator.kind, decimals=indicator.decimals)
 
 
-def _formatter(indicator: Indicator):
+def _formatter(indicator: Indicator, step: float):
+    """Tick labels with as many decimals as the axis' step needs (a step of 0.25 shows two,
+    a proportion's step of 0.05 none: 5%)."""
+    shown_step = step * 100 if indicator.kind == "proportion" else step
+    decimals = max(0, math.ceil(-math.log10(shown_step) - 1e-9)) if shown_step > 0 else 0
+    if shown_step > 0 and not math.isclose(round(shown_step, decimals), shown_step):
+        decimals += 1  # 2.5, 0.25: one more
+
     def formatted(value: float) -> str:
-        return charts.format_number(value, kind=indicator.kind, decimals=0)
+        return charts.format_number(value, kind=indicator.kind, decimals=min(decimals, 4))
 
     return formatted
 
@@ -566,12 +574,14 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
     key, key_error = _key_choice(request, indicator)
     name = indicator_name(indicator)
     chart = _series_chart(page, page.points)
+    y_range = charts.nice_range(chart.values())
     series_svg = charts.series_svg(
         chart,
         chart_id=f"series-{indicator.pk}",
         title=_("%(name)s over time") % {"name": name},
         description=_description(indicator, page.points, chart),
-        formatter=_formatter(indicator),
+        formatter=_formatter(indicator, y_range[2]),
+        y_range=y_range,
     )
     histories = (
         scorecard_selectors.histories(viewer, indicator, geography=page.area) if page.area else {}
@@ -693,7 +703,7 @@ def _multiples(page: scorecard_selectors.IndicatorPage, indicator: Indicator) ->
                         chart_id=f"multiple-{indicator.pk}-{len(found)}-{len(items)}",
                         title=label,
                         description=_description(indicator, multiple.points, chart),
-                        formatter=_formatter(indicator),
+                        formatter=_formatter(indicator, y_range[2]),
                         y_range=y_range,
                         t_range=t_range,
                         compact=True,
