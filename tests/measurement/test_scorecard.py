@@ -517,3 +517,59 @@ def test_results_then_strategies_measures_by_question(
     population_row = html.split(">POP</span>")[1].split("</tr>")[0]
     assert "Provisional" in population_row
     assert "Provisional" not in html.split(">HM</span>")[1].split("</tr>")[0]
+
+
+@pytest.mark.parametrize("kind", ["count", "proportion", "rate", "mean", "index"])
+def test_every_kind_of_indicator_renders(
+    framework, town, owner, participant, record, kind, as_user
+):
+    indicator = services.indicator_create(
+        framework=framework,
+        by=owner,
+        code=f"K-{kind}",
+        name=kind,
+        kind=kind,
+        period_type="year",
+        per=1000 if kind == "rate" else 1,
+        dimensions=[{"name": "sex", "label": "Sex", "values": ["female", "male"]}],
+    )
+    north, south = town.children.order_by("code")
+    ratio = kind in ("proportion", "rate")
+    for year in range(2019, 2025):
+        for unit, size in ((town, 300), (north, 180), (south, 120)):
+            for key, share in (("", 1.0), ("sex=female", 0.5), ("sex=male", 0.5)):
+                numbers = (
+                    {
+                        "numerator": round(size * share * 0.3) + year % 3,
+                        "denominator": round(size * share),
+                    }
+                    if ratio
+                    else {"value": round(size * share / 10 + year % 4, 1)}
+                )
+                observation = record(indicator, unit, str(year), key=key, submit=True, **numbers)
+                services.observation_approve(observation=observation, by=owner)
+    services.baseline_set(
+        indicator=indicator,
+        by=owner,
+        geography=town,
+        period="2019",
+        value={"proportion": "0.1", "rate": "100"}.get(kind, "5"),
+    )
+    services.target_set(
+        indicator=indicator,
+        by=owner,
+        geography=town,
+        year=2027,
+        value={"proportion": "0.9", "rate": "900"}.get(kind, "90"),
+    )
+    for user in (owner, participant):
+        client = as_user(user)
+        for url in (
+            reverse("measurement:indicator", args=[indicator.pk]),
+            reverse("measurement:indicator", args=[indicator.pk]) + "?period=2020&key=sex%3Dmale",
+            reverse("measurement:scorecard", args=[framework.pk]),
+            reverse("measurement:dashboard", args=[framework.pk]),
+        ):
+            response = client.get(url)
+            assert response.status_code == 200, url
+            assert "<title" in response.content.decode()
