@@ -554,7 +554,7 @@ def observation_record(
     one this revises. Refused with the exact reason when the cell cannot be changed now."""
     backbone = is_backbone(role)
     earlier = (
-        Observation.objects.select_for_update()
+        Observation.objects.select_for_update(of=("self",))
         .select_related("reviewed_by")
         .filter(
             indicator=indicator,
@@ -620,7 +620,9 @@ def _task_touch(observation: Observation) -> None:
 
 def _locked_current(observation: Observation) -> Observation:
     fresh = (
-        Observation.objects.select_for_update().select_related("reviewed_by").get(pk=observation.pk)
+        Observation.objects.select_for_update(of=("self",))
+        .select_related("reviewed_by")
+        .get(pk=observation.pk)
     )
     if not fresh.current:
         raise ValidationError(_("This value has been revised since; review the current one."))
@@ -810,8 +812,8 @@ _OBSERVATION_COLUMNS = [
 def _insert_many(model: type[Model], names: Sequence[str], rows: Sequence[tuple]) -> None:
     """Insert `rows` (values already adapted for the database, in the order of the fields
     `names`) without building a model instance for each: an import of 100,000 values spends
-    most of its time there otherwise. One prepared statement on SQLite; multi-row VALUES of up
-    to the backend's parameter limit elsewhere."""
+    most of its time there otherwise. One prepared statement on SQLite, COPY on PostgreSQL,
+    multi-row VALUES of up to the backend's parameter limit elsewhere."""
     if not rows:
         return
     quote = connection.ops.quote_name
@@ -821,6 +823,12 @@ def _insert_many(model: type[Model], names: Sequence[str], rows: Sequence[tuple]
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
             cursor.executemany(insert + one, rows)
+            return
+        if connection.vendor == "postgresql":
+            table = quote(model._meta.db_table)
+            with cursor.cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
             return
         per = max(1, min(5000, (connection.features.max_query_params or 65535) // len(names)))
         for start in range(0, len(rows), per):
