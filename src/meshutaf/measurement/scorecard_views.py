@@ -19,7 +19,7 @@ from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
 from . import charts, scorecard_selectors, selectors
-from .aggregation import FlagCode
+from .aggregation import FlagCode, Kind
 from .models import Framework, Indicator, MeasureCategory, TargetKind, ValueStatus
 from .periods import PeriodError, parse_period
 from .permissions import Viewer, framework_get_for_user, indicator_get_for_user
@@ -597,15 +597,23 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
     multiples = _multiples(page, indicator)
     drill, drill_problem, flags = [], "", []
     if period and page.area is not None:
-        try:
-            nodes = selectors.drill_down(viewer, indicator, period=period, area=page.area, key=key)
-        except ValueError as error:
-            # The parts cannot be added up (a mean without its n): show what was reported.
+        problem = ""
+        if indicator.kind == Kind.MEAN:
+            # A value entry carries no n, and means are weighted by theirs.
+            problem = _("Means are weighted by their n: every part needs its n.")
+        else:
+            try:
+                nodes = selectors.drill_down(
+                    viewer, indicator, period=period, area=page.area, key=key
+                )
+            except ValueError as error:
+                problem = str(error)
+        if problem:
             nodes = scorecard_selectors.drill_down_reported(
                 viewer, indicator, period=period, area=page.area, key=key
             )
             drill_problem = " ".join(
-                (str(error), _("Only the reported values are shown; none is aggregated."))
+                (problem, _("Only the reported values are shown; none is aggregated."))
             )
         drill_histories = scorecard_selectors.period_histories(
             viewer, indicator, period=period, key=key

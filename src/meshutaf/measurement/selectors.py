@@ -121,7 +121,7 @@ def _count_of(indicator: Indicator, row) -> int | None:
     number = (
         row.value if indicator.kind == Kind.COUNT else row.numerator if indicator.is_ratio else None
     )
-    return None if number is None else max(0, int(round(float(number))))
+    return None if number is None else max(0, round(float(number)))
 
 
 def _interval(
@@ -142,10 +142,16 @@ def _interval(
 
 
 def shown_value(
-    viewer: Viewer, indicator: Indicator, row, *, cell: suppression.ShownCell | None = None
+    viewer: Viewer,
+    indicator: Indicator,
+    row,
+    *,
+    cell: suppression.ShownCell | None = None,
+    with_interval: bool = True,
 ) -> Shown:
     """One stored value (an Observation or a row with its fields) for `viewer`: primary
-    suppression, or the given table `cell`'s verdict when the value sits in a table."""
+    suppression, or the given table `cell`'s verdict when the value sits in a table. Without
+    `with_interval` (a sparkline's points), the interval is not computed."""
     full = sees_in_full(viewer, row.partner_id)
     count = _count_of(indicator, row)
     value = _f(row.value)
@@ -164,7 +170,7 @@ def shown_value(
         if indicator.is_ratio:
             rate = suppression.rate_view(
                 numerator=count,
-                denominator=max(0, int(round(float(row.denominator or 0)))),
+                denominator=max(0, round(float(row.denominator or 0))),
                 per=1.0,
                 k=indicator.suppression_k,
                 viewer_may_see_all=full,
@@ -174,8 +180,10 @@ def shown_value(
                 return Shown(value=None, hidden=True, marker=cell.marker or "suppressed", **common)
         elif cell.hidden:
             return Shown(value=None, hidden=True, marker=cell.marker, **common)
-    interval = _interval(
-        indicator, value, _f(row.numerator), _f(row.denominator), _f(row.standard_error)
+    interval = (
+        _interval(indicator, value, _f(row.numerator), _f(row.denominator), _f(row.standard_error))
+        if with_interval
+        else None
     )
     return Shown(
         value=value,
@@ -343,18 +351,18 @@ def scorecard(viewer: Viewer, framework: Framework) -> list[ScorecardRow]:
             forecasts[forecast.indicator_id] = forecast
     result = []
     for indicator in indicators:
+        rows = rows_by.get(indicator.pk, [])
+        # Only the latest value shows its interval; the sparkline's points need none.
         points = [
             SeriesPoint(
                 row.period,
                 parse_period(row.period).time,
                 row.definition_version,
-                shown_value(viewer, indicator, row),
+                shown_value(viewer, indicator, row, with_interval=index == len(rows) - 1),
             )
-            for row in rows_by.get(indicator.pk, [])
+            for index, row in enumerate(rows)
         ]
-        latest = next(
-            (p for p in reversed(points) if p.shown.value is not None or p.shown.hidden), None
-        )
+        latest = points[-1] if points else None
         result.append(
             ScorecardRow(
                 indicator=indicator,
@@ -373,7 +381,7 @@ def scorecard(viewer: Viewer, framework: Framework) -> list[ScorecardRow]:
     return result
 
 
-# ---------------------------------------------------------------- tables: geography × disaggregation
+# ------------------------------------------------------------- tables: geography × disaggregation
 
 
 def geography_tree(
@@ -552,6 +560,10 @@ def _observation_value(indicator: Indicator, shown: Shown) -> ObservationValue |
                 denominator=shown.denominator,
                 per=float(indicator.per) if indicator.kind == Kind.RATE else 1.0,
             )
+        if indicator.kind == Kind.MEAN:
+            # A mean is weighted by its n, which a value entry does not carry: a parent's
+            # mean cannot be worked out from its children's, so it is left unaggregated.
+            return None
         return ObservationValue(kind=Kind(indicator.kind), value=shown.value)
     except ValueError:
         return None
