@@ -114,11 +114,9 @@ class CheckedRows(list):
 
 @dataclasses.dataclass
 class ImportReport:
-    """What an import did. `as_json()` is the command line's contract: rows read, distinct
-    observations found valid, written, conflicts {"key": {...}, "values": [...]}, errors
-    {"row": N, "message": ...}; `warnings` (missing cells, repeated rows, unread columns) are
-    kept apart. `refused` is true when nothing was written because of errors or conflicts
-    (without `skip_bad`) or because the write itself was refused."""
+    """What an import did; `as_json()` is the command line's contract (rows read, distinct
+    valid observations, written, conflicts, errors). `warnings` (missing cells, repeated rows,
+    unread columns) are apart; `refused`: nothing written for errors, conflicts or the write."""
 
     rows: int = 0
     observations: int = 0
@@ -191,6 +189,8 @@ def observations_check(
     when given (else numbers, periods and keys are checked for their form only), with
     `indicator` (an Indicator, or a code without a framework) for a file of one indicator.
     Nothing is written; a problem with the whole file is a ValidationError."""
+    if framework is None and isinstance(indicator, Indicator):
+        framework = indicator.framework
     headers = table.headers
     if open_sdg is None:
         open_sdg = opensdg.looks_open_sdg(headers)
@@ -230,8 +230,10 @@ def observations_check(
         raw = {name: cells[column] for name, column in mapping.items()}
         plan = _row_plan(row, raw, fixed, plans, framework, indicators)
         geography = _row_geography(row, raw.get("geography", ""), framework, area, geographies)
+        if plan is None:
+            continue
         key_cells = _row_key(row, raw.get("disaggregation", ""), cells, plan, dimension_columns)
-        if plan is None or key_cells is None:
+        if key_cells is None:
             continue
         status = opensdg.status_from(raw.get("status", ""))
         source = raw.get("source", "")
@@ -429,43 +431,33 @@ def _row_key(
     row: ObservationRow,
     text: str,
     cells: list[str],
-    plan: _IndicatorPlan | None,
+    plan: _IndicatorPlan,
     dimension_columns: dict[int, str],
 ) -> dict[str, str] | None:
     """The row's disaggregation cells (dimension → value), from the typed key and the
     dimension columns; values matched to the schema's spelling regardless of case."""
-    found: dict[str, str] = {}
     try:
         found = opensdg.typed_key(text)
-        for column in dimension_columns:
-            value = cells[column]
-            if not value:
+        for column, header in dimension_columns.items():
+            if not cells[column]:
                 continue
-            if plan is None or column not in plan.columns:
-                continue  # another indicator's dimension; a value here is refused below
-            name, _values = plan.columns[column]
-            if name in found:
-                raise SchemaError(_("The dimension %(name)s appears twice.") % {"name": name[:40]})
-            found[name] = value
-        if plan is not None:
-            stray = [
-                column
-                for column in dimension_columns
-                if cells[column] and column not in plan.columns
-            ]
-            if stray and plan.indicator is not None:
+            if column not in plan.columns:  # another indicator's dimension
                 allowed = ", ".join(d.name for d in plan.schema) or "—"
                 raise SchemaError(
                     _("“%(name)s” is not a disaggregation of this indicator (it has: %(allowed)s).")
-                    % {"name": dimension_columns[stray[0]][:40], "allowed": allowed}
+                    % {"name": header[:40], "allowed": allowed}
                 )
-            spellings = plan.spellings
-            for name, value in found.items():
-                found[name] = spellings.get(name, {}).get(value.casefold(), value)
+            name = plan.columns[column][0]
+            if name in found:
+                raise SchemaError(_("The dimension %(name)s appears twice.") % {"name": name[:40]})
+            found[name] = cells[column]
     except SchemaError as error:
         row.errors.append(str(error))
         return None
-    if plan is None or plan.indicator is None:
+    spellings = plan.spellings
+    for name, value in found.items():
+        found[name] = spellings.get(name, {}).get(value.casefold(), value)
+    if plan.indicator is None:
         for name, value in found.items():
             if not opensdg.DIMENSION_NAME.match(name):
                 row.errors.append(

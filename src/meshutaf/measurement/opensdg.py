@@ -301,15 +301,16 @@ def disaggregation_gaps(
             flagged.update(missing)
             if len(present) < len(parts) or kind not in (*RATIO_KINDS, Kind.COUNT):
                 continue
+            reported: Decimal | None = entry.value
+            expected: Decimal | None
             if kind == Kind.COUNT:
-                reported, expected = entry.value, sum(part.value or 0 for part in present)
+                expected = sum((part.value or Decimal(0) for part in present), Decimal(0))
             else:
-                top = sum(part.numerator or 0 for part in present)
-                bottom = sum(part.denominator or 0 for part in present)
+                top = sum((part.numerator or Decimal(0) for part in present), Decimal(0))
+                bottom = sum((part.denominator or Decimal(0) for part in present), Decimal(0))
                 if (top, bottom) == (entry.numerator, entry.denominator):
                     continue
-                reported = entry.value
-                multiplier = Decimal(per) if kind == Kind.RATE else 1
+                multiplier = Decimal(per) if kind == Kind.RATE else Decimal(1)
                 expected = top / bottom * multiplier if bottom else None
             if reported != expected:
                 flags.append(

@@ -137,10 +137,10 @@ def framework_new_version(*, framework: Framework, by: User) -> Framework:
         old_pk = indicator.pk
         indicator.pk = None
         indicator.framework = copy
-        indicator.result_id = results.get(indicator.result_id) and results[indicator.result_id].pk
-        indicator.strategy_id = (
-            strategies.get(indicator.strategy_id) and strategies[indicator.strategy_id].pk
-        )
+        result = results.get(indicator.result_id) if indicator.result_id else None
+        strategy = strategies.get(indicator.strategy_id) if indicator.strategy_id else None
+        indicator.result_id = result.pk if result else None
+        indicator.strategy_id = strategy.pk if strategy else None
         indicator.save()
         indicators[old_pk] = indicator
     for claim in framework.claims.all():
@@ -148,7 +148,7 @@ def framework_new_version(*, framework: Framework, by: User) -> Framework:
             framework=copy,
             result=results[claim.result_id],
             strategy=strategies[claim.strategy_id],
-            measure=indicators.get(claim.measure_id),
+            measure=indicators.get(claim.measure_id) if claim.measure_id else None,
             mechanism=claim.mechanism,
             assumptions=claim.assumptions,
             evidence_grade=claim.evidence_grade,
@@ -178,7 +178,8 @@ def result_update(*, result: Result, by: User, data: dict) -> Result:
 
 def strategy_create(*, framework: Framework, by: User, **fields: Any) -> Strategy:
     strategy = Strategy(framework=framework, **fields)
-    if strategy.owner_group_id and strategy.owner_group.initiative_id != framework.initiative_id:
+    group = strategy.owner_group
+    if group is not None and group.initiative_id != framework.initiative_id:
         raise ValidationError({"owner_group": _("Choose a committee or team of this initiative.")})
     return model_save(strategy, by=by)
 
@@ -462,7 +463,7 @@ def _rules_check(
         period__in=[entry.period.code, entry.period.previous().code],
         current=True,
     ).values("indicator_id", "period", "disaggregation", "value", "numerator", "denominator")
-    cells: dict[tuple[int, str, str], dict] = {
+    cells: dict[tuple[int, str, str], Any] = {
         (row["indicator_id"], row["period"], row["disaggregation"]): row for row in stored
     }
     cells[(indicator.pk, entry.period.code, entry.key)] = {
@@ -794,9 +795,9 @@ def observations_blocked(
             )
             if observation is None:
                 continue
-            reason = _why_blocked(observation, backbone=backbone, partner=partner, round=round)
-            if reason:
-                blocked[start + offset] = reason
+            why = _why_blocked(observation, backbone=backbone, partner=partner, round=round)
+            if why:
+                blocked[start + offset] = why
     return blocked
 
 
@@ -817,7 +818,8 @@ def _insert_many(model: type[Model], names: Sequence[str], rows: Sequence[tuple]
     if not rows:
         return
     quote = connection.ops.quote_name
-    columns = ", ".join(quote(model._meta.get_field(name).column) for name in names)
+    column_of = {field.name: str(field.column) for field in model._meta.concrete_fields}
+    columns = ", ".join(quote(column_of[name]) for name in names)
     one = "(" + ", ".join(["%s"] * len(names)) + ")"
     insert = f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES "  # noqa: S608
     with connection.cursor() as cursor:
