@@ -452,3 +452,30 @@ def test_the_entry_check_is_the_forms(count_indicator):
         framework=count_indicator.framework,
     )
     assert report.errors[0]["message"] == form_error.value.messages[0]
+
+
+def test_the_exports_open_sdg_file_imports_back(framework, count_indicator, town, record):
+    from meshutaf.measurement import exports
+    from meshutaf.measurement.permissions import Viewer
+
+    record(count_indicator, town, "2024-Q1", value=30)
+    record(count_indicator, town, "2024-Q1", key="sex=female", value=14)
+    record(count_indicator, town, "2024-Q1", key="sex=male", value=16, status="estimated")
+    viewer = Viewer(role=Role.FACILITATOR)
+    content = exports.open_sdg_csv(viewer, framework, count_indicator).encode()
+    name = exports.open_sdg_filename(count_indicator)
+    assert name == "indicator_EDU1.csv"
+    before = stored()
+    report = importing.import_data(content, name, format="open-sdg", framework=framework)
+    assert report.errors == []
+    assert report.written == 3
+    assert stored() == before
+    assert Observation.objects.get(current=True, disaggregation="sex=male").status == "estimated"
+
+
+def test_open_sdg_file_names():
+    assert opensdg.indicator_codes_from_filename("indicator_1-2-1.csv") == ["1.2.1", "1-2-1"]
+    assert opensdg.indicator_codes_from_filename("3-4-2.csv") == ["3.4.2", "3-4-2"]
+    assert opensdg.indicator_codes_from_filename("indicator_EDU1.csv") == ["EDU1"]
+    assert opensdg.indicator_codes_from_filename("values.csv") == []
+    assert opensdg.code_slug("EDU 1.a") == "EDU-1-a"

@@ -283,7 +283,9 @@ def _fixed_indicator(
         if framework is None:
             code = codes[0] if codes else ""
         else:
-            code = next((c for c in codes if c in indicators), "")
+            slug = codes[-1] if codes else None  # the name's own spelling
+            named = [c for c in indicators if c in codes or opensdg.code_slug(c) == slug]
+            code = named[0] if len(named) == 1 else ""
             if not code and "indicator" not in mapping:
                 raise ValidationError(
                     _(

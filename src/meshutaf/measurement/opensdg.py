@@ -82,7 +82,7 @@ YEAR, UNITS, SERIES, STATUS, GEOCODE, VALUE = (
 )
 # Columns of the format that are neither a disaggregation nor one of the import's own fields.
 PRESENTATION_COLUMNS = (UNITS, SERIES)
-_FILE_NAME = re.compile(r"^(?:indicator_)?(\d+(?:-[0-9a-z]+)+)$", re.IGNORECASE)
+_FILE_NAME = re.compile(r"^indicator_([0-9a-z]+(?:-[0-9a-z]+)*)$|^(\d+(?:-[0-9a-z]+)+)$", re.I)
 
 # The observation status as Open SDG files write it (SDMX OBS_STATUS codes or words), and ours.
 STATUS_IN = {
@@ -120,15 +120,22 @@ def status_from(text: str) -> str:
     return STATUS_IN.get(cleaned, cleaned)
 
 
+def code_slug(code: str) -> str:
+    """An indicator's code as Open SDG file names write it: "1.2.1" → "1-2-1"; ASCII only."""
+    return re.sub(r"[^0-9A-Za-z]+", "-", code).strip("-")
+
+
 def indicator_codes_from_filename(filename: str) -> list[str]:
-    """The codes a file named like Open SDG's own (`indicator_1-2-1.csv`) may stand for:
-    "1.2.1" and "1-2-1"; none for another name."""
-    stem = PurePath(filename or "").stem
-    match = _FILE_NAME.match(stem)
+    """The codes a file named like Open SDG's own may stand for, best first:
+    `indicator_1-2-1.csv` (or `1-2-1.csv`) is "1.2.1" or "1-2-1", `indicator_EDU1.csv` is
+    "EDU1"; the last is the name's own spelling (`code_slug` of the code). None for another
+    name."""
+    match = _FILE_NAME.match(PurePath(filename or "").stem)
     if not match:
         return []
-    dashed = match.group(1)
-    return [dashed.replace("-", "."), dashed]
+    slug = match.group(1) or match.group(2)
+    dotted = slug.replace("-", ".")
+    return [dotted, slug] if dotted != slug else [slug]
 
 
 def write(
