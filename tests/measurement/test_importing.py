@@ -479,3 +479,22 @@ def test_open_sdg_file_names():
     assert opensdg.indicator_codes_from_filename("indicator_EDU1.csv") == ["EDU1"]
     assert opensdg.indicator_codes_from_filename("values.csv") == []
     assert opensdg.code_slug("EDU 1.a") == "EDU-1-a"
+
+
+def test_the_exports_csv_imports_back(
+    framework, count_indicator, proportion_indicator, town, record
+):
+    from meshutaf.measurement import exports
+    from meshutaf.measurement.permissions import Viewer
+
+    record(count_indicator, town, "2024-Q1", key="sex=female", value=14)
+    record(proportion_indicator, town, "2023", numerator=15, denominator=50)
+    stream = io.StringIO()
+    rows = exports.observation_rows(Viewer(role=Role.FACILITATOR), framework)
+    exports.write_table(stream, file_format="csv", rows=rows, sheet_name="values")
+    before = stored()
+    report = run(stream.getvalue().encode(), framework)
+    assert report.errors == []
+    assert report.written == 2
+    assert stored() == before
+    assert "The column “marker” is not read." in [w["message"] for w in report.warnings]
