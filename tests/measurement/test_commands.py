@@ -1,5 +1,6 @@
-"""`meshutaf measurement progress`: the JSON contract, the summary, and bad input that ends with
-a message and exit code 2."""
+"""`meshutaf measurement progress`, `import` and `geography`: the JSON contracts, the summaries,
+and bad input that ends with a message and exit code 2 (a file that cannot be read) or 1 (an
+import refused for its rows)."""
 
 import json
 
