@@ -501,8 +501,9 @@ def test_the_exports_csv_imports_back(
 
 
 def test_the_bulk_insert_writes_every_column_of_a_value():
-    """`services._insert_many` bypasses the model: a new column must be added to its list."""
+    """`services.values._insert_many` bypasses the model: a new column must be added to its
+    list."""
     columns = {field.name for field in Observation._meta.concrete_fields} - {"id"}
-    assert columns == set(services._OBSERVATION_COLUMNS)
+    assert columns == set(services.values._OBSERVATION_COLUMNS)
     event_columns = {field.name for field in ObservationEvent._meta.concrete_fields} - {"id"}
     assert event_columns == {"observation", "action", "by", "at", "note"}

@@ -27,20 +27,23 @@ from meshutaf.core.forms import apply_service_errors, form_submitted
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from . import selectors, services
-from .forms import (
+from .curve_forms import (
     ActionItemFormSet,
+    CurvePartnerFormSet,
+    CurveSessionForm,
+    MeetingPickForm,
+    meeting_people,
+)
+from .forms import (
     AgreementForm,
     BaselineForm,
     ClaimForm,
-    CurvePartnerFormSet,
-    CurveSessionForm,
     DefinitionVersionForm,
     DimensionFormSet,
     EvidenceForm,
     ForecastForm,
     FrameworkForm,
     IndicatorForm,
-    MeetingPickForm,
     NeighbourhoodForm,
     ResultForm,
     RuleForm,
@@ -48,7 +51,6 @@ from .forms import (
     TargetForm,
     dimension_initial,
     indicator_name,
-    meeting_people,
 )
 from .models import (
     CurveSession,
