@@ -14,6 +14,7 @@ no database.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass
 from enum import StrEnum
@@ -110,6 +111,18 @@ def parse_period(text: object, *, expected: PeriodType | str | None = None) -> P
     """The period a code names, or PeriodError with a message for the user. With `expected`,
     a period of another type is refused (a quarterly indicator takes quarters)."""
     raw = str(text if text is not None else "").strip()
+    if len(raw) <= 16:
+        # Pages parse the same few dozen codes thousands of times; errors are not cached.
+        return _parse_cached(raw, None if expected is None else str(expected))
+    return _parse(raw, expected)
+
+
+@functools.lru_cache(maxsize=4096)
+def _parse_cached(raw: str, expected: str | None) -> Period:
+    return _parse(raw, expected)
+
+
+def _parse(raw: str, expected: PeriodType | str | None) -> Period:
     for kind, pattern in _PATTERNS:
         match = pattern.match(raw)
         if not match:

@@ -50,7 +50,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 import numpy as np
-from scipy import stats
+from scipy.special import stdtrit
 
 Direction = Literal["up", "down"]
 Verdict = Literal["on_track", "needs_acceleration", "regressing", "uncertain", "insufficient_data"]
@@ -175,7 +175,7 @@ def project(points: Sequence[Point], *, time: float, level: float = 0.95) -> Pro
     distance = time - centre
     fitted = mean_value + slope * distance
     spread = math.sqrt(sigma2 * (1.0 + 1.0 / sum_weights + distance * distance / sxx))
-    half_width = float(stats.t.ppf(0.5 + level / 2, freedom)) * spread
+    half_width = float(stdtrit(freedom, 0.5 + level / 2)) * spread  # Student's t quantile
     return Projection(
         time=time,
         value=fitted,

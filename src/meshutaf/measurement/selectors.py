@@ -25,6 +25,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
+from typing import NamedTuple
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -283,6 +284,26 @@ def progress_of(
     return Progress(baseline, target, assessment, curve, curve is not None)
 
 
+class _Row(NamedTuple):
+    """The fields of a value the scorecard needs, read without building model instances
+    (a scorecard reads every indicator's whole series)."""
+
+    pk: int
+    indicator_id: int
+    period: str
+    definition_version: int
+    value: Decimal | None
+    numerator: Decimal | None
+    denominator: Decimal | None
+    standard_error: Decimal | None
+    partner_id: int | None
+    state: str
+    status: str
+
+
+_ROW_FIELDS = _Row._fields
+
+
 @dataclass
 class ScorecardRow:
     indicator: Indicator
@@ -305,7 +326,7 @@ def scorecard(viewer: Viewer, framework: Framework) -> list[ScorecardRow]:
         )
     )
     area_id = framework.area_id
-    rows_by: dict[int, list[Observation]] = defaultdict(list)
+    rows_by: dict[int, list[_Row]] = defaultdict(list)
     baselines: dict[int, Baseline] = {}
     targets: dict[int, Target] = {}
     forecasts: dict[int, Forecast] = {}
@@ -318,22 +339,10 @@ def scorecard(viewer: Viewer, framework: Framework) -> list[ScorecardRow]:
                 ),
             )
             .order_by("indicator_id", "period_start")
-            .only(
-                "pk",
-                "indicator_id",
-                "period",
-                "period_start",
-                "definition_version",
-                "value",
-                "numerator",
-                "denominator",
-                "standard_error",
-                "partner_id",
-                "state",
-                "status",
-            )
+            .values_list(*_ROW_FIELDS)
         )
-        for row in query:
+        for fields in query:
+            row = _Row(*fields)
             rows_by[row.indicator_id].append(row)
         for baseline in Baseline.objects.filter(
             indicator__framework=framework, geography_id=area_id
