@@ -220,3 +220,27 @@ def test_report_command_reads_as_the_operator_or_as_the_user_named(
     assert latest() == "3 (2024-Q1)"  # the operator at the console, as the backbone
     assert cli.main([*common, "--as", "participant"]) == 0
     assert latest() == "<10 (2024-Q1)"
+
+
+def test_the_services_keep_the_index_current(framework, owner, member):
+    """No manual re-indexing: creating and renaming through the services is searchable at
+    once, and a framework's new version is found beside the archived one."""
+    indicator = services.indicator_create(
+        framework=framework,
+        by=owner,
+        code="WEL7",
+        name="משפחות מלוות",
+        name_en="Families accompanied",
+        kind="count",
+        period_type="quarter",
+    )
+    assert found(member, "accompanied") == ["indicator"]
+    services.indicator_update(
+        indicator=indicator, by=owner, data={"name_en": "Households supported"}
+    )
+    assert found(member, "accompanied") == []
+    assert found(member, "supported") == ["indicator"]
+    services.result_create(framework=framework, by=owner, title="Elders age at home")
+    assert found(member, "Elders") == ["result"]
+    services.framework_new_version(framework=framework, by=owner)
+    assert found(member, "supported") == ["indicator", "indicator"]

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from functools import partial
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -26,7 +25,7 @@ from meshutaf.core.access import Action
 from meshutaf.core.forms import form_submitted
 from meshutaf.directory.models import Organisation
 
-from . import importing, selectors, services, tasks
+from . import importing, selectors, services
 from .models import (
     Framework,
     Geography,
@@ -77,8 +76,6 @@ def round_create(request, framework_id: int):
         ),
     )
     if round:
-        # The partners hear of it once the round is stored; then daily while it is due.
-        transaction.on_commit(partial(tasks.reporting_reminders.enqueue, round.pk))
         messages.success(request, _("The round is open; each partner has its task."))
         return redirect("measurement:round", round.pk)
     return render(

@@ -19,7 +19,7 @@ from meshutaf.directory.models import Organisation
 from meshutaf.meetings import services as meeting_services
 from meshutaf.meetings.models import Meeting, OutcomeKind
 
-from .. import rules
+from .. import indexing, rules
 from ..geography import (
     COUNTRY_CODE,
     COUNTRY_NAMES,
@@ -54,12 +54,15 @@ from ..periods import PeriodError, parse_period
 
 
 def framework_create(*, initiative, by: User, name: str, **fields: Any) -> Framework:
-    return model_save(Framework(initiative=initiative, name=name, **fields), by=by)
+    framework = model_save(Framework(initiative=initiative, name=name, **fields), by=by)
+    indexing.index_framework(framework)
+    return framework
 
 
 def framework_update(*, framework: Framework, by: User, data: dict) -> Framework:
     fields = ["name", "status", "description", "area", "public_dashboard"]
     framework, _changed = model_update(instance=framework, fields=fields, data=data, by=by)
+    indexing.index_framework(framework)
     return framework
 
 
@@ -137,16 +140,22 @@ def framework_new_version(*, framework: Framework, by: User) -> Framework:
             severity=rule.severity,
         )
     Framework.objects.filter(pk=framework.pk).update(status=FrameworkStatus.ARCHIVED)
+    framework.status = FrameworkStatus.ARCHIVED
+    indexing.index_framework(framework)
+    indexing.index_framework(copy)
     return copy
 
 
 def result_create(*, framework: Framework, by: User, **fields: Any) -> Result:
-    return model_save(Result(framework=framework, **fields), by=by)
+    result = model_save(Result(framework=framework, **fields), by=by)
+    indexing.index_result(result)
+    return result
 
 
 def result_update(*, result: Result, by: User, data: dict) -> Result:
     fields = ["order", "title", "population", "geography", "story"]
     result, _changed = model_update(instance=result, fields=fields, data=data, by=by)
+    indexing.index_result(result)
     return result
 
 
@@ -199,7 +208,9 @@ def indicator_create(*, framework: Framework, by: User, **fields: Any) -> Indica
         if parent is not None and parent.framework_id != framework.pk:
             raise ValidationError({name: _("Choose one of this framework's.")})
     _dimensions_check(indicator)
-    return model_save(indicator, by=by)
+    indicator = model_save(indicator, by=by)
+    indexing.index_indicator(indicator)
+    return indicator
 
 
 def indicator_update(*, indicator: Indicator, by: User, data: dict) -> Indicator:
@@ -207,6 +218,7 @@ def indicator_update(*, indicator: Indicator, by: User, data: dict) -> Indicator
         _dimensions_check(Indicator(dimensions=data["dimensions"]))
     fields = [name for name in data if name not in ("framework", "definition_version", "code")]
     indicator, _changed = model_update(instance=indicator, fields=fields, data=data, by=by)
+    indexing.index_indicator(indicator)
     return indicator
 
 

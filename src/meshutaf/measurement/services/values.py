@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from functools import partial
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -30,7 +31,7 @@ from meshutaf.core.access import Role
 from meshutaf.core.services import model_save
 from meshutaf.directory.models import Organisation
 
-from .. import rules
+from .. import rules, tasks
 from ..entries import CleanEntry
 from ..keys import key_string
 from ..models import (
@@ -643,6 +644,9 @@ def round_open(
     ReportingTask.objects.bulk_create(
         [ReportingTask(round=round, partner=partner) for partner in dict.fromkeys(partners)]
     )
+    # The partners hear of it once the round is stored, however it was opened (page, API,
+    # demo); then daily while it is due.
+    transaction.on_commit(partial(tasks.reporting_reminders.enqueue, round.pk))
     return round
 
 
