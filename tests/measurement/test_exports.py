@@ -6,12 +6,11 @@ import io
 import zipfile
 
 import pytest
+from django.urls import reverse
 from openpyxl import load_workbook
 
 from meshutaf.measurement import services
 from meshutaf.measurement.models import SharingAgreement
-
-pytestmark = pytest.mark.urls("tests.measurement.export_urls_for_tests")
 
 
 @pytest.fixture
@@ -205,3 +204,18 @@ def test_export_query_count_is_flat(
         client = as_user(user)
         with django_assert_max_num_queries(12):
             assert len(csv_rows(framework_csv(client, framework))) == 32
+
+
+def test_the_framework_and_indicator_pages_offer_the_downloads(
+    framework, count_indicator, member, as_user
+):
+    client = as_user(member)
+    page = client.get(reverse("measurement:framework", args=[framework.pk])).content.decode()
+    assert reverse("measurement:framework_observations_export", args=[framework.pk, "csv"]) in page
+    assert reverse("measurement:framework_open_sdg", args=[framework.pk]) in page
+    page = client.get(reverse("measurement:indicator", args=[count_indicator.pk])).content.decode()
+    assert (
+        reverse("measurement:indicator_observations_export", args=[count_indicator.pk, "xlsx"])
+        in page
+    )
+    assert reverse("measurement:indicator_open_sdg", args=[count_indicator.pk]) in page

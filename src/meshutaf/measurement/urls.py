@@ -4,7 +4,7 @@ partner's inbox, the backbone's review queue (`reporting_urls`)."""
 
 from django.urls import include, path
 
-from . import reporting_urls, scorecard_urls, views
+from . import export_urls, reporting_urls, scorecard_urls, views
 
 app_name = "measurement"
 
@@ -61,4 +61,5 @@ urlpatterns = [
     path("measurement/geography/options/", views.geography_options, name="geography_options"),
     path("", include(reporting_urls)),
     path("", include(scorecard_urls)),
+    path("", include(export_urls)),
 ]
