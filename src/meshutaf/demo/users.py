@@ -44,7 +44,10 @@ DEMO_USERS: tuple[DemoUser, ...] = (
         organisation="lautman",
         role_title="מנהלת תכניות שיח ציבורי",
         bio="אחראית בקרן על התמיכה במיזמים לשיח מכבד ברשת ובמרחב הציבורי.",
-        description=_("partner in “Different Speech”, participant in the PM Office roundtable"),
+        description=_(
+            "partner in “Different Speech” and in the town’s collective-impact programme, "
+            "where she reports for the community centre; participant in the PM Office roundtable"
+        ),
     ),
     DemoUser(
         username="outsider",
