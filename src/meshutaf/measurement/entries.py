@@ -11,7 +11,7 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
-from typing import Any
+from typing import Any, cast
 
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -121,8 +121,12 @@ def entry_check(
     if ratio and "numerator" not in errors and "denominator" not in errors:
         top, bottom = numbers["numerator"], numbers["denominator"]
         try:
+            # Both are there: a ratio requires them, and a missing one is an error above.
             result = value_of(
-                kind=kind, numerator=float(top), denominator=float(bottom), per=indicator.per
+                kind=kind,
+                numerator=float(cast(Decimal, top)),
+                denominator=float(cast(Decimal, bottom)),
+                per=indicator.per,
             )
         except ValueError as error:
             wrong("numerator", str(error))

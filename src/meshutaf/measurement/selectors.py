@@ -25,7 +25,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import NamedTuple
+from typing import Any, NamedTuple, cast
 
 from django.db.models import Exists, OuterRef, Prefetch, Q, QuerySet
 from django.utils import timezone
@@ -226,6 +226,10 @@ def series(
     ]
 
 
+def _direction(indicator: Indicator) -> progress.Direction:
+    return "down" if indicator.direction == "down" else "up"
+
+
 @dataclass(frozen=True)
 class Progress:
     baseline: Baseline | None
@@ -255,10 +259,10 @@ def progress_of(
         before = sum(1 for p in segment if p.time <= baseline_time)
         if before:
             curve = curves.curve_test(
-                [p.shown.value for p in segment],
+                [cast(float, p.shown.value) for p in segment],
                 baseline_points=before,
-                direction=indicator.direction,
-            )  # type: ignore[misc]
+                direction=_direction(indicator),
+            )
     if baseline is None or target is None:
         return Progress(
             baseline,
@@ -272,12 +276,12 @@ def progress_of(
         )
     try:
         assessment = progress.assess(
-            [progress.Point(p.time, p.shown.value, p.segment) for p in segment],  # type: ignore[arg-type]
+            [progress.Point(p.time, cast(float, p.shown.value), p.segment) for p in segment],
             baseline=float(baseline.value),
             target=float(target.value),
             target_time=float(target.year + 1),
-            direction=indicator.direction,
-            since=baseline_time,  # type: ignore[arg-type]
+            direction=_direction(indicator),
+            since=baseline_time,
         )
     except ValueError as error:
         return Progress(baseline, target, None, curve, curve is not None, problem=str(error))
@@ -410,9 +414,21 @@ def geography_tree(
         frontier = []
         for unit in below:
             units[unit.pk] = unit
-            children[unit.parent_id].append(unit.pk)
+            children[cast(int, unit.parent_id)].append(unit.pk)
             frontier.append(unit.pk)
     return dict(children), units
+
+
+def _counts(
+    indicator: Indicator, by_cell: dict[tuple[int, str], Any]
+) -> dict[tuple[int, str], int]:
+    """The counts suppression looks at, per (geography, key) cell that has one."""
+    counts = {}
+    for cell, row in by_cell.items():
+        count = _count_of(indicator, row)
+        if count is not None:
+            counts[cell] = count
+    return counts
 
 
 @dataclass(frozen=True)
@@ -436,8 +452,7 @@ def table(
     )
     by_cell = {(row.geography_id, row.disaggregation): row for row in rows}
     table_cells: dict[tuple[int, str], suppression.ShownCell] = {}
-    counts = {cell: _count_of(indicator, row) for cell, row in by_cell.items()}
-    counts = {cell: count for cell, count in counts.items() if count is not None}
+    counts = _counts(indicator, by_cell)
     if counts:
         relations = _relations(indicator, children, counts)
         suppressed = suppression.suppress(
@@ -445,7 +460,7 @@ def table(
             k=indicator.suppression_k,
             viewer_may_see_all=False,
         )
-        table_cells = dict(suppressed.cells)
+        table_cells = cast(dict[tuple[int, str], suppression.ShownCell], dict(suppressed.cells))
     return {
         cell: TableCell(
             cell[0], cell[1], shown_value(viewer, indicator, row, cell=table_cells.get(cell))
@@ -744,8 +759,7 @@ def observations_shown(
                 by_pair[pair][(stored.geography_id, stored.disaggregation)] = stored
         for pair, by_cell in by_pair.items():
             indicator = indicators[pair[0]]
-            counts = {cell: _count_of(indicator, row) for cell, row in by_cell.items()}
-            counts = {cell: count for cell, count in counts.items() if count is not None}
+            counts = _counts(indicator, by_cell)
             if counts:
                 suppressed = suppression.suppress(
                     suppression.Table(
@@ -754,7 +768,9 @@ def observations_shown(
                     k=indicator.suppression_k,
                     viewer_may_see_all=False,
                 )
-                cells[pair] = dict(suppressed.cells)
+                cells[pair] = cast(
+                    dict[tuple[int, str], suppression.ShownCell], dict(suppressed.cells)
+                )
     return [
         ShownObservation(
             row,

@@ -51,6 +51,7 @@ from collections.abc import Collection, Hashable, Mapping, Sequence
 from dataclasses import dataclass, field
 from itertools import product
 from math import gcd
+from typing import Any
 
 import numpy as np
 from scipy.optimize import Bounds, LinearConstraint, milp
@@ -72,7 +73,7 @@ class Relation:
 class Table:
     """The cells of a table (key → count) and the additive relations between them."""
 
-    counts: Mapping[Key, int]
+    counts: Mapping[Any, int]  # keyed by any hashable cell; Any as Mapping keys are invariant
     relations: tuple[Relation, ...] = ()
 
     def __post_init__(self) -> None:
