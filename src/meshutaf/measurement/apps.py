@@ -14,6 +14,10 @@ class MeasurementConfig(AppConfig):
             sections.Section("measurement:frameworks", _("Shared measurement"), order=45)
         )
 
-        from . import indexing
+        from meshutaf.meetings import extensions
+
+        from . import indexing, tasks
 
         indexing.register()
+        # Open reporting tasks join the meetings' weekly digest.
+        extensions.digest_register(tasks.digest_entries)

@@ -6,13 +6,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.core.mail import EmailMessage
 from django.db.models import Q
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import formats, timezone, translation
 from django.utils.translation import gettext as _
 from django_tasks import default_task_backend, task
 
@@ -96,6 +97,46 @@ def reminders_send(
                 continue
             sent += 1
     return sent
+
+
+@dataclass(frozen=True)
+class DigestEntry:
+    """One open reporting task in a person's weekly digest; `text` is rendered in the
+    reader's language when the digest is written (str() inside its translation)."""
+
+    task: ReportingTask
+    url: str
+
+    @property
+    def text(self) -> str:
+        round = self.task.round
+        partner = self.task.partner
+        return _("Values of %(period)s for %(partner)s in “%(initiative)s”, due %(due)s") % {
+            "period": round.period,
+            "partner": pick_localized(
+                {"he": partner.name_he, "ar": partner.name_ar, "en": partner.name_en}
+            ),
+            "initiative": round.framework.initiative.name,
+            "due": formats.date_format(round.due_date, "SHORT_DATE_FORMAT"),
+        }
+
+
+def digest_entries(*, today: dt.date) -> dict[int, list[DigestEntry]]:
+    """The weekly digest's share of measurement: each open task not yet submitted, for the
+    people who may report it (the same rule as the reminders)."""
+    entries: dict[int, list[DigestEntry]] = {}
+    open_tasks = (
+        ReportingTask.objects.filter(round__state=RoundState.OPEN, submitted_at__isnull=True)
+        .select_related("round__framework__initiative", "partner")
+        .order_by("round__due_date", "pk")
+    )
+    for reporting_task in open_tasks:
+        url = settings.SITE_URL + reverse(
+            "measurement:entry", args=[reporting_task.round_id, reporting_task.partner_id]
+        )
+        for user in reporting_people(reporting_task):
+            entries.setdefault(user.pk, []).append(DigestEntry(reporting_task, url))
+    return entries
 
 
 def _remind(reporting_task: ReportingTask, user: User, *, today: dt.date) -> None:

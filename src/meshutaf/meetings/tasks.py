@@ -17,7 +17,7 @@ from django_tasks import task
 from meshutaf.accounts.models import User
 from meshutaf.initiatives.models import Membership
 
-from . import calendar
+from . import calendar, extensions
 from .models import (
     OPEN_ACTION_STATUSES,
     RSVP,
@@ -141,8 +141,9 @@ def send_due_reminders(*, now: datetime.datetime | None = None) -> int:
 
 
 def send_weekly_digest(*, today: datetime.date | None = None) -> int:
-    """One e-mail per person with open action items, once per week (weeks start on Sunday,
-    as the Israeli working week does)."""
+    """One e-mail per person with open action items, or with something another app asks
+    them to do (`extensions.digest_register`: a partner's reporting tasks), once per week
+    (weeks start on Sunday, as the Israeli working week does)."""
     today = today or timezone.localdate()
     week = today - datetime.timedelta(days=(today.weekday() + 1) % 7)
     try:
@@ -169,15 +170,21 @@ def send_weekly_digest(*, today: datetime.date | None = None) -> int:
         users[user.pk] = user
 
     member_of = set(Membership.objects.filter(user__in=users).values_list("user", "initiative"))
+    extras = extensions.digest_extras(today=today)
+    missing = set(extras) - set(users)
+    users.update({user.pk: user for user in User.objects.filter(pk__in=missing, is_active=True)})
     sent = 0
-    for user_id, user_items in by_user.items():
-        user = users[user_id]
+    for user_id in sorted(set(by_user) | set(extras)):
+        user = users.get(user_id)
+        if user is None:
+            continue
         visible = [
             item
-            for item in user_items
+            for item in by_user.get(user_id, [])
             if user.is_superuser or (user_id, item.initiative_id) in member_of
         ]
-        if not visible or not user.email:
+        more = extras.get(user_id, [])
+        if not (visible or more) or not user.email:
             continue
         with translation.override(_language(user)):
             body = render_to_string(
@@ -185,10 +192,14 @@ def send_weekly_digest(*, today: datetime.date | None = None) -> int:
                 {
                     "user": user,
                     "items": visible,
+                    "extras": [(str(entry.text), entry.url) for entry in more],
                     "url": settings.SITE_URL + reverse("meetings:my_actions"),
                 },
             )
-            subject = _("Your open action items (%(count)s)") % {"count": len(visible)}
+            if visible:
+                subject = _("Your open action items (%(count)s)") % {"count": len(visible)}
+            else:
+                subject = _("Waiting for you in Meshutaf (%(count)s)") % {"count": len(more)}
         try:
             EmailMessage(subject=subject, body=body, to=[user.email]).send()
             sent += 1
