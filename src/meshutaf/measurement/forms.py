@@ -271,7 +271,7 @@ class IndicatorForm(forms.Form):
     direction = forms.ChoiceField(label=_("Direction"), choices=Direction.choices)
     data_source = forms.CharField(label=_("Data source"), max_length=300, required=False)
     period_type = forms.ChoiceField(
-        label=_("Reported by"),
+        label=_("Reporting frequency"),
         choices=[(str(kind), label) for kind, label in PERIOD_TYPE_LABELS.items()],
         initial="quarter",
     )

@@ -247,7 +247,7 @@ class Indicator(TimeStampedModel):
     )
     data_source = models.CharField(_("data source"), max_length=300, blank=True)
     period_type = models.CharField(
-        _("reported by"),
+        _("reporting frequency"),
         max_length=16,
         choices=[(t.value, t.value) for t in PeriodType],
         default=PeriodType.QUARTER.value,
