@@ -23,9 +23,9 @@ from meshutaf.core.schemas import MAX_ID, Id
 from meshutaf.directory.models import Organisation
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
-from . import selectors, services
+from . import importing, scorecard_selectors, selectors, services
 from .entries import entry_check
-from .models import Geography, Indicator, Observation, ReportingRound, ValueStatus
+from .models import Framework, Geography, Indicator, Observation, ReportingRound, ValueStatus
 from .periods import PeriodError, parse_period
 from .permissions import (
     Viewer,
@@ -39,7 +39,8 @@ from .permissions import (
 
 router = Router(tags=["measurement"])
 
-Number = int | float | str | None  # a string is checked (and refused with a message) by entry_check
+# A string (or true/false, kept as given) is checked and refused with a message by entry_check.
+Number = bool | int | float | str | None
 
 
 # ---------------------------------------------------------------- schemas
@@ -307,8 +308,11 @@ def _shown_one(request, role, observation: Observation) -> dict[str, Any]:
     )
 
 
-def _geography(code: str, *, field: str = "geography") -> Geography:
-    unit = Geography.objects.filter(code=code.strip()).first()
+def _geography(code: str, framework: Framework, *, field: str = "geography") -> Geography:
+    """The unit of `code` a value of `framework` may be for (`importing.geographies_in`):
+    another initiative's unit, or one outside the framework's area, is as unknown as a code
+    nobody has."""
+    unit = importing.geographies_in(framework, [code.strip()]).get(code.strip())
     if unit is None:
         raise ValidationError(
             {field: [_("No geography unit has the code “%(code)s”.") % {"code": code[:40]}]}
@@ -427,7 +431,7 @@ def observation_list(request, framework_id: Id, filters: Query[ObservationFilter
     framework, role = framework_get_for_user(user=request.user, pk=framework_id)
     geography_id = None
     if filters.geography:
-        geography_id = _geography(filters.geography).pk
+        geography_id = _geography(filters.geography, framework).pk
     period = None
     if filters.period.strip():
         try:
@@ -505,7 +509,7 @@ def observation_create(request, indicator_id: Id, payload: ObservationIn):
     indicator, role = indicator_get_for_user(user=request.user, pk=indicator_id)
     partner = _reporting_partner(request, role, payload.partner_id)
     entry = _entry(indicator, payload, period=payload.period, key=payload.disaggregation)
-    geography = _geography(payload.geography)
+    geography = _geography(payload.geography, indicator.framework)
     round = None
     if payload.round_id is not None:
         round = ReportingRound.objects.filter(
@@ -589,7 +593,8 @@ def scorecard(request, framework_id: Id):
     """Each indicator's latest area-wide value as the caller sees it, the target and the
     verdicts."""
     framework, role = framework_get_for_user(user=request.user, pk=framework_id)
-    rows = selectors.scorecard(_viewer(request, role), framework)
+    viewer = _viewer(request, role)
+    rows = selectors.scorecard(viewer, framework)
     result = []
     for row in rows:
         latest = None
@@ -607,16 +612,22 @@ def scorecard(request, framework_id: Id):
             }
         assessment = row.progress.assessment
         target = row.progress.target
+        # As the pages show it: a small baseline is hidden from all but the backbone, and so
+        # is the share of the way from it, which would give it away.
+        baseline = scorecard_selectors.baseline_value(viewer, row.indicator, row.progress.baseline)
+        baseline_hidden = row.progress.baseline is not None and baseline is None
         result.append(
             {
                 "indicator": IndicatorOut.from_orm(row.indicator).dict(),
                 "latest": latest,
-                "baseline": float(row.progress.baseline.value) if row.progress.baseline else None,
+                "baseline": baseline,
                 "target": {"value": float(target.value), "year": target.year, "kind": target.kind}
                 if target
                 else None,
                 "verdict": assessment.verdict if assessment else None,
-                "current_status": assessment.current_status if assessment else None,
+                "current_status": assessment.current_status
+                if assessment and not baseline_hidden
+                else None,
                 "turned": row.progress.curve.turned if row.progress.curve else None,
                 "problem": row.progress.problem,
             }

@@ -14,13 +14,25 @@ from decimal import Decimal, InvalidOperation
 from typing import Any, cast
 
 from django.core.exceptions import ValidationError
+from django.utils.functional import Promise
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .aggregation import RATIO_KINDS, Kind, value_of
 from .keys import SchemaError, key_check, key_parse, schema_from_json
 from .periods import Period, PeriodError, parse_period
 
 MAX_ABS = Decimal("1e13")
+PLACES = Decimal("0.000001")  # values are stored with six decimals
+
+# Lazy, so that a message and the field it names are in the same language: the one active
+# when the message is made.
+LABELS = {
+    "numerator": gettext_lazy("The numerator"),
+    "denominator": gettext_lazy("The denominator"),
+    "value": gettext_lazy("The value"),
+    "standard_error": gettext_lazy("The standard error"),
+}
 
 
 @dataclass(frozen=True)
@@ -39,33 +51,43 @@ class CleanEntry:
     retrieved_on: dt.date | None = None
 
 
-def number(raw: Any, label: str, *, required: bool = False) -> Decimal | None:
-    """A plain number from a form, a file or JSON, or a ValidationError naming the field.
-    Accepts 1234.5, "1,234.5" (thousands separators) and " 12 "; refuses "N/A", "see
-    description", "12%" and anything not finite."""
+def number(
+    raw: Any, label: str | Promise, *, required: bool = False, exact: bool = False
+) -> Decimal | None:
+    """A plain number from a form, a file or JSON, or a ValidationError naming the field
+    (`label`, translated when the message is made). Accepts 1234.5, "1,234.5" (thousands
+    separators) and " 12 "; refuses "N/A", "see description", "12%", true and false,
+    "1_000", anything not finite and a number too small to keep with six decimals ("1e-30").
+    `exact`: also refuse any number that six decimals would round (a ratio's parts)."""
     if raw is None or (isinstance(raw, str) and not raw.strip()):
         if required:
-            raise ValidationError(_("%(field)s is required.") % {"field": label})
+            raise ValidationError(_("%(field)s is required.") % {"field": str(label)})
         return None
-    if isinstance(raw, bool):
-        raise ValidationError(_("%(field)s must be a number.") % {"field": label})
-    if isinstance(raw, float) and not math.isfinite(raw):
-        raise ValidationError(_("%(field)s must be a number.") % {"field": label})
+    if isinstance(raw, bool) or (isinstance(raw, float) and not math.isfinite(raw)):
+        raise ValidationError(_("%(field)s must be a number.") % {"field": str(label)})
     text = str(raw).strip().replace("\u2212", "-")
     if "," in text and "." not in text and text.count(",") == 1 and len(text.split(",")[1]) != 3:
         text = text.replace(",", ".")  # a decimal comma: 12,5
     else:
         text = text.replace(",", "")
     try:
+        if "_" in text:  # Decimal reads "1_000" as 1000; a person did not mean that
+            raise InvalidOperation
         result = Decimal(text)
     except InvalidOperation:
         raise ValidationError(
             _("%(field)s must be a number, not “%(value)s”.")
-            % {"field": label, "value": str(raw)[:40]}
+            % {"field": str(label), "value": str(raw)[:40]}
         ) from None
     if not result.is_finite() or abs(result) >= MAX_ABS:
-        raise ValidationError(_("%(field)s must be a number.") % {"field": label})
-    return result.quantize(Decimal("0.000001"))
+        raise ValidationError(_("%(field)s must be a number.") % {"field": str(label)})
+    kept = result.quantize(PLACES)
+    if (kept == 0 and result != 0) or (exact and kept != result):
+        raise ValidationError(
+            _("%(field)s has more than six decimals; values are kept to six.")
+            % {"field": str(label)}
+        )
+    return kept
 
 
 def entry_check(
@@ -106,14 +128,15 @@ def entry_check(
     numbers: dict[str, Decimal | None] = {}
     kind = Kind(indicator.kind)
     ratio = kind in RATIO_KINDS
-    for field, raw, label, required in (
-        ("numerator", numerator, _("The numerator"), ratio),
-        ("denominator", denominator, _("The denominator"), ratio),
-        ("value", value, _("The value"), not ratio),
-        ("standard_error", standard_error, _("The standard error"), False),
+    for field, raw, required in (
+        ("numerator", numerator, ratio),
+        ("denominator", denominator, ratio),
+        ("value", value, not ratio),
+        ("standard_error", standard_error, False),
     ):
         try:
-            numbers[field] = number(raw, str(label), required=required)
+            exact = ratio and field in ("numerator", "denominator")
+            numbers[field] = number(raw, LABELS[field], required=required, exact=exact)
         except ValidationError as error:
             wrong(field, error.messages[0])
             numbers[field] = None
@@ -131,9 +154,7 @@ def entry_check(
         except ValueError as error:
             wrong("numerator", str(error))
         else:
-            computed = (
-                None if result is None else Decimal(repr(result)).quantize(Decimal("0.000001"))
-            )
+            computed = None if result is None else Decimal(repr(result)).quantize(PLACES)
             if (
                 numbers["value"] is not None
                 and computed is not None

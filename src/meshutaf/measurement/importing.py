@@ -31,22 +31,15 @@ the reporting pages writes that partner's values, submitted.
 
 How a page uses it
 ------------------
-One step (no column choice)::
-
-    checked = importing.import_check_for(
-        upload=request.FILES["file"], framework=framework, role=granted.role,
-        partner=partner,  # the Organisation the user reports for; None for the backbone
-    )
-    # show checked.problem, or checked.rows (ObservationRow: .number, .values, .errors,
-    # .warnings) and checked.rows.warnings; then, on confirm:
-    report = importing.import_apply(
-        checked, framework=framework, by=request.user, role=granted.role, partner=partner,
-        skip_bad=form.cleaned_data["skip_bad"],
-    )  # ValidationError (nothing written) when it refuses; else an ImportReport
-
-Staged (`core.imports`): `stage_receive(request, spec=OBSERVATIONS_IMPORT, scope=framework.pk,
-upload=)`, `stage.check(framework=, role=, partner=)`, `stage_apply(request, stage=, checked=,
-framework=, by=, role=, partner=, skip_bad=)`.
+One step: `checked = import_check_for(upload=, framework=, role=, partner=)` (the partner an
+upload reports for; None for the backbone); show `checked.problem`, or `checked.rows`
+(ObservationRow: .number, .values, .errors, .warnings) and `checked.rows.warnings`; then on
+confirm `import_apply(checked, framework=, by=, role=, partner=, skip_bad=)`: an ImportReport,
+or a ValidationError with nothing written. Staged (`core.imports`): `stage_receive(request,
+spec=OBSERVATIONS_IMPORT, scope=, upload=)`, `stage.check(framework=, role=, partner=,
+round=)`, `stage_apply(request, stage=, checked=, framework=, by=, role=, partner=, round=,
+skip_bad=)`. With a round, only the indicators its task gives the partner are taken, for the
+round's period. Geography codes are those `geographies_in` finds.
 """
 
 from __future__ import annotations
@@ -352,25 +345,44 @@ def _plans(
     return plans
 
 
+def geographies_in(framework: Framework, codes: Iterable[str]) -> dict[str, Geography]:
+    """The units of `codes` a value of `framework` may be for, by code: shared units and the
+    framework's initiative's own, at or under its area. Another initiative's neighbourhood
+    is not found, like a code nobody has. A query per 500 codes, then one per level above."""
+    allowed = Q(initiative__isnull=True) | Q(initiative_id=framework.initiative_id)
+    wanted = sorted(set(codes))
+    found = {
+        unit.code: unit
+        for start in range(0, len(wanted), 500)
+        for unit in Geography.objects.filter(allowed, code__in=wanted[start : start + 500])
+    }
+    area_id = framework.area_id
+    parent_of = {unit.pk: unit.parent_id for unit in found.values()}
+    pending = set(parent_of.values()) - set(parent_of) - {None}
+    while pending and area_id is not None:  # the units' ancestors, a level at a time
+        above = dict(Geography.objects.filter(pk__in=pending).values_list("pk", "parent_id"))
+        parent_of.update(above)
+        pending = set(above.values()) - set(parent_of) - {None}
+
+    def under(unit_id: int | None) -> bool:
+        for _step in range(len(parent_of) + 1):  # bounded, whatever the tree holds
+            if unit_id is None or unit_id == area_id:
+                return unit_id is not None
+            unit_id = parent_of.get(unit_id)
+        return False
+
+    return {code: unit for code, unit in found.items() if area_id is None or under(unit.pk)}
+
+
 def _geographies(
     table: imports.Table, column: int | None, framework: Framework | None
 ) -> dict[str, Geography]:
-    """The units the file names, by the code written in it, in one query per 500 codes."""
+    """The units the file names, by the code written in it ("472" also read as "L472")."""
     if column is None or framework is None:
         return {}
     written = {row[column] for row in table.rows if row[column]}
-    wanted = written | {f"L{code}" for code in written if code.isdigit()}
-    found: dict[str, Geography] = {}
-    codes = sorted(wanted)
-    allowed = Q(initiative__isnull=True) | Q(initiative_id=framework.initiative_id)
-    for start in range(0, len(codes), 500):
-        for unit in Geography.objects.filter(allowed, code__in=codes[start : start + 500]):
-            found[unit.code] = unit
-    return {
-        code: found.get(code) or found[f"L{code}"]
-        for code in written
-        if code in found or f"L{code}" in found
-    }
+    found = geographies_in(framework, written | {f"L{c}" for c in written if c.isdigit()})
+    return {c: found.get(c) or found[f"L{c}"] for c in written if c in found or f"L{c}" in found}
 
 
 def _row_plan(
@@ -547,8 +559,7 @@ def _blocked_mark(
     partner: Organisation | None,
     round: ReportingRound | None,
 ) -> None:
-    ready = [row for row in rows if row.prepared is not None and not row.errors]
-    ready = [row for row in ready if row.duplicate_of is None]
+    ready = [r for r in rows if r.prepared is not None and not r.errors and r.duplicate_of is None]
     blocked = services.observations_blocked(
         rows=[row.prepared for row in ready if row.prepared is not None],
         role=role,
@@ -703,12 +714,8 @@ OBSERVATIONS_IMPORT = imports.ImportSpec(
 
 
 def import_check_for(*, upload: Any, framework: Framework, **context: Any) -> imports.Checked:
-    """An upload read and checked for `framework`, nothing written: `checked.problem` (the
-    file cannot be read, or a column is missing) or `checked.rows` (ObservationRow, each with
-    its errors and warnings; `checked.rows.warnings` about the whole file). `context`: role,
-    partner (the Organisation a partner reports for, as `permissions.may_report_for` allows;
-    None for the backbone), indicator and round, as `observations_check` takes them. The
-    caller has passed the framework's gate."""
+    """An upload read and checked for `framework` (whose gate the caller passed), nothing
+    written; `context` (role, partner, indicator, round) as `observations_check` takes it."""
     return imports.import_check(
         spec=OBSERVATIONS_IMPORT, upload=upload, framework=framework, **context
     )

@@ -431,6 +431,13 @@ class ReportingTask(models.Model):
     partner = models.ForeignKey(
         Organisation, verbose_name=_("partner"), on_delete=models.CASCADE, related_name="+"
     )
+    indicators = models.ManyToManyField(
+        Indicator,
+        verbose_name=_("indicators it reports"),
+        related_name="+",
+        blank=True,
+        help_text=_("The round's indicators this partner reports; it enters only these."),
+    )
     reminded_at = models.DateTimeField(_("last reminded"), null=True, blank=True)
     submitted_at = models.DateTimeField(_("submitted"), null=True, blank=True)
 

@@ -186,7 +186,10 @@ def input_name(indicator: Indicator, key: str, name: str) -> str:
 class EntrySheet:
     """The cells of one round for one partner and geography unit, with what was posted and
     every problem found, per cell and field. `changes()` checks everything first: nothing is
-    written unless every posted cell is right."""
+    written unless every posted cell is right. `indicators` are those the partner's task
+    asks for. A cell whose current value another organisation (or the backbone) reports is
+    left out for anyone but the backbone: its value, state and return reason are not theirs
+    to see (`left_out` counts them)."""
 
     def __init__(
         self,
@@ -208,6 +211,7 @@ class EntrySheet:
             self.period_type = None
         self.groups: list[tuple[Indicator, str, list[Cell]]] = []
         self.cells: dict[tuple[int, str], Cell] = {}
+        self.others: set[tuple[int, str]] = set()  # cells another organisation reports
         for indicator in indicators:
             try:
                 keys = all_keys(schema_from_json(indicator.dimensions))
@@ -216,6 +220,13 @@ class EntrySheet:
             cells = []
             for index, key in enumerate(keys):
                 observation = current.get((indicator.pk, key))
+                if (
+                    not backbone
+                    and observation is not None
+                    and observation.partner_id != partner.pk
+                ):
+                    self.others.add((indicator.pk, key))
+                    continue
                 cell = Cell(
                     indicator=indicator,
                     key=key,
@@ -237,8 +248,13 @@ class EntrySheet:
                     )
                 cells.append(cell)
                 self.cells[(indicator.pk, key)] = cell
-            self.groups.append((indicator, indicator_label(indicator), cells))
+            if cells:
+                self.groups.append((indicator, indicator_label(indicator), cells))
         self.indicators = {indicator.pk: indicator for indicator in indicators}
+
+    @property
+    def left_out(self) -> int:
+        return len(self.others)
 
     def _reason(
         self, indicator: Indicator, observation: Observation | None, *, backbone: bool
@@ -279,7 +295,12 @@ class EntrySheet:
         for (indicator_id, key), raw in self._posted_cells().items():
             indicator = self.indicators.get(indicator_id)
             if indicator is None:
-                self.errors.append(_("A value was sent for an indicator outside this round."))
+                self.errors.append(
+                    _("A value was sent for an indicator this task does not ask you for.")
+                )
+                continue
+            if (indicator_id, key) in self.others:
+                self.errors.append(_("A value was sent for a cell another organisation reports."))
                 continue
             cell = self.cells.get((indicator_id, key))
             if cell is not None and not cell.editable:
@@ -297,6 +318,9 @@ class EntrySheet:
                 )
             except ValidationError as error:
                 self._attach(indicator, key, cell, error)
+                continue
+            if (indicator_id, entry.key) in self.others:
+                self.errors.append(_("A value was sent for a cell another organisation reports."))
                 continue
             cell = self.cells.get((indicator_id, entry.key))  # the key as stored
             if cell is not None and not cell.editable:

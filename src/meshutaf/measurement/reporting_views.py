@@ -12,12 +12,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q
+from django.db.models import Count, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import formats, timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 from django.views.decorators.http import require_POST
 
 from meshutaf.core import imports
@@ -89,16 +90,18 @@ def round_create(request, framework_id: int):
 def round_detail(request, round_id: int):
     round, role = round_get_for_user(user=request.user, pk=round_id, action=Action.CONTRIBUTE)
     viewer = Viewer.of(user=request.user, role=role)
-    round_tasks = list(round.tasks.select_related("partner").order_by("partner__name_he"))
+    round_tasks = list(
+        round.tasks.select_related("partner")
+        .prefetch_related("indicators")
+        .order_by("partner__name_he")
+    )
     if not viewer.backbone:
         round_tasks = [t for t in round_tasks if t.partner_id in viewer.organisations]
         if not round_tasks:
             raise PermissionDenied
     indicators = list(round.indicators.order_by("order", "code"))
     progress = _task_progress(
-        [(round, task) for task in round_tasks],
-        indicators={round.pk: indicators},
-        area_id=round.framework.area_id,
+        [(round, task) for task in round_tasks], area_id=round.framework.area_id
     )
     return render(
         request,
@@ -109,7 +112,9 @@ def round_detail(request, round_id: int):
             "round": round,
             "backbone": viewer.backbone,
             "indicators": [(i, indicator_label(i)) for i in indicators],
-            "tasks": [(task, progress[task.pk]) for task in round_tasks],
+            "tasks": [
+                (task, progress[task.pk], progress[task.pk].state_of(task)) for task in round_tasks
+            ],
         },
     )
 
@@ -125,7 +130,12 @@ def round_close(request, round_id: int):
     else:
         messages.success(
             request,
-            _("The round is closed; %(count)s approved values are locked.") % {"count": locked},
+            ngettext(
+                "The round is closed; %(count)s approved value is locked.",
+                "The round is closed; %(count)s approved values are locked.",
+                locked,
+            )
+            % {"count": locked},
         )
     return redirect("measurement:round", round.pk)
 
@@ -158,6 +168,32 @@ class TaskProgress:
     def drafts(self) -> int:
         return self.states[State.DRAFT]
 
+    def state_of(self, task: ReportingTask) -> str:
+        """Where the task stands, in words: what came back to fix first, then what waits."""
+        if self.returned:
+            return ngettext(
+                "Returned: %(count)s value to fix",
+                "Returned: %(count)s values to fix",
+                self.returned,
+            ) % {"count": self.returned}
+        if not self.entered:
+            return _("Not started")
+        if self.drafts:
+            return ngettext(
+                "In progress: %(count)s draft", "In progress: %(count)s drafts", self.drafts
+            ) % {"count": self.drafts}
+        if self.submitted:
+            if task.submitted_at is None:
+                return _("Submitted, waiting for review")
+            return _("Submitted on %(when)s, waiting for review") % {
+                "when": formats.date_format(
+                    timezone.localtime(task.submitted_at), "SHORT_DATE_FORMAT"
+                )
+            }
+        if self.expected and self.done >= self.expected:
+            return _("Approved")
+        return pgettext("a reporting task", "In progress")
+
 
 @login_required
 def inbox(request, framework_id: int):
@@ -166,8 +202,8 @@ def inbox(request, framework_id: int):
     )
     viewer = Viewer.of(user=request.user, role=role)
     due = selectors.reporting_inbox(viewer, framework)
-    indicators = {r.pk: list(r.indicators.all()) for r, _task in due}
-    progress = _task_progress(due, indicators=indicators, area_id=framework.area_id)
+    prefetch_related_objects([task for _r, task in due], "indicators")
+    progress = _task_progress(due, area_id=framework.area_id)
     today = timezone.localdate()
     rounds = list(framework.rounds.order_by("-due_date", "-pk")[:20]) if viewer.backbone else []
     return render(
@@ -185,14 +221,14 @@ def inbox(request, framework_id: int):
 
 
 def _task_progress(
-    due: list[tuple[ReportingRound, ReportingTask]],
-    *,
-    indicators: dict[int, list[Indicator]],
-    area_id: int | None,
+    due: list[tuple[ReportingRound, ReportingTask]], *, area_id: int | None
 ) -> dict[int, TaskProgress]:
-    """How far each task is over the framework's area: the cells it asks for (each
-    indicator's total and single disaggregation values) and its partner's current values
-    by state. One query."""
+    """How far each task is over the framework's area: the cells it asks for (each of its
+    indicators' total and single disaggregation values) and its partner's current values of
+    those indicators by state. One query (the tasks' indicators prefetched)."""
+    indicators: dict[int, list[Indicator]] = {
+        task.pk: list(task.indicators.all()) for _r, task in due
+    }
     progress = {task.pk: TaskProgress() for _r, task in due}
     if not due:
         return progress
@@ -211,7 +247,7 @@ def _task_progress(
     for row in rows:
         counts[(row["indicator_id"], row["period"], row["partner_id"])][row["state"]] += row["n"]
     for r, task in due:
-        for indicator in indicators.get(r.pk, []):
+        for indicator in indicators.get(task.pk, []):
             item = progress[task.pk]
             item.expected += len(selectors.keys_of(indicator))
             item.states.update(counts.get((indicator.pk, r.period, task.partner_id), Counter()))
@@ -253,7 +289,8 @@ def _geography_choices(framework: Framework) -> list[tuple[Geography, str]]:
 
 
 def _sheet(round, task, geography, *, backbone: bool, data=None) -> EntrySheet:
-    indicators = list(round.indicators.order_by("order", "code"))
+    """The sheet of the indicators `task` asks its partner for."""
+    indicators = list(task.indicators.order_by("order", "code"))
     current = {
         (o.indicator_id, o.disaggregation): o
         for o in Observation.objects.filter(
@@ -303,9 +340,17 @@ def entry(request, round_id: int, partner_id: int):
             if written is not None:
                 if written:
                     text = (
-                        _("%(count)s values submitted for review.")
+                        ngettext(
+                            "%(count)s value submitted for review.",
+                            "%(count)s values submitted for review.",
+                            written,
+                        )
                         if submit
-                        else _("%(count)s values saved as drafts.")
+                        else ngettext(
+                            "%(count)s value saved as a draft.",
+                            "%(count)s values saved as drafts.",
+                            written,
+                        )
                     )
                     messages.success(request, text % {"count": written})
                 else:
@@ -446,7 +491,11 @@ def upload_preview(request, round_id: int, partner_id: int):
         else:
             messages.success(
                 request,
-                _("%(written)s values written and submitted for review.")
+                ngettext(
+                    "%(written)s value written and submitted for review.",
+                    "%(written)s values written and submitted for review.",
+                    report.written,
+                )
                 % {"written": report.written},
             )
             return redirect("measurement:entry", round.pk, task.partner_id)
@@ -524,7 +573,9 @@ def _review_posted(request, framework: Framework, form: ReasonForm) -> int | Non
             form.add_error(None, message)
         return None
     text = (
-        _("%(count)s values approved.") if action == "approve" else _("%(count)s values returned.")
+        ngettext("%(count)s value approved.", "%(count)s values approved.", count)
+        if action == "approve"
+        else ngettext("%(count)s value returned.", "%(count)s values returned.", count)
     )
     messages.success(request, text % {"count": count})
     return count

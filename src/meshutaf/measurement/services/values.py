@@ -15,6 +15,7 @@ review actions change the state of the current row and write an `ObservationEven
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import partial
@@ -45,6 +46,7 @@ from ..models import (
     ReportingTask,
     RoundState,
     Severity,
+    SharingAgreement,
     State,
     ValidationRule,
 )
@@ -78,12 +80,18 @@ def why_not_editable(
             "can unlock it, which is recorded."
         ) % _who_when(event, observation)
     if observation is not None and observation.state == State.APPROVED:
-        return _(
-            "Approved by %(who)s on %(when)s. To change it, ask the backbone to return it."
-        ) % {
+        who_when = {
             "who": _name(observation.reviewed_by),
             "when": _date(observation.reviewed_at),
         }
+        if backbone:
+            return _("Approved by %(who)s on %(when)s. Return or unlock it to change it.") % (
+                who_when
+            )
+        return (
+            _("Approved by %(who)s on %(when)s. To change it, ask the backbone to return it.")
+            % who_when
+        )
     if not backbone and round is not None and round.state == RoundState.CLOSED:
         return _("Entry closed: the reporting round for %(period)s closed on %(when)s.") % {
             "period": round.period,
@@ -240,7 +248,12 @@ def observation_record(
         and earlier.partner_id != (partner.pk if partner else None)
     ):
         raise PermissionDenied(_("Another partner reports this value."))
-    if reason := why_not_editable(earlier, round=round, backbone=backbone):
+    reporting = partner if partner is not None else (earlier.partner if earlier else None)
+    if round is not None:
+        _round_check(round, reporting, [(indicator, entry.period.code)])
+    # Without a round the value stays in its earlier one, and that round's state holds.
+    in_round = round or (earlier.round if earlier else None)
+    if reason := why_not_editable(earlier, round=in_round, backbone=backbone):
         raise ValidationError(reason)
     _rules_check(indicator, geography, entry, confirm_warnings=confirm_warnings)
     if earlier is not None:
@@ -260,8 +273,8 @@ def observation_record(
         source_dataset=entry.source_dataset,
         source_url=entry.source_url,
         retrieved_on=entry.retrieved_on,
-        partner=partner if partner is not None else (earlier.partner if earlier else None),
-        round=round or (earlier.round if earlier else None),
+        partner=reporting,
+        round=in_round,
         state=State.SUBMITTED if submit else State.DRAFT,
         supersedes=earlier,
         current=True,
@@ -278,6 +291,53 @@ def _event(
     observation: Observation, action: str, by: User | None, note: str = ""
 ) -> ObservationEvent:
     return ObservationEvent.objects.create(observation=observation, action=action, by=by, note=note)
+
+
+def task_indicator_ids(round: ReportingRound, partner_id: int | None) -> set[int] | None:
+    """The indicators (ids) `partner_id`'s task in `round` asks for; None when the partner
+    has no task in it."""
+    task = ReportingTask.objects.filter(round=round, partner_id=partner_id or 0).first()
+    if task is None:
+        return None
+    return set(task.indicators.values_list("pk", flat=True))
+
+
+def _round_mismatch(
+    round: ReportingRound,
+    partner: Organisation | None,
+    assigned: set[int] | None,
+    indicator: Indicator,
+    period: str,
+) -> str | None:
+    """Why a value of `indicator` for `period` does not belong to `partner`'s task in
+    `round`, or None when it does."""
+    if indicator.framework_id != round.framework_id:
+        return _("Choose a reporting round of this framework.")
+    if partner is None or assigned is None:
+        return _("The round asks its partners for values; this one has no task in it.")
+    if period != round.period:
+        return _("The round is for %(period)s; this value is for %(other)s.") % {
+            "period": round.period,
+            "other": period,
+        }
+    if indicator.pk not in assigned:
+        return _("%(partner)s does not report %(indicator)s in this round.") % {
+            "partner": partner.name,
+            "indicator": indicator.code,
+        }
+    return None
+
+
+def _round_check(
+    round: ReportingRound,
+    partner: Organisation | None,
+    cells: Iterable[tuple[Indicator, str]],
+) -> None:
+    """ValidationError unless every (indicator, period) is asked of `partner` in `round`."""
+    assigned = task_indicator_ids(round, partner.pk if partner else None)
+    for indicator, period in dict.fromkeys(cells):
+        if why := _round_mismatch(round, partner, assigned, indicator, period):
+            raise ValidationError({"round_id": [why]})
 
 
 def _task_touch(observation: Observation) -> None:
@@ -454,6 +514,12 @@ def observations_blocked(
         reason = why_not_editable(None, round=round, backbone=False) or ""
         return dict.fromkeys(range(len(rows)), reason)
     blocked: dict[int, str] = {}
+    if round is not None:
+        assigned = task_indicator_ids(round, partner.pk if partner else None)
+        for position, r in enumerate(rows):
+            why = _round_mismatch(round, partner, assigned, r.indicator, r.entry.period.code)
+            if why:
+                blocked[position] = why
     for start in range(0, len(rows), chunk):
         part = rows[start : start + chunk]
         current = _current_cells(part, lock=False)
@@ -461,7 +527,7 @@ def observations_blocked(
             observation = current.get(
                 (r.indicator.pk, r.geography.pk, r.entry.period.code, r.entry.key)
             )
-            if observation is None:
+            if observation is None or start + offset in blocked:
                 continue
             why = _why_blocked(observation, backbone=backbone, partner=partner, round=round)
             if why:
@@ -529,6 +595,8 @@ def observations_write_many(
         raise PermissionDenied
     if not backbone and round is not None and round.state == RoundState.CLOSED:
         raise ValidationError(why_not_editable(None, round=round, backbone=False) or "")
+    if round is not None:
+        _round_check(round, partner, ((r.indicator, r.entry.period.code) for r in rows))
     state = str(State.APPROVED if approve else (State.SUBMITTED if partner else State.DRAFT))
     versions: dict[int, list[DefinitionVersion]] = {}
     for row in rows:
@@ -624,7 +692,12 @@ def round_open(
     due_date: dt.date,
     indicators: Sequence[Indicator],
     partners: Sequence[Organisation],
+    assignments: dict[int, list[Indicator]] | None = None,
 ) -> ReportingRound:
+    """Open a round of `period` asking `partners` for `indicators` by `due_date`. Each
+    partner reports the indicators `assignments` gives it (partner id → indicators, all
+    among the round's); by default those of the round it has a data-sharing agreement for in
+    this framework, or all the round's indicators when it has none."""
     if not indicators:
         raise ValidationError({"indicators": _("Choose at least one indicator.")})
     if not partners:
@@ -636,18 +709,64 @@ def round_open(
         raise ValidationError({"period": str(error)}) from None
     if any(indicator.framework_id != framework.pk for indicator in indicators):
         raise ValidationError({"indicators": _("Choose indicators of this framework.")})
+    partners = list(dict.fromkeys(partners))
+    assigned = _assignments(framework, indicators, partners, assignments or {})
     round = model_save(
         ReportingRound(framework=framework, period=parsed.code, due_date=due_date, opened_by=by),
         by=by,
     )
     round.indicators.set(indicators)
-    ReportingTask.objects.bulk_create(
-        [ReportingTask(round=round, partner=partner) for partner in dict.fromkeys(partners)]
+    tasks_made = ReportingTask.objects.bulk_create(
+        [ReportingTask(round=round, partner=partner) for partner in partners]
+    )
+    through = ReportingTask.indicators.through
+    through.objects.bulk_create(
+        [
+            through(reportingtask_id=task.pk, indicator_id=indicator_id)
+            for task in tasks_made
+            for indicator_id in assigned[task.partner_id]
+        ]
     )
     # The partners hear of it once the round is stored, however it was opened (page, API,
     # demo); then daily while it is due.
     transaction.on_commit(partial(tasks.reporting_reminders.enqueue, round.pk))
     return round
+
+
+def _assignments(
+    framework: Framework,
+    indicators: Sequence[Indicator],
+    partners: Sequence[Organisation],
+    given: dict[int, list[Indicator]],
+) -> dict[int, list[int]]:
+    """Which of the round's indicators (ids) each partner reports."""
+    chosen = [indicator.pk for indicator in dict.fromkeys(indicators)]
+    partner_ids = {partner.pk for partner in partners}
+    if set(given) - partner_ids:
+        raise ValidationError({"partners": _("Assign indicators only to the round's partners.")})
+    agreed: dict[int, set[int]] = defaultdict(set)
+    for partner_id, indicator_id in SharingAgreement.objects.filter(
+        framework=framework, partner_id__in=partner_ids, indicator_id__in=chosen
+    ).values_list("partner_id", "indicator_id"):
+        agreed[partner_id].add(indicator_id)
+    result: dict[int, list[int]] = {}
+    for partner in partners:
+        if partner.pk in given:
+            ids = list(dict.fromkeys(indicator.pk for indicator in given[partner.pk]))
+            if not ids or any(pk not in chosen for pk in ids):
+                raise ValidationError(
+                    {
+                        "indicators": _(
+                            "Give %(partner)s at least one of the round's indicators, and "
+                            "only those."
+                        )
+                        % {"partner": partner.name}
+                    }
+                )
+            result[partner.pk] = ids
+        else:
+            result[partner.pk] = [pk for pk in chosen if pk in agreed[partner.pk]] or chosen
+    return result
 
 
 @transaction.atomic
