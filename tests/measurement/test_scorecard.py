@@ -142,10 +142,11 @@ def test_small_counts_are_hidden_from_members_not_from_the_backbone(
     for url in _urls(framework, count_indicator)[:2]:
         seen_by_member = as_user(participant).get(url).content.decode()
         seen_by_owner = as_user(owner).get(url).content.decode()
-        assert "&lt;10" in seen_by_member
+        # The marker is isolated left to right: "<10" never reads "10>" in Hebrew.
+        assert '<bdi dir="ltr" class="num">&lt;10</bdi>' in seen_by_member
         assert "Fewer than 10" in seen_by_member
-        assert '<span class="value ltr-value interval">4</span>' not in seen_by_member
-        assert '<span class="value ltr-value interval">4</span>' in seen_by_owner
+        assert '<span class="value"><bdi dir="ltr" class="num">4</bdi></span>' not in seen_by_member
+        assert '<span class="value"><bdi dir="ltr" class="num">4</bdi></span>' in seen_by_owner
         assert "&lt;10" not in seen_by_owner.split("<main", 1)[1].split('class="chart-legend"')[0]
 
 
@@ -514,9 +515,9 @@ def test_results_then_strategies_measures_by_question(
         )
     ]
     assert order == sorted(order)
-    population_row = html.split(">POP</span>")[1].split("</tr>")[0]
+    population_row = html.split(">POP</bdi>")[1].split("</tr>")[0]
     assert "Provisional" in population_row
-    assert "Provisional" not in html.split(">HM</span>")[1].split("</tr>")[0]
+    assert "Provisional" not in html.split(">HM</bdi>")[1].split("</tr>")[0]
 
 
 @pytest.mark.parametrize("kind", ["count", "proportion", "rate", "mean", "index"])

@@ -64,6 +64,7 @@ class SeriesChart:
 
     points: list[ChartPoint] = field(default_factory=list)
     baseline: float | None = None
+    baseline_segment: int | None = None  # the definition version the baseline belongs to
     target: tuple[float, float] | None = None  # (time, value)
     target_label: str = ""
     cone: list[ConePoint] = field(default_factory=list)
@@ -196,11 +197,44 @@ def break_times(points: Sequence[ChartPoint]) -> list[tuple[float, int]]:
     return found
 
 
-def _text(x: float, y: float, text: str, *, anchor: str = "start", size: int = 12, fill=INK_SOFT):
-    return (
-        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" '
-        f'fill="{fill}">{escape(text)}</text>'
+def _text(
+    x: float,
+    y: float,
+    text: str,
+    *,
+    anchor: str = "start",
+    size: int = 12,
+    fill=INK_SOFT,
+    halo: bool = False,
+    css: str = "",
+):
+    """A label; `halo` paints a white outline under it so that it stays readable where it
+    lies on a line or a band."""
+    extra = (
+        ' stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
+        if halo
+        else ""
     )
+    klass = f' class="{css}"' if css else ""
+    return (
+        f'<text{klass} x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" '
+        f'fill="{fill}"{extra}>{escape(text)}</text>'
+    )
+
+
+def segment_span(points: Sequence[ChartPoint], segment: int) -> tuple[float, float] | None:
+    """The times a definition version covers on the chart: from the break before its first
+    point (or None: the chart's start) to the break after its last (None: the chart's end).
+    None when no point is of that segment."""
+    ordered = sorted(points, key=lambda p: p.time)
+    times = [p.time for p in ordered if p.segment == segment]
+    if not times:
+        return None
+    before = [p.time for p in ordered if p.time < times[0] and p.segment != segment]
+    after = [p.time for p in ordered if p.time > times[-1] and p.segment != segment]
+    start = (before[-1] + times[0]) / 2 if before else -math.inf
+    end = (times[-1] + after[0]) / 2 if after else math.inf
+    return start, end
 
 
 def _svg_open(width: int, height: int, chart_id: str, title: str, description: str, css: str):
@@ -237,7 +271,8 @@ def series_svg(
     """The series chart. `y_range` (low, high, step) and `t_range` put several charts on
     one scale (small multiples); `compact` draws a small one with fewer labels."""
     width, height = (340, 190) if compact else (720, 340)
-    left, right, top, bottom = (52, 12, 12, 28) if compact else (68, 28, 26, 40)
+    # The wide right margin holds the baseline's label, clear of the data.
+    left, right, top, bottom = (52, 12, 12, 28) if compact else (68, 84, 26, 40)
     times = chart.times()
     if t_range is None:
         t0, t1 = (min(times), max(times)) if times else (0.0, 1.0)
@@ -259,13 +294,19 @@ def series_svg(
         )
         parts.append(_text(left - 6, y + 4, formatter(tick), anchor="end", size=size))
         tick += step
-    for year in _year_ticks(t_range[0], t_range[1], 4 if compact else 10):
+    years = _year_ticks(t_range[0], t_range[1], 4 if compact else 10)
+    for index, year in enumerate(years):
         x = frame.x(year)
+        # Every other year is "minor": a phone's narrow chart hides its label (CSS).
+        minor = "tick-minor" if len(years) > 5 and index % 2 else ""
         parts.append(
             f'<line x1="{x:.1f}" y1="{height - bottom}" x2="{x:.1f}" y2="{height - bottom + 4}" '
             f'stroke="{INK_SOFT}" stroke-width="1"/>'
         )
-        parts.append(_text(x, height - bottom + 6 + size, str(year), anchor="middle", size=size))
+        parts.append(
+            _text(x, height - bottom + 6 + size, str(year), anchor="middle", size=size, css=minor)
+        )
+    labels: list[str] = []  # drawn last, over the data, each with a halo
     # Series breaks: a vertical mark where the definition changed.
     for time, segment in break_times(chart.points):
         x = frame.x(time)
@@ -280,16 +321,28 @@ def series_svg(
             }
             parts.append(_text(x + 4, top - 8, label, size=11, fill=BREAK))
         parts.append("</g>")
-    # The baseline.
-    if chart.baseline is not None and _finite(chart.baseline):
+    # The baseline: only over the definition version it belongs to (a value under another
+    # definition is not comparable with it).
+    span = (
+        segment_span(chart.points, chart.baseline_segment)
+        if chart.baseline_segment is not None
+        else (-math.inf, math.inf)
+    )
+    if chart.baseline is not None and _finite(chart.baseline) and span is not None:
         y = frame.y(chart.baseline)
+        x_from = max(left, frame.x(span[0])) if _finite(span[0]) else left
+        x_to = min(width - right, frame.x(span[1])) if _finite(span[1]) else width - right
         parts.append(
-            f'<g class="chart-baseline"><line x1="{left}" y1="{y:.1f}" x2="{width - right}" '
-            f'y2="{y:.1f}" stroke="{INK_SOFT}" stroke-width="1.2" stroke-dasharray="6 4"/>'
+            f'<g class="chart-baseline"><line x1="{x_from:.1f}" y1="{y:.1f}" x2="{x_to:.1f}" '
+            f'y2="{y:.1f}" stroke="{INK_SOFT}" stroke-width="1.2" stroke-dasharray="6 4"/></g>'
         )
         if not compact:
-            parts.append(_text(left + 4, y - 5, _("Baseline"), size=11))
-        parts.append("</g>")
+            if x_to >= width - right - 0.5:  # in the right margin, clear of the data
+                labels.append(_text(x_to + 4, y + 4, _("Baseline"), size=11, halo=True))
+            else:
+                labels.append(
+                    _text(x_to - 2, y - 6, _("Baseline"), anchor="end", size=11, halo=True)
+                )
     # The forecast cone: the trend's 95% prediction interval out to the target year.
     if len(chart.cone) >= 2:
         upper = [f"{frame.x(c.time):.1f},{frame.y(c.high):.1f}" for c in chart.cone]
@@ -310,9 +363,9 @@ def series_svg(
             f'<g class="judgement-line"><line x1="{x1:.1f}" y1="{y1_:.1f}" x2="{x2:.1f}" '
             f'y2="{y2:.1f}" stroke="{JUDGEMENT}" stroke-width="2" stroke-dasharray="8 5"/>'
         )
-        if not compact:
-            parts.append(_text(x2 - 4, y2 - 8, _("judgement"), anchor="end", size=11))
         parts.append("</g>")
+        if not compact:
+            labels.append(_text(x2 - 4, y2 - 8, _("judgement"), anchor="end", size=11, halo=True))
     # The values: a line per stretch (never across a break), interval bars, markers.
     for stretch in runs(chart.points):
         coordinates = " ".join(f"{frame.x(p.time):.1f},{frame.y(p.value):.1f}" for p in stretch)  # type: ignore[arg-type]
@@ -359,11 +412,17 @@ def series_svg(
             f'<g class="chart-target"><polygon points="{x:.1f},{y - s:.1f} {x + s:.1f},{y:.1f} '
             f'{x:.1f},{y + s:.1f} {x - s:.1f},{y:.1f}" fill="{TARGET}" stroke="#ffffff"/>'
         )
-        if not compact and chart.target_label:
-            parts.append(
-                _text(x - s - 3, y - s - 2, chart.target_label, anchor="end", size=11, fill=TARGET)
-            )
         parts.append("</g>")
+        if not compact and chart.target_label:
+            # Above the diamond and above the forecast band's top there, clear of both.
+            tops = [y - s]
+            if chart.cone:
+                tops.append(frame.y(chart.cone[-1].high))
+            label_y = max(top + 10, min(tops) - 6)
+            labels.append(
+                _text(x, label_y, chart.target_label, anchor="end", size=11, fill=TARGET, halo=True)
+            )
+    parts.extend(labels)
     parts.append("</svg>")
     return "".join(parts)
 

@@ -12,9 +12,11 @@ from django.core.exceptions import ValidationError
 from django.db.models import Q
 from django.urls import reverse
 from django.utils import formats, timezone
+from django.utils.functional import lazy
+from django.utils.html import escape
 from django.utils.text import Truncator
+from django.utils.translation import gettext, gettext_noop, pgettext_lazy
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import pgettext_lazy
 
 from meshutaf.core.forms import DateInput, IdChoiceField
 from meshutaf.core.text import pick_localized
@@ -54,6 +56,15 @@ def indicator_name(indicator: Indicator) -> str:
 
 
 # ---------------------------------------------------------------- geography by code or name
+
+
+def _translated_escaped(message: str) -> str:
+    return escape(gettext(message))
+
+
+# A lazily translated text, escaped: forms print help text as HTML. Mark the message itself
+# with gettext_noop so that it is collected for translation.
+_escaped_lazy = lazy(_translated_escaped, str)
 
 
 class GeographyInput(forms.TextInput):
@@ -280,8 +291,12 @@ class IndicatorForm(forms.Form):
         min_value=1,
         max_value=1000,
         initial=10,
-        help_text=_(
-            "Counts from 1 to this number less one are hidden from partners and the public."
+        # Escaped: forms print help text as HTML, and "<k" is text.
+        help_text=_escaped_lazy(
+            gettext_noop(
+                "Counts below this number (but above 0) are shown as “<k” to anyone but the "
+                "backbone and the reporting partner."
+            )
         ),
     )
     visibility = forms.ChoiceField(
@@ -424,7 +439,11 @@ class BaseDimensionFormSet(forms.BaseFormSet):
 DimensionFormSet = cast(
     type[BaseDimensionFormSet],
     forms.formset_factory(
-        DimensionForm, formset=BaseDimensionFormSet, extra=1, can_delete=True, max_num=6
+        DimensionForm,
+        formset=BaseDimensionFormSet,
+        extra=0,  # no empty block to fill in: "Add a dimension" adds one
+        can_delete=True,
+        max_num=6,
     ),
 )
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import cast
 
 from django.db.models import Prefetch, Subquery
+from django.utils.translation import gettext as _
 
 from . import progress
 from .aggregation import (
@@ -20,7 +21,7 @@ from .aggregation import (
     check_disaggregation,
     roll_up,
 )
-from .keys import SchemaError, key_frozen, key_string, schema_from_json
+from .keys import SchemaError, key_cells, key_frozen, key_string, schema_from_json
 from .models import (
     Baseline,
     CurveSession,
@@ -32,7 +33,7 @@ from .models import (
     ObservationEvent,
     Target,
 )
-from .periods import parse_period
+from .periods import PeriodError, parse_period
 from .permissions import Viewer
 from .progress import Projection
 from .selectors import (
@@ -374,3 +375,59 @@ def drill_down_reported(
         )
         stack.extend((kid, depth + 1) for kid in reversed(children.get(unit_id, [])))
     return nodes
+
+
+def baseline_segment(page: IndicatorPage, points) -> int | None:
+    """The definition version the baseline's period falls under: its own point's, else the
+    last version starting at or before it (v1, the indicator's start, when none does)."""
+    baseline = page.progress.baseline if page.progress else None
+    if baseline is None:
+        return None
+    for point in points:
+        if point.period == baseline.period:
+            return point.segment
+    try:
+        when = parse_period(baseline.period).time
+    except PeriodError:
+        return None
+    number = 1
+    for version in page.versions:
+        try:
+            if parse_period(version.starts).time <= when:
+                number = version.number
+        except PeriodError:
+            continue
+    return number
+
+
+def versions_of(page: IndicatorPage) -> list[dict]:
+    """Every definition version, v1 included: v1 is implicit, the indicator's start."""
+    found = [
+        {"number": v.number, "starts": v.starts, "note": v.note}
+        for v in page.versions
+        if v.number != 1
+    ]
+    first = next((v for v in page.versions if v.number == 1), None)
+    start = page.points[0].period if page.points else ""
+    found.insert(
+        0,
+        {
+            "number": 1,
+            "starts": first.starts if first else start,
+            "note": first.note if first else _("The indicator's first definition."),
+        },
+    )
+    return found if len(found) > 1 else []
+
+
+def key_label_of(indicator: Indicator, key: str) -> str:
+    """A disaggregation key with its dimensions' labels ("Sex: female"), the total so named."""
+    labels = {
+        item.get("name"): item.get("label") or item.get("name")
+        for item in indicator.dimensions or []
+        if isinstance(item, dict)
+    }
+    cells = key_cells(key)
+    if not cells:
+        return _("Total")
+    return " · ".join(f"{labels.get(name) or name}: {value}" for name, value in cells.items())

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
+from django.utils.html import format_html_join
 from django.utils.translation import get_language, gettext_lazy, pgettext
 from django.utils.translation import gettext as _
 
@@ -23,6 +24,7 @@ from .aggregation import FlagCode, Kind
 from .models import Framework, Indicator, MeasureCategory, TargetKind, ValueStatus
 from .periods import PeriodError, parse_period
 from .permissions import Viewer, framework_get_for_user, indicator_get_for_user
+from .templatetags.measurement_format import sentence
 
 VERDICT_LABELS = {
     "on_track": gettext_lazy("On track"),
@@ -155,20 +157,40 @@ def verdict_words(progress: selectors.Progress | None, indicator: Indicator) -> 
         why = str(reasons[verdict]) % {"year": year}
     words = {"code": verdict, "label": str(VERDICT_LABELS[verdict]), "why": why}
     projection = assessment.anticipated
-    if projection is not None:
-        words["projected"] = _(
-            "Projected for the end of %(year)s: %(value)s (%(low)s–%(high)s)."
-        ) % {
-            "year": year,
-            "value": _number(indicator, _bounded(indicator, projection.value)),
-            "low": _number(indicator, _bounded(indicator, projection.low)),
-            "high": _number(indicator, _bounded(indicator, projection.high)),
-        }
+    if projection is not None and _uninformative(indicator, projection):
+        # An interval over nearly all that is possible says nothing: no number that reads
+        # like a verdict.
+        words["projected"] = sentence(
+            _("Too uncertain to project to the end of %(year)s."), {"year": year}
+        )
+    elif projection is not None:
+        words["projected"] = sentence(
+            # The interval is one piece, isolated whole: "(9.3–23.7)" must not turn around.
+            _("Projected for the end of %(year)s: %(value)s %(interval)s."),
+            {
+                "year": year,
+                "value": _number(indicator, _bounded(indicator, projection.value)),
+                "interval": f"({_number(indicator, _bounded(indicator, projection.low))}–"
+                f"{_number(indicator, _bounded(indicator, projection.high))})",
+            },
+        )
     if assessment.current_status is not None:
-        words["status"] = _("%(share)s%% of the required progress made since the baseline.") % {
-            "share": round(assessment.current_status * 100)
-        }
+        words["status"] = sentence(
+            # The share with its sign, isolated: "38%", never "%38".
+            _("%(share)s of the required progress made since the baseline."),
+            {"share": f"{round(assessment.current_status * 100)}%"},
+        )
     return words
+
+
+def _uninformative(indicator: Indicator, projection) -> bool:
+    """A projection's interval that runs into what the kind cannot pass (below 0, above
+    100%) or, for a proportion, spans 40 points or more: too wide to say anything."""
+    if _bounded(indicator, projection.low) != projection.low:
+        return True
+    if _bounded(indicator, projection.high) != projection.high:
+        return True
+    return indicator.kind == "proportion" and projection.high - projection.low >= 0.4
 
 
 def curve_words(progress: selectors.Progress | None, indicator: Indicator) -> dict:
@@ -214,11 +236,13 @@ def curve_words(progress: selectors.Progress | None, indicator: Indicator) -> di
                 if signal.side == "up"
                 else _("%(points)s values in a row falling")
             )
-        signals.append(text % {"points": signal.points, "median": _number(indicator, curve.median)})
+        signals.append(
+            sentence(text, {"points": signal.points, "median": _number(indicator, curve.median)})
+        )
     return {
         "code": {"better": "yes", "worse": "worse"}.get(curve.direction or "", "mixed"),
         "label": labels[curve.direction or "better"],
-        "why": "; ".join(signals),
+        "why": format_html_join("; ", "{}", ((signal,) for signal in signals)),
     }
 
 
@@ -488,6 +512,7 @@ def _series_chart(page: scorecard_selectors.IndicatorPage, points) -> charts.Ser
     chart = charts.SeriesChart(
         points=chart_points(points),
         baseline=page.baseline_value,
+        baseline_segment=scorecard_selectors.baseline_segment(page, points),
         break_labels={
             version.number: _("Definition v%(number)s") % {"number": version.number}
             for version in page.versions
@@ -670,7 +695,11 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
             "periods": periods,
             "period": period,
             "period_error": period_error,
-            "keys": [(k, selectors.key_label(k)) for k in selectors.keys_of(indicator)],
+            "keys": [
+                (k, scorecard_selectors.key_label_of(indicator, k))
+                for k in selectors.keys_of(indicator)
+            ],
+            "versions": scorecard_selectors.versions_of(page),
             "key": key,
             "key_error": key_error,
             "drill": drill,
