@@ -28,6 +28,8 @@ def test_the_weekly_digest_lists_open_reporting_tasks(
             indicators=[count_indicator],
             partners=[partner_org],
         )
+    member.language = "en"
+    member.save()
     mail.outbox.clear()
     assert send_weekly_digest(today=dt.date(2026, 1, 4)) == 1
     (message,) = mail.outbox

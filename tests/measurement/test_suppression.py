@@ -309,3 +309,26 @@ def test_when_closing_lines_is_not_enough_the_linear_programme_finishes_the_job(
     assert suppression._recoverable(system, after_step_one)  # a bridge the line rule misses
     hidden = assert_protected(table)
     assert ("rows", "columns") not in hidden
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.integers(2, 4), st.integers(2, 4), st.data())
+def test_cells_a_viewer_knows_never_protect_the_others(rows, columns, data):
+    """A partner knows its own cells. Hidden cells must stay unrecoverable from what the page
+    shows plus what the partner knows, except a cell the known cells alone give away (no
+    hiding helps there); and the known cells are shown to that partner."""
+    cells = list(itertools.product(range(rows), range(columns)))
+    values = data.draw(st.lists(counts, min_size=len(cells), max_size=len(cells)))
+    table = table_from_hierarchies(
+        dict(zip(cells, values, strict=True)),
+        [{"R": list(range(rows))}, {"C": list(range(columns))}],
+    )
+    known = set(data.draw(st.lists(st.sampled_from(sorted(table.counts, key=repr)), max_size=4)))
+    result = suppress(table, known=known)
+    hidden = {key for key, cell in result.cells.items() if cell.hidden}
+    assert not hidden & known
+    assert all(result.cells[key].count == table.counts[key] for key in known)
+    small = {key for key, count in table.counts.items() if 0 < count < 10} - known
+    assert small <= hidden
+    beyond_help = recoverable_cells(table, set(table.counts) - known)
+    assert recoverable_cells(table, hidden) <= beyond_help

@@ -9,6 +9,7 @@ from meshutaf.measurement import selectors, services, suppression
 from meshutaf.measurement.entries import entry_check
 from meshutaf.measurement.models import Geography, Observation, SharingAgreement, State
 from meshutaf.measurement.permissions import Viewer
+from tests.factories import OrganisationFactory
 
 
 def test_revision_keeps_the_earlier_value(count_indicator, town, record):
@@ -187,3 +188,47 @@ def test_no_hidden_cell_of_a_page_can_be_worked_out_from_what_it_shows(
     published = suppression.Table(counts=counts, relations=tuple(relations))
     assert not suppression.recoverable_cells(published, hidden)
     assert all(counts[c] == 0 or counts[c] >= 10 for c, s in cells.items() if not s.shown.hidden)
+
+
+def test_a_partners_own_cell_never_protects_anothers(
+    framework, count_indicator, town, record, owner, member, partner_org
+):
+    """Total 50 (the backbone's), another partner's 3 (shared with partners) and the member's
+    own 47: hiding the 47 from the member protects nothing, so the total must go, on the
+    table and on the scorecard alike; a member who reports nothing there still sees it."""
+    north, south = town.children.order_by("code")
+    other = OrganisationFactory(name_he="ארגון אחר")
+    SharingAgreement.objects.create(
+        framework=framework,
+        partner=other,
+        indicator=count_indicator,
+        purpose="x",
+        visibility="partners",
+    )
+    for geography, count, partner in (
+        (town, 50, None),
+        (north, 3, other),
+        (south, 47, partner_org),
+    ):
+        value = record(
+            count_indicator, geography, "2024-Q1", value=count, partner=partner, submit=True
+        )
+        services.observation_approve(observation=value, by=owner)
+    count_indicator.visibility = "partners"
+    count_indicator.save()
+    reporter = Viewer(role="partner", organisations=frozenset({partner_org.pk}))
+    cells = selectors.table(reporter, count_indicator, period="2024-Q1", area=town)
+    assert cells[(south.pk, "")].shown.value == 47
+    assert cells[(north.pk, "")].shown.hidden
+    assert cells[(town.pk, "")].shown.hidden
+    (row,) = [r for r in selectors.scorecard(reporter, framework) if r.indicator == count_indicator]
+    assert row.points[-1].shown.hidden
+    bystander = Viewer(role="participant")
+    (row,) = [
+        r for r in selectors.scorecard(bystander, framework) if r.indicator == count_indicator
+    ]
+    assert row.points[-1].shown.value == 50
+    # Without an agreement the member's value is not the bystander's to see at all.
+    assert (south.pk, "") not in selectors.table(
+        bystander, count_indicator, period="2024-Q1", area=town
+    )

@@ -176,9 +176,11 @@ def shown_value(
                 k=indicator.suppression_k,
                 viewer_may_see_all=full,
                 cells=[cell],
+                proportion=indicator.kind == Kind.PROPORTION,
             )
             if rate.hidden:
-                return Shown(value=None, hidden=True, marker=cell.marker or "suppressed", **common)
+                # Never "<10" for a rate: it would read as a value below ten (per cent).
+                return Shown(value=None, hidden=True, marker="suppressed", **common)
         elif cell.hidden:
             return Shown(value=None, hidden=True, marker=cell.marker, **common)
     interval = (
@@ -320,7 +322,11 @@ class ScorecardRow:
 
 def scorecard(viewer: Viewer, framework: Framework) -> list[ScorecardRow]:
     """Every indicator of the framework with its area-total series, latest value, target and
-    verdicts. A fixed number of queries however many indicators there are."""
+    verdicts. A fixed number of queries however many indicators there are.
+
+    Approved (and locked) values only, for everyone, the backbone included: the scorecard is
+    the shared picture the partners talk about, and a submitted or returned value is not yet
+    part of it (the review queue and the indicator page show those)."""
     indicators = list(
         framework.indicators.select_related("result", "strategy").prefetch_related(
             Prefetch(
@@ -339,7 +345,10 @@ def scorecard(viewer: Viewer, framework: Framework) -> list[ScorecardRow]:
             observations_visible(
                 viewer,
                 Observation.objects.filter(
-                    indicator__framework=framework, geography_id=area_id, disaggregation=""
+                    indicator__framework=framework,
+                    geography_id=area_id,
+                    disaggregation="",
+                    state__in=PUBLISHED,
                 ),
             )
             .order_by("indicator_id", "period_start")
@@ -362,6 +371,7 @@ def scorecard(viewer: Viewer, framework: Framework) -> list[ScorecardRow]:
             indicator__framework=framework, geography_id=area_id, method=Forecast.Method.JUDGEMENT
         ).order_by("as_of", "pk"):
             forecasts[forecast.indicator_id] = forecast
+    hidden_totals = _totals_hidden_by_own_cells(viewer, framework)
     result = []
     for indicator in indicators:
         rows = rows_by.get(indicator.pk, [])
@@ -371,7 +381,9 @@ def scorecard(viewer: Viewer, framework: Framework) -> list[ScorecardRow]:
                 row.period,
                 parse_period(row.period).time,
                 row.definition_version,
-                shown_value(viewer, indicator, row, with_interval=index == len(rows) - 1),
+                Shown(value=None, hidden=True, marker="suppressed", observation_id=row.pk)
+                if (indicator.pk, row.period) in hidden_totals
+                else shown_value(viewer, indicator, row, with_interval=index == len(rows) - 1),
             )
             for index, row in enumerate(rows)
         ]
@@ -392,6 +404,43 @@ def scorecard(viewer: Viewer, framework: Framework) -> list[ScorecardRow]:
             )
         )
     return result
+
+
+def _totals_hidden_by_own_cells(viewer: Viewer, framework: Framework) -> set[tuple[int, str]]:
+    """(indicator, period) pairs whose area total a reporting partner may not see.
+
+    A total is hidden from others only when it is small; but a partner knows its own cells,
+    which then cannot protect anyone else's, and the whole-table suppression may have to hide
+    the total instead ("total 50, mine 47, theirs <10"). So for the tables where the viewer
+    has cells of its own, the total is read off the whole table. A fixed number of queries."""
+    if viewer.backbone or not viewer.organisations or framework.area_id is None:
+        return set()
+    own = set(
+        Observation.objects.filter(
+            indicator__framework=framework, current=True, partner_id__in=viewer.organisations
+        ).values_list("indicator_id", "period")
+    )
+    if not own:
+        return set()
+    totals = [
+        row
+        for row in observations_visible(
+            viewer,
+            Observation.objects.filter(
+                indicator__framework=framework,
+                geography_id=framework.area_id,
+                disaggregation="",
+                indicator_id__in={pair[0] for pair in own},
+                period__in={pair[1] for pair in own},
+            ).select_related("indicator"),
+        )
+        if (row.indicator_id, row.period) in own
+    ]
+    return {
+        (shown.observation.indicator_id, shown.observation.period)
+        for shown in observations_shown(viewer, framework, totals)
+        if shown.shown.hidden
+    }
 
 
 # ------------------------------------------------------------- tables: geography × disaggregation
@@ -431,6 +480,32 @@ def _counts(
     return counts
 
 
+def _small_complements(
+    indicator: Indicator, by_cell: dict[tuple[int, str], Any]
+) -> set[tuple[int, str]]:
+    """A proportion's cells whose complement (denominator − numerator) is a small count: hidden
+    like a small count, and protected in the table like one."""
+    if indicator.kind != Kind.PROPORTION:
+        return set()
+    k = indicator.suppression_k
+    return {
+        cell
+        for cell, row in by_cell.items()
+        if row.numerator is not None
+        and row.denominator is not None
+        and suppression.is_small(round(float(row.denominator - row.numerator)), k=k)
+    }
+
+
+def _known(viewer: Viewer, by_cell: dict[tuple[int, str], Any]) -> set[tuple[int, str]]:
+    """The cells a partner sees in full (its own values): they never protect another cell,
+    for a number hidden from someone who knows it protects nothing. The backbone's tables are
+    worked out as the partners see them, so its pages can mark what others cannot see."""
+    if viewer.backbone:
+        return set()
+    return {cell for cell, row in by_cell.items() if sees_in_full(viewer, row.partner_id)}
+
+
 @dataclass(frozen=True)
 class TableCell:
     geography_id: int
@@ -459,6 +534,8 @@ def table(
             suppression.Table(counts=counts, relations=tuple(relations)),
             k=indicator.suppression_k,
             viewer_may_see_all=False,
+            known=_known(viewer, by_cell),
+            small_also=_small_complements(indicator, by_cell),
         )
         table_cells = cast(dict[tuple[int, str], suppression.ShownCell], dict(suppressed.cells))
     return {
@@ -767,6 +844,8 @@ def observations_shown(
                     ),
                     k=indicator.suppression_k,
                     viewer_may_see_all=False,
+                    known=_known(viewer, by_cell),
+                    small_also=_small_complements(indicator, by_cell),
                 )
                 cells[pair] = cast(
                     dict[tuple[int, str], suppression.ShownCell], dict(suppressed.cells)

@@ -168,16 +168,21 @@ def rate_view(
     k: int = DEFAULT_K,
     viewer_may_see_all: bool = False,
     cells: Sequence[ShownCell] = (),
+    proportion: bool = False,
 ) -> ShownRate:
     """A rate or proportion (numerator ÷ denominator × per) as one viewer sees it.
 
     Hidden when the numerator or the denominator is a small count, and when any of `cells` (the
     table cells it is built on, as this viewer sees them) is hidden: a published rate over a
-    published denominator would give a hidden numerator back. A privileged viewer sees the value,
-    flagged small."""
-    reason = (
-        Reason.SMALL if is_small(numerator, k=k) or is_small(denominator, k=k) else Reason.SHOWN
+    published denominator would give a hidden numerator back. A `proportion` is also hidden when
+    those *not* counted are few (12 of 17 eligible names the 5 who are not). A privileged viewer
+    sees the value, flagged small."""
+    small = (
+        is_small(numerator, k=k)
+        or is_small(denominator, k=k)
+        or (proportion and is_small(denominator - numerator, k=k))
     )
+    reason = Reason.SMALL if small else Reason.SHOWN
     if reason is Reason.SMALL and not viewer_may_see_all:
         return ShownRate(value=None, reason=reason, hidden=True)
     for cell in cells:
@@ -191,23 +196,43 @@ def rate_view(
 
 
 def suppress(
-    table: Table, *, k: int = DEFAULT_K, viewer_may_see_all: bool = False
+    table: Table,
+    *,
+    k: int = DEFAULT_K,
+    viewer_may_see_all: bool = False,
+    known: Collection[Key] = (),
+    small_also: Collection[Key] = (),
 ) -> SuppressedTable:
     """The table as a viewer sees it. Partners and the public (`viewer_may_see_all=False`) get
     small counts as "<k" and the complementary cells as "suppressed"; the backbone and the
     reporting partner see every count, each still flagged with the reason it is hidden from
-    others."""
+    others.
+
+    `known` are the cells this viewer sees in full anyway (a partner's own values): they are
+    shown, and never chosen to protect another cell, since hiding from someone a number they
+    know protects nothing (with "total 50, mine 47, theirs <10", the total must go).
+    `small_also` are cells to hide as if small though their count is not (a proportion whose
+    complement is small)."""
     if k < 1:
         raise ValueError("k must be at least 1.")
-    system = _System(table)
-    primary = {i for i, count in enumerate(system.counts) if is_small(count, k=k)}
+    system = _System(table, known=known)
+    also = {system.index[key] for key in small_also if key in system.index}
+    primary = {
+        i
+        for i, count in enumerate(system.counts)
+        if (is_small(count, k=k) or i in also) and i not in system.known
+    }
     hidden = _complementary(system, primary)
     cells = {}
     for i, key in enumerate(system.keys):
         reason = (
-            Reason.SMALL if i in primary else Reason.COMPLEMENTARY if i in hidden else Reason.SHOWN
+            Reason.SMALL
+            if is_small(system.counts[i], k=k) or i in also
+            else Reason.COMPLEMENTARY
+            if i in hidden
+            else Reason.SHOWN
         )
-        shown = viewer_may_see_all or reason is Reason.SHOWN
+        shown = viewer_may_see_all or i in system.known or i not in hidden
         cells[key] = ShownCell(
             key=key, count=system.counts[i] if shown else None, reason=reason, k=k
         )
@@ -271,9 +296,11 @@ def table_from_hierarchies(
 class _System:
     """A table in integer indices: each relation as (cell, coefficient) pairs, each cell's cost."""
 
-    def __init__(self, table: Table) -> None:
+    def __init__(self, table: Table, known: Collection[Key] = ()) -> None:
         self.keys = list(table.counts)
         self.index = {key: i for i, key in enumerate(self.keys)}
+        # Cells the viewer knows: never hidden to protect another, never perturbed.
+        self.known = {self.index[key] for key in known if key in self.index}
         self.counts = [table.counts[key] for key in self.keys]
         self.rows = [
             [(self.index[r.total], 1)] + [(self.index[p], -1) for p in r.parts]
@@ -298,21 +325,31 @@ class _System:
 def _complementary(system: _System, primary: set[int]) -> set[int]:
     """The primary cells and the cells hidden to protect them (steps 1 to 3 of the docstring)."""
     hidden = set(primary)
+    # Cells the viewer could work out from the cells they know alone: nothing hidden helps.
+    beyond_help: set[int] = set()
     for _ in range(len(system.keys) + 1):
         _close_single_hidden_relations(system, hidden)
-        exposed = _recoverable(system, hidden)
+        exposed = _recoverable(system, hidden) - beyond_help
         if not exposed:
             return hidden
         freed: set[int] = set()
         for cell in sorted(exposed):
             if cell in freed:
                 continue
-            support = _cheapest_perturbation(system, hidden, cell)
+            try:
+                support = _cheapest_perturbation(system, hidden, cell)
+            except ValueError:
+                beyond_help.add(cell)
+                continue
             freed |= support
             added = support - hidden
             if not added:
                 # The LP's answer did not survive exact arithmetic: hide a neighbour instead.
-                added = {_cheapest_neighbour(system, hidden, cell)}
+                try:
+                    added = {_cheapest_neighbour(system, hidden, cell)}
+                except ValueError:
+                    beyond_help.add(cell)
+                    continue
             hidden |= added
     raise RuntimeError("Complementary suppression did not settle.")  # pragma: no cover
 
@@ -324,7 +361,13 @@ def _close_single_hidden_relations(system: _System, hidden: set[int]) -> None:
         relation = queue.popleft()
         if hidden_in[relation] != 1:
             continue
-        candidates = [cell for cell, _ in system.rows[relation] if cell not in hidden]
+        candidates = [
+            cell
+            for cell, _ in system.rows[relation]
+            if cell not in hidden and cell not in system.known
+        ]
+        if not candidates:
+            continue  # every other cell is the viewer's own: nothing to hide here
 
         def preference(cell: int, relation: int = relation) -> tuple[bool, bool, int, int]:
             closes_another = any(
@@ -345,7 +388,7 @@ def _cheapest_neighbour(system: _System, hidden: set[int], cell: int) -> int:
         other
         for r in system.relations_of[cell]
         for other, _ in system.rows[r]
-        if other not in hidden
+        if other not in hidden and other not in system.known
     }
     if not neighbours:
         raise ValueError(
@@ -441,6 +484,9 @@ def _perturbation_within(
     lower, upper = np.zeros(2 * n), np.full(2 * n, np.inf)
     lower[local[cell]] = upper[local[cell]] = 1.0
     upper[n + local[cell]] = 0.0
+    for c in cells:
+        if c in system.known and c != cell:
+            upper[local[c]] = upper[n + local[c]] = 0.0  # the viewer knows it: it cannot move
     result = milp(
         np.concatenate([cost, cost]),
         constraints=LinearConstraint(hstack([matrix, -matrix]).tocsr(), 0.0, 0.0),
