@@ -625,7 +625,7 @@ def test_upload_with_bad_rows_writes_nothing_unless_they_are_skipped(
     upload_file(client, round, partner_org, text)
     preview = reverse("measurement:upload_preview", args=[round.pk, partner_org.pk])
     content = client.get(preview).content.decode()
-    assert "1 rows ready, 3 rows with problems." in content
+    assert "1 row ready, 3 rows with problems." in content
     assert "N/A" in content
     assert "“other” is not a value of sex" in content
     response = client.post(preview, {"action": "apply"})

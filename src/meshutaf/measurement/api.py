@@ -248,7 +248,10 @@ class ScorecardRowOut(Schema):
         description="on_track, needs_acceleration, regressing, uncertain or insufficient_data; "
         "null without a baseline and a target."
     )
-    current_status: float | None
+    current_status: float | None = Field(
+        description="The share of the required progress made; null when the baseline is "
+        "hidden from the caller (a small count), since it would give the baseline away."
+    )
     turned: bool | None = Field(description="Null: too early to tell.")
     problem: str
 

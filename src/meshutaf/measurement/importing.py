@@ -358,11 +358,11 @@ def geographies_in(framework: Framework, codes: Iterable[str]) -> dict[str, Geog
     }
     area_id = framework.area_id
     parent_of = {unit.pk: unit.parent_id for unit in found.values()}
-    pending = set(parent_of.values()) - set(parent_of) - {None}
+    pending = {p for p in parent_of.values() if p is not None} - set(parent_of)
     while pending and area_id is not None:  # the units' ancestors, a level at a time
         above = dict(Geography.objects.filter(pk__in=pending).values_list("pk", "parent_id"))
         parent_of.update(above)
-        pending = set(above.values()) - set(parent_of) - {None}
+        pending = {p for p in above.values() if p is not None} - set(parent_of)
 
     def under(unit_id: int | None) -> bool:
         for _step in range(len(parent_of) + 1):  # bounded, whatever the tree holds
