@@ -5,7 +5,7 @@ import random
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 
-from meshutaf.measurement import selectors, services, suppression
+from meshutaf.measurement import selectors, services, suppression, tables
 from meshutaf.measurement.entries import entry_check
 from meshutaf.measurement.models import Geography, Observation, SharingAgreement, State
 from meshutaf.measurement.permissions import Viewer
@@ -183,7 +183,7 @@ def test_no_hidden_cell_of_a_page_can_be_worked_out_from_what_it_shows(
     )
     counts = {(u.pk, k): c for u, k, c in rows}
     assert set(cells) == set(counts)
-    relations = selectors._relations(count_indicator, {town.pk: [u.pk for u in leaves]}, counts)
+    relations = tables._relations(count_indicator, {town.pk: [u.pk for u in leaves]}, counts)
     hidden = [cell for cell, shown in cells.items() if shown.shown.hidden]
     published = suppression.Table(counts=counts, relations=tuple(relations))
     assert not suppression.recoverable_cells(published, hidden)
