@@ -448,6 +448,13 @@ def test_the_backbone_is_told_how_to_change_an_approved_value(
     assert 'value="unlock"' in unlock
     assert 'name="reason"' in unlock
     assert 'value="lock"' not in unlock
+    locked = services.observation_lock(observation=value, by=owner)
+    assert "Unlock it, with a reason" in services.why_not_editable(
+        locked, round=None, backbone=True
+    )
+    assert "The backbone can unlock it" in services.why_not_editable(
+        locked, round=None, backbone=False
+    )
 
 
 # ---------------------------------------------------------------- 8. a task's real state
@@ -464,6 +471,22 @@ def test_the_round_page_shows_a_returned_task_as_returned(
     assert sorted(states) == ["Not started", "Returned: 1 value to fix"]
     assert "Submitted" not in " ".join(states)
     assert Observation.objects.get(current=True).state == State.RETURNED
+
+
+def test_the_round_page_query_count_is_flat(
+    as_user, framework, owner, partner_org, count_indicator, rate_indicator,
+    django_assert_max_num_queries,
+):  # fmt: skip
+    small = open_round(framework, owner, [count_indicator], [partner_org])
+    others = [OrganisationFactory() for _ in range(5)]
+    large = open_round(framework, owner, [count_indicator, rate_indicator], [partner_org, *others])
+    client = as_user(owner)
+    client.get(reverse("measurement:round", args=[small.pk]))
+    with django_assert_max_num_queries(20) as small_queries:
+        assert client.get(reverse("measurement:round", args=[small.pk])).status_code == 200
+    with django_assert_max_num_queries(len(small_queries)):
+        page = client.get(reverse("measurement:round", args=[large.pk])).content.decode()
+    assert page.count('class="task-state"') == 6
 
 
 # ---------------------------------------------------------------- 9. plural messages

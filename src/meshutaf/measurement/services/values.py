@@ -75,6 +75,11 @@ def why_not_editable(
     can. Three different reasons, never one vague "locked"."""
     if observation is not None and observation.state == State.LOCKED:
         event = _last_event(observation, Event.LOCKED)
+        if backbone:
+            return _(
+                "Locked by %(who)s on %(when)s: the period is closed for changes. Unlock it, "
+                "with a reason that is recorded, to change it."
+            ) % _who_when(event, observation)
         return _(
             "Locked by %(who)s on %(when)s: the period is closed for changes. The backbone "
             "can unlock it, which is recorded."
