@@ -219,3 +219,17 @@ def test_the_framework_and_indicator_pages_offer_the_downloads(
         in page
     )
     assert reverse("measurement:indicator_open_sdg", args=[count_indicator.pk]) in page
+
+
+def test_open_sdg_text_cannot_run_as_a_formula_and_numbers_stay_numbers():
+    from meshutaf.core.exports import csv_safe
+    from meshutaf.measurement import opensdg
+
+    text = opensdg.write(
+        [{"period": "2024", "key": "sex=@HYPERLINK(1)", "geography": "", "value": -5}],
+        dimensions=["sex"], units="=cmd", series="S", area_code="IL",
+    )
+    assert "@HYPERLINK" not in text.replace("'@HYPERLINK", "")
+    assert "'=cmd" in text
+    assert csv_safe(-5.0) == "-5.0"
+    assert csv_safe("-cmd") == "'-cmd"

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from meshutaf.core import imports
+from meshutaf.core.exports import csv_safe
 from meshutaf.core.text import normalize_name
 
 from .aggregation import (
@@ -154,18 +155,19 @@ def write(
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")
     headers = [(labels or {}).get(name, name) for name in dimensions]
-    writer.writerow([YEAR, *headers, UNITS, SERIES, STATUS, GEOCODE, VALUE])
+    writer.writerow([YEAR, *(csv_safe(h) for h in headers), UNITS, SERIES, STATUS, GEOCODE, VALUE])
     for row in rows:
         cells = key_cells(row.get("key", "") or "")
         geography = row.get("geography", "") or ""
         writer.writerow(
             [
                 row["period"],
-                *(cells.get(name, "") for name in dimensions),
-                units,
-                series,
+                # Text a partner or the backbone typed may start like a formula.
+                *(csv_safe(cells.get(name, "")) for name in dimensions),
+                csv_safe(units),
+                csv_safe(series),
                 STATUS_OUT.get(row.get("status", "final"), ""),
-                "" if geography == area_code else geography,
+                csv_safe("" if geography == area_code else geography),
                 _number_text(row.get("value")),
             ]
         )
