@@ -170,3 +170,76 @@ def test_a_sparkline_is_not_drawn_through_a_hidden_value():
     )
     assert [len(xs) for *_rest, xs in _polylines(spark)] == [2, 2]
     assert charts.sparkline_svg([(2020.0, None, 1)], chart_id="e", title="t") == ""
+
+
+def test_the_baseline_is_drawn_over_its_own_definition_only():
+    points = [_point(2020 + i, 10 + i, segment=1 if i < 3 else 2) for i in range(6)]
+    svg = charts.series_svg(
+        charts.SeriesChart(points=points, baseline=14, baseline_segment=2),
+        chart_id="c",
+        title="Clubs",
+        description="Six values",
+        formatter=str,
+    )
+    (break_x,) = _break_xs(svg)
+    x1, x2 = (
+        float(x)
+        for x in re.search(
+            r'<g class="chart-baseline"><line x1="([\d.]+)"[^>]*x2="([\d.]+)"', svg
+        ).groups()
+    )
+    assert x1 == pytest.approx(break_x, abs=0.1)
+    assert x2 > x1
+    # Of segment 1, the line ends at the break.
+    svg = charts.series_svg(
+        charts.SeriesChart(points=points, baseline=11, baseline_segment=1),
+        chart_id="c",
+        title="Clubs",
+        description="Six values",
+        formatter=str,
+    )
+    end = float(re.search(r'<g class="chart-baseline"><line [^>]*x2="([\d.]+)"', svg).group(1))
+    assert end == pytest.approx(break_x, abs=0.1)
+
+
+def test_labels_sit_over_the_data_with_a_halo_and_the_baseline_in_the_margin():
+    points = [_point(2020 + i, 10 + i, low=8 + i, high=12 + i) for i in range(4)]
+    chart = charts.SeriesChart(
+        points=points,
+        baseline=10,
+        target=(2026.0, 20),
+        target_label="Target, end of 2025",
+        cone=[charts.ConePoint(2023.0, 13, 12, 14), charts.ConePoint(2026.0, 16, 10, 22)],
+    )
+    with translation.override("en"):
+        svg = charts.series_svg(
+            chart, chart_id="c", title="Clubs", description="Four", formatter=str
+        )
+    labels = re.findall(r'<text x="([\d.]+)" y="([\d.]+)"[^>]*paint-order="stroke">([^<]+)<', svg)
+    by_text = {text: (float(x), float(y)) for x, y, text in labels}
+    # Drawn after the values (on top), each with a white halo.
+    assert svg.index("Target, end of 2025") > svg.rindex("<circle")
+    # The baseline's label is in the right margin, right of every value and band.
+    plot_right = max(float(x) for x in re.findall(r'<circle cx="([\d.]+)"', svg))
+    assert by_text["Baseline"][0] > plot_right
+    # The target's label is above the top of the forecast band where the band ends.
+    band_top = min(
+        float(pair.split(",")[1])
+        for pair in re.search(r'<polygon points="([^"]+)" fill="#1f5f8b"', svg).group(1).split()
+    )
+    assert by_text["Target, end of 2025"][1] < band_top
+
+
+def test_the_narrow_chart_fits_a_phone():
+    points = [_point(2010 + i, i) for i in range(16)]
+    svg = charts.series_svg(
+        charts.SeriesChart(points=points),
+        chart_id="c",
+        title="Clubs",
+        description="Sixteen",
+        formatter=str,
+        narrow=True,
+    )
+    assert 'viewBox="0 0 400 300"' in svg
+    years = re.findall(r'text-anchor="middle" font-size="14"[^>]*>(\d{4})<', svg)
+    assert 2 <= len(years) <= 5

@@ -3,15 +3,17 @@ sees of the values (agreements and small numbers), charts, and flat query counts
 
 import datetime as dt
 import re
+from types import SimpleNamespace
 
 import pytest
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from meshutaf.core.access import Role
-from meshutaf.measurement import services
+from meshutaf.measurement import scorecard_views, services
 from meshutaf.measurement.entries import entry_check
 from meshutaf.measurement.models import Framework, Observation, SharingAgreement
 from meshutaf.meetings.models import Meeting, Outcome
@@ -268,6 +270,17 @@ def test_the_indicator_page_draws_breaks_intervals_target_and_history(
     assert 'class="chart-baseline"' in svg
     assert 'class="interval-bar"' in svg
     assert "Counted by registration" in html
+    # The baseline (2022-Q4, definition v1) is drawn over v1 only, ending at the break.
+    baseline = re.search(r'<g class="chart-baseline"><line x1="([\d.]+)"[^>]*x2="([\d.]+)"', svg)
+    assert float(baseline.group(2)) <= break_x + 0.1
+    # Every definition version is listed, v1 (the indicator's start) included.
+    versions = html.split("Definition versions</h3>")[1].split("</ul>")[0]
+    assert '<bdi dir="ltr" class="num">v1</bdi>' in versions
+    assert '<bdi dir="ltr" class="num">v2</bdi>' in versions
+    assert '<bdi dir="ltr" class="num">2022-Q1</bdi>' in versions  # v1 starts with the series
+    # A phone gets a narrow drawing of the same chart, with its own ids.
+    assert 'class="chart measure-chart measure-chart--narrow" viewBox="0 0 400 300"' in html
+    assert f'id="series-{count_indicator.pk}-narrow"' in html
     assert "2 versions" not in html
     assert "1 version" in html
     assert "1 version" not in as_user(participant).get(page.request["PATH_INFO"]).content.decode()
@@ -364,6 +377,45 @@ def test_drill_down_marks_reported_aggregated_and_suppressed(
     member_page = as_user(participant).get(url).content.decode()
     assert "&lt;10" in member_page  # the south's 3
     assert "33" not in member_page.split('id="drill-down"')[1]  # no total built on a hidden 3
+
+
+def test_the_group_selector_and_small_multiples_use_the_dimension_label(
+    framework, count_indicator, town, record, approve, owner, as_user
+):
+    approve(record(count_indicator, town, "2024-Q1", key="sex=female", value=14, submit=True))
+    approve(record(count_indicator, town, "2024-Q1", key="sex=male", value=15, submit=True))
+    html = as_user(owner).get(reverse("measurement:indicator", args=[count_indicator.pk]))
+    html = html.content.decode()
+    selector = html.split('id="drill-key"')[1].split("</select>")[0]
+    assert ">Sex: female</option>" in selector
+    assert "sex: female" not in selector
+    assert "<figcaption><bdi>Sex</bdi>: <bdi>female</bdi></figcaption>" in html
+
+
+def test_no_verdict_where_the_viewer_sees_no_values(
+    framework, count_indicator, town, record, owner, participant, as_user
+):
+    """A value the member may not see (no agreement) leaves the row without values: the
+    progress and curve cells say "—", not "Too early to tell"."""
+    record(count_indicator, town, "2024-Q1", value=40, submit=True)
+    for url in _urls(framework, count_indicator)[:2]:
+        html = as_user(participant).get(url).content.decode()
+        main = html.split("<main", 1)[1]
+        assert "verdict--" not in main.split("</style>")[-1]
+        assert "Too early to tell" not in main
+        assert "Not assessed" not in main
+    dashboard = as_user(participant).get(_urls(framework, count_indicator)[2]).content.decode()
+    assert "Too early to tell" not in dashboard
+
+
+def test_the_framework_name_and_its_version_are_isolated_apart(
+    framework, count_indicator, series, owner, as_user
+):
+    html = as_user(owner).get(reverse("measurement:scorecard", args=[framework.pk]))
+    expected = '<bdi>מסגרת תוצאות</bdi> <bdi dir="ltr" class="num">(v1)</bdi>'
+    nav = html.content.decode().split('class="section-nav"')[1].split("</ul>")[0]
+    assert expected in nav
+    assert expected in html.content.decode().split("<h1>")[1].split("</h1>")[0]
 
 
 def test_a_hebrew_page_is_right_to_left_and_its_chart_left_to_right(
@@ -574,3 +626,27 @@ def test_every_kind_of_indicator_renders(
             response = client.get(url)
             assert response.status_code == 200, url
             assert "<title" in response.content.decode()
+
+
+def test_a_projection_over_nearly_all_that_is_possible_is_not_given_as_a_number(
+    proportion_indicator,
+):
+    def words(low, high):
+        assessment = SimpleNamespace(
+            verdict="uncertain",
+            possible=("on_track", "needs_acceleration"),
+            anticipated=SimpleNamespace(value=(low + high) / 2, low=low, high=high),
+            current_status=None,
+        )
+        progress = SimpleNamespace(assessment=assessment, target=SimpleNamespace(year=2028))
+        with translation.override("en"):
+            return scorecard_views.verdict_words(progress, proportion_indicator)
+
+    wide = words(0.6, 1.3)  # 60% to past 100%: clipped at what a proportion can be
+    assert wide["code"] == "uncertain"  # the verdict is as it was
+    assert "Too uncertain to project" in wide["projected"]
+    assert "%" not in wide["projected"]
+    narrow = words(0.66, 0.74)
+    assert "Too uncertain" not in narrow["projected"]
+    # The interval is isolated whole, so that it cannot turn around in Hebrew.
+    assert '<bdi dir="ltr" class="num">(66.0%–74.0%)</bdi>' in narrow["projected"]

@@ -796,3 +796,37 @@ def test_place_box_takes_this_initiatives_own_units_only(as_user, owner, framewo
     assert "No place has the code or name “L9999-8”." in response.content.decode()
     client.post(url, {"title": "Here", "geography": "Own"})
     assert Result.objects.get().geography == own
+
+
+def test_the_framework_page_formats_values_as_the_scorecard(
+    as_user, owner, proportion_indicator, town
+):
+    services.baseline_set(
+        indicator=proportion_indicator, by=owner, geography=town, period="2021", value="0.579952"
+    )
+    services.target_set(
+        indicator=proportion_indicator, by=owner, geography=town, value="0.72", year=2028
+    )
+    url = reverse("measurement:framework", args=[proportion_indicator.framework.pk])
+    content = as_user(owner).get(url).content.decode()
+    assert '<bdi dir="ltr" class="num">72.0%</bdi>' in content
+    assert '<bdi dir="ltr" class="num">58.0%</bdi>' in content
+    assert "0.72" not in content
+    assert "0.579952" not in content
+
+
+def test_the_indicator_form_has_no_empty_dimension_block(
+    as_user, owner, count_indicator, proportion_indicator
+):
+    client = as_user(owner)
+    plain = client.get(reverse("measurement:indicator_edit", args=[proportion_indicator.pk]))
+    html = plain.content.decode()
+    assert 'name="dimension-0-name"' not in html
+    assert 'name="dimension-TOTAL_FORMS" value="0"' in html
+    assert "Add a dimension" in html
+    # The threshold's help says "<k" as text, not as a broken tag.
+    assert "are shown as “&lt;k” to anyone but the backbone and the reporting partner" in html
+    broken_down = client.get(reverse("measurement:indicator_edit", args=[count_indicator.pk]))
+    html = broken_down.content.decode()
+    assert 'name="dimension-0-name"' in html
+    assert 'name="dimension-1-name"' not in html

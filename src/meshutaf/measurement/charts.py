@@ -267,12 +267,17 @@ def series_svg(
     y_range: tuple[float, float, float] | None = None,
     t_range: tuple[float, float] | None = None,
     compact: bool = False,
+    narrow: bool = False,
 ) -> str:
     """The series chart. `y_range` (low, high, step) and `t_range` put several charts on
-    one scale (small multiples); `compact` draws a small one with fewer labels."""
-    width, height = (340, 190) if compact else (720, 340)
+    one scale (small multiples); `compact` draws a small one with fewer labels; `narrow`, the
+    full chart for a phone's width (fewer years, larger type: the page shows it instead of
+    the wide one on a narrow screen)."""
+    width, height = (340, 190) if compact else (400, 300) if narrow else (720, 340)
     # The wide right margin holds the baseline's label, clear of the data.
-    left, right, top, bottom = (52, 12, 12, 28) if compact else (68, 84, 26, 40)
+    left, right, top, bottom = (
+        (52, 12, 12, 28) if compact else (46, 66, 26, 38) if narrow else (68, 84, 26, 40)
+    )
     times = chart.times()
     if t_range is None:
         t0, t1 = (min(times), max(times)) if times else (0.0, 1.0)
@@ -282,8 +287,10 @@ def series_svg(
         t_range = (t0 - pad, t1 + pad)
     y0, y1, step = y_range or nice_range(chart.values())
     frame = _Frame(width, height, left, right, top, bottom, t_range[0], t_range[1], y0, y1)
-    size = 10 if compact else 12
-    parts = [_svg_open(width, height, chart_id, title, description, "measure-chart")]
+    size = 10 if compact else 14 if narrow else 12
+    label_size = 13 if narrow else 11
+    css = "measure-chart measure-chart--narrow" if narrow else "measure-chart"
+    parts = [_svg_open(width, height, chart_id, title, description, css)]
     # The grid, the y axis (always on the left: time runs left to right) and the years.
     tick = y0
     while tick <= y1 + step / 1000:
@@ -294,18 +301,14 @@ def series_svg(
         )
         parts.append(_text(left - 6, y + 4, formatter(tick), anchor="end", size=size))
         tick += step
-    years = _year_ticks(t_range[0], t_range[1], 4 if compact else 10)
-    for index, year in enumerate(years):
+    years = _year_ticks(t_range[0], t_range[1], 4 if compact else 5 if narrow else 10)
+    for year in years:
         x = frame.x(year)
-        # Every other year is "minor": a phone's narrow chart hides its label (CSS).
-        minor = "tick-minor" if len(years) > 5 and index % 2 else ""
         parts.append(
             f'<line x1="{x:.1f}" y1="{height - bottom}" x2="{x:.1f}" y2="{height - bottom + 4}" '
             f'stroke="{INK_SOFT}" stroke-width="1"/>'
         )
-        parts.append(
-            _text(x, height - bottom + 6 + size, str(year), anchor="middle", size=size, css=minor)
-        )
+        parts.append(_text(x, height - bottom + 6 + size, str(year), anchor="middle", size=size))
     labels: list[str] = []  # drawn last, over the data, each with a halo
     # Series breaks: a vertical mark where the definition changed.
     for time, segment in break_times(chart.points):
@@ -319,7 +322,7 @@ def series_svg(
             label = chart.break_labels.get(segment) or _("New definition (v%(number)s)") % {
                 "number": segment
             }
-            parts.append(_text(x + 4, top - 8, label, size=11, fill=BREAK))
+            parts.append(_text(x + 4, top - 8, label, size=label_size, fill=BREAK))
         parts.append("</g>")
     # The baseline: only over the definition version it belongs to (a value under another
     # definition is not comparable with it).
@@ -338,10 +341,10 @@ def series_svg(
         )
         if not compact:
             if x_to >= width - right - 0.5:  # in the right margin, clear of the data
-                labels.append(_text(x_to + 4, y + 4, _("Baseline"), size=11, halo=True))
+                labels.append(_text(x_to + 4, y + 4, _("Baseline"), size=label_size, halo=True))
             else:
                 labels.append(
-                    _text(x_to - 2, y - 6, _("Baseline"), anchor="end", size=11, halo=True)
+                    _text(x_to - 2, y - 6, _("Baseline"), anchor="end", size=label_size, halo=True)
                 )
     # The forecast cone: the trend's 95% prediction interval out to the target year.
     if len(chart.cone) >= 2:
@@ -365,7 +368,9 @@ def series_svg(
         )
         parts.append("</g>")
         if not compact:
-            labels.append(_text(x2 - 4, y2 - 8, _("judgement"), anchor="end", size=11, halo=True))
+            labels.append(
+                _text(x2 - 4, y2 - 8, _("judgement"), anchor="end", size=label_size, halo=True)
+            )
     # The values: a line per stretch (never across a break), interval bars, markers.
     for stretch in runs(chart.points):
         coordinates = " ".join(f"{frame.x(p.time):.1f},{frame.y(p.value):.1f}" for p in stretch)  # type: ignore[arg-type]
@@ -385,7 +390,13 @@ def series_svg(
             )
             if not compact:
                 parts.append(
-                    _text(x, height - bottom - 11, point.marker or "—", anchor="middle", size=10)
+                    _text(
+                        x,
+                        height - bottom - 11,
+                        point.marker or "—",
+                        anchor="middle",
+                        size=12 if narrow else 10,
+                    )
                 )
             parts.append("</g>")
             continue
@@ -420,7 +431,15 @@ def series_svg(
                 tops.append(frame.y(chart.cone[-1].high))
             label_y = max(top + 10, min(tops) - 6)
             labels.append(
-                _text(x, label_y, chart.target_label, anchor="end", size=11, fill=TARGET, halo=True)
+                _text(
+                    x,
+                    label_y,
+                    chart.target_label,
+                    anchor="end",
+                    size=label_size,
+                    fill=TARGET,
+                    halo=True,
+                )
             )
     parts.extend(labels)
     parts.append("</svg>")

@@ -600,13 +600,18 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
     name = indicator_name(indicator)
     chart = _series_chart(page, page.points)
     y_range = charts.nice_range(chart.values())
-    series_svg = charts.series_svg(
-        chart,
-        chart_id=f"series-{indicator.pk}",
-        title=_("%(name)s over time") % {"name": name},
-        description=_description(indicator, page.points, chart),
-        formatter=_formatter(indicator, y_range[2]),
-        y_range=y_range,
+    # Two drawings of one chart: the page shows the narrow one on a phone (CSS).
+    series_svg, series_svg_narrow = (
+        charts.series_svg(
+            chart,
+            chart_id=f"series-{indicator.pk}{suffix}",
+            title=_("%(name)s over time") % {"name": name},
+            description=_description(indicator, page.points, chart),
+            formatter=_formatter(indicator, y_range[2]),
+            y_range=y_range,
+            narrow=bool(suffix),
+        )
+        for suffix in ("", "-narrow")
     )
     histories = (
         scorecard_selectors.histories(viewer, indicator, geography=page.area) if page.area else {}
@@ -673,6 +678,7 @@ def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
             "backbone": viewer.backbone,
             "page": page,
             "series_svg": series_svg,
+            "series_svg_narrow": series_svg_narrow,
             "legend": {
                 "hollow": any(p.hollow for p in chart.points),
                 "baseline": chart.baseline is not None,
