@@ -771,7 +771,13 @@ def _multiples(page: scorecard_selectors.IndicatorPage, indicator: Indicator) ->
                 "dimension": dimension,
                 "items": items,
                 "table": [
-                    {"period": period, "values": [cells.get(period) for cells in by_period]}
+                    {
+                        "period": period,
+                        "cells": [
+                            {"label": multiple.value, "value": cells.get(period)}
+                            for multiple, cells in zip(dimension.multiples, by_period, strict=True)
+                        ],
+                    }
                     for period in periods
                 ],
             }
