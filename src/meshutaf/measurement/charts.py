@@ -206,7 +206,6 @@ def _text(
     size: int = 12,
     fill=INK_SOFT,
     halo: bool = False,
-    css: str = "",
 ):
     """A label; `halo` paints a white outline under it so that it stays readable where it
     lies on a line or a band."""
@@ -215,9 +214,8 @@ def _text(
         if halo
         else ""
     )
-    klass = f' class="{css}"' if css else ""
     return (
-        f'<text{klass} x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" '
+        f'<text x="{x:.1f}" y="{y:.1f}" text-anchor="{anchor}" font-size="{size}" '
         f'fill="{fill}"{extra}>{escape(text)}</text>'
     )
 
