@@ -20,9 +20,10 @@ from meshutaf.directory.models import Organisation
 
 from . import services
 from .entries import CleanEntry, entry_check
-from .keys import all_keys, key_cells, schema_from_json
+from .keys import all_keys, schema_from_json
 from .models import Indicator, Observation, ReportingRound, State
 from .periods import PERIOD_TYPE_LABELS, PeriodError, PeriodType, parse_period
+from .selectors import key_label
 
 FIELD_LABELS = {
     "value": gettext_lazy("Value"),
@@ -36,22 +37,6 @@ def indicator_label(indicator: Indicator) -> str:
     """The indicator's code and its name in the reader's language."""
     name = pick_localized({"he": indicator.name, "ar": indicator.name_ar, "en": indicator.name_en})
     return f"{indicator.code} · {name}"
-
-
-def key_label(key: str, indicator: Indicator | None = None) -> str:
-    """A stored key as people read it: "Sex: female" (the dimension's label where the
-    indicator's schema gives one); the empty key is the total."""
-    cells = key_cells(key)
-    if not cells:
-        return _("Total")
-    labels = {}
-    if indicator is not None and isinstance(indicator.dimensions, list):
-        labels = {
-            item.get("name"): item.get("label")
-            for item in indicator.dimensions
-            if isinstance(item, dict) and item.get("label")
-        }
-    return " · ".join(f"{labels.get(n, n)}: {v}" for n, v in cells.items())
 
 
 def plain_number(number: Decimal | None) -> str:

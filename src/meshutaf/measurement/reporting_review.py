@@ -19,7 +19,8 @@ from .aggregation import FlagCode, Kind, ObservationValue, check_disaggregation
 from .keys import key_frozen, key_string, schema_from_json
 from .models import Framework, Indicator, Observation, Severity, ValidationRule
 from .periods import PeriodError, parse_period
-from .reporting_forms import indicator_label, key_label, value_text
+from .reporting_forms import indicator_label, value_text
+from .selectors import key_label
 
 BIG_CHANGE = 50  # per cent: a change from the previous period this large is flagged
 

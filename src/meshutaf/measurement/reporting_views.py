@@ -50,7 +50,6 @@ from .reporting_forms import (
     ReasonForm,
     RoundForm,
     indicator_label,
-    key_label,
     value_text,
 )
 from .reporting_review import review_rows
@@ -613,7 +612,7 @@ def observation_detail(request, observation_id: int):
             "observation": observation,
             "current": current,
             "indicator_label": indicator_label(indicator),
-            "key_label": key_label(observation.disaggregation, indicator),
+            "key_label": selectors.key_label(observation.disaggregation, indicator),
             "history": [(revision, value_text(indicator, revision)) for revision in chain],
             "current_text": value_text(indicator, current),
             "backbone": backbone,

@@ -12,7 +12,7 @@ from typing import cast
 from django.db.models import Prefetch, Subquery
 from django.utils.translation import gettext as _
 
-from . import progress
+from . import progress, selectors
 from .aggregation import (
     TOTAL,
     DisaggregationKey,
@@ -21,7 +21,7 @@ from .aggregation import (
     check_disaggregation,
     roll_up,
 )
-from .keys import SchemaError, key_cells, key_frozen, key_string, schema_from_json
+from .keys import SchemaError, key_frozen, key_string, schema_from_json
 from .models import (
     Baseline,
     CurveSession,
@@ -422,12 +422,4 @@ def versions_of(page: IndicatorPage) -> list[dict]:
 
 def key_label_of(indicator: Indicator, key: str) -> str:
     """A disaggregation key with its dimensions' labels ("Sex: female"), the total so named."""
-    labels = {
-        item.get("name"): item.get("label") or item.get("name")
-        for item in indicator.dimensions or []
-        if isinstance(item, dict)
-    }
-    cells = key_cells(key)
-    if not cells:
-        return _("Total")
-    return " · ".join(f"{labels.get(name) or name}: {value}" for name, value in cells.items())
+    return selectors.key_label(key, indicator)

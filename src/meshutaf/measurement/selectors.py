@@ -395,10 +395,20 @@ def frameworks_of(initiative) -> QuerySet[Framework]:
     )
 
 
-def key_label(key: str) -> str:
-    """A key as people read it: "sex: female · age: 0-17"; the total says so."""
+def key_label(key: str, indicator: Indicator | None = None) -> str:
+    """A stored key as people read it: "Sex: female · Age: 0-17" (each dimension's label where
+    the indicator's schema gives one); the empty key is the total."""
     cells = key_cells(key)
-    return " · ".join(f"{name}: {value}" for name, value in cells.items()) if cells else _("Total")
+    if not cells:
+        return _("Total")
+    labels = {}
+    if indicator is not None and isinstance(indicator.dimensions, list):
+        labels = {
+            item.get("name"): item.get("label")
+            for item in indicator.dimensions
+            if isinstance(item, dict) and item.get("label")
+        }
+    return " · ".join(f"{labels.get(name) or name}: {value}" for name, value in cells.items())
 
 
 def keys_of(indicator: Indicator) -> list[str]:
