@@ -66,7 +66,10 @@ def test_owner_and_member_see_every_page_outsider_gets_404(
         assert as_user(member).get(url).status_code == 200
         assert as_user(participant).get(url).status_code == 200
         assert as_user(outsider).get(url).status_code == 404
-        assert as_user(None).get(url).status_code == 404
+        # Signed out: the sign-in page, as everywhere (it says nothing of what exists).
+        response = as_user(None).get(url)
+        assert response.status_code == 302
+        assert response["Location"].startswith(reverse("accounts:login"))
 
 
 def test_a_public_dashboard_shows_only_public_values(
@@ -123,7 +126,8 @@ def test_a_public_dashboard_shows_only_public_values(
         visibility="partners",
     )
     url = reverse("measurement:dashboard", args=[framework.pk])
-    assert as_user(None).get(url).status_code == 404
+    assert as_user(None).get(url).status_code == 302  # to sign in
+    assert as_user(outsider).get(url).status_code == 404
     Framework.objects.filter(pk=framework.pk).update(public_dashboard=True)
     for visitor in (None, outsider):
         page = as_user(visitor).get(url).content.decode()

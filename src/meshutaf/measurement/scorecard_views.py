@@ -12,6 +12,8 @@ import math
 from collections import defaultdict
 from collections.abc import Sequence
 
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import redirect_to_login
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
@@ -359,6 +361,7 @@ def _viewer(request: HttpRequest, role) -> Viewer:
 # ---------------------------------------------------------------- the scorecard
 
 
+@login_required
 def scorecard(request: HttpRequest, framework_id: int) -> HttpResponse:
     framework, role = framework_get_for_user(user=request.user, pk=framework_id)
     viewer = _viewer(request, role)
@@ -416,7 +419,8 @@ def scorecard(request: HttpRequest, framework_id: int) -> HttpResponse:
 
 def dashboard(request: HttpRequest, framework_id: int) -> HttpResponse:
     """Members see what the agreements allow partners; anyone else sees the public values,
-    and only when the backbone made the dashboard public (else 404, as for any outsider)."""
+    and only when the backbone made the dashboard public (else 404 for a signed-in outsider,
+    and the sign-in page for anyone else, as on every other page)."""
     granted = None
     if request.user.is_authenticated:
         try:
@@ -427,6 +431,10 @@ def dashboard(request: HttpRequest, framework_id: int) -> HttpResponse:
         framework, role = granted
         viewer = _viewer(request, role)
     else:
+        public_one = Framework.objects.filter(pk=framework_id, public_dashboard=True)
+        if not request.user.is_authenticated and not public_one.exists():
+            # As every other page: sign in first (which says nothing of what exists).
+            return redirect_to_login(request.get_full_path())
         framework = get_object_or_404(
             Framework.objects.select_related("initiative", "area"),
             pk=framework_id,
@@ -589,6 +597,7 @@ def _description(indicator: Indicator, points, chart: charts.SeriesChart) -> str
     return " ".join(parts)
 
 
+@login_required
 def indicator_detail(request: HttpRequest, indicator_id: int) -> HttpResponse:
     indicator, role = indicator_get_for_user(user=request.user, pk=indicator_id)
     viewer = _viewer(request, role)
