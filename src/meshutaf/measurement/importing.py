@@ -66,7 +66,7 @@ from meshutaf.directory.models import Organisation
 from . import opensdg, services
 from .aggregation import FlagCode
 from .entries import CleanEntry, entry_check
-from .keys import SchemaError, key_check, key_frozen, key_string, schema_from_json
+from .keys import SchemaError, key_check, key_frozen, key_string, schema_from_json, typed_cells
 from .models import Framework, Geography, Indicator, ReportingRound
 from .permissions import is_backbone, may_report_for
 
@@ -451,7 +451,7 @@ def _row_key(
     """The row's disaggregation cells (dimension → value), from the typed key and the
     dimension columns; values matched to the schema's spelling regardless of case."""
     try:
-        found = opensdg.typed_key(text)
+        found = typed_cells(text)
         for column, header in dimension_columns.items():
             if not cells[column]:
                 continue

@@ -117,13 +117,11 @@ def key_check(cells: Mapping[str, str], schema: Sequence[Dimension]) -> str:
     return key_string(cells)
 
 
-def key_parse(text: str, schema: Sequence[Dimension]) -> str:
-    """A typed key (`sex=female|age=0-17`, `sex=female; age=0-17`, or empty), checked."""
-    text = (text or "").strip()
-    if not text:
-        return ""
+def typed_cells(text: str) -> dict[str, str]:
+    """The cells of a typed key (`sex=female|age=0-17`, `sex=female; age=0-17`, or empty), not
+    yet checked against a schema; SchemaError for a part without "=" or a dimension twice."""
     cells: dict[str, str] = {}
-    for part in re.split(r"[|;,]", text):
+    for part in re.split(r"[|;,]", (text or "").strip()):
         if not part.strip():
             continue
         name, sep, value = part.partition("=")
@@ -136,7 +134,12 @@ def key_parse(text: str, schema: Sequence[Dimension]) -> str:
         if name in cells:
             raise SchemaError(_("The dimension %(name)s appears twice.") % {"name": name[:40]})
         cells[name] = value.strip()
-    return key_check(cells, schema)
+    return cells
+
+
+def key_parse(text: str, schema: Sequence[Dimension]) -> str:
+    """A typed key (see `typed_cells`), checked against `schema`, in its stored spelling."""
+    return key_check(typed_cells(text), schema)
 
 
 def all_keys(schema: Sequence[Dimension]) -> list[str]:

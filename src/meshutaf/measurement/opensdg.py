@@ -34,7 +34,7 @@ from .aggregation import (
     QualityFlag,
 )
 from .entries import CleanEntry, number
-from .keys import SchemaError, key_cells, key_string
+from .keys import key_cells, key_string
 from .periods import PeriodError, parse_period
 
 DIMENSION_NAME = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
@@ -212,25 +212,6 @@ def looks_open_sdg(headers: Sequence[str]) -> bool:
     names = {normalize_name(header) for header in headers}
     special = {normalize_name(name) for name in (*PRESENTATION_COLUMNS, GEOCODE)}
     return normalize_name(YEAR) in names and bool(names & special)
-
-
-def typed_key(text: str) -> dict[str, str]:
-    """The cells of a typed key (`sex=female|age=0-17`, `sex=female; age=0-17`), by form."""
-    cells: dict[str, str] = {}
-    for part in re.split(r"[|;,]", (text or "").strip()):
-        if not part.strip():
-            continue
-        name, sep, value = part.partition("=")
-        if not sep:
-            raise SchemaError(
-                _("Write each disaggregation as dimension=value, not “%(part)s”.")
-                % {"part": part.strip()[:60]}
-            )
-        name = name.strip()
-        if name in cells:
-            raise SchemaError(_("The dimension %(name)s appears twice.") % {"name": name[:40]})
-        cells[name] = value.strip()
-    return cells
 
 
 def form_check(

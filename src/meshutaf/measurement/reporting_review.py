@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from . import rules, selectors
 from .aggregation import FlagCode, Kind, ObservationValue, check_disaggregation
-from .keys import key_frozen, key_string, schema_from_json
+from .keys import key_frozen, schema_from_json
 from .models import Framework, Indicator, Observation, Severity, ValidationRule
 from .periods import PeriodError, parse_period
 from .reporting_forms import indicator_label, value_text
@@ -119,12 +119,12 @@ def _rule_flags(framework: Framework, rows: list[ReviewRow]) -> None:
         "numerator",
         "denominator",
     )
+    # Rules compare the values of one unit: its cells by (indicator, period, key).
+    by_unit: dict[int, dict[tuple[int, str, str], dict[str, Any]]] = defaultdict(dict)
     for indicator_id, geography_id, period, key, value, numerator, denominator in stored_cells:
-        cells[(indicator_id, geography_id, period, key)] = {
-            "value": value,
-            "numerator": numerator,
-            "denominator": denominator,
-        }
+        stored = {"value": value, "numerator": numerator, "denominator": denominator}
+        cells[(indicator_id, geography_id, period, key)] = stored
+        by_unit[geography_id][(indicator_id, period, key)] = stored
     codes = dict(Indicator.objects.filter(framework=framework).values_list("code", "pk"))
     parsed = []
     for rule in ValidationRule.objects.filter(framework=framework):
@@ -132,46 +132,28 @@ def _rule_flags(framework: Framework, rows: list[ReviewRow]) -> None:
             parsed.append((rule, rules.parse(rule.left), rules.parse(rule.right)))
         except rules.RuleError:
             continue
-
-    def lookup_in(geography_id: int, period: str):
-        def lookup(term: rules.Term) -> float | None:
-            cells_typed = dict(
-                part.split("=", 1) for part in term.key.replace(";", "|").split("|") if "=" in part
-            )
-            indicator_id = codes.get(term.code)
-            if indicator_id is None:
-                return None
-            found = cells.get((indicator_id, geography_id, period, key_string(cells_typed)))
-            number = None if found is None else found.get(term.part)
-            return None if number is None else float(number)
-
-        return lookup
-
     by_table: dict[tuple[int, int, str], dict[str, dict[str, Any]]] = defaultdict(dict)
     for (indicator_id, geography_id, period, key), stored in cells.items():
         by_table[(indicator_id, geography_id, period)][key] = stored
     for row in rows:
         observation = row.observation
+        value_of = rules.cells_reader(codes, by_unit[observation.geography_id])
+        try:
+            before: str | None = parse_period(observation.period).previous().code
+        except PeriodError:
+            before = None
         for rule, left, right in parsed:
             if observation.indicator.code not in {t.code for t in left.terms + right.terms}:
                 continue
-            current = lookup_in(observation.geography_id, observation.period)
-            previous = None
-            if rule.operator == "change":
-                try:
-                    before = parse_period(observation.period).previous().code
-                except PeriodError:
-                    continue
-                previous = left.evaluate(lookup_in(observation.geography_id, before))
-            if (
-                rules.holds(
-                    rule.operator,
-                    left.evaluate(current),
-                    right.evaluate(current),
-                    previous=previous,
-                )
-                is False
-            ):
+            verdict = rules.check(
+                rule.operator,
+                left,
+                right,
+                value_of,
+                period=observation.period,
+                previous_period=before,
+            )
+            if verdict is False:
                 row.flags.append(
                     (
                         _("Rule not met: %(rule)s")

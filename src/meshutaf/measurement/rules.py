@@ -17,10 +17,13 @@ rule not apply (it is neither met nor broken), so a partner can enter one cell a
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from typing import Any
 
 from django.utils.translation import gettext as _
+
+from .keys import SchemaError, key_string, typed_cells
 
 OPERATORS = ("==", "<=", ">=", "<", ">", "change")
 TOLERANCE = 1e-9
@@ -192,3 +195,52 @@ def holds(
         "<": left < right - scale,
         ">": left > right + scale,
     }[operator]
+
+
+# A stored cell's numbers, by (indicator id, period, stored key): {"value", "numerator",
+# "denominator"}. One geography unit's cells: rules compare values of the same unit.
+Cells = Mapping[tuple[int, str, str], Mapping[str, Any]]
+
+
+def cells_reader(codes: Mapping[str, int], cells: Cells) -> Callable[[Term, str], float | None]:
+    """`value_of(term, period)`: the number a term names in `cells` (None when absent)."""
+
+    def value_of(term: Term, period: str) -> float | None:
+        indicator_id = codes.get(term.code)
+        if indicator_id is None:
+            return None
+        try:
+            key = key_string(typed_cells(term.key))
+        except SchemaError:
+            return None  # checked when the rule was saved
+        row = cells.get((indicator_id, period, key))
+        number = None if row is None else row.get(term.part)
+        return None if number is None else float(number)
+
+    return value_of
+
+
+def check(
+    operator: str,
+    left: Expression,
+    right: Expression,
+    value_of: Callable[[Term, str], float | None],
+    *,
+    period: str,
+    previous_period: str | None,
+) -> bool | None:
+    """Whether a rule holds for one unit and period (None: it does not apply)."""
+
+    def now(term: Term) -> float | None:
+        return value_of(term, period)
+
+    previous = None
+    if operator == "change":
+        if previous_period is None:
+            return None
+
+        def before(term: Term) -> float | None:
+            return value_of(term, previous_period)
+
+        previous = left.evaluate(before)
+    return holds(operator, left.evaluate(now), right.evaluate(now), previous=previous)

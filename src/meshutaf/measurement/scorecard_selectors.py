@@ -9,7 +9,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import cast
 
-from django.db.models import Prefetch, Subquery
+from django.db.models import Prefetch, QuerySet, Subquery
 from django.utils.translation import gettext as _
 
 from . import progress, selectors
@@ -103,56 +103,43 @@ def indicator_periods(viewer: Viewer, indicator: Indicator) -> list[str]:
     return list(dict.fromkeys(rows))
 
 
-def histories(
-    viewer: Viewer, indicator: Indicator, *, geography: Geography, key: str = ""
-) -> dict[str, list[Observation]]:
-    """Every value each period's cell of one series has had, newest first, with its events
-    (who, when, why): only the cells `viewer` sees in full (the backbone, or the value's
-    reporting partner). Two queries however many periods."""
-    cells = Observation.objects.filter(indicator=indicator, geography=geography, disaggregation=key)
+def _revisions(viewer: Viewer, cells: QuerySet[Observation], by: str) -> dict:
+    """Every value each of `cells` has had, newest first, with its events (who, when, why),
+    grouped by the field `by` that tells the cells apart: only the cells `viewer` sees in full
+    (the backbone, or the value's reporting partner). Two queries however many cells."""
     current = cells.filter(current=True)
     if not viewer.backbone:
         if not viewer.organisations:
             return {}
         current = current.filter(partner_id__in=viewer.organisations)
     rows = (
-        cells.filter(period__in=Subquery(current.values("period")))
+        cells.filter(**{f"{by}__in": Subquery(current.values(by))})
         .select_related("created_by", "reviewed_by", "partner")
         .prefetch_related(
             Prefetch("events", queryset=ObservationEvent.objects.select_related("by"))
         )
-        .order_by("period_start", "-pk")
+        .order_by(by, "-pk")
     )
-    found: dict[str, list[Observation]] = defaultdict(list)
+    found: dict = defaultdict(list)
     for row in rows:
-        found[row.period].append(row)
+        found[getattr(row, by)].append(row)
     return dict(found)
+
+
+def histories(
+    viewer: Viewer, indicator: Indicator, *, geography: Geography, key: str = ""
+) -> dict[str, list[Observation]]:
+    """Each period's history of one series (see `_revisions`), by period."""
+    cells = Observation.objects.filter(indicator=indicator, geography=geography, disaggregation=key)
+    return _revisions(viewer, cells, "period")
 
 
 def period_histories(
     viewer: Viewer, indicator: Indicator, *, period: str, key: str = ""
 ) -> dict[int, list[Observation]]:
-    """Every value each geography unit's cell of one period has had (the drill-down's
-    history), by unit id, newest first, with events: only the cells `viewer` sees in full.
-    Two queries however many units."""
+    """Each geography unit's history of one period (the drill-down's), by unit id."""
     cells = Observation.objects.filter(indicator=indicator, period=period, disaggregation=key)
-    current = cells.filter(current=True)
-    if not viewer.backbone:
-        if not viewer.organisations:
-            return {}
-        current = current.filter(partner_id__in=viewer.organisations)
-    rows = (
-        cells.filter(geography_id__in=Subquery(current.values("geography_id")))
-        .select_related("created_by", "reviewed_by", "partner")
-        .prefetch_related(
-            Prefetch("events", queryset=ObservationEvent.objects.select_related("by"))
-        )
-        .order_by("geography_id", "-pk")
-    )
-    found: dict[int, list[Observation]] = defaultdict(list)
-    for row in rows:
-        found[row.geography_id].append(row)
-    return dict(found)
+    return _revisions(viewer, cells, "geography_id")
 
 
 @dataclass(frozen=True)

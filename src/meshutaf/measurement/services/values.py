@@ -34,7 +34,6 @@ from meshutaf.directory.models import Organisation
 
 from .. import rules, tasks
 from ..entries import CleanEntry
-from ..keys import key_string
 from ..models import (
     DefinitionVersion,
     Framework,
@@ -152,25 +151,7 @@ def _rules_check(
         "numerator": entry.numerator,
         "denominator": entry.denominator,
     }
-
-    def lookup_in(period: str):
-        def lookup(term: rules.Term) -> float | None:
-            indicator_id = codes.get(term.code)
-            if indicator_id is None:
-                return None
-            cell_key = key_string(
-                dict(
-                    part.split("=", 1)
-                    for part in term.key.replace(";", "|").split("|")
-                    if "=" in part
-                )
-            )
-            row = cells.get((indicator_id, period, cell_key))
-            number = None if row is None else row.get(term.part)
-            return None if number is None else float(number)
-
-        return lookup
-
+    value_of = rules.cells_reader(codes, cells)
     problems: list[Problem] = []
     for rule in framework_rules:
         try:
@@ -180,14 +161,13 @@ def _rules_check(
             continue  # checked when the rule was saved; an indicator renamed since skips it
         if indicator.code not in {term.code for term in left.terms + right.terms}:
             continue
-        current = lookup_in(entry.period.code)
-        previous = (
-            left.evaluate(lookup_in(entry.period.previous().code))
-            if rule.operator == "change"
-            else None
-        )
-        verdict = rules.holds(
-            rule.operator, left.evaluate(current), right.evaluate(current), previous=previous
+        verdict = rules.check(
+            rule.operator,
+            left,
+            right,
+            value_of,
+            period=entry.period.code,
+            previous_period=entry.period.previous().code,
         )
         if verdict is False:
             problems.append(
