@@ -745,3 +745,44 @@ def test_entry_query_count_is_flat(
     with django_assert_max_num_queries(len(small_queries)):
         response = client.get(entry_url(large, partner_org))
     assert response.content.decode().count("badge--draft") == 12
+
+
+def test_entry_query_count_stays_flat_when_every_cell_is_locked(
+    as_user, owner, member, framework, partner_org, django_assert_max_num_queries
+):
+    """A closed round's sheet says, for each locked cell, who locked it and when, from the
+    events fetched with the cells, not one query a cell."""
+    rounds = []
+    for count, period in ((1, "2025-Q1"), (12, "2025-Q2")):
+        indicators = [
+            services.indicator_create(
+                framework=framework,
+                by=owner,
+                code=f"L{period}-{number}",
+                name=f"מדד {number}",
+                kind="count",
+                period_type="quarter",
+            )
+            for number in range(count)
+        ]
+        opened = services.round_open(
+            framework=framework,
+            by=owner,
+            period=period,
+            due_date=timezone.localdate(),
+            indicators=indicators,
+            partners=[partner_org],
+        )
+        for indicator in indicators:
+            post_values(as_user(member), opened, partner_org, {f"cell:{indicator.pk}::value": "12"})
+        for value in Observation.objects.filter(round=opened, current=True):
+            services.observation_approve(observation=value, by=owner)
+        services.round_close(round=opened, by=owner)
+        rounds.append(opened)
+    client = as_user(member)
+    client.get(entry_url(rounds[0], partner_org))
+    with django_assert_max_num_queries(20) as small_queries:
+        assert client.get(entry_url(rounds[0], partner_org)).status_code == 200
+    with django_assert_max_num_queries(len(small_queries)):
+        page = client.get(entry_url(rounds[1], partner_org)).content.decode()
+    assert page.count("Locked by") >= 12

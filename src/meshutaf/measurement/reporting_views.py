@@ -12,7 +12,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Count, Q, prefetch_related_objects
+from django.db.models import Count, Prefetch, Q, prefetch_related_objects
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -32,6 +32,7 @@ from .models import (
     Geography,
     Indicator,
     Observation,
+    ObservationEvent,
     ReportingRound,
     ReportingTask,
     RoundState,
@@ -294,7 +295,11 @@ def _sheet(round, task, geography, *, backbone: bool, data=None) -> EntrySheet:
         (o.indicator_id, o.disaggregation): o
         for o in Observation.objects.filter(
             indicator__in=indicators, geography=geography, period=round.period, current=True
-        ).select_related("reviewed_by")
+        )
+        .select_related("reviewed_by")
+        .prefetch_related(
+            Prefetch("events", queryset=ObservationEvent.objects.select_related("by"))
+        )
     }
     return EntrySheet(
         round=round,

@@ -115,6 +115,12 @@ def _date(when: dt.datetime | None) -> str:
 
 
 def _last_event(observation: Observation, action: str) -> ObservationEvent | None:
+    """The latest event of `action`; from the prefetched events when a page fetched them
+    (an entry sheet of a closed round asks for every locked cell)."""
+    prefetched = getattr(observation, "_prefetched_objects_cache", {}).get("events")
+    if prefetched is not None:
+        found = [event for event in prefetched if event.action == action]
+        return max(found, key=lambda event: (event.at, event.pk), default=None)
     return (
         observation.events.filter(action=action).select_related("by").order_by("-at", "-pk").first()
     )
