@@ -244,3 +244,18 @@ def test_the_services_keep_the_index_current(framework, owner, member):
     assert found(member, "Elders") == ["result"]
     services.framework_new_version(framework=framework, by=owner)
     assert found(member, "supported") == ["indicator", "indicator"]
+
+
+def test_a_report_in_another_language_than_the_terminals_speaks_it_throughout(
+    initiative, framework, count_indicator, small_value, tmp_path, monkeypatch
+):
+    """The terminal speaks Hebrew; `--language en` writes the scorecard's words in English
+    too (its verdicts and notes are made while the summary is gathered)."""
+    monkeypatch.setenv("MESHUTAF_LANGUAGE", "he")
+    output = tmp_path / "report.html"
+    arguments = ["report", "--initiative", str(initiative.pk), "--from", "2024-01-01"]
+    arguments += ["--to", "2024-12-31", "--output", str(output), "--language", "en"]
+    assert cli.main(arguments) == 0
+    page = output.read_text()
+    assert "Set a baseline and a target to assess progress." in page
+    assert "קו בסיס" not in page

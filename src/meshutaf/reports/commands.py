@@ -100,13 +100,16 @@ def cmd_report(args) -> int:
         dates["to"] = dates["to"] or default_to
     language = args.language or translation.get_language()
     try:
-        summary = selectors.initiative_summary(
-            initiative=initiative,
-            date_from=dates["from"],
-            date_to=dates["to"],
-            # The operator at the console reads everything, as the backbone does.
-            viewer=Viewer.of(user=user, role=role) if user is not None else BACKBONE,
-        )
+        # The summary's own words (verdicts, names in the report's language) are written in
+        # the report's language, not the terminal's.
+        with translation.override(language):
+            summary = selectors.initiative_summary(
+                initiative=initiative,
+                date_from=dates["from"],
+                date_to=dates["to"],
+                # The operator at the console reads everything, as the backbone does.
+                viewer=Viewer.of(user=user, role=role) if user is not None else BACKBONE,
+            )
         content = render.render(summary, file_format=file_format, language=language)
     except ValidationError as error:
         return fail(_("No report was written: %(reason)s") % {"reason": " ".join(error.messages)})
