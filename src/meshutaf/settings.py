@@ -60,6 +60,7 @@ INSTALLED_APPS = [
     "meshutaf.deliberation",
     "meshutaf.discourse",
     "meshutaf.measurement",
+    "meshutaf.programs",
     # Above the features: pages that gather from several of them.
     "meshutaf.reports",
     "meshutaf.home",

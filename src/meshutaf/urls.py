@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("meshutaf.deliberation.urls")),
     path("", include("meshutaf.discourse.urls")),
     path("", include("meshutaf.measurement.urls")),
+    path("", include("meshutaf.programs.urls")),
     path("accounts/", include("meshutaf.accounts.urls")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -6,6 +6,7 @@ from .models import Affiliation, Organisation, Person
 
 class AffiliationInline(admin.TabularInline):
     model = Affiliation
+    fk_name = "person"
     extra = 0
     autocomplete_fields = ("organisation",)
 

@@ -79,7 +79,11 @@ class Person(TimeStampedModel):
     )
     bio = models.TextField(_("about"), blank=True)
     organisations = models.ManyToManyField(
-        Organisation, through="Affiliation", related_name="people", blank=True
+        Organisation,
+        through="Affiliation",
+        through_fields=("person", "organisation"),
+        related_name="people",
+        blank=True,
     )
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -113,6 +117,15 @@ class Affiliation(TimeStampedModel):
     role_title = models.CharField(_("role title"), max_length=200, blank=True)
     start_date = models.DateField(_("from"), null=True, blank=True)
     end_date = models.DateField(_("to"), null=True, blank=True)
+    reports_to = models.ForeignKey(
+        Person,
+        verbose_name=_("reports to"),
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="reports",
+        help_text=_("The person's line manager in this role, if known."),
+    )
     history = HistoricalRecords()
 
     class Meta:

@@ -1,0 +1,3 @@
+"""Placeholder: filled by the selection area."""
+
+urlpatterns: list = []

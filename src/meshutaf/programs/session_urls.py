@@ -1,0 +1,3 @@
+"""Placeholder: filled by the session area."""
+
+urlpatterns: list = []
