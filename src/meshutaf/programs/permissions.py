@@ -220,7 +220,10 @@ def alumni_profile_get_for_user(
 
 
 def testimonial_get_for_user(
-    *, user, pk: int, action: Action = Action.MANAGE
+    *,
+    user,
+    pk: int,
+    action: Action = Action.MANAGE,  # noqa: PT028 (ruff takes the gate's name for a test)
 ) -> Granted[Testimonial]:
     granted = child_get_for_user(
         Testimonial,

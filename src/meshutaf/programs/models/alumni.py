@@ -121,6 +121,9 @@ class ProjectScore(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.score}"
+
 
 class FollowUpStatus(models.TextChoices):
     DUE = "due", _("Due")
@@ -142,7 +145,7 @@ class FollowUp(TimeStampedModel):
     still_active = models.BooleanField(_("still going"), null=True, blank=True)
     outcome = models.TextField(_("what came of it"), blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -314,7 +317,7 @@ class Testimonial(TimeStampedModel):
         default=TestimonialStatus.PENDING,
     )
     reviewed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     reviewed_at = models.DateTimeField(_("reviewed"), null=True, blank=True)
 

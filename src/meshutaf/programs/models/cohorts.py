@@ -8,6 +8,8 @@ sessions may be held as the initiative's meetings and carry materials from the k
 
 from __future__ import annotations
 
+from decimal import Decimal
+
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
@@ -32,7 +34,7 @@ class Programme(TimeStampedModel):
     description = models.TextField(_("description"), blank=True)
     goals = models.TextField(_("goals"), blank=True)
     created_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -88,14 +90,14 @@ class Cohort(TimeStampedModel):
         _("disagreement that sends a candidate to the consensus queue"),
         max_digits=4,
         decimal_places=2,
-        default=1.5,
+        default=Decimal("1.50"),
         help_text=_("The gap, in rubric points, between the highest and lowest reviewer."),
     )
     attendance_required_share = models.DecimalField(
         _("share of required sessions attended for a certificate"),
         max_digits=3,
         decimal_places=2,
-        default=0.8,
+        default=Decimal("0.80"),
     )
     feedback_min_responses = models.PositiveSmallIntegerField(
         _("fewest answers before feedback is shown"), default=5

@@ -39,7 +39,7 @@ class SessionAttendance(TimeStampedModel):
     method = models.CharField(_("how"), max_length=12, choices=CheckinMethod.choices)
     checked_in_at = models.DateTimeField(_("checked in"), null=True, blank=True)
     marked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     note = models.CharField(_("note"), max_length=300, blank=True)
 
@@ -64,7 +64,7 @@ class Certificate(models.Model):
     code = models.CharField(_("verification code"), max_length=24, unique=True)
     issued_at = models.DateTimeField(_("issued"), auto_now_add=True)
     issued_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:

@@ -54,7 +54,7 @@ class RubricVersion(TimeStampedModel):
     scale_max = models.PositiveSmallIntegerField(_("highest score"), default=5)
     frozen_at = models.DateTimeField(_("frozen"), null=True, blank=True)
     frozen_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -120,12 +120,12 @@ class Level(models.Model):
             models.UniqueConstraint(fields=["criterion", "score"], name="programs_level_score")
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion} = {self.score}"
+
     @property
     def anchor(self) -> str:
         return _localised(self, "anchor")
-
-    def __str__(self) -> str:
-        return f"{self.criterion} = {self.score}"
 
 
 class NominatorRole(models.TextChoices):
@@ -169,7 +169,7 @@ class NominatorInvitation(TimeStampedModel):
     expires_at = models.DateTimeField(_("expires"))
     revoked_at = models.DateTimeField(_("revoked"), null=True, blank=True)
     sent_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -306,7 +306,9 @@ class Reviewer(TimeStampedModel):
     person = models.ForeignKey(
         Person, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
-    max_load = models.PositiveSmallIntegerField(_("at most this many candidates"), null=True)
+    max_load = models.PositiveSmallIntegerField(
+        _("at most this many candidates"), null=True, blank=True
+    )
 
     class Meta:
         verbose_name = _("reviewer")
@@ -334,11 +336,11 @@ class Conflict(TimeStampedModel):
     source = models.CharField(_("source"), max_length=20, choices=ConflictSource.choices)
     detail = models.CharField(_("detail"), max_length=300, blank=True)
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     waived_at = models.DateTimeField(_("waived"), null=True, blank=True)
     waived_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     waiver_reason = models.TextField(_("why it does not recuse"), blank=True)
 
@@ -415,6 +417,9 @@ class CriterionScore(models.Model):
             ),
         ]
 
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.score}"
+
 
 class DiscussionNote(TimeStampedModel):
     """The discussion record of one candidate; recused reviewers neither see nor write it."""
@@ -423,7 +428,7 @@ class DiscussionNote(TimeStampedModel):
         Nomination, on_delete=models.CASCADE, related_name="discussion_notes"
     )
     author = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     text = models.TextField(_("note"))
 
@@ -458,7 +463,7 @@ class Recommendation(TimeStampedModel):
         related_name="+",
     )
     recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
 
     class Meta:
@@ -492,7 +497,7 @@ class DecisionLogEntry(models.Model):
     )
     reason = models.TextField(_("reason"), blank=True)
     by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+"
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     created_at = models.DateTimeField(_("when"), auto_now_add=True)
 
