@@ -358,4 +358,5 @@ def print_table(result: Ranking) -> None:
 def _print_rows(headings: list[str], rows: list[list[str]]) -> None:
     widths = [max(len(row[i]) for row in [headings, *rows]) for i in range(len(headings))]
     for row in [headings, *rows]:
-        print("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True)))
+        line = "  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+        print(line.rstrip())
