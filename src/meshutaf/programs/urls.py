@@ -27,6 +27,8 @@ urlpatterns = [
     path("cohorts/<int:pk>/phase/", views.cohort_phase, name="cohort_phase"),
     path("cohorts/<int:pk>/quotas/", views.quota_list, name="quotas"),
     path("quotas/<int:pk>/delete/", views.quota_delete, name="quota_delete"),
+    path("rubrics/<int:pk>/", views.rubric_version_detail, name="rubric_version"),
+    path("rubrics/<int:pk>/copy/", views.rubric_version_copy, name="rubric_version_copy"),
     path("", include("meshutaf.programs.nomination_urls")),
     path("", include("meshutaf.programs.review_urls")),
     path("", include("meshutaf.programs.selection_urls")),

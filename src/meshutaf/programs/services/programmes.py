@@ -121,6 +121,22 @@ def rubric_version_new(*, version: RubricVersion, by) -> RubricVersion:
 
 
 @transaction.atomic
+def rubric_criteria_update(*, version: RubricVersion, by, rows: list[dict[str, Any]]) -> None:
+    """Change the names, descriptions and weights of an unfrozen version's criteria, in
+    their order."""
+    version = RubricVersion.objects.select_for_update().get(pk=version.pk)
+    rubric_version_editable(version)
+    criteria = list(version.criteria.order_by("order", "pk"))
+    if len(rows) != len(criteria):
+        raise ValidationError(_("The rubric changed while you were editing it: reload the page."))
+    for criterion, row in zip(criteria, rows, strict=True):
+        for name in ("name_he", "name_ar", "name_en", "description", "weight"):
+            setattr(criterion, name, row.get(name, getattr(criterion, name)))
+        criterion.full_clean()
+        criterion.save()
+
+
+@transaction.atomic
 def rubric_version_freeze(*, version: RubricVersion, by) -> RubricVersion:
     version = RubricVersion.objects.select_for_update().get(pk=version.pk)
     if version.frozen:
