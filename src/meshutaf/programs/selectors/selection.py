@@ -192,21 +192,25 @@ class _Scores:
 def _read_scores(cohort: Cohort, criteria: list[CriterionInfo]) -> _Scores:
     code_of = {c.id: c.code for c in criteria}
     recused = set(
-        Conflict.objects.filter(nomination__cohort=cohort, waived_at__isnull=True).values_list(
-            "reviewer_id", "nomination_id"
-        )
+        Conflict.objects.filter(nomination__cohort=cohort, waived_at__isnull=True)
+        .order_by()
+        .values_list("reviewer_id", "nomination_id")
     )
-    rows = CriterionScore.objects.filter(
-        review__nomination__cohort=cohort,
-        review__submitted_at__isnull=False,
-        criterion__version_id=cohort.rubric_version_id,
-    ).values_list(
-        "review__reviewer_id",
-        "review__nomination_id",
-        "review__phase",
-        "criterion_id",
-        "score",
-        "confidence",
+    rows = (
+        CriterionScore.objects.filter(
+            review__nomination__cohort=cohort,
+            review__submitted_at__isnull=False,
+            criterion__version_id=cohort.rubric_version_id,
+        )
+        .order_by()
+        .values_list(
+            "review__reviewer_id",
+            "review__nomination_id",
+            "review__phase",
+            "criterion_id",
+            "score",
+            "confidence",
+        )
     )
     latest: dict[tuple[int, int], int] = {}
     kept: list[tuple] = []
@@ -277,6 +281,7 @@ def board(cohort: Cohort, *, organisation_id: int | None = None, queue_only: boo
     result = computed.result
     nominations = (
         Nomination.objects.filter(cohort=cohort)
+        .order_by()
         .annotate(standing=Count("conflicts", filter=Q(conflicts__waived_at__isnull=True)))
         .values(
             "pk",
