@@ -4,6 +4,7 @@ and self-assessment. Thin: gate, then a selector or a service, then the template
 
 from __future__ import annotations
 
+import copy
 import io
 
 from django.contrib import messages
@@ -51,6 +52,13 @@ def _form_errors(form, error: ValidationError) -> None:
             form.add_error(name if name in form.fields else None, errors)
     else:
         form.add_error(None, error)
+
+
+def _int_or_zero(value) -> int:
+    try:
+        return int(str(value))
+    except ValueError:
+        return 0
 
 
 def _participant_or_403(user, cohort) -> Participant:
@@ -115,7 +123,9 @@ def session_create(request, pk: int):
 @login_required
 def session_edit(request, pk: int):
     session, _role = session_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
-    form = SessionForm(request.POST or None, instance=session, cohort=session.cohort)
+    # The form gets a copy: validating a model form writes into its instance, and the
+    # service must compare the stored session with what was posted.
+    form = SessionForm(request.POST or None, instance=copy.copy(session), cohort=session.cohort)
     if request.method == "POST" and form.is_valid():
         try:
             services.session_update(session=session, by=request.user, data=form.cleaned_data)
@@ -180,7 +190,7 @@ def attendance(request, pk: int):
     if request.method == "POST":
         participant = get_object_or_404(
             Participant.objects.select_related("person"),
-            pk=request.POST.get("participant") or 0,
+            pk=_int_or_zero(request.POST.get("participant")),
             cohort_id=session.cohort_id,
         )
         error = ""
