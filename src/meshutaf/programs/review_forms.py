@@ -81,6 +81,8 @@ class ReviewForm(forms.Form):
                 label=_("Confidence"),
                 choices=Confidence.choices,
                 coerce=int,
+                required=False,
+                empty_value=Confidence.MEDIUM,
                 initial=Confidence.MEDIUM,
                 widget=forms.RadioSelect,
             )

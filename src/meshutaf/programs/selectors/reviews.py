@@ -283,7 +283,7 @@ def _others(
 def review_page(*, review: Review, view: ReviewerView) -> ReviewPage:
     nomination = dossier_queryset().get(pk=review.nomination_id)
     criteria = _criteria(review)
-    current = {s.criterion_id: s for s in review.scores.all()}
+    current = {s.criterion_id: s for s in review.scores.order_by("pk")}
     rows = [
         CriterionRow(criterion=c, levels=list(c.levels.all()), current=current.get(c.pk))
         for c in criteria
@@ -355,7 +355,7 @@ def discussion_page(*, nomination: Nomination, view: ReviewerView) -> Discussion
         .annotate(recused=standing_conflict())
         .filter(recused=False)
         .select_related("reviewer__user")
-        .prefetch_related("scores")
+        .prefetch_related(Prefetch("scores", queryset=CriterionScore.objects.order_by("pk")))
         .order_by("reviewer__pk", "phase")
     )
     criteria = (

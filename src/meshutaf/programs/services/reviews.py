@@ -613,9 +613,9 @@ def _checked_scores(
     if submit and not errors:
         stored = {
             s.criterion_id: s
-            for s in CriterionScore.objects.filter(review=review).only(
-                "criterion_id", "score", "cannot_judge"
-            )
+            for s in CriterionScore.objects.filter(review=review)
+            .order_by()
+            .only("criterion_id", "score", "cannot_judge")
         }
         scored = 0
         for pk, criterion in criteria.items():
@@ -662,7 +662,9 @@ def review_save(
     for criterion_id, item in given.items():
         if item is None or (item.score is None and not item.cannot_judge):
             # Evidence without a score yet is kept only once there is a score to hold it.
-            CriterionScore.objects.filter(review=review, criterion_id=criterion_id).delete()
+            CriterionScore.objects.filter(
+                review=review, criterion_id=criterion_id
+            ).order_by().delete()
             continue
         CriterionScore.objects.update_or_create(
             review=review,
@@ -687,6 +689,7 @@ def review_save(
 def review_revise(*, review: Review, by) -> Review:
     """In the discussion, start a revised review from a submitted one (its scores copied).
     The original stays as it was submitted."""
+    review = Review.objects.select_related("reviewer__cohort").get(pk=review.pk)
     reviewer = review.reviewer
     if by is None or reviewer.user_id != by.pk:
         raise ValidationError(_("Only the reviewer revises their review."))
@@ -725,7 +728,7 @@ def review_revise(*, review: Review, by) -> Review:
             evidence=score.evidence,
             confidence=score.confidence,
         )
-        for score in review.scores.all()
+        for score in review.scores.order_by("pk")
     )
     return revision
 
