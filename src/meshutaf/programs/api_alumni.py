@@ -6,8 +6,6 @@ would still tell the caller that the field exists and is being withheld. `fields
 the names the caller may read; `hidden_fields` is never sent.
 """
 
-from __future__ import annotations
-
 import datetime
 
 from ninja import Router, Schema
