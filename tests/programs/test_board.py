@@ -123,7 +123,8 @@ def test_board_sorted_by_adjusted_with_raw_beside(cohort, scored, panel):
         "Candidate D",
     ]
     first = data.rows[0]
-    assert first.raw_mean is not None and first.adjusted is not None
+    assert first.raw_mean is not None
+    assert first.adjusted is not None
     assert first.low < first.adjusted < first.high
     assert first.band[0] == 1
     assert first.n_reviews == 3
@@ -200,7 +201,8 @@ def test_consensus_queue(cohort, nominate, panel, as_user, owner):
     assert "Calm" not in page.content.decode()
     queue_only = as_user(owner).get(reverse("programs:board", args=[cohort.pk]) + "?queue=on")
     content = queue_only.content.decode()
-    assert "Split" in content and "Calm" not in content
+    assert "Split" in content
+    assert "Calm" not in content
 
 
 def test_board_page(cohort, scored, ministries, as_user, owner):
@@ -210,12 +212,14 @@ def test_board_page(cohort, scored, ministries, as_user, owner):
     assert "Raw mean" in content
     assert '<bdi dir="ltr" class="num">1–' in content  # a rank band
     assert "points harsher than the average reviewer" in content
-    assert "<caption" in content and 'scope="col"' in content
+    assert "<caption" in content
+    assert 'scope="col"' in content
     filtered = as_user(owner).get(
         reverse("programs:board", args=[cohort.pk]) + f"?organisation={ministries[1].pk}"
     )
     names = [n.candidate_name for n in scored if n.organisation_id == ministries[1].pk]
-    assert names and all(name in filtered.content.decode() for name in names)
+    assert names
+    assert all(name in filtered.content.decode() for name in names)
     others = [n.candidate_name for n in scored if n.organisation_id != ministries[1].pk]
     assert not any(name in filtered.content.decode() for name in others)
     bad = as_user(owner).get(reverse("programs:board", args=[cohort.pk]) + "?organisation=x")

@@ -31,7 +31,7 @@ def at_phase(cohort, phase):
 
 
 @pytest.fixture
-def field(cohort, nominate, panel, ministries):
+def field(cohort, nominate, panel, ministries):  # noqa: F811
     """Six candidates from two ministries, scored 5 down to 2.5 by all three reviewers."""
     people = []
     for i, level in enumerate([5, 4.5, 4, 3.5, 3, 2.5]):
@@ -182,7 +182,7 @@ def test_bad_overrides_refused(cohort, field, nominate, owner):
     assert not DecisionLogEntry.objects.exists()
 
 
-def test_stale_proposal_refused(cohort, field, owner, panel):
+def test_stale_proposal_refused(cohort, field, owner, panel):  # noqa: F811
     at_phase(cohort, CohortPhase.DECISION)
     made = services.decision_propose(cohort=cohort)
     score(panel[0], field[5], 5, phase="discussion")
