@@ -19,7 +19,7 @@ def directory_rows(*, programme: Programme, viewer: AlumniViewer) -> list[list[s
     header = [_("Name"), _("Cohort"), *(str(FIELD_LABELS[name]) for name in PROFILE_FIELDS)]
     rows = [header]
     for card in alumni_cards(programme=programme, viewer=viewer):
-        cohort = card.profile.cohort.name if card.profile.cohort_id else ""
+        cohort = card.profile.cohort.name if card.profile.cohort is not None else ""
         rows.append(
             [card.name, cohort, *(str(card.fields.get(name, "")) for name in PROFILE_FIELDS)]
         )

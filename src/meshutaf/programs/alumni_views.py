@@ -72,6 +72,12 @@ def _refused(request, error: ValidationError) -> None:
     messages.error(request, error_text(error))
 
 
+def _form_refused(request, form) -> None:
+    """A small form posted from a larger page: its refusals as messages on that page."""
+    for errors in form.errors.values():
+        messages.error(request, " ".join(str(error) for error in errors))
+
+
 @login_required
 def alumni(request, pk: int) -> HttpResponse:
     programme, role = programme_get_for_user(user=request.user, pk=pk)
@@ -243,8 +249,7 @@ def exchange_create(request, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Posted to the alumni network."))
     else:
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
+        _form_refused(request, form)
     return redirect(_alumni_url(programme.pk))
 
 
@@ -288,8 +293,7 @@ def mentoring_request(request, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("Your request was sent to the mentor."))
     else:
-        for error in form.non_field_errors() or form.errors.values():
-            messages.error(request, error if isinstance(error, str) else " ".join(error))
+        _form_refused(request, form)
     return redirect(reverse("programs:alumni_profile", kwargs={"pk": offer.mentor_id}))
 
 

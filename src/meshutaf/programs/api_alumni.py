@@ -72,7 +72,7 @@ def _alumnus(card: alumni_selectors.AlumniCard) -> dict:
     return {
         "id": card.profile.pk,
         "name": card.name,
-        "cohort": card.profile.cohort.name if card.profile.cohort_id else None,
+        "cohort": card.profile.cohort.name if card.profile.cohort is not None else None,
         "fields": {name: str(value) for name, value in card.fields.items()},
         "role_unconfirmed_since": card.role_unconfirmed_since,
     }

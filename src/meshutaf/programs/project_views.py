@@ -208,8 +208,8 @@ def milestone_add(request, pk: int) -> HttpResponse:
     ):
         messages.success(request, _("The milestone was added."))
     else:
-        for error in form.errors.values():
-            messages.error(request, " ".join(error))
+        for errors in form.errors.values():
+            messages.error(request, " ".join(str(error) for error in errors))
     return redirect(_project_url(project.pk) + "#milestones")
 
 

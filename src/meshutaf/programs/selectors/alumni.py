@@ -198,7 +198,7 @@ def open_mentoring_offers(
         .annotate(taken=Count("matches", filter=Q(matches__status=MatchStatus.ACCEPTED)))
         .order_by("-created_at", "-pk")
     )
-    listed = [offer for offer in offers if offer.taken < offer.capacity]  # type: ignore[attr-defined]
+    listed: list[MentoringOffer] = [offer for offer in offers if offer.taken < offer.capacity]
     return listed[:limit] if limit else listed
 
 
