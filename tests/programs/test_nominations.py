@@ -12,6 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from meshutaf.accounts.models import hash_token
+from meshutaf.directory.forms import AffiliationForm
 from meshutaf.directory.models import Affiliation, Person
 from meshutaf.programs.models import (
     CohortPhase,
@@ -492,3 +493,14 @@ def test_calibration_dossiers(as_user, owner, cohort, nominate):
     cohort.save()
     with pytest.raises(ValidationError):
         services.nomination_calibration_set(nomination=nominations[5], by=owner, anchor=True)
+
+
+def test_the_affiliation_form_offers_a_reporting_line_among_visible_people(ministries):
+    manager, hidden = PersonFactory(), PersonFactory()
+    data = {"organisation": ministries[0].pk, "role_title": "ראש אגף"}
+    assert "reports_to" not in AffiliationForm(data)  # no people given: no choice offered
+    visible = Person.objects.filter(pk=manager.pk)
+    form = AffiliationForm({**data, "reports_to": manager.pk}, people=visible)
+    assert form.is_valid(), form.errors
+    assert form.cleaned_data["reports_to"] == manager
+    assert not AffiliationForm({**data, "reports_to": hidden.pk}, people=visible).is_valid()

@@ -46,14 +46,20 @@ class PersonForm(forms.ModelForm):
 class AffiliationForm(forms.ModelForm):
     class Meta:
         model = Affiliation
-        fields = ["organisation", "role_title", "start_date", "end_date"]
+        fields = ["organisation", "role_title", "start_date", "end_date", "reports_to"]
         widgets = {"start_date": DateInput(), "end_date": DateInput()}
-        field_classes = {"organisation": IdChoiceField}
+        field_classes = {"organisation": IdChoiceField, "reports_to": IdChoiceField}
 
-    def __init__(self, *args, organisations=None, **kwargs):
+    def __init__(self, *args, organisations=None, people=None, **kwargs):
         super().__init__(*args, **kwargs)
         if organisations is not None:
             cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        # The line manager is chosen among the people the editor may see; a caller that does
+        # not say who those are gets no choice at all rather than the whole directory.
+        if people is None:
+            del self.fields["reports_to"]
+        else:
+            cast(forms.ModelChoiceField, self.fields["reports_to"]).queryset = people
 
 
 class DirectoryFilterForm(forms.Form):

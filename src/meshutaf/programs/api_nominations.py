@@ -2,8 +2,6 @@
 every answer, so no other role reaches them): a cohort's nominations, paginated, and one
 nomination with its application. Scores are the reviews' business, never here."""
 
-from __future__ import annotations
-
 import datetime
 
 from ninja import Router, Schema
@@ -68,8 +66,15 @@ class NominationDetailOut(NominationOut):
     nominator_statement: str
     application: ApplicationOut | None
 
+    @staticmethod
+    def resolve_application(obj) -> ApplicationOut | None:
+        dossier = selectors.nomination_dossier(nomination=obj)
+        return _application_out(dossier.application, dossier.referees)
 
-def _application_out(application: Application | None, referees: list[Referee]):
+
+def _application_out(
+    application: Application | None, referees: list[Referee]
+) -> ApplicationOut | None:
     if application is None:
         return None
     return ApplicationOut(
@@ -100,13 +105,4 @@ def nomination_list(request, cohort_id: Id):
     summary="One nomination with its application (programme staff)",
 )
 def nomination_detail(request, nomination_id: Id):
-    nomination = nomination_get_for_user(
-        user=request.user, pk=nomination_id, action=Action.MANAGE
-    ).obj
-    dossier = selectors.nomination_dossier(nomination=nomination)
-    out = NominationOut.from_orm(nomination).dict()
-    return NominationDetailOut(
-        **out,
-        nominator_statement=nomination.nominator_statement,
-        application=_application_out(dossier.application, dossier.referees),
-    )
+    return nomination_get_for_user(user=request.user, pk=nomination_id, action=Action.MANAGE).obj

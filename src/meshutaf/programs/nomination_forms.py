@@ -60,7 +60,7 @@ class InvitationForm(forms.Form):
         )
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         if (
             data.get("nominator_role") == NominatorRole.DELEGATE
             and not (data.get("on_behalf_of") or "").strip()

@@ -56,7 +56,10 @@ def organisation_counts(*, cohort: Cohort) -> list[OrganisationCount]:
             declined=Count("pk", filter=Q(status=NominationStatus.DECLINED)),
         )
     )
-    counts = {row["organisation"]: row for row in rows}
+    counts: dict[int, dict[str, int]] = {
+        row["organisation"]: {key: row[key] for key in ("nominated", "applied", "declined")}
+        for row in rows
+    }
     quotas = {
         quota.organisation_id: quota
         for quota in Quota.objects.filter(cohort=cohort, kind=QuotaKind.ORGANISATION)
@@ -102,9 +105,10 @@ def invitation_candidates(*, invitation: NominatorInvitation) -> QuerySet[Nomina
 
 def cohort_criteria(*, cohort: Cohort) -> list[str]:
     """The names of the criteria candidates are selected by (what the programme asks for)."""
-    if cohort.rubric_version_id is None:
+    version = cohort.rubric_version
+    if version is None:
         return []
-    return [criterion.name for criterion in cohort.rubric_version.criteria.order_by("order", "pk")]
+    return [criterion.name for criterion in version.criteria.order_by("order", "pk")]
 
 
 @dataclass(frozen=True)

@@ -551,8 +551,8 @@ def candidate_decline(*, nomination: Nomination) -> Nomination:
 
 
 def _delete_cv(application: Application) -> None:
-    if application.cv:
-        name = application.cv.name
+    name = application.cv.name
+    if name:
         storage = application.cv.storage
         transaction.on_commit(lambda: storage.delete(name))
 
@@ -650,7 +650,7 @@ def application_save(
         application.save()
     except Exception:
         # A refused save must not leave the new file behind.
-        if cv is not None:
+        if cv is not None and application.cv.name:
             application.cv.storage.delete(application.cv.name)
         raise
     application.referees.all().delete()
