@@ -3,7 +3,8 @@ the caller is recused from, answer 404; bad input refused with a message and not
 written; never anyone else's scores."""
 
 import pytest
-from django.urls import Resolver404, path, resolve
+from django.conf import settings
+from django.urls import Resolver404, include, path, resolve
 from ninja import NinjaAPI
 from ninja.security import django_auth
 
@@ -34,7 +35,7 @@ def _mounted() -> bool:
 local_api = NinjaAPI(auth=[django_auth], urls_namespace="programs-reviews-test")
 local_api._exception_handlers = dict(site_api._exception_handlers)
 local_api.add_router("/v1/", router)
-urlpatterns = [path("api/", local_api.urls)]
+urlpatterns = [path("api/", local_api.urls), path("", include(settings.ROOT_URLCONF))]
 
 
 @pytest.fixture
