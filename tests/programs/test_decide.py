@@ -125,7 +125,8 @@ def test_committee_recommendation_and_eligibility():
     assert codes(proposal, 6) == {decide.NOT_SCORED}
     assert codes(proposal, 3) == codes(proposal, 4) == {decide.PLACE_FREED}
     ineligible = next(p for p in proposal.placements if p.id == 5)
-    assert ineligible.rank is None and not ineligible.departs
+    assert ineligible.rank is None
+    assert not ineligible.departs
 
 
 def test_ties_by_raw_mean_then_name():

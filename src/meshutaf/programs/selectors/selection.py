@@ -43,7 +43,11 @@ from ..models import (
     ReviewPhase,
 )
 
-PHASE_RANK = {ReviewPhase.CALIBRATION: 0, ReviewPhase.FIRST_PASS: 1, ReviewPhase.DISCUSSION: 2}
+PHASE_RANK: dict[str, int] = {
+    ReviewPhase.CALIBRATION: 0,
+    ReviewPhase.FIRST_PASS: 1,
+    ReviewPhase.DISCUSSION: 2,
+}
 CACHE_SECONDS = 6 * 3600
 # Krippendorff's own reading: below 0.667 no conclusions, 0.667 to 0.8 tentative ones.
 ALPHA_LOW = 0.667
@@ -413,7 +417,7 @@ def _reviewer_names(cohort: Cohort):
     for reviewer in Reviewer.objects.filter(cohort=cohort).select_related("user", "person"):
         name = (
             reviewer.person.full_name
-            if reviewer.person_id
+            if reviewer.person is not None
             else (reviewer.user.get_full_name() or reviewer.user.get_username())
         )
         yield reviewer.pk, name
@@ -464,7 +468,7 @@ def default_waitlist_size(cohort: Cohort) -> int:
 def quota_labels(cohort: Cohort) -> dict[int, str]:
     labels = {}
     for q in Quota.objects.filter(cohort=cohort).select_related("organisation"):
-        target = q.organisation.name if q.organisation_id else q.value
+        target = q.organisation.name if q.organisation is not None else q.value
         if q.kind == "gender":
             target = str(dict(Gender.choices).get(q.value, q.value))
         labels[q.pk] = f"{q.get_kind_display()}: {target}"

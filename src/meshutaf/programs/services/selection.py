@@ -151,7 +151,7 @@ def decision_confirm(
     placements = {p.id: p for p in proposal.placements}
     checked = _checked_overrides(overrides or {}, placements, cohort)
 
-    final = {pk: OUTCOME_TO_DECISION[p.outcome] for pk, p in placements.items()}
+    final: dict[int, str] = {pk: OUTCOME_TO_DECISION[p.outcome] for pk, p in placements.items()}
     for pk, (decision, _reason) in checked.items():
         final[pk] = decision
     selected_count = sum(1 for d in final.values() if d == Decision.SELECTED)
