@@ -20,6 +20,7 @@ from .permissions import (
     directory_contributor,
     organisation_get_for_user,
     organisations_visible_to,
+    people_visible_to,
     person_get_for_user,
 )
 
@@ -122,7 +123,8 @@ def _person_page(request, person, *, affiliation_form=None, status: int = 200):
     can_edit = can_edit_person(request.user, person)
     if can_edit and affiliation_form is None:
         affiliation_form = AffiliationForm(
-            organisations=organisations_visible_to(user=request.user)
+            organisations=organisations_visible_to(user=request.user),
+            people=people_visible_to(user=request.user),
         )
     return render(
         request,
@@ -178,7 +180,11 @@ def person_edit(request, pk: int):
 @require_POST
 def affiliation_add(request, pk: int):
     person = person_get_for_user(user=request.user, pk=pk, manage=True)
-    form = AffiliationForm(request.POST, organisations=organisations_visible_to(user=request.user))
+    form = AffiliationForm(
+        request.POST,
+        organisations=organisations_visible_to(user=request.user),
+        people=people_visible_to(user=request.user),
+    )
     affiliation = form_submitted(
         request,
         form,

@@ -10,10 +10,14 @@ from ninja.pagination import paginate
 from meshutaf.core.schemas import Id
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
+from .api_alumni import router as alumni_router
+from .api_nominations import router as nominations_router
 from .permissions import cohort_get_for_user, programme_get_for_user
 from .selectors import programmes as selectors
 
 router = Router(tags=["programs"])
+router.add_router("", nominations_router)
+router.add_router("", alumni_router)
 
 
 class ProgrammeOut(Schema):

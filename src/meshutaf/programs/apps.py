@@ -13,3 +13,7 @@ class ProgramsConfig(AppConfig):
         sections.section_register(
             sections.Section("programs:programme_list", _("Programmes and cohorts"), order=50)
         )
+
+        from . import indexing
+
+        indexing.register()

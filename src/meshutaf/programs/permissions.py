@@ -24,6 +24,7 @@ from meshutaf.initiatives.permissions import child_get_for_user
 
 from .models import (
     AlumniProfile,
+    ConsentScope,
     Cohort,
     Conflict,
     Nomination,
@@ -38,6 +39,7 @@ from .models import (
     Session,
     Testimonial,
 )
+from .selectors.alumni import shown_q
 
 VIA_PROGRAMME = "programme__initiative"
 VIA_COHORT = "cohort__programme__initiative"
@@ -239,6 +241,12 @@ def testimonial_get_for_user(
     if testimonial.profile.user_id == user.pk and action != Action.MANAGE:
         return granted
     if action == Action.VIEW:
+        # Other members see a testimonial only while it may be shown in the programme.
+        shown = Testimonial.objects.filter(pk=testimonial.pk).filter(
+            shown_q(channel=ConsentScope.PROGRAMME)
+        )
+        if not shown.exists():
+            raise Http404
         return granted
     raise PermissionDenied
 

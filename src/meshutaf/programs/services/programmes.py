@@ -25,6 +25,7 @@ from ..models import (
     Rubric,
     RubricVersion,
 )
+from .. import indexing
 from ..rubric_defaults import DEFAULT_CRITERIA
 from . import reviews
 
@@ -48,14 +49,15 @@ def programme_create(*, initiative, by, name: str, **fields: Any) -> Programme:
         Programme(initiative=initiative, name=name, created_by=by, **fields), by=by
     )
     rubric_default_create(programme=programme, by=by)
+    indexing.index_programme(programme)
     return programme
 
 
 @transaction.atomic
 def programme_update(*, programme: Programme, by, data: dict[str, Any]) -> Programme:
-    programme, _changed = model_update(
-        instance=programme, fields=PROGRAMME_FIELDS, data=data, by=by
-    )
+    programme, changed = model_update(instance=programme, fields=PROGRAMME_FIELDS, data=data, by=by)
+    if changed:
+        indexing.index_programme(programme)
     return programme
 
 
@@ -172,7 +174,14 @@ def cohort_create(*, programme: Programme, by, name: str, **fields: Any) -> Coho
 
 @transaction.atomic
 def cohort_update(*, cohort: Cohort, by, data: dict[str, Any]) -> Cohort:
+    end_date = cohort.end_date
     cohort, _changed = model_update(instance=cohort, fields=COHORT_FIELDS, data=data, by=by)
+    if cohort.end_date != end_date:
+        # Projects' follow-ups fall 6, 12 and 24 months after the cohort's end. (Imported
+        # here: the projects service reads the programme's rubric from this module.)
+        from .projects import cohort_follow_ups_ensure
+
+        cohort_follow_ups_ensure(cohort=cohort)
     return cohort
 
 
