@@ -24,9 +24,9 @@ from meshutaf.initiatives.permissions import child_get_for_user
 
 from .models import (
     AlumniProfile,
-    ConsentScope,
     Cohort,
     Conflict,
+    ConsentScope,
     Nomination,
     NominatorInvitation,
     Participant,

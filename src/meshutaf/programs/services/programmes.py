@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from meshutaf.core.services import model_delete, model_save, model_update
 
+from .. import indexing
 from ..models import (
     PHASE_ORDER,
     Cohort,
@@ -25,7 +26,6 @@ from ..models import (
     Rubric,
     RubricVersion,
 )
-from .. import indexing
 from ..rubric_defaults import DEFAULT_CRITERIA
 from . import reviews
 
