@@ -3,6 +3,8 @@ note, and the review itself (the whole rubric on one form, built from the criter
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -24,7 +26,7 @@ class ReviewerAddForm(forms.Form):
 
     def __init__(self, *args, choices, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["user"].choices = [("", "—")] + [
+        cast(forms.TypedChoiceField, self.fields["user"]).choices = [("", "—")] + [
             (
                 c.user_id,
                 f"{c.name} · {_('steering committee')}" if c.steering else c.name,
@@ -82,7 +84,7 @@ class ReviewForm(forms.Form):
                 choices=Confidence.choices,
                 coerce=int,
                 required=False,
-                empty_value=Confidence.MEDIUM,
+                empty_value=None,
                 initial=Confidence.MEDIUM,
                 widget=forms.RadioSelect,
             )

@@ -411,7 +411,14 @@ def _calibration_open(*, cohort: Cohort, by) -> None:
     _notify_later(cohort, made)
 
 
+def _rubric(cohort: Cohort) -> int:
+    if cohort.rubric_version_id is None:
+        raise ValidationError(_("Choose the cohort's rubric before reviews start."))
+    return cohort.rubric_version_id
+
+
 def _calibration_reviews(*, cohort: Cohort, reviewers: list[Reviewer]) -> int:
+    version = _rubric(cohort)
     standing = set(
         Conflict.objects.filter(reviewer__in=reviewers, waived_at__isnull=True).values_list(
             "reviewer_id", "nomination_id"
@@ -427,7 +434,7 @@ def _calibration_reviews(*, cohort: Cohort, reviewers: list[Reviewer]) -> int:
             reviewer=reviewer,
             nomination_id=anchor,
             phase=ReviewPhase.CALIBRATION,
-            rubric_version_id=cohort.rubric_version_id,
+            rubric_version_id=version,
         )
         for reviewer in reviewers
         for anchor in _anchors(cohort).values_list("pk", flat=True)
@@ -488,12 +495,13 @@ def _assign(*, cohort: Cohort, by, only: Iterable[int] | None = None) -> Assignm
         seed=cohort.pk,
         existing=existing,
     )
+    version = _rubric(cohort)
     Review.objects.bulk_create(
         Review(
             reviewer_id=reviewer,
             nomination_id=nomination,
             phase=ReviewPhase.FIRST_PASS,
-            rubric_version_id=cohort.rubric_version_id,
+            rubric_version_id=version,
         )
         for nomination, reviewer in result.pairs
     )
@@ -619,14 +627,16 @@ def _checked_scores(
         }
         scored = 0
         for pk, criterion in criteria.items():
-            item = given.get(pk) if pk in given else stored.get(pk)
-            complete = item is not None and (item.score is not None or item.cannot_judge)
+            state: ScoreIn | CriterionScore | None = (
+                given.get(pk) if pk in given else stored.get(pk)
+            )
+            complete = state is not None and (state.score is not None or state.cannot_judge)
             if not complete:
                 errors.setdefault(f"score_{pk}", []).append(
                     _("Score “%(criterion)s” or choose “cannot judge”.")
                     % {"criterion": criterion.name}
                 )
-            elif item is not None and item.score is not None:
+            elif state is not None and state.score is not None:
                 scored += 1
         if not errors and scored == 0:
             errors.setdefault("__all__", []).append(
