@@ -73,7 +73,8 @@ def test_staff_mark_on_the_phone_page_members_and_outsiders_cannot(
     assert not SessionAttendance.objects.exists()
     assert as_user(owner).post(url, data).status_code == 302
     record = SessionAttendance.objects.get()
-    assert record.status == "excused" and record.method == CheckinMethod.FACILITATOR
+    assert record.status == "excused"
+    assert record.method == CheckinMethod.FACILITATOR
 
 
 def test_htmx_swaps_only_the_row(as_user, session, owner, enrolled):
@@ -113,13 +114,15 @@ def test_manual_marking_always_works_and_overrides_a_scan(session, owner, enroll
     record = services.attendance_checkin(
         session=session, user=participant, token=token_at(session, moment), now=moment
     )
-    assert record.status == AttendanceStatus.PRESENT and record.method == CheckinMethod.QR
+    assert record.status == AttendanceStatus.PRESENT
+    assert record.method == CheckinMethod.QR
     services.session_checkin_close(session=session, by=owner)
     marked = services.attendance_mark(
         session=session, participant=enrolled, status=AttendanceStatus.ABSENT, by=owner
     )
     assert marked.pk == record.pk
-    assert marked.status == AttendanceStatus.ABSENT and marked.method == CheckinMethod.FACILITATOR
+    assert marked.status == AttendanceStatus.ABSENT
+    assert marked.method == CheckinMethod.FACILITATOR
     # A later scan does not undo the facilitator's marking.
     open_checkin(session, owner, at=moment)
     again = services.attendance_checkin(
@@ -172,7 +175,8 @@ def test_the_code_on_the_screen_decodes_to_the_check_in_url(as_user, session, ow
     """The page's own SVG, drawn by a real renderer (WeasyPrint, then pdftoppm), read back by
     a real decoder."""
     zxingcpp = pytest.importorskip("zxingcpp")
-    if shutil.which("pdftoppm") is None:
+    pdftoppm = shutil.which("pdftoppm")
+    if pdftoppm is None:
         pytest.skip("pdftoppm is not installed")
     from PIL import Image
     from weasyprint import HTML
@@ -185,7 +189,7 @@ def test_the_code_on_the_screen_decodes_to_the_check_in_url(as_user, session, ow
     (tmp_path / "code.pdf").write_bytes(HTML(string=page % svg).write_pdf())
     subprocess.run(  # noqa: S603
         [
-            "pdftoppm",
+            pdftoppm,
             "-png",
             "-r",
             "100",
@@ -209,8 +213,10 @@ def test_a_participant_scans_and_is_present_or_late(as_user, session, owner, par
     client = as_user(participant)
     with time_machine.travel(START + dt.timedelta(minutes=5), tick=False):
         shown, done = scan(client, token_at(session, START + dt.timedelta(minutes=5)))
-    assert shown.status_code == 200 and "Check me in" in shown.content.decode()
-    assert done.status_code == 200 and "You are checked in: Present." in done.content.decode()
+    assert shown.status_code == 200
+    assert "Check me in" in shown.content.decode()
+    assert done.status_code == 200
+    assert "You are checked in: Present." in done.content.decode()
     assert SessionAttendance.objects.get().status == AttendanceStatus.PRESENT
     SessionAttendance.objects.all().delete()
     late = START + services.LATE_AFTER + dt.timedelta(minutes=1)
@@ -224,7 +230,8 @@ def test_signed_out_scanner_is_sent_to_sign_in_and_back(as_user, session, owner)
     url = reverse("programs:checkin", args=[token_at(session, START)])
     response = as_user(None).get(url)
     assert response.status_code == 302
-    assert "/login" in response["Location"] and "next=" in response["Location"]
+    assert "/login" in response["Location"]
+    assert "next=" in response["Location"]
     assert not SessionAttendance.objects.exists()
 
 
@@ -320,7 +327,8 @@ def test_a_second_scan_changes_nothing(session, owner, participant, enrolled):
     second = services.attendance_checkin(
         session=session, user=participant, token=token_at(session, later), now=later
     )
-    assert first.pk == second.pk and second.status == AttendanceStatus.PRESENT
+    assert first.pk == second.pk
+    assert second.status == AttendanceStatus.PRESENT
 
 
 def test_check_in_open_refuses_bad_durations(as_user, session, owner):

@@ -98,9 +98,11 @@ def test_a_participant_downloads_their_own_pdf_only(
     assert as_user(participant).get(url).status_code == 404  # not issued yet
     certificate = services.certificate_issue(participant=enrolled, by=owner)
     response = as_user(participant).get(url)
-    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
     text = PdfReader(BytesIO(response.content)).pages[0].extract_text()
-    assert certificate.code in text and "Certificate of completion" in text
+    assert certificate.code in text
+    assert "Certificate of completion" in text
     assert as_user(owner).get(url).status_code == 200
     assert as_user(member).get(url).status_code == 403
     assert as_user(outsider).get(url).status_code == 404
@@ -116,7 +118,8 @@ def test_the_pdf_in_hebrew_is_right_to_left(five_required, enrolled, owner):
     assert '<html lang="he" dir="rtl">' in html
     pdf = certificate_pdf(certificate=certificate, verify_url="https://x/c/", language="he")
     text = PdfReader(BytesIO(pdf)).pages[0].extract_text()
-    assert certificate.code in text and "מרחב" in text
+    assert certificate.code in text
+    assert "מרחב" in text
 
 
 def test_the_public_check_shows_name_programme_cohort_and_date_only(
@@ -130,11 +133,15 @@ def test_the_public_check_shows_name_programme_cohort_and_date_only(
     page = as_user(None).get(reverse("programs:certificate_verify", args=[certificate.code]))
     body = page.content.decode()
     assert page.status_code == 200
-    assert enrolled.person.full_name in body and "מרחב" in body and "מחזור ב" in body
-    assert "secret@example.org" not in body and "Present" not in body
+    assert enrolled.person.full_name in body
+    assert "מרחב" in body
+    assert "מחזור ב" in body
+    assert "secret@example.org" not in body
+    assert "Present" not in body
     lower = as_user(None).get(
         reverse("programs:certificate_verify", args=[certificate.code.lower()])
     )
     assert lower.status_code == 200
     missing = as_user(None).get(reverse("programs:certificate_verify", args=["NOPE-NOPE-NOPE"]))
-    assert missing.status_code == 404 and "No certificate has the code" in missing.content.decode()
+    assert missing.status_code == 404
+    assert "No certificate has the code" in missing.content.decode()

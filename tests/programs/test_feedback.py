@@ -46,12 +46,15 @@ def test_the_pure_figures():
         responses=responses, questions=feedback.FinalQuestion, minimum=2
     )
     overall = results.questions[0]
-    assert overall.mean == 4.0 and overall.distribution == {1: 0, 2: 0, 3: 1, 4: 0, 5: 1}
+    assert overall.mean == 4.0
+    assert overall.distribution == {1: 0, 2: 0, 3: 1, 4: 0, 5: 1}
     assert results.comments == ["a", "b"]
     few = feedback.feedback_results(
         responses=responses, questions=feedback.FinalQuestion, minimum=3
     )
-    assert not few.enough and few.questions == [] and few.comments == []
+    assert not few.enough
+    assert few.questions == []
+    assert few.comments == []
     assert few.message == "Not enough responses yet (2 of the 3 needed)."
 
 
@@ -72,11 +75,15 @@ def test_threshold_on_the_page_and_in_the_export(
     export = as_user(owner).get(reverse("programs:feedback_export", args=[cohort.pk]))
     body, csv_text = page.content.decode(), export.content.decode()
     if count == 4:
-        assert NOT_ENOUGH in body and NOT_ENOUGH in csv_text
-        assert "alpha comment" not in body and "alpha comment" not in csv_text
-        assert "How relevant" not in body and "How relevant" not in csv_text
+        assert NOT_ENOUGH in body
+        assert NOT_ENOUGH in csv_text
+        assert "alpha comment" not in body
+        assert "alpha comment" not in csv_text
+        assert "How relevant" not in body
+        assert "How relevant" not in csv_text
     else:
-        assert NOT_ENOUGH not in body and NOT_ENOUGH not in csv_text
+        assert NOT_ENOUGH not in body
+        assert NOT_ENOUGH not in csv_text
         assert "How relevant was the session to your work?" in body
         assert "How relevant was the session to your work?,5.0,0,0,0,0,5" in csv_text
         # sorted by text, never by arrival: the first answer ("zeta") comes last
@@ -103,7 +110,8 @@ def test_a_participant_answers_once_through_the_page(
     assert client.get(url).status_code == 200
     assert client.post(url, {**GOOD, "comment": "טוב מאוד"}).status_code == 302
     row = FeedbackResponse.objects.get()
-    assert row.ratings == GOOD and row.comment == "טוב מאוד"
+    assert row.ratings == GOOD
+    assert row.comment == "טוב מאוד"
     assert str(enrolled.pk) not in row.respondent_key[:3] or len(row.respondent_key) == 64
     again = client.post(url, {**GOOD, "comment": "again"})
     assert "You have answered this feedback" in again.content.decode()
@@ -167,11 +175,13 @@ def test_the_shift_figures():
     summary = feedback.self_assessment_shift(by_participant=answers, criteria=["lead"])
     row = summary.criteria[0]
     assert (row.before, row.then, row.after) == (3.33, 2.5, 4.5)
-    assert row.change == 1.0 and row.change_then == 2.0
+    assert row.change == 1.0
+    assert row.change_then == 2.0
     thresholded = feedback.self_assessment_shift(
         by_participant=answers, criteria=["lead"], minimum=3
     )
-    assert thresholded.criteria[0].before == 3.33 and thresholded.criteria[0].after is None
+    assert thresholded.criteria[0].before == 3.33
+    assert thresholded.criteria[0].after is None
     assert thresholded.message("after") == "Not enough responses yet (2 of the 3 needed)."
 
 
@@ -201,7 +211,8 @@ def test_self_assessment_before_and_at_the_end(as_user, cohort, owner, participa
             participant=enrolled, moment="before", ratings=dict.fromkeys(codes, 3), now=end
         )
     page = client.get(url).content.decode()
-    assert "+2.0" in page and "+3.0" in page
+    assert "+2.0" in page
+    assert "+3.0" in page
 
 
 def test_self_assessment_pages_by_role(

@@ -80,7 +80,8 @@ def test_the_timeline_marks_past_and_next_and_offers_staff_their_actions(
     add_session(cohort, owner, number=3, title="Later", starts_at=now + dt.timedelta(days=14))
     body = as_user(owner).get(reverse("programs:sessions", args=[cohort.pk])).content.decode()
     assert body.index("Earlier") < body.index("Coming") < body.index("Later")
-    assert body.count(">Past<") == 1 and body.count(">Next<") == 1
+    assert body.count(">Past<") == 1
+    assert body.count(">Next<") == 1
     assert reverse("programs:session_create", args=[cohort.pk]) in body
     member_body = as_user(member).get(reverse("programs:sessions", args=[cohort.pk])).content
     assert reverse("programs:session_create", args=[cohort.pk]).encode() not in member_body
@@ -118,7 +119,8 @@ def test_staff_create_a_session_with_materials_and_a_meeting(as_user, cohort, ow
     session = Session.objects.get()
     assert response.status_code == 302
     assert list(session.materials.all()) == [doc]
-    assert session.meeting == held_at and session.facilitator == facilitator
+    assert session.meeting == held_at
+    assert session.facilitator == facilitator
     page = as_user(owner).get(reverse("programs:session", args=[session.pk])).content.decode()
     assert reverse("knowledge:document", args=[doc.pk]) in page
 
@@ -183,7 +185,8 @@ def test_staff_edit_and_delete(as_user, cohort, owner, initiative):
     )
     assert response.status_code == 302
     session.refresh_from_db()
-    assert session.title == "Peer learning circle" and not session.required
+    assert session.title == "Peer learning circle"
+    assert not session.required
     assert not session.materials.exists()
     client.post(reverse("programs:session_delete", args=[session.pk]))
     assert not Session.objects.exists()

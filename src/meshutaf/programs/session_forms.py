@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
@@ -55,18 +57,22 @@ class SessionForm(forms.ModelForm):
         initiative_id = cohort.programme.initiative_id
         # Other initiatives' documents and meetings are not offered; the service refuses them
         # too, for a hand-made request.
-        self.fields["materials"].queryset = Document.objects.filter(
-            initiative_id=initiative_id
-        ).order_by("title", "pk")
-        self.fields["meeting"].queryset = Meeting.objects.filter(
-            initiative_id=initiative_id
-        ).order_by("-starts_at", "pk")
-        self.fields["facilitator"].queryset = Person.objects.order_by("full_name", "pk")
+        materials = cast(forms.ModelMultipleChoiceField, self.fields["materials"])
+        meeting = cast(forms.ModelChoiceField, self.fields["meeting"])
+        facilitator = cast(forms.ModelChoiceField, self.fields["facilitator"])
+        materials.queryset = Document.objects.filter(initiative_id=initiative_id).order_by(
+            "title", "pk"
+        )
+        meeting.queryset = Meeting.objects.filter(initiative_id=initiative_id).order_by(
+            "-starts_at", "pk"
+        )
+        facilitator.queryset = Person.objects.order_by("full_name", "pk")
         for name in ("starts_at", "ends_at"):
-            self.fields[name].input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
+            field = cast(forms.DateTimeField, self.fields[name])
+            field.input_formats = [DATETIME_FORMAT, "%Y-%m-%d %H:%M"]
 
     def clean(self):
-        data = super().clean()
+        data = super().clean() or {}
         starts, ends = data.get("starts_at"), data.get("ends_at")
         if starts and ends and ends < starts:
             self.add_error("ends_at", _("A session ends after it starts."))

@@ -175,10 +175,10 @@ def certificate_eligibility(*, cohort: Cohort) -> list[Eligibility]:
         rows.append(
             Eligibility(
                 participant=participant,
-                attended=participant.attended,  # type: ignore[attr-defined]
+                attended=participant.attended,
                 required=required,
                 eligible=meets_attendance_rule(
-                    attended=participant.attended,  # type: ignore[attr-defined]
+                    attended=participant.attended,
                     required=required,
                     share=cohort.attendance_required_share,
                 ),

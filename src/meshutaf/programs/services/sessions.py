@@ -399,7 +399,8 @@ def self_assessment_save(
     1–5, at one moment; saving again replaces it while that moment is open."""
     if moment not in AssessmentMoment.values:
         raise ValidationError({"moment": _("Choose before, after or looking back.")})
-    if participant.cohort.rubric_version_id is None:
+    version = participant.cohort.rubric_version
+    if version is None:
         raise ValidationError(_("This cohort has no rubric to rate yourself against."))
     if not self_assessment_open(participant=participant, moment=moment, now=now or timezone.now()):
         if moment == AssessmentMoment.BEFORE:
@@ -409,11 +410,7 @@ def self_assessment_save(
         raise ValidationError(
             _("The self-assessment at the end opens when the programme's last session begins.")
         )
-    codes = list(
-        participant.cohort.rubric_version.criteria.order_by("order", "pk").values_list(
-            "code", flat=True
-        )
-    )
+    codes = list(version.criteria.order_by("order", "pk").values_list("code", flat=True))
     try:
         clean = feedback.ratings_clean(ratings, codes)
     except ValueError as error:
