@@ -320,3 +320,35 @@ def test_discussion_revision_keeps_the_first_version(owner, member, first_pass):
     score_all(revision, by=member, score=4)
     assert set(review.scores.order_by().values_list("score", flat=True)) == {2}
     assert set(revision.scores.order_by().values_list("score", flat=True)) == {4}
+
+
+def test_assign_and_remove_owner_member_outsider(
+    as_user, owner, member, outsider, first_pass, second
+):
+    assign = reverse("programs:assign", args=[first_pass.pk])
+    assert as_user(member).post(assign).status_code == 403
+    assert as_user(outsider).post(assign).status_code == 404
+    assert as_user(owner).post(assign).status_code == 302
+    removable = Reviewer.objects.get(cohort=first_pass, user=second)
+    remove = reverse("programs:reviewer_remove", args=[removable.pk])
+    assert as_user(member).post(remove).status_code == 403
+    assert as_user(outsider).post(remove).status_code == 404
+    calibrate(second, first_pass)
+    # A reviewer with submitted reviews stays.
+    assert as_user(owner).post(remove).status_code == 302
+    assert Reviewer.objects.filter(pk=removable.pk).exists()
+
+
+def test_revise_only_in_the_discussion_and_only_ones_own(
+    as_user, owner, member, second, first_pass
+):
+    calibrate(member, first_pass)
+    review = Review.objects.filter(reviewer__user=member, phase=ReviewPhase.FIRST_PASS).first()
+    score_all(review, by=member)
+    url = reverse("programs:review_revise", args=[review.pk])
+    as_user(member).post(url)
+    assert not Review.objects.filter(phase=ReviewPhase.DISCUSSION).exists()
+    advance(first_pass, owner, CohortPhase.DISCUSSION)
+    assert as_user(second).post(url).status_code == 404
+    assert as_user(member).post(url).status_code == 302
+    assert Review.objects.filter(phase=ReviewPhase.DISCUSSION, reviewer__user=member).count() == 1
