@@ -227,7 +227,10 @@ def test_open_sdg_text_cannot_run_as_a_formula_and_numbers_stay_numbers():
 
     text = opensdg.write(
         [{"period": "2024", "key": "sex=@HYPERLINK(1)", "geography": "", "value": -5}],
-        dimensions=["sex"], units="=cmd", series="S", area_code="IL",
+        dimensions=["sex"],
+        units="=cmd",
+        series="S",
+        area_code="IL",
     )
     assert "@HYPERLINK" not in text.replace("'@HYPERLINK", "")
     assert "'=cmd" in text

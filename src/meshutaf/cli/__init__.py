@@ -89,6 +89,7 @@ COMMAND_MODULES = (
     "meshutaf.deliberation.commands",
     "meshutaf.discourse.commands",
     "meshutaf.measurement.commands",
+    "meshutaf.programs.commands",
 )
 
 

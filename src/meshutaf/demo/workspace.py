@@ -12,6 +12,7 @@ from typing import TextIO
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.test.utils import override_settings
 
 from meshutaf.accounts.models import User
 from meshutaf.accounts.services import user_create
@@ -22,6 +23,7 @@ from meshutaf.demo.maps import build_map
 from meshutaf.demo.measurement import build_measurement
 from meshutaf.demo.meetings import build_meetings
 from meshutaf.demo.people import people_plan
+from meshutaf.demo.programs import build_programs
 from meshutaf.demo.specs import InitiativeSpec, initiative_specs, organisation_specs
 from meshutaf.demo.users import DEMO_PASSWORD, DEMO_USERS, FACILITATING_ORGANISATION
 from meshutaf.demo.workshops import build_workshop
@@ -269,7 +271,13 @@ def demo_load(*, stdout: TextIO | None = None) -> DemoResult:
 
     # A fixed seed keeps the invented names and dates the same on every machine.
     rng = random.Random(2026)
-    with transaction.atomic():
+    # The demo's people are invented (example.org): nothing loading it does may send mail,
+    # such as the nomination links and application links the programme's services e-mail on
+    # commit. The dummy backend is in place until after the commit.
+    with (
+        override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        transaction.atomic(),
+    ):
         orgs: dict[str, Organisation] = {}
         for spec in organisation_specs():
             orgs[spec.key] = organisation_create(
@@ -327,6 +335,12 @@ def demo_load(*, stdout: TextIO | None = None) -> DemoResult:
         town = next(i for i in initiatives if i.kind == InitiativeKind.COLLECTIVE_IMPACT)
         build_measurement(
             initiative=town, facilitator=facilitator, partner=users["partner"], orgs=orgs
+        )
+
+        # The "Merhav" leadership programme gets two cohorts (issue 15).
+        merhav = next(i for i in initiatives if i.kind == InitiativeKind.TRAINING_PROGRAMME)
+        build_programs(
+            initiative=merhav, facilitator=facilitator, partner=users["partner"], orgs=orgs
         )
 
     _write(

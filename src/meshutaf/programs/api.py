@@ -12,11 +12,17 @@ from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from .api_alumni import router as alumni_router
 from .api_nominations import router as nominations_router
+from .api_reviews import router as reviews_router
+from .api_selection import router as selection_router
+from .api_sessions import router as sessions_router
 from .permissions import cohort_get_for_user, programme_get_for_user
 from .selectors import programmes as selectors
 
 router = Router(tags=["programs"])
 router.add_router("", nominations_router)
+router.add_router("", reviews_router)
+router.add_router("", selection_router)
+router.add_router("", sessions_router)
 router.add_router("", alumni_router)
 
 

@@ -407,7 +407,7 @@ class CriterionScore(models.Model):
     class Meta:
         verbose_name = _("criterion score")
         verbose_name_plural = _("criterion scores")
-        ordering = ["review", "criterion__order"]
+        ordering = ["review_id", "criterion__order"]
         constraints = [
             models.UniqueConstraint(fields=["review", "criterion"], name="programs_score_once"),
             models.CheckConstraint(
