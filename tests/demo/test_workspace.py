@@ -52,7 +52,7 @@ def test_loading_creates_the_demo_users_and_initiatives(loaded):
         Initiative.objects.count()
     )
     assert 40 <= Organisation.objects.count() <= 60
-    assert 80 <= Person.objects.count() <= 120
+    assert 80 <= Person.objects.count() <= 260
     assert set(Organisation.objects.values_list("sector", flat=True)) >= (
         set(Sector.values) - {Sector.OTHER}
     )

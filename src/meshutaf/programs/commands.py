@@ -46,9 +46,10 @@ def add_parser(commands) -> None:
             "Reads a CSV file with the columns candidate, reviewer, criterion and score "
             "(optional: weight per criterion, confidence per score; an empty score means the "
             "reviewer cannot judge it) and prints each candidate's raw mean, median and "
-            "spread, the score adjusted for each reviewer's leniency with its 95% interval and "
-            "rank band, each reviewer's offset, Krippendorff's alpha per criterion, and the "
-            "candidates whose reviewers disagree enough to need a consensus discussion."
+            "spread, the score adjusted for each reviewer's leniency with its 95-per-cent "
+            "interval and rank band, each reviewer's offset, Krippendorff's alpha per "
+            "criterion, and the candidates whose reviewers disagree enough to need a "
+            "consensus discussion."
         ),
     )
     command.add_argument("--reviews", required=True, metavar=_("FILE"), help=_("the CSV file"))

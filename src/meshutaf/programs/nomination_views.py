@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth import login
+from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import ValidationError
 from django.http import FileResponse, Http404
 from django.shortcuts import redirect, render
@@ -16,10 +18,19 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
+from meshutaf.accounts.forms import SignupForm
 from meshutaf.core.access import Action
 from meshutaf.core.forms import apply_service_errors, error_text, form_submitted
 
-from .models import Application, CohortPhase, Nomination, NominatorInvitation, Review
+from .models import (
+    Application,
+    CohortPhase,
+    Decision,
+    Nomination,
+    NominatorInvitation,
+    Participant,
+    Review,
+)
 from .nomination_forms import (
     ApplicationForm,
     CandidateForm,
@@ -37,6 +48,7 @@ from .permissions import (
     staff,
 )
 from .selectors import nominations as selectors
+from .services import enrolment
 from .services import nominations as services
 
 LINK_PROBLEM = "programs/nominations/link_problem.html"
@@ -318,6 +330,60 @@ def nominate(request, token: str):
     )
 
 
+def _join(request, nomination: Nomination, token: str):
+    """A selected candidate's link: sign in, or create an account (the link came to the
+    candidate's e-mail, which the account takes), and take the place in the cohort."""
+    participant = (
+        Participant.objects.filter(nomination=nomination)
+        .select_related("cohort__programme")
+        .first()
+    )
+    action = request.POST.get("action") if request.method == "POST" else None
+    signup_form = SignupForm(
+        request.POST if action == "signup" else None,
+        initial={"username": nomination.candidate_email},
+    )
+    if action == "join" and not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if action == "join" or (action == "signup" and signup_form.is_valid()):
+        try:
+            if action == "signup":
+                user = enrolment.participant_join_with_signup(
+                    nomination=nomination,
+                    username=signup_form.cleaned_data["username"],
+                    password=signup_form.cleaned_data["password1"],
+                    first_name=signup_form.cleaned_data["first_name"],
+                    last_name=signup_form.cleaned_data["last_name"],
+                )
+                login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            else:
+                enrolment.participant_join(nomination=nomination, user=request.user)
+        except ValidationError as error:
+            if action == "signup":
+                apply_service_errors(signup_form, error)
+            else:
+                messages.error(request, error_text(error))
+        else:
+            messages.success(request, _("Welcome to the cohort."))
+            return redirect("programs:cohort", nomination.cohort_id)
+    return render(
+        request,
+        "programs/nominations/join.html",
+        {
+            "nomination": nomination,
+            "cohort": nomination.cohort,
+            "programme": nomination.cohort.programme,
+            "participant": participant,
+            "joined": participant is not None and participant.user_id is not None,
+            "mine": participant is not None
+            and participant.user_id is not None
+            and participant.user_id == request.user.pk,
+            "signup_form": signup_form,
+        },
+        status=400 if action == "signup" and signup_form.errors else 200,
+    )
+
+
 @never_cache
 def apply(request, token: str):
     """The candidate's page: consent or decline first, then the application (a draft until
@@ -326,6 +392,8 @@ def apply(request, token: str):
     problem = services.candidate_problem(nomination)
     if problem or nomination is None:
         return _problem_page(request, problem)  # type: ignore[arg-type]
+    if nomination.decision == Decision.SELECTED:
+        return _join(request, nomination, token)
     editable = services.application_editable(nomination)
     application = Application.objects.filter(nomination=nomination).first()
     consent_form = ConsentForm()

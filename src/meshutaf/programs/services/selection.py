@@ -27,6 +27,7 @@ from ..models import (
     RecommendationChoice,
 )
 from ..selectors import selection as selectors
+from . import enrolment
 from .programmes import log
 
 MAX_REASON = 2000
@@ -211,6 +212,7 @@ def decision_confirm(
     for pk, decision in final.items():
         if decision == Decision.SELECTED:
             _enrol(cohort=cohort, nomination=nominations[pk], by=by)
+    enrolment.selected_notify(cohort=cohort)
     return made
 
 
