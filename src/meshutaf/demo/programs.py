@@ -30,6 +30,7 @@ from meshutaf.programs.models import (
     AttendanceStatus,
     Cohort,
     CohortPhase,
+    Criterion,
     Gender,
     Nomination,
     NominationStatus,
@@ -535,8 +536,10 @@ def _run(cohort: Cohort, data, *, facilitator: User, rng: random.Random) -> None
                     ),
                     now=session.ends_at,
                 )
-    first_end = cohort.sessions.order_by("starts_at").first().ends_at
-    codes = list(cohort.rubric_version.criteria.values_list("code", flat=True))
+    first_end = held[0].ends_at
+    codes = list(
+        Criterion.objects.filter(version=cohort.rubric_version_id).values_list("code", flat=True)
+    )
     for participant in participants[:20]:
         sessions.self_assessment_save(
             participant=participant,

@@ -65,7 +65,8 @@ class CohortForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         start, end = data.get("start_date"), data.get("end_date")
         if start and end and end < start:
             self.add_error("end_date", _("The end date cannot be before the start date."))
@@ -94,12 +95,15 @@ class QuotaForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].queryset = Organisation.objects.filter(
+        organisation = self.fields["organisation"]
+        assert isinstance(organisation, forms.ModelChoiceField)  # noqa: S101 (for the type checker)
+        organisation.queryset = Organisation.objects.filter(
             sector__in=[Sector.GOVERNMENT, Sector.LOCAL_AUTHORITY]
         ).order_by("name_he", "name_en", "pk")
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         kind = data.get("kind")
         if kind == QuotaKind.ORGANISATION and not data.get("organisation"):
             self.add_error("organisation", _("Choose the ministry or authority."))
@@ -144,7 +148,8 @@ class CriterionForm(forms.Form):
     )
 
     def clean(self):
-        data = super().clean()
+        super().clean()
+        data = self.cleaned_data
         if not (data.get("name_he") or data.get("name_ar") or data.get("name_en")):
             raise forms.ValidationError(_("Give the criterion a name in at least one language."))
         return data

@@ -148,6 +148,7 @@ def cohort_create(request, pk: int) -> HttpResponse:
 @login_required
 def cohort_detail(request, pk: int) -> HttpResponse:
     cohort, role = cohort_get_for_user(user=request.user, pk=pk)
+    next_phase = selectors.next_phase(cohort)
     return render(
         request,
         "programs/cohort_detail.html",
@@ -159,10 +160,8 @@ def cohort_detail(request, pk: int) -> HttpResponse:
             "can_manage": staff(role),
             "summary": selectors.cohort_summary(cohort, user=request.user),
             "steps": selectors.phase_steps(cohort),
-            "next_phase": selectors.next_phase(cohort),
-            "next_phase_label": CohortPhase(selectors.next_phase(cohort)).label
-            if selectors.next_phase(cohort)
-            else "",
+            "next_phase": next_phase,
+            "next_phase_label": CohortPhase(next_phase).label if next_phase else "",
         },
     )
 

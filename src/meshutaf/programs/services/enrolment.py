@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import logging
 import secrets
+from functools import partial
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
@@ -73,7 +74,7 @@ def selected_notify(*, cohort: Cohort, base_url: str | None = None) -> int:
         participant = getattr(nomination, "participant", None)
         if participant is not None:
             membership_ensure(participant=participant)
-        transaction.on_commit(lambda pk=nomination.pk, raw=raw: _send_selected(pk, raw, base_url))
+        transaction.on_commit(partial(_send_selected, nomination.pk, raw, base_url))
         count += 1
     return count
 
