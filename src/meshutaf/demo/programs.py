@@ -14,9 +14,11 @@ machine gets the same selection. Writes go through the programs services.
 import datetime as dt
 import random
 import zoneinfo
+from itertools import zip_longest
 from typing import Any
 
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from meshutaf.accounts.models import User
 from meshutaf.accounts.services import user_create
@@ -54,9 +56,23 @@ from meshutaf.programs.services import (
 from meshutaf.programs.services.reviews import ScoreIn
 
 ZONE = zoneinfo.ZoneInfo("Asia/Jerusalem")
+BIOS = (
+    "מובילה את שולחן הדיור האזורי במחוז, עם שלושה ארגוני דיור ציבורי.",
+    "אחראי על קולות קוראים במשרד; הכניס סעיף שותפות לכל קול קורא חדש.",
+    "מנהלת את קשרי הקהילה בעירייה ומלווה ועדי שכונות.",
+    "מתכנן תכניות תעסוקה לצעירים עם ארגוני מגזר שלישי בנגב.",
+    "הקימה במשרד צוות קבוע לעבודה עם ארגוני החברה האזרחית.",
+)
+EVIDENCE = (
+    "לפי הדוגמה בבקשה ובמכתב ההמלצה.",
+    "ההמלצה מתארת שינוי נוהל שהוביל/ה עם שני משרדים.",
+    "בבקשה אין דוגמה לעבודה עם ארגונים מחוץ למשרד.",
+    "הוביל/ה צוות מעורב של רשות וארגונים; ההמלצה מאשרת.",
+    "דוגמה אחת חזקה, אבל קצרה ולא ברורה מה היה חלקו/ה.",
+    "המנכ״ל מתאר יוזמה אישית שנמשכה שנתיים.",
+)
 SEED = 15  # the programs issue's number: the selection never depends on the rest of the demo
 CURRENT_START = dt.date(2026, 9, 6)
-SESSIONS_HELD = 4  # sessions before the demo's "today" in December 2026 have attendance
 WITH_FEEDBACK_THRESHOLD_MISSED = 3  # the third session got too few answers to show
 
 # A tiny valid PDF: the applications' CVs (the demo never ships real people's CVs).
@@ -195,7 +211,7 @@ def _earlier_cohort(programme, data, *, facilitator: User, orgs, rng: random.Ran
             user=graduate.user,
             role_title=rng.choice(data["programme"]["roles"]),
             organisation=graduate.organisation,
-            bio="בוגר/ת המחזור הראשון; ממשיך/ה לעבוד עם ארגונים בתחום.",
+            bio=BIOS[index % len(BIOS)],
             expertise=expertise[index % len(expertise)],
             email=graduate.person.email,
             phone=f"050-555-01{index:02d}",
@@ -303,6 +319,7 @@ def _nominate(cohort, spec, *, orgs, rng: random.Random, facilitator: User) -> l
                     nominator_statement=rng.choice(spec["statements"]),
                 ).nomination
             )
+    referees = [name for name, _local, _gender in _names(rng, 12)]
     for position, nomination in enumerate(candidates):
         if position in (5, 22):
             nominations.candidate_decline(nomination=nomination)
@@ -317,7 +334,7 @@ def _nominate(cohort, spec, *, orgs, rng: random.Random, facilitator: User) -> l
             cv=SimpleUploadedFile("cv.pdf", _PDF, content_type="application/pdf"),
             referees=[
                 {
-                    "name": "ממליץ/ה מהמשרד",
+                    "name": referees[position % len(referees)],
                     "role_title": "מנהל/ת ישיר/ה",
                     "email": f"referee.{position}@example.org",
                     "relation": "עבודה",
@@ -326,7 +343,11 @@ def _nominate(cohort, spec, *, orgs, rng: random.Random, facilitator: User) -> l
             submit=True,
         )
     applied = [n for n in candidates if _refresh(n).status == NominationStatus.APPLIED]
-    for nomination in applied[:4]:
+    # Four calibration dossiers from four different ministries.
+    anchors: dict[int, Nomination] = {}
+    for nomination in applied:
+        anchors.setdefault(nomination.organisation_id, nomination)
+    for nomination in list(anchors.values())[::3][:4]:
         nominations.nomination_calibration_set(nomination=nomination, by=facilitator, anchor=True)
     return applied
 
@@ -397,20 +418,30 @@ def _scores(review: Review, quality: float, leniency: float, rng: random.Random)
             ScoreIn(
                 criterion.pk,
                 score,
-                evidence="לפי הדוגמה בבקשה ובמכתב ההמלצה.",
+                evidence=rng.choice(EVIDENCE),
                 confidence=rng.choice([2, 3, 3]),
             )
         )
     return items
 
 
-def _submit_all(reviews_, *, quality, leniency, rng) -> None:
+def _submit_all(reviews_, *, quality, leniency, rng, contested=frozenset()) -> None:
+    """Submit every review; on a contested candidate the first reviewer saw far more in the
+    dossier than the others (a real disagreement, not a lenient reviewer)."""
+    seen: set[int] = set()
     for review in reviews_:
+        surprise = 0.0
+        if review.nomination_id in contested and review.nomination_id not in seen:
+            surprise = 1.9
+        seen.add(review.nomination_id)
         reviews.review_save(
             review=review,
             by=review.reviewer.user,
             scores=_scores(
-                review, quality[review.nomination_id], leniency[review.reviewer_id], rng
+                review,
+                quality[review.nomination_id] + surprise,
+                leniency[review.reviewer_id],
+                rng,
             ),
             submit=True,
         )
@@ -431,7 +462,14 @@ def _select(cohort, *, facilitator: User, candidates, reviewers, rng: random.Ran
     programmes.cohort_phase_advance(cohort=cohort, by=facilitator, to=CohortPhase.CALIBRATION)
     _submit_all(owed(ReviewPhase.CALIBRATION), quality=quality, leniency=leniency, rng=rng)
     programmes.cohort_phase_advance(cohort=cohort, by=facilitator, to=CohortPhase.FIRST_PASS)
-    _submit_all(owed(ReviewPhase.FIRST_PASS), quality=quality, leniency=leniency, rng=rng)
+    contested = frozenset(sorted(quality, key=lambda pk: abs(quality[pk] - 3.0))[:3])
+    _submit_all(
+        owed(ReviewPhase.FIRST_PASS),
+        quality=quality,
+        leniency=leniency,
+        rng=rng,
+        contested=contested,
+    )
     programmes.cohort_phase_advance(cohort=cohort, by=facilitator, to=CohortPhase.DISCUSSION)
     # Two reviewers revise a review after the discussion of a contested candidate.
     contested = (
@@ -496,7 +534,7 @@ def _run(cohort: Cohort, data, *, facilitator: User, rng: random.Random) -> None
             place=spec["place"],
             required=spec.get("required", True),
         )
-        if number <= SESSIONS_HELD:
+        if session.starts_at <= timezone.now():  # the sessions held by the day it loads
             held.append(session)
         day += dt.timedelta(days=17)
     for index, session in enumerate(held, start=1):
@@ -551,28 +589,37 @@ def _run(cohort: Cohort, data, *, facilitator: User, rng: random.Random) -> None
 
 
 def _projects(cohort, data, participants, *, facilitator: User, rng: random.Random) -> None:
-    """Five inter-ministerial teams, each with a sponsoring director-general and a coach."""
+    """Five inter-ministerial teams (no two members from one ministry while others are left),
+    each with a sponsoring director-general and one of two coaches."""
     by_ministry: dict[int, list[Participant]] = {}
     for participant in participants:
         by_ministry.setdefault(participant.organisation_id or 0, []).append(participant)
-    pools = [p for group in by_ministry.values() for p in group]
-    rng.shuffle(pools)
-    coach = Person.objects.filter(full_name__startswith="יואב").first()
+    for group in by_ministry.values():
+        rng.shuffle(group)
+    # Deal the participants out ministry by ministry, so each team mixes ministries.
+    dealt = [p for round_ in zip_longest(*by_ministry.values()) for p in round_ if p]
+    teams: list[list[Participant]] = [[] for _ in data["project"]]
+    for position, participant in enumerate(dealt):
+        teams[position % len(teams)].append(participant)
+    coaches = [
+        person_create(by=facilitator, full_name=name, email=f"coach.{local}@example.org")
+        for name, local, _gender in _names(rng, 2)
+    ]
     sponsors = list(
-        Nomination.objects.filter(cohort=cohort, nominator_person__isnull=False).values_list(
-            "nominator_person", flat=True
-        )
+        Nomination.objects.filter(cohort=cohort, nominator_person__isnull=False)
+        .order_by("organisation_id")
+        .values_list("nominator_person", flat=True)
+        .distinct()
     )
     for index, spec in enumerate(data["project"]):
-        team = pools[index::5][:5]
         project = projects.project_create(
             cohort=cohort,
             by=facilitator,
             title=spec["title"],
             challenge=spec["challenge"],
-            sponsor=Person.objects.filter(pk__in=sponsors[index : index + 1]).first(),
-            coach=coach,
-            members=team,
+            sponsor=Person.objects.filter(pk__in=sponsors[index * 2 : index * 2 + 1]).first(),
+            coach=coaches[index % len(coaches)],
+            members=teams[index],
             status="active",
         )
         projects.milestone_add(

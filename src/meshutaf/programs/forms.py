@@ -42,7 +42,10 @@ class CohortForm(forms.Form):
     )
     consensus_spread = forms.DecimalField(
         label=_("Disagreement that sends a candidate to the consensus queue"),
-        help_text=_("The gap, in rubric points, between the highest and lowest reviewer."),
+        help_text=_(
+            "The gap, in rubric points, between the highest and lowest reviewer once each "
+            "reviewer's leniency is taken out."
+        ),
         min_value=0,
         max_value=10,
         decimal_places=2,

@@ -38,7 +38,7 @@ class ReviewerAddForm(forms.Form):
 class WaiverForm(forms.Form):
     reason = forms.CharField(
         label=_("Why this conflict does not recuse the reviewer"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         max_length=TEXT_MAX,
     )
 
@@ -53,7 +53,7 @@ class DeclareForm(forms.Form):
 class NoteForm(forms.Form):
     text = forms.CharField(
         label=_("Add to the discussion record"),
-        widget=forms.Textarea(attrs={"rows": 3}),
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
         max_length=TEXT_MAX,
     )
 
@@ -63,7 +63,9 @@ class ReviewForm(forms.Form):
     and an overall note. Completeness for submission is the service's rule."""
 
     note = forms.CharField(
-        label=_("Overall note"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+        label=_("Overall note"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "auto"}),
     )
 
     def __init__(self, *args, criteria: list[Criterion], scale: range, **kwargs):
@@ -77,7 +79,9 @@ class ReviewForm(forms.Form):
                 label=criterion.name, choices=choices, required=False, widget=forms.RadioSelect
             )
             self.fields[f"evidence_{criterion.pk}"] = forms.CharField(
-                label=_("Evidence"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+                label=_("Evidence"),
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
             )
             self.fields[f"confidence_{criterion.pk}"] = forms.TypedChoiceField(
                 label=_("Confidence"),

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from meshutaf.core.models import TimeStampedModel
-from meshutaf.directory.models import Organisation, Person
+from meshutaf.directory.models import Organisation, Person, Sector
 from meshutaf.initiatives.models import Initiative
 from meshutaf.knowledge.models import Document
 from meshutaf.meetings.models import Meeting
@@ -56,7 +56,7 @@ class CohortPhase(models.TextChoices):
     DISCUSSION = "discussion", pgettext_lazy("selection phase", "Discussion")
     RECOMMENDATION = "recommendation", _("Recommendation")
     DECISION = "decision", pgettext_lazy("selection phase", "Decision")
-    RUNNING = "running", _("Running")
+    RUNNING = "running", pgettext_lazy("cohort phase", "Running")
     COMPLETED = "completed", _("Completed")
 
 
@@ -91,7 +91,10 @@ class Cohort(TimeStampedModel):
         max_digits=4,
         decimal_places=2,
         default=Decimal("1.50"),
-        help_text=_("The gap, in rubric points, between the highest and lowest reviewer."),
+        help_text=_(
+            "The gap, in rubric points, between the highest and lowest reviewer once each "
+            "reviewer's leniency is taken out."
+        ),
     )
     attendance_required_share = models.DecimalField(
         _("share of required sessions attended for a certificate"),
@@ -171,6 +174,17 @@ class Quota(TimeStampedModel):
                 name="programs_quota_range",
             ),
         ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()}: {self.organisation or self.value_label}"
+
+    @property
+    def value_label(self) -> str:
+        """The sector's or gender's name in the reader's language, not its code."""
+        choices = {QuotaKind.SECTOR: Sector, QuotaKind.GENDER: Gender}.get(self.kind)
+        if choices is None or self.value not in choices.values:
+            return self.value
+        return str(choices(self.value).label)
 
 
 class Gender(models.TextChoices):

@@ -9,6 +9,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q, QuerySet
+from django.utils import timezone
 
 from .. import feedback
 from ..certificates import meets_attendance_rule
@@ -150,6 +151,12 @@ class Eligibility:
     required: int
     eligible: bool
     certificate_code: str = ""
+    held: int = 0  # required sessions that have begun: while fewer than `required`, the
+    # cohort is still running and the rule can only be read "so far"
+
+    @property
+    def running(self) -> bool:
+        return self.held < self.required
 
     @property
     def percent(self) -> int:
@@ -158,7 +165,9 @@ class Eligibility:
 
 def certificate_eligibility(*, cohort: Cohort) -> list[Eligibility]:
     """Every active participant against the attendance rule, in two queries."""
-    required = Session.objects.filter(cohort=cohort, required=True).count()
+    required_sessions = Session.objects.filter(cohort=cohort, required=True)
+    required = required_sessions.count()
+    held = required_sessions.filter(starts_at__lte=timezone.now()).count()
     participants = (
         active_participants(cohort_id=cohort.pk)
         .annotate(
@@ -183,6 +192,7 @@ def certificate_eligibility(*, cohort: Cohort) -> list[Eligibility]:
                     share=cohort.attendance_required_share,
                 ),
                 certificate_code=certificate.code if certificate else "",
+                held=held,
             )
         )
     return rows
