@@ -11,7 +11,9 @@ from django.urls import reverse
 from django.utils import timezone
 from openpyxl import load_workbook
 
+from meshutaf.programs import tasks
 from meshutaf.programs.models import (
+    BoardSnapshot,
     Conflict,
     ConflictSource,
     CriterionScore,
@@ -265,3 +267,41 @@ def test_board_query_count_is_flat(
         assert client.get(url).status_code == 200  # cold: the scores are read
     with django_assert_max_num_queries(20):
         assert client.get(url).status_code == 200  # warm: from the cache
+
+
+# ---------------------------------------------------------------- the stored board
+
+
+def _no_computing(*args, **kwargs):
+    raise AssertionError("the board was computed instead of read")
+
+
+def test_the_worker_stores_the_board_and_pages_read_it(
+    cohort, scored, monkeypatch, django_capture_on_commit_callbacks
+):
+    with django_capture_on_commit_callbacks(execute=True):
+        tasks.board_refresh_later(cohort.pk)
+    snapshot = BoardSnapshot.objects.get(cohort=cohort)
+    assert selectors.board_refresh(cohort) is False  # nothing changed since
+    cache.clear()
+    monkeypatch.setattr(selectors, "_read_scores", _no_computing)
+    computed, fingerprint = selectors.scores(cohort)
+    assert fingerprint == snapshot.fingerprint
+    assert len(computed.result.candidates) == len(scored)
+
+
+def test_a_stale_snapshot_is_never_shown(cohort, scored, panel):
+    selectors.board_refresh(cohort)
+    before = BoardSnapshot.objects.get(cohort=cohort).fingerprint
+    extra = add_reviewer(cohort, "late")
+    score(extra, scored[0], 1)
+    cache.clear()
+    computed, fingerprint = selectors.scores(cohort)
+    assert fingerprint != before
+    row = next(c for c in computed.result.candidates if c.id == str(scored[0].pk))
+    assert row.n_reviewers == len(panel) + 1
+    assert BoardSnapshot.objects.get(cohort=cohort).fingerprint == fingerprint
+
+
+def test_refresh_of_a_cohort_that_is_gone_does_nothing(db):
+    assert tasks.board_refresh.call(999_999) is False

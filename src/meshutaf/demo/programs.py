@@ -472,12 +472,16 @@ def _select(cohort, *, facilitator: User, candidates, reviewers, rng: random.Ran
     )
     programmes.cohort_phase_advance(cohort=cohort, by=facilitator, to=CohortPhase.DISCUSSION)
     # Two reviewers revise a review after the discussion of a contested candidate.
-    contested = (
-        Review.objects.filter(reviewer__cohort=cohort, phase=ReviewPhase.FIRST_PASS)
+    revisited = (
+        Review.objects.filter(
+            reviewer__cohort=cohort,
+            phase=ReviewPhase.FIRST_PASS,
+            nomination_id__in=sorted(contested),
+        )
         .select_related("reviewer__user", "nomination")
         .order_by("nomination_id", "pk")[:2]
     )
-    for review in contested:
+    for review in revisited:
         reviews.discussion_note_add(
             nomination=review.nomination,
             by=review.reviewer.user,

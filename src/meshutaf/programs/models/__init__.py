@@ -48,6 +48,7 @@ from .participation import (
 )
 from .selection import (
     Application,
+    BoardSnapshot,
     Confidence,
     Conflict,
     ConflictSource,
@@ -79,6 +80,7 @@ __all__ = [
     "Application",
     "AssessmentMoment",
     "AttendanceStatus",
+    "BoardSnapshot",
     "Certificate",
     "CheckinMethod",
     "Cohort",

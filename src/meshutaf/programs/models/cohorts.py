@@ -181,10 +181,11 @@ class Quota(TimeStampedModel):
     @property
     def value_label(self) -> str:
         """The sector's or gender's name in the reader's language, not its code."""
-        choices = {QuotaKind.SECTOR: Sector, QuotaKind.GENDER: Gender}.get(self.kind)
-        if choices is None or self.value not in choices.values:
-            return self.value
-        return str(choices(self.value).label)
+        if self.kind == QuotaKind.SECTOR and self.value in Sector.values:
+            return str(Sector(self.value).label)
+        if self.kind == QuotaKind.GENDER and self.value in Gender.values:
+            return str(Gender(self.value).label)
+        return self.value
 
 
 class Gender(models.TextChoices):

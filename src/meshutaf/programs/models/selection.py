@@ -514,3 +514,22 @@ class DecisionLogEntry(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class BoardSnapshot(models.Model):
+    """The selection board's statistics for one cohort, as the worker last computed them,
+    under the fingerprint of everything they were computed from. Every web process reads the
+    same row, so a board is computed once per change of the reviews, not once per process
+    and visit; a row whose fingerprint no longer matches is simply not used."""
+
+    cohort = models.OneToOneField(Cohort, on_delete=models.CASCADE, related_name="+")
+    fingerprint = models.CharField(max_length=64)
+    payload = models.BinaryField()
+    computed_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("selection board snapshot")
+        verbose_name_plural = _("selection board snapshots")
+
+    def __str__(self) -> str:
+        return f"{self.cohort_id}: {self.fingerprint}"

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import math
+import pickle
 from dataclasses import dataclass, field
 
 from django.core.cache import cache
@@ -28,6 +29,7 @@ from meshutaf.core.text import pick_localized
 
 from .. import decide, ranking
 from ..models import (
+    BoardSnapshot,
     Cohort,
     Conflict,
     Criterion,
@@ -269,14 +271,48 @@ def _read_scores(cohort: Cohort, criteria: list[CriterionInfo]) -> _Scores:
 
 
 def scores(cohort: Cohort, criteria: list[CriterionInfo] | None = None) -> tuple[_Scores, str]:
-    """The cohort's statistics and their fingerprint, from the cache when nothing changed."""
+    """The cohort's statistics and their fingerprint: from this process's cache, else from
+    the snapshot the worker stored (`board_refresh`) when nothing changed since, else
+    computed here and stored for every other process."""
     fingerprint = _fingerprint(cohort)
     key = f"programs:board:{cohort.pk}:{fingerprint}"
     found = cache.get(key)
     if found is None:
+        found = _snapshot_read(cohort, fingerprint)
+    if found is None:
         found = _read_scores(cohort, criteria if criteria is not None else _criteria(cohort))
-        cache.set(key, found, CACHE_SECONDS)
+        _snapshot_write(cohort, fingerprint, found)
+    cache.set(key, found, CACHE_SECONDS)
     return found, fingerprint
+
+
+def _snapshot_read(cohort: Cohort, fingerprint: str) -> _Scores | None:
+    payload = (
+        BoardSnapshot.objects.filter(cohort=cohort, fingerprint=fingerprint)
+        .values_list("payload", flat=True)
+        .first()
+    )
+    if payload is None:
+        return None
+    # Only this module writes the row, from the database's own scores: it is trusted data.
+    found = pickle.loads(bytes(payload))  # noqa: S301
+    return found if isinstance(found, _Scores) else None
+
+
+def _snapshot_write(cohort: Cohort, fingerprint: str, found: _Scores) -> None:
+    BoardSnapshot.objects.update_or_create(
+        cohort=cohort,
+        defaults={"fingerprint": fingerprint, "payload": pickle.dumps(found, protocol=5)},
+    )
+
+
+def board_refresh(cohort: Cohort) -> bool:
+    """Compute and store the board's statistics if they are out of date; True if it did."""
+    fingerprint = _fingerprint(cohort)
+    if BoardSnapshot.objects.filter(cohort=cohort, fingerprint=fingerprint).exists():
+        return False
+    _snapshot_write(cohort, fingerprint, _read_scores(cohort, _criteria(cohort)))
+    return True
 
 
 def board(cohort: Cohort, *, organisation_id: int | None = None, queue_only: bool = False) -> Board:

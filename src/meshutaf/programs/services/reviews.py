@@ -28,7 +28,7 @@ from django.utils.translation import gettext as _
 from meshutaf.directory.models import Affiliation, Person
 from meshutaf.initiatives.models import Membership
 
-from .. import assignment
+from .. import assignment, tasks
 from ..models import (
     Cohort,
     CohortPhase,
@@ -297,6 +297,7 @@ def conflict_waive(*, conflict: Conflict, by, reason: str) -> Conflict:
     conflict.waived_by = by
     conflict.waiver_reason = reason
     conflict.save(update_fields=["waived_at", "waived_by", "waiver_reason", "updated_at"])
+    tasks.board_refresh_later(conflict.reviewer.cohort_id)
     programmes.log(
         cohort=conflict.reviewer.cohort,
         kind=LogKind.CONFLICT,
@@ -318,6 +319,7 @@ def _recusals_apply(*, cohort: Cohort, conflicts: list[Conflict], by) -> None:
     review aside (the selectors leave it out of aggregation) and log that."""
     if not conflicts:
         return
+    tasks.board_refresh_later(cohort.pk)
     reopen: set[int] = set()
     reviewers = {c.reviewer_id: c.reviewer for c in conflicts}
     for conflict in conflicts:
@@ -692,6 +694,8 @@ def review_save(
         review.submitted_at = timezone.now()
         fields.append("submitted_at")
     review.save(update_fields=fields)
+    if submit:
+        tasks.board_refresh_later(review.reviewer.cohort_id)
     return review
 
 
