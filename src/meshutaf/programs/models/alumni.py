@@ -15,7 +15,7 @@ from meshutaf.core.models import TimeStampedModel
 from meshutaf.directory.models import Organisation, Person
 
 from .cohorts import Cohort, Participant, Programme
-from .selection import Confidence, Criterion, RubricVersion
+from .selection import SCORE_OR_CANNOT_JUDGE, Criterion, RubricVersion, ScoreOnCriterion
 
 
 class ProjectStatus(models.TextChoices):
@@ -99,15 +99,9 @@ class ProjectReview(TimeStampedModel):
         return f"{self.project} ({self.reviewer})"
 
 
-class ProjectScore(models.Model):
+class ProjectScore(ScoreOnCriterion):
     review = models.ForeignKey(ProjectReview, on_delete=models.CASCADE, related_name="scores")
     criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
-    score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
-    cannot_judge = models.BooleanField(_("cannot judge"), default=False)
-    evidence = models.TextField(_("evidence"), blank=True)
-    confidence = models.PositiveSmallIntegerField(
-        _("confidence"), choices=Confidence.choices, default=Confidence.MEDIUM
-    )
 
     class Meta:
         constraints = [
@@ -115,14 +109,9 @@ class ProjectScore(models.Model):
                 fields=["review", "criterion"], name="programs_project_score_once"
             ),
             models.CheckConstraint(
-                condition=Q(score__isnull=True, cannot_judge=True)
-                | Q(score__isnull=False, cannot_judge=False),
-                name="programs_project_score_or_cannot_judge",
+                condition=SCORE_OR_CANNOT_JUDGE, name="programs_project_score_or_cannot_judge"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.criterion_id}: {self.score}"
 
 
 class FollowUpStatus(models.TextChoices):

@@ -392,11 +392,17 @@ class Confidence(models.IntegerChoices):
     HIGH = 3, _("High")
 
 
-class CriterionScore(models.Model):
-    """A score for one criterion, or "cannot judge" (which is not a low score: it is left out)."""
+# A score or "cannot judge", never both and never neither.
+SCORE_OR_CANNOT_JUDGE = Q(score__isnull=True, cannot_judge=True) | Q(
+    score__isnull=False, cannot_judge=False
+)
 
-    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
-    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+
+class ScoreOnCriterion(models.Model):
+    """What a reviewer gives one criterion, in selection and in a project's review alike: a
+    score, or "cannot judge" (not a low score: it is left out), with the evidence and how
+    confident they are."""
+
     score = models.PositiveSmallIntegerField(_("score"), null=True, blank=True)
     cannot_judge = models.BooleanField(_("cannot judge"), default=False)
     evidence = models.TextField(_("evidence"), blank=True)
@@ -405,20 +411,26 @@ class CriterionScore(models.Model):
     )
 
     class Meta:
+        abstract = True
+
+    def __str__(self) -> str:
+        return f"{self.criterion_id}: {self.score}"  # type: ignore[attr-defined]
+
+
+class CriterionScore(ScoreOnCriterion):
+    review = models.ForeignKey(Review, on_delete=models.CASCADE, related_name="scores")
+    criterion = models.ForeignKey(Criterion, on_delete=models.PROTECT, related_name="+")
+
+    class Meta:
         verbose_name = _("criterion score")
         verbose_name_plural = _("criterion scores")
         ordering = ["review_id", "criterion__order"]
         constraints = [
             models.UniqueConstraint(fields=["review", "criterion"], name="programs_score_once"),
             models.CheckConstraint(
-                condition=Q(score__isnull=True, cannot_judge=True)
-                | Q(score__isnull=False, cannot_judge=False),
-                name="programs_score_or_cannot_judge",
+                condition=SCORE_OR_CANNOT_JUDGE, name="programs_score_or_cannot_judge"
             ),
         ]
-
-    def __str__(self) -> str:
-        return f"{self.criterion_id}: {self.score}"
 
 
 class DiscussionNote(TimeStampedModel):
