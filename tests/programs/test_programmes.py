@@ -5,6 +5,7 @@ import pytest
 from django.urls import reverse
 
 from meshutaf.programs.models import Cohort, CohortPhase, DecisionLogEntry, Programme, Quota
+from meshutaf.programs.services import programmes as programmes_services
 from meshutaf.programs.services import programmes as services
 from tests.conftest import client_for
 
@@ -138,3 +139,36 @@ def test_cohort_page_query_count_flat(cohort, owner, django_assert_max_num_queri
     url = reverse("programs:cohort", args=[cohort.pk])
     with django_assert_max_num_queries(30):
         assert client.get(url).status_code == 200
+
+
+def test_staff_edit_anchors_add_and_remove_criteria_until_frozen(cohort, owner, member):
+    version = programmes_services.rubric_version_new(version=cohort.rubric_version, by=owner)
+    client = client_for(owner)
+    page = reverse("programs:rubric_version", args=[version.pk])
+    criteria = list(version.criteria.all())
+    rows = {"form-TOTAL_FORMS": str(len(criteria)), "form-INITIAL_FORMS": str(len(criteria))}
+    for i, criterion in enumerate(criteria):
+        rows |= {f"form-{i}-name_en": criterion.name_en, f"form-{i}-weight": "1"}
+    rows["form-0-anchor_2_en"] = "Leads a meeting of peers from two offices."
+    rows["form-0-anchor_5_he"] = ""
+    assert client.post(page, rows).status_code == 302
+    first = version.criteria.order_by("order").first()
+    assert first.levels.get(score=2).anchor_en.startswith("Leads a meeting")
+    assert not first.levels.filter(score=5).exists()  # every language emptied: no anchor
+    add = reverse("programs:criterion_add", args=[version.pk])
+    assert client_for(member).post(add, {"name_en": "Curiosity", "weight": "1"}).status_code == 403
+    client.post(add, {"name_en": "", "name_he": "", "weight": "1"})
+    assert version.criteria.count() == 5
+    client.post(add, {"name_en": "Curiosity", "weight": "2"})
+    added = version.criteria.get(code="curiosity")
+    assert added.order == 5
+    client.post(reverse("programs:criterion_remove", args=[added.pk]))
+    assert not version.criteria.filter(code="curiosity").exists()
+    use = reverse("programs:rubric_version_use", args=[version.pk])
+    assert client.post(use, {"cohort": cohort.pk}).status_code == 302
+    cohort.refresh_from_db()
+    assert cohort.rubric_version == version
+    programmes_services.rubric_version_freeze(version=version, by=owner)
+    client.post(add, {"name_en": "Late", "weight": "1"})
+    assert not version.criteria.filter(code="late").exists()
+    assert client.post(use, {"cohort": "x"}).status_code == 302

@@ -150,9 +150,48 @@ class CriterionForm(forms.Form):
         label=_("Weight"), min_value=Decimal("0.01"), max_value=100, decimal_places=2
     )
 
+    def __init__(self, *args, scores: range = range(1, 6), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.scores = scores
+        labels = {"he": _("Hebrew"), "ar": _("Arabic"), "en": _("English")}
+        for score in scores:
+            for language, label in labels.items():
+                self.fields[f"anchor_{score}_{language}"] = forms.CharField(
+                    label=_("What a %(score)s looks like (%(language)s)")
+                    % {"score": score, "language": label},
+                    required=False,
+                    max_length=1000,
+                    widget=forms.Textarea(attrs={"rows": 2, "dir": "auto"}),
+                )
+
     def clean(self):
         super().clean()
         data = self.cleaned_data
         if not (data.get("name_he") or data.get("name_ar") or data.get("name_en")):
+            raise forms.ValidationError(_("Give the criterion a name in at least one language."))
+        return data
+
+    def anchors(self) -> dict[int, dict[str, str]]:
+        """{score: {language: text}} as entered (empty texts included)."""
+        return {
+            score: {
+                language: self.cleaned_data.get(f"anchor_{score}_{language}", "").strip()
+                for language in ("he", "ar", "en")
+            }
+            for score in self.scores
+        }
+
+
+class CriterionAddForm(forms.Form):
+    name_he = forms.CharField(label=_("Name in Hebrew"), max_length=200, required=False)
+    name_en = forms.CharField(label=_("Name in English"), max_length=200, required=False)
+    weight = forms.DecimalField(
+        label=_("Weight"), min_value=Decimal("0.01"), max_value=100, decimal_places=2, initial=1
+    )
+
+    def clean(self):
+        super().clean()
+        data = self.cleaned_data
+        if not (data.get("name_he") or data.get("name_en")):
             raise forms.ValidationError(_("Give the criterion a name in at least one language."))
         return data

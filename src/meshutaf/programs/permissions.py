@@ -27,6 +27,7 @@ from .models import (
     Cohort,
     Conflict,
     ConsentScope,
+    Criterion,
     Nomination,
     NominatorInvitation,
     Participant,
@@ -74,6 +75,16 @@ def rubric_version_get_for_user(
         action=action,
         initiative_path="rubric__programme__initiative",
         related=("rubric",),
+    )
+
+
+def criterion_get_for_user(*, user, pk: int, action: Action = Action.MANAGE) -> Granted[Criterion]:
+    return child_get_for_user(
+        Criterion,
+        user=user,
+        pk=pk,
+        action=action,
+        initiative_path="version__rubric__programme__initiative",
     )
 
 

@@ -22,10 +22,11 @@ from meshutaf.core.access import Action
 from meshutaf.core.forms import apply_service_errors, error_text, form_submitted
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
-from .forms import CohortForm, CriterionForm, ProgrammeForm, QuotaForm
-from .models import CohortPhase
+from .forms import CohortForm, CriterionAddForm, CriterionForm, ProgrammeForm, QuotaForm
+from .models import Cohort, CohortPhase
 from .permissions import (
     cohort_get_for_user,
+    criterion_get_for_user,
     programme_get_for_user,
     quota_get_for_user,
     rubric_version_get_for_user,
@@ -250,23 +251,30 @@ def quota_delete(request, pk: int) -> HttpResponse:
 
 @login_required
 def rubric_version_detail(request, pk: int) -> HttpResponse:
-    """A rubric version: its criteria and anchors; while it is not frozen, staff edit the
-    criteria's names, descriptions and weights here."""
+    """A rubric version: its criteria and anchors. While it is not frozen, staff edit each
+    criterion's names, description, weight and anchored levels here, add and remove criteria;
+    and choose it for a cohort whose reviews have not started."""
     version, _role = rubric_version_get_for_user(user=request.user, pk=pk)
     programme = version.rubric.programme
     criteria = list(version.criteria.prefetch_related("levels"))
+    scores = range(version.scale_min, version.scale_max + 1)
+    initial = []
+    for c in criteria:
+        row = {
+            "name_he": c.name_he,
+            "name_ar": c.name_ar,
+            "name_en": c.name_en,
+            "description": c.description,
+            "weight": c.weight,
+        }
+        for level in c.levels.all():
+            for language in ("he", "ar", "en"):
+                row[f"anchor_{level.score}_{language}"] = getattr(level, f"anchor_{language}")
+        initial.append(row)
     formset = CohortCriterionFormSet(
-        request.POST or None,
-        initial=[
-            {
-                "name_he": c.name_he,
-                "name_ar": c.name_ar,
-                "name_en": c.name_en,
-                "description": c.description,
-                "weight": c.weight,
-            }
-            for c in criteria
-        ],
+        request.POST if request.method == "POST" else None,
+        initial=initial,
+        form_kwargs={"scores": scores},
     )
     if request.method == "POST":
         if len(formset.forms) != len(criteria):
@@ -274,7 +282,9 @@ def rubric_version_detail(request, pk: int) -> HttpResponse:
         if formset.is_valid():
             try:
                 services.rubric_criteria_update(
-                    version=version, by=request.user, rows=[f.cleaned_data for f in formset]
+                    version=version,
+                    by=request.user,
+                    rows=[{**f.cleaned_data, "anchors": f.anchors()} for f in formset],
                 )
             except ValidationError as error:
                 messages.error(request, error_text(error))
@@ -290,8 +300,68 @@ def rubric_version_detail(request, pk: int) -> HttpResponse:
             "version": version,
             "rows": list(zip(criteria, formset.forms, strict=True)),
             "formset": formset,
+            "add_form": CriterionAddForm(),
+            "cohorts": Cohort.objects.filter(
+                programme=programme, phase=CohortPhase.NOMINATION
+            ).exclude(rubric_version=version),
         },
     )
+
+
+@login_required
+@require_POST
+def criterion_add(request, pk: int) -> HttpResponse:
+    version, _role = rubric_version_get_for_user(user=request.user, pk=pk)
+    form = CriterionAddForm(request.POST)
+    if not form.is_valid():
+        messages.error(
+            request,
+            " ".join(str(e) for e in form.errors.get("__all__", []))
+            or _("Check the criterion's name and weight."),
+        )
+        return redirect("programs:rubric_version", version.pk)
+    try:
+        services.criterion_add(version=version, by=request.user, **form.cleaned_data)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("The criterion was added: describe its levels below."))
+    return redirect("programs:rubric_version", version.pk)
+
+
+@login_required
+@require_POST
+def criterion_remove(request, pk: int) -> HttpResponse:
+    criterion, _role = criterion_get_for_user(user=request.user, pk=pk)
+    try:
+        services.criterion_remove(criterion=criterion, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+    else:
+        messages.success(request, _("The criterion was removed."))
+    return redirect("programs:rubric_version", criterion.version_id)
+
+
+@login_required
+@require_POST
+def rubric_version_use(request, pk: int) -> HttpResponse:
+    version, _role = rubric_version_get_for_user(user=request.user, pk=pk)
+    raw = request.POST.get("cohort", "")
+    cohort = (
+        Cohort.objects.filter(programme_id=version.rubric.programme_id, pk=int(raw)).first()
+        if raw.isdigit() and len(raw) < 19
+        else None
+    )
+    if cohort is None:
+        messages.error(request, _("Choose a cohort of this programme."))
+        return redirect("programs:rubric_version", version.pk)
+    try:
+        services.cohort_rubric_set(cohort=cohort, version=version, by=request.user)
+    except ValidationError as error:
+        messages.error(request, error_text(error))
+        return redirect("programs:rubric_version", version.pk)
+    messages.success(request, _("The cohort's reviews will use this version."))
+    return redirect("programs:cohort", cohort.pk)
 
 
 @login_required

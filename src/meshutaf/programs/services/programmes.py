@@ -8,6 +8,7 @@ from typing import Any
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from meshutaf.core.services import model_delete, model_save, model_update
@@ -30,6 +31,7 @@ from ..rubric_defaults import DEFAULT_CRITERIA
 from . import reviews
 
 PROGRAMME_FIELDS = ("name", "description", "goals")
+MAX_CRITERIA = 20
 COHORT_FIELDS = (
     "name",
     "start_date",
@@ -136,6 +138,55 @@ def rubric_criteria_update(*, version: RubricVersion, by, rows: list[dict[str, A
             setattr(criterion, name, row.get(name, getattr(criterion, name)))
         criterion.full_clean()
         criterion.save()
+        for score, texts in (row.get("anchors") or {}).items():
+            if not version.scale_min <= score <= version.scale_max:
+                raise ValidationError(_("An anchor is outside the rubric's scale."))
+            if not any(texts.values()):
+                Level.objects.filter(criterion=criterion, score=score).delete()
+                continue
+            Level.objects.update_or_create(
+                criterion=criterion,
+                score=score,
+                defaults={f"anchor_{language}": text for language, text in texts.items()},
+            )
+
+
+@transaction.atomic
+def criterion_add(
+    *, version: RubricVersion, by, name_he: str = "", name_en: str = "", weight=1
+) -> Criterion:
+    version = RubricVersion.objects.select_for_update().get(pk=version.pk)
+    rubric_version_editable(version)
+    if version.criteria.count() >= MAX_CRITERIA:
+        raise ValidationError(
+            _("A rubric has at most %(count)s criteria.") % {"count": MAX_CRITERIA}
+        )
+    base = slugify(name_en or "") or "criterion"
+    code, n = base[:36], 1
+    while version.criteria.filter(code=code).exists():
+        n += 1
+        code = f"{base[:33]}-{n}"
+    last = version.criteria.order_by("-order").values_list("order", flat=True).first()
+    criterion = Criterion(
+        version=version,
+        code=code,
+        name_he=name_he.strip(),
+        name_en=name_en.strip(),
+        weight=weight,
+        order=(last if last is not None else -1) + 1,
+    )
+    criterion.full_clean()
+    criterion.save()
+    return criterion
+
+
+@transaction.atomic
+def criterion_remove(*, criterion: Criterion, by) -> None:
+    version = RubricVersion.objects.select_for_update().get(pk=criterion.version_id)
+    rubric_version_editable(version)
+    if version.criteria.count() <= 1:
+        raise ValidationError(_("A rubric keeps at least one criterion."))
+    criterion.delete()
 
 
 @transaction.atomic
