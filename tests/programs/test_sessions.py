@@ -80,7 +80,7 @@ def test_the_timeline_marks_past_and_next_and_offers_staff_their_actions(
     add_session(cohort, owner, number=3, title="Later", starts_at=now + dt.timedelta(days=14))
     body = as_user(owner).get(reverse("programs:sessions", args=[cohort.pk])).content.decode()
     assert body.index("Earlier") < body.index("Coming") < body.index("Later")
-    assert body.count(">Past<") == 1
+    assert body.count(">Held<") == 1
     assert body.count(">Next<") == 1
     assert reverse("programs:session_create", args=[cohort.pk]) in body
     member_body = as_user(member).get(reverse("programs:sessions", args=[cohort.pk])).content
