@@ -5,7 +5,7 @@ a candidate the caller is recused from answers 404, as does anyone else's review
 from __future__ import annotations
 
 from django.http import Http404
-from ninja import Field, Router, Schema
+from ninja import Body, Field, Router, Schema
 
 from meshutaf.core.access import Action
 
@@ -198,7 +198,7 @@ def review_put(request, review_id: int, payload: ReviewIn):
 
 
 @router.post("/programs/reviews/{review_id}/submit", response=ReviewOut)
-def review_submit(request, review_id: int, payload: ReviewIn | None = None):
+def review_submit(request, review_id: int, payload: ReviewIn = Body(None)):  # noqa: B008
     review = _own(request, review_id)
     services.review_save(
         review=review,
