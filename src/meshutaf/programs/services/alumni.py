@@ -266,7 +266,7 @@ def _accepted(offer: MentoringOffer) -> int:
 def mentoring_request(*, offer: MentoringOffer, by, message: str = "") -> MentoringMatch:
     """A member of the initiative asks the mentor for mentoring."""
     offer = (
-        MentoringOffer.objects.select_for_update()
+        MentoringOffer.objects.select_for_update(of=("self",))
         .select_related("mentor__programme")
         .get(pk=offer.pk)
     )
@@ -294,7 +294,9 @@ def mentoring_respond(*, match: MentoringMatch, by, accept: bool) -> MentoringMa
     refused (the offer is locked, so two acceptances at once cannot both take the last
     place)."""
     offer = (
-        MentoringOffer.objects.select_for_update().select_related("mentor").get(pk=match.offer_id)
+        MentoringOffer.objects.select_for_update(of=("self",))
+        .select_related("mentor")
+        .get(pk=match.offer_id)
     )
     if offer.mentor.user_id != by.pk:
         raise ValidationError(_("Only the mentor answers a request."))

@@ -84,7 +84,7 @@ def participant_join(*, nomination: Nomination, user) -> Participant:
     """The selected candidate, signed in, takes their place: the participant row gets the
     account, the directory person too if it has none, and the account joins the initiative."""
     participant = (
-        Participant.objects.select_for_update()
+        Participant.objects.select_for_update(of=("self",))
         .select_related("cohort__programme", "person")
         .filter(nomination=nomination)
         .first()

@@ -242,7 +242,7 @@ def invitation_resend(
     """A new link for the same nominator (the old one stops working), valid for another
     INVITATION_VALID_DAYS when it had expired, e-mailed on commit."""
     invitation = (
-        NominatorInvitation.objects.select_for_update()
+        NominatorInvitation.objects.select_for_update(of=("self",))
         .select_related("cohort")
         .get(pk=invitation.pk)
     )
@@ -366,7 +366,7 @@ def nomination_create_by_link(
     """A nomination through a director-general's link: refused when the link no longer
     works, nominations are closed, or the link's nominations are used up."""
     locked = (
-        NominatorInvitation.objects.select_for_update()
+        NominatorInvitation.objects.select_for_update(of=("self",))
         .select_related("cohort", "organisation", "nominator_person")
         .filter(pk=invitation.pk)
         .first()
@@ -508,7 +508,7 @@ def application_editable(nomination: Nomination) -> bool:
 
 def _lock_for_candidate(nomination: Nomination) -> Nomination:
     locked = (
-        Nomination.objects.select_for_update()
+        Nomination.objects.select_for_update(of=("self",))
         .select_related("cohort")
         .filter(pk=nomination.pk, candidate_token_hash=nomination.candidate_token_hash)
         .first()

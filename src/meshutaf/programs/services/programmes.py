@@ -277,7 +277,11 @@ def cohort_phase_advance(*, cohort: Cohort, by, to: str) -> Cohort:
     """Move the cohort to the next phase (never back, never skipping one: what reviewers
     have been shown cannot be unshown). Entering calibration freezes the rubric; each review
     phase's assignments are made as it opens (`reviews.phase_entered`)."""
-    cohort = Cohort.objects.select_for_update().select_related("rubric_version").get(pk=cohort.pk)
+    cohort = (
+        Cohort.objects.select_for_update(of=("self",))
+        .select_related("rubric_version")
+        .get(pk=cohort.pk)
+    )
     if to not in PHASE_ORDER:
         raise ValidationError(_("Unknown phase."))
     current = PHASE_ORDER.index(cohort.phase)

@@ -264,7 +264,9 @@ def project_review_submit(
     """The reviewer's scores: for every criterion of the review's rubric version, `score` (on
     the version's scale) or `cannot_judge`, with `evidence` and `confidence` (1–3)."""
     review = (
-        ProjectReview.objects.select_for_update().select_related("rubric_version").get(pk=review.pk)
+        ProjectReview.objects.select_for_update(of=("self",))
+        .select_related("rubric_version")
+        .get(pk=review.pk)
     )
     if review.reviewer_id != by.pk:
         raise ValidationError(_("Only the reviewer submits their review."))

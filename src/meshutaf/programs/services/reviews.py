@@ -282,7 +282,9 @@ def conflict_waive(*, conflict: Conflict, by, reason: str) -> Conflict:
     reviewer declared cannot be waived: only they know the relationship, and a reviewer who
     has said they cannot judge a candidate fairly is not asked to anyway."""
     conflict = (
-        Conflict.objects.select_for_update().select_related("reviewer__cohort").get(pk=conflict.pk)
+        Conflict.objects.select_for_update(of=("self",))
+        .select_related("reviewer__cohort")
+        .get(pk=conflict.pk)
     )
     reason = (reason or "").strip()
     if conflict.source == ConflictSource.DECLARED:
@@ -662,7 +664,7 @@ def review_save(
     scored or marked "cannot judge"; after that the review is read-only (a reviewer changes
     their mind in a discussion revision, which leaves the blind first pass as it was)."""
     review = (
-        Review.objects.select_for_update()
+        Review.objects.select_for_update(of=("self",))
         .select_related("reviewer__cohort", "rubric_version")
         .get(pk=review.pk)
     )

@@ -132,7 +132,7 @@ def decision_confirm(
     departure from rank order and each decision, and enrols the selected as participants.
     Once only; refused when the scores changed since the proposal shown (`fingerprint`)."""
     cohort = (
-        Cohort.objects.select_for_update()
+        Cohort.objects.select_for_update(of=("self",))
         .select_related("programme", "rubric_version")
         .get(pk=cohort.pk)
     )
