@@ -42,8 +42,9 @@ def test_analyze_prints_the_contract(tmp_path, capsys):
     assert cli.main(["deliberation", "analyze", "--polis-dir", str(tmp_path), "--json"]) == 0
     result = json.loads(capsys.readouterr().out)
     assert set(result) == {
-        "participants", "groups", "consensus", "group_informed_consensus", "seconds"
+        "participants", "groups", "consensus", "group_informed_consensus", "seconds", "method"
     }  # fmt: skip
+    assert result["method"] == "replay"  # the votes carry their times
     assert len(result["participants"]) == 30
     groups = {result["participants"][str(v)] for v in range(30)}
     assert groups == {0, 1}
@@ -58,6 +59,42 @@ def test_analyze_prints_the_contract(tmp_path, capsys):
     assert set(result["consensus"]) == {"agree", "disagree"}
     assert "6" not in result["group_informed_consensus"]
     assert isinstance(result["seconds"], float)
+
+
+def test_one_shot_on_request_and_for_a_matrix_without_times(tmp_path, capsys):
+    write_export(tmp_path)
+    args = ["deliberation", "analyze", "--polis-dir", str(tmp_path)]
+    assert cli.main([*args, "--one-shot", "--json"]) == 0
+    one_shot = json.loads(capsys.readouterr().out)
+    assert one_shot["method"] == "one-shot"
+    assert {one_shot["participants"][str(v)] for v in range(30)} == {0, 1}
+    assert cli.main(args) == 0
+    assert "replay of" in capsys.readouterr().out
+    # An export holding only the final matrix: no times, so one analysis of the final votes.
+    (tmp_path / "votes.csv").unlink()
+    header = "participant,group-id,n-comments,n-votes,n-agree,n-disagree," + ",".join(
+        str(c) for c in range(1, 7)
+    )
+    rows = [header]
+    for voter in range(30):
+        camp = 1 if voter % 2 else -1
+        cells = [str(camp if c <= 3 else -camp) for c in range(1, 7)]
+        rows.append(f"{voter},,0,6,0,0," + ",".join(cells))
+    rows.append("30,,0,0,0,0,,,,,,")  # a participant who saw nothing
+    (tmp_path / "participants-votes.csv").write_text("\n".join(rows) + "\n")
+    assert cli.main([*args, "--json"]) == 0
+    matrix = json.loads(capsys.readouterr().out)
+    assert matrix["method"] == "one-shot"
+    assert len(matrix["participants"]) == 30
+    assert {matrix["participants"][str(v)] for v in range(0, 30, 2)} in ({0}, {1})
+
+
+def test_a_malformed_matrix_is_refused(tmp_path, capsys):
+    write_export(tmp_path)
+    (tmp_path / "votes.csv").unlink()
+    (tmp_path / "participants-votes.csv").write_text("participant,1,2\n1,1,7\n")
+    assert cli.main(["deliberation", "analyze", "--polis-dir", str(tmp_path)]) == 2
+    assert "0 (pass), not 7" in capsys.readouterr().err
 
 
 def test_analyze_is_deterministic(tmp_path, capsys):

@@ -111,6 +111,33 @@ def test_votes_trigger_one_analysis_with_groups(conversation, django_capture_on_
     assert analysis["k_state"] is not None
 
 
+def test_each_analysis_is_one_update_from_where_the_last_left_off(conversation):
+    """The worker's analysis carries Pol.is's state (components, clusters, k smoother) by
+    participant and statement id, so the next update starts from it; a state that cannot be
+    read means a fresh start, never an error."""
+    participants = [services.participant_create(conversation=conversation) for _ in range(16)]
+    vote_all(conversation, participants[:10], [[1, 1, -1, -1]] * 5 + [[-1, -1, 1, 1]] * 5)
+    services.conversation_analyze(conversation_id=conversation.pk)
+    conversation.refresh_from_db()
+    first = conversation.analysis["replay"]
+    assert first["updates"] == 1
+    assert sorted(first["in_conversation"]) == sorted(p.pk for p in participants[:10])
+    vote_all(conversation, participants[10:], [[1, 1, -1, -1]] * 3 + [[-1, -1, 1, 1]] * 3)
+    services.conversation_analyze(conversation_id=conversation.pk)
+    conversation.refresh_from_db()
+    second = conversation.analysis["replay"]
+    assert second["updates"] == 2
+    assert set(first["base"]["ids"]) <= set(second["base"]["ids"])
+    assert len(second["in_conversation"]) == 16
+    assert sorted(group["size"] for group in conversation.analysis["groups"]) == [8, 8]
+    broken = {**conversation.analysis, "replay": {**second, "base": {"ids": "x"}}}
+    type(conversation).objects.filter(pk=conversation.pk).update(analysis=broken)
+    services.conversation_analyze(conversation_id=conversation.pk)
+    conversation.refresh_from_db()
+    assert conversation.analysis["replay"]["updates"] == 1
+    assert sorted(group["size"] for group in conversation.analysis["groups"]) == [8, 8]
+
+
 def test_resume_code_finds_the_same_participant(conversation):
     participant = services.participant_create(conversation=conversation)
     code = services.participant_resume_code(participant=participant)

@@ -93,8 +93,37 @@ COMMAND_MODULES = (
 )
 
 
-def build_parser() -> tuple[argparse.ArgumentParser, dict]:
-    """The parser, and which module runs each sub-command."""
+# Which module adds each command. A command run by name imports only its own module: the
+# others pull in most of the site (the reports module alone loads scipy.stats, about a second),
+# which a one-line command should not pay for. tests/core/test_cli.py checks this agrees with
+# what the modules register.
+COMMAND_OWNERS = {
+    **dict.fromkeys(
+        ("compilemessages", "manage", "collectstatic", "worker", "check", "migrate", "demo"),
+        "meshutaf.cli.site",
+    ),
+    "serve": "meshutaf.cli.site",
+    "token": "meshutaf.accounts.commands",
+    "createuser": "meshutaf.accounts.commands",
+    "stakeholders": "meshutaf.stakeholder_map.commands",
+    "report": "meshutaf.reports.commands",
+    "search": "meshutaf.search.commands",
+    "deliberation": "meshutaf.deliberation.commands",
+    "discourse": "meshutaf.discourse.commands",
+    "measurement": "meshutaf.measurement.commands",
+    "programs": "meshutaf.programs.commands",
+}
+
+
+def _command_named(argv: list[str]) -> str | None:
+    """The command argv asks for, when it is one we know (else None: build them all)."""
+    first = next((word for word in argv if not word.startswith("-")), None)
+    return first if first in COMMAND_OWNERS else None
+
+
+def build_parser(only: str | None = None) -> tuple[argparse.ArgumentParser, dict]:
+    """The parser, and which module runs each sub-command; with `only`, just the module that
+    adds that command."""
     from django.utils.translation import gettext as _
 
     parser = _Parser(
@@ -103,7 +132,7 @@ def build_parser() -> tuple[argparse.ArgumentParser, dict]:
     )
     commands = parser.add_subparsers(dest="command", metavar=_("command"), parser_class=_Parser)
     runners = {}
-    for name in COMMAND_MODULES:
+    for name in COMMAND_MODULES if only is None else (COMMAND_OWNERS[only],):
         module = importlib.import_module(name)
         before = set(commands.choices)
         module.add_parser(commands)
@@ -116,7 +145,7 @@ def main(argv: list[str] | None = None) -> int:
     os.umask(0o077)
     _setup()
     try:
-        parser, runners = build_parser()
+        parser, runners = build_parser(_command_named(sys.argv[1:] if argv is None else argv))
     except ImproperlyConfigured as error:  # e.g. PORT=80a: its message, no traceback
         return fail(str(error))
     args = parser.parse_args(argv)

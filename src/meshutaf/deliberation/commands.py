@@ -37,6 +37,14 @@ def add_parser(commands) -> None:
     )
     analyze.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
     analyze.add_argument("--json", action="store_true", help=_("print one JSON object"))
+    analyze.add_argument(
+        "--one-shot",
+        action="store_true",
+        help=_(
+            "cluster the final votes once instead of replaying Pol.is's updates in time order "
+            "(the default when the votes carry their times)"
+        ),
+    )
     polis_in = deliberation_commands.add_parser(
         "import", help=_("Import a Pol.is open-data export as a closed conversation.")
     )
@@ -59,6 +67,7 @@ def run(args) -> int:
 
 def cmd_deliberation(args) -> int:
     import json
+    import time
 
     from django.utils.translation import gettext as _
 
@@ -72,11 +81,25 @@ def cmd_deliberation(args) -> int:
         return fail(str(error))
     if args.deliberation_command == "import":
         return _deliberation_import(args, export)
-    table = export.vote_table()
-    result = opinion.analyze(table, seed=args.seed)
+    started = time.perf_counter()
+    if export.timed and not args.one_shot:
+        method = "replay"
+        table, replayer = export.replayed(seed=args.seed)
+        result = opinion.analyze(table, seed=args.seed, groups_by_row=replayer.group_of_rows())
+    else:
+        method = "one-shot"
+        result = opinion.analyze(export.vote_table(), seed=args.seed)
+    result.seconds = time.perf_counter() - started
     if args.json:
-        print(json.dumps(result.as_json(), ensure_ascii=False))
+        print(json.dumps({**result.as_json(), "method": method}, ensure_ascii=False))
         return 0
+    if method == "replay":
+        print(
+            _("Groups from a replay of %(updates)s updates, votes in time order.")
+            % {"updates": replayer.state.updates}
+        )
+    else:
+        print(_("Groups from one analysis of the final votes."))
     clustered = sum(1 for group in result.participants.values() if group is not None)
     print(
         _(

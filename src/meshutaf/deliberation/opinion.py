@@ -30,7 +30,6 @@ statements changes nothing.
 
 from __future__ import annotations
 
-import math
 import time
 from dataclasses import dataclass, field
 
@@ -39,6 +38,7 @@ from scipy import sparse
 from scipy.sparse.linalg import svds
 
 from .results import KState  # kept with the stored map, which carries it between updates
+from .scoring import adjusted_rand_index  # noqa: F401  (part of this module's interface)
 
 BASE_K = 100
 MAX_GROUPS = 5
@@ -50,7 +50,7 @@ GROUP_RESTARTS = 20
 K_BUFFER = 4
 K_MARGIN = 0.05
 # Below this many matrix cells an exact dense SVD is cheap; above, a sparse one.
-DENSE_CELLS = 2_000_000
+DENSE_CELLS = 100_000
 Z_90 = 1.2816  # one-sided 90%
 TOP_REPRESENTATIVE = 5
 TOP_CONSENSUS = 5
@@ -590,9 +590,16 @@ def choose_k(silhouettes: dict[int, float], *, previous: KState | None = None) -
     return KState(last_k=best_k, count=count, smoothed_k=smoothed)
 
 
-def analyze(table: VoteTable, *, seed: int = 0, k_state: KState | None = None) -> Analysis:
+def analyze(
+    table: VoteTable,
+    *,
+    seed: int = 0,
+    k_state: KState | None = None,
+    groups_by_row: np.ndarray | None = None,
+) -> Analysis:
     """Run the whole pipeline. `k_state` is the previous update's `Analysis.k_state`, when
-    there was one."""
+    there was one. `groups_by_row` (group index per row, -1 for none) replaces the clustering
+    with groups decided elsewhere: by a replay of the conversation's updates (`replay`)."""
     started = time.perf_counter()
     m = _build_matrix(table)
     statements = table.statements
@@ -630,7 +637,15 @@ def analyze(table: VoteTable, *, seed: int = 0, k_state: KState | None = None) -
     groups: list[Group] = []
     best_silhouette = None
     group_of_row = None
-    if rows.size >= 2:
+    if groups_by_row is not None:
+        labels_by_row = np.asarray(groups_by_row, dtype=np.int64)
+        for g in range(int(labels_by_row.max(initial=-1)) + 1):
+            members = np.flatnonzero(labels_by_row == g)
+            x, y = positions[members].mean(axis=0)
+            groups.append(
+                Group(id=g, members=[participants[i] for i in members], center=(float(x), float(y)))
+            )
+    elif rows.size >= 2:
         points = positions[rows]
         base_labels, base_centres = kmeans(points, BASE_K, max_iterations=BASE_ITERATIONS)
         base_sizes = np.bincount(base_labels, minlength=len(base_centres)).astype(float)
@@ -767,22 +782,3 @@ def analyze(table: VoteTable, *, seed: int = 0, k_state: KState | None = None) -
     )
     result.seconds = time.perf_counter() - started
     return result
-
-
-def adjusted_rand_index(labels_a, labels_b) -> float:
-    """ARI of two labelings of the same items (None is a label of its own)."""
-    a = np.unique(np.array([str(x) for x in labels_a]), return_inverse=True)[1]
-    b = np.unique(np.array([str(x) for x in labels_b]), return_inverse=True)[1]
-    n = a.size
-    if n < 2:
-        return 1.0
-    table = sparse.coo_matrix((np.ones(n), (a, b))).toarray()
-    comb = lambda x: x * (x - 1) / 2  # noqa: E731
-    index = comb(table).sum()
-    rows = comb(table.sum(axis=1)).sum()
-    cols = comb(table.sum(axis=0)).sum()
-    expected = rows * cols / comb(n)
-    maximum = (rows + cols) / 2
-    if math.isclose(maximum, expected):
-        return 1.0
-    return float((index - expected) / (maximum - expected))

@@ -8,16 +8,19 @@ a Meshutaf conversation can be analysed by other tools and compared.
 from __future__ import annotations
 
 import csv
+import io
 import itertools
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 from django.utils.translation import gettext as _
 
 from meshutaf.core import tables
 
 from .opinion import VoteTable
+from .replay import Replayer, replay
 
 VOTE_COLUMNS = ("timestamp", "datetime", "comment-id", "voter-id", "vote")
 COMMENT_COLUMNS = (
@@ -77,6 +80,34 @@ class PolisExport:
             latest[(vote.voter, vote.comment)] = vote
         return list(latest.values())
 
+    @property
+    def timed(self) -> bool:
+        """Whether the votes carry their times (an export of the final matrix does not)."""
+        return any(vote.timestamp for vote in self.votes)
+
+    def replayed(self, *, seed: int = 0) -> tuple[VoteTable, Replayer]:
+        """The vote table (rows and columns by first vote in time order) and the replay of
+        Pol.is's updates over every vote, in time order."""
+        votes = sorted(self.votes, key=lambda vote: vote.timestamp)
+        moderated_out = {c.id for c in self.comments if c.moderated == -1}
+        table = VoteTable.from_votes(
+            ((v.voter, v.comment, v.vote) for v in votes), moderated_out=moderated_out
+        )
+        row = {participant: i for i, participant in enumerate(table.participants)}
+        column = {statement: j for j, statement in enumerate(table.statements)}
+        n = len(votes)
+        replayer = replay(
+            np.fromiter((row[v.voter] for v in votes), dtype=np.int64, count=n),
+            np.fromiter((column[v.comment] for v in votes), dtype=np.int64, count=n),
+            np.fromiter((v.vote for v in votes), dtype=np.float64, count=n),
+            np.fromiter((v.timestamp for v in votes), dtype=np.int64, count=n),
+            n_rows=len(table.participants),
+            n_columns=len(table.statements),
+            kept=np.array([s not in table.moderated_out for s in table.statements], dtype=bool),
+            seed=seed,
+        )
+        return table, replayer
+
     def vote_table(self) -> VoteTable:
         """Rows in the order of each voter's first vote, as Pol.is builds its matrix; the
         latest vote per (voter, comment) counts."""
@@ -134,7 +165,7 @@ def _records(rows, header: list[str], name: str, max_rows: int) -> Iterator[dict
         raise _unreadable(name, error) from None
 
 
-def _unreadable(name: str, error: Exception) -> PolisFormatError:
+def _unreadable(name: str, error: Exception | str) -> PolisFormatError:
     return PolisFormatError(
         _("%(file)s cannot be read: %(error)s") % {"file": name, "error": error}
     )
@@ -176,6 +207,13 @@ def parse_comments(text: str) -> list[PolisComment]:
     return comments
 
 
+def _bad_vote(line: int, vote: int) -> str:
+    return _("Line %(line)s: a vote is 1 (agree), -1 (disagree) or 0 (pass), not %(vote)s.") % {
+        "line": line,
+        "vote": vote,
+    }
+
+
 def parse_votes(text: str) -> list[PolisVote]:
     """All votes ordered by time; file order breaks ties, so of two votes on the same
     statement at the same moment the later line counts."""
@@ -192,10 +230,7 @@ def parse_votes(text: str) -> list[PolisVote]:
                 _("Line %(line)s: a voter id and a comment id are required.") % {"line": line}
             )
         elif vote is not None and vote not in (-1, 0, 1):
-            errors.append(
-                _("Line %(line)s: a vote is 1 (agree), -1 (disagree) or 0 (pass), not %(vote)s.")
-                % {"line": line, "vote": vote}
-            )
+            errors.append(_bad_vote(line, vote))
         elif vote is not None and timestamp is not None:
             votes.append(PolisVote(timestamp=timestamp, comment=comment, voter=voter, vote=vote))
         if len(errors) >= MAX_ERRORS:
@@ -206,8 +241,85 @@ def parse_votes(text: str) -> list[PolisVote]:
     return votes
 
 
+MAX_MATRIX_CELL = 40
+# A whole export file is read into memory: 1,000,000 votes take about 40 MB as votes.csv.
+MAX_FILE_BYTES = 100 * 1024 * 1024
+PARTICIPANT_COLUMNS = ("participant", "xid", "group-id", "n-comments", "n-votes")
+
+
+def _matrix_rows(reader, name: str, width: int) -> Iterator[list[str]]:
+    try:
+        for count, row in enumerate(reader, start=1):
+            if count > MAX_VOTES:
+                raise PolisFormatError(
+                    _("%(file)s has more than %(count)s rows.") % {"file": name, "count": MAX_VOTES}
+                )
+            if len(row) > width or any(len(cell) > MAX_MATRIX_CELL for cell in row):
+                raise _unreadable(name, _("row %(line)s is malformed") % {"line": count + 1})
+            if row:
+                yield row
+    except csv.Error as error:
+        raise _unreadable(name, error) from None
+
+
+def parse_participant_votes(text: str) -> list[PolisVote]:
+    """The final vote matrix (`participants-votes.csv`: one row per participant, one column
+    per comment; 1, -1, 0 or empty) as votes without times, in row order. Exports that hold
+    no `votes.csv` have only this; their groups can only come from one analysis."""
+    errors: list[str] = []
+    votes: list[PolisVote] = []
+    # One column per comment: wider than the shared table reader allows, so bounded here.
+    name = "participants-votes.csv"
+    reader = csv.reader(io.StringIO(tables.clean(text), newline=""))
+    try:
+        header = next((row for row in itertools.islice(reader, MAX_VOTES) if row), [])
+    except csv.Error as error:
+        raise _unreadable(name, error) from None
+    if len(header) > MAX_COMMENTS + len(PARTICIPANT_COLUMNS) + 2:
+        raise _unreadable(name, _("more than %(count)s comments") % {"count": MAX_COMMENTS})
+    if "participant" not in header:
+        raise PolisFormatError(
+            _("%(file)s is missing the columns: %(columns)s.")
+            % {"file": name, "columns": "participant"}
+        )
+    voter_at = header.index("participant")
+    comments = [
+        (i, cell.strip())
+        for i, cell in enumerate(header)
+        if cell.strip().lstrip("-").isdigit() and cell.strip() not in PARTICIPANT_COLUMNS
+    ]
+    for line, cells in enumerate(_matrix_rows(reader, name, len(header)), start=2):
+        voter = (cells[voter_at] if voter_at < len(cells) else "").strip()
+        if not voter:
+            errors.append(_("Line %(line)s: the participant id is empty.") % {"line": line})
+        for i, comment in comments:
+            cell = cells[i].strip() if i < len(cells) else ""
+            if not cell or not voter:
+                continue
+            vote = _int(cell, line=line, column=comment, errors=errors)
+            if vote is not None and vote not in (-1, 0, 1):
+                errors.append(_bad_vote(line, vote))
+            elif vote is not None:
+                votes.append(PolisVote(timestamp=0, comment=comment, voter=voter, vote=vote))
+            if len(votes) > MAX_VOTES:
+                raise PolisFormatError(
+                    _("%(file)s has more than %(count)s votes.")
+                    % {"file": name, "count": MAX_VOTES}
+                )
+        if len(errors) >= MAX_ERRORS:
+            break
+    if errors:
+        raise PolisFormatError(_("%(file)s has errors:") % {"file": name}, errors)
+    return votes
+
+
 def _read(path: Path) -> str:
     try:
+        if path.stat().st_size > MAX_FILE_BYTES:
+            raise PolisFormatError(
+                _("%(file)s is larger than %(size)s MB.")
+                % {"file": str(path), "size": MAX_FILE_BYTES // (1024 * 1024)}
+            )
         return path.read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise PolisFormatError(_("%(file)s was not found.") % {"file": str(path)}) from None
@@ -223,7 +335,11 @@ def read_export(directory: str | Path) -> PolisExport:
     directory = Path(directory)
     if not directory.is_dir():
         raise PolisFormatError(_("%(dir)s is not a directory.") % {"dir": str(directory)})
-    votes = parse_votes(_read(directory / "votes.csv"))
+    matrix = directory / "participants-votes.csv"
+    if not (directory / "votes.csv").exists() and matrix.exists():
+        votes = parse_participant_votes(_read(matrix))
+    else:
+        votes = parse_votes(_read(directory / "votes.csv"))
     comments_path = directory / "comments.csv"
     comments = parse_comments(_read(comments_path)) if comments_path.exists() else []
     export = PolisExport(comments=comments, votes=votes)

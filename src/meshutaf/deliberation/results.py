@@ -112,6 +112,9 @@ class OpinionMap:
     n_statements: int
     n_votes: int
     seconds: float = 0.0
+    # What the next update starts from (`replay.ReplayState.to_ids`): components, clusters and
+    # the k smoother, by participant and statement id. Not shown; None when never computed.
+    replay: Mapping[str, Any] | None = None
 
     @classmethod
     def empty(cls) -> OpinionMap:
@@ -263,6 +266,8 @@ class OpinionMap:
             "n_statements": self.n_statements,
             "n_votes": self.n_votes,
             "seconds": self.seconds,
+            # Left out when absent, so a map from before the replay reads and writes the same.
+            **({} if self.replay is None else {"replay": self.replay}),
         }
 
     @classmethod
@@ -318,6 +323,8 @@ class OpinionMap:
             n_statements=_field(data, "n_statements", _int),
             n_votes=_field(data, "n_votes", _int),
             seconds=_field(data, "seconds", _number),
+            # Checked where it is read (`ReplayState.from_ids`): a bad one means a fresh start.
+            replay=data["replay"] if isinstance(data.get("replay"), dict) else None,
         )
 
     def position_of(self, participant_id: int | None) -> Position | None:

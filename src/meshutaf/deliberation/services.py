@@ -1,6 +1,7 @@
 """Writes for deliberation: conversations, statements, participants, votes, the stored opinion
 map, and Pol.is import. Callers have passed the gate in `permissions.py` first."""
 
+import dataclasses
 import datetime
 import logging
 import secrets
@@ -24,7 +25,7 @@ from meshutaf.core.text import fold_text
 from meshutaf.initiatives.models import Initiative
 from meshutaf.initiatives.services import require_same_initiative
 
-from . import opinion, selectors
+from . import opinion, replay, selectors
 from .models import (
     MAX_PARTICIPANT_LIMIT,
     MAX_PARTICIPANT_LIMIT_MINUTES,
@@ -39,7 +40,7 @@ from .models import (
     new_token,
 )
 from .polis_format import PolisExport
-from .results import OpinionMap, StoredMapError
+from .results import KState, OpinionMap, StoredMapError
 
 logger = logging.getLogger(__name__)
 
@@ -472,8 +473,13 @@ def conversation_analyze(*, conversation_id: int, seed: int = 0) -> Conversation
         # The map is recomputed from the votes; only the k smoother's history is lost.
         logger.warning("Conversation %s: stored map unreadable, recomputed", conversation.pk)
         previous = None
-    k_state = previous.k_state if previous else None
-    result = OpinionMap.from_analysis(opinion.analyze(table, seed=seed, k_state=k_state))
+    # One Pol.is update from where the last one left off (see `replay`).
+    replayer, state = replay.update_once(table, previous.replay if previous else None, seed=seed)
+    analysis = opinion.analyze(table, seed=seed, groups_by_row=replayer.group_of_rows())
+    smoother = replayer.state
+    if smoother.smoothed_k is not None and smoother.last_k is not None:
+        analysis.k_state = KState(smoother.last_k, smoother.last_k_count, smoother.smoothed_k)
+    result = dataclasses.replace(OpinionMap.from_analysis(analysis), replay=state)
     # Only the analysis fields are written, so an edit made meanwhile is not overwritten.
     Conversation.objects.filter(pk=conversation.pk).update(
         analysis=result.to_json(), analysed_at=started_at

@@ -1,0 +1,370 @@
+"""The replay's inner loops, compiled with numba.
+
+A replay runs one Pol.is update per second that saw a vote: tens of thousands of updates for
+a conversation of tens of thousands of votes, each on small arrays (a few hundred points, 100
+base clusters, a few hundred statements). Written with numpy, every update costs hundreds of
+small array calls and the call overhead, not the arithmetic, dominates (about 3 ms an
+update); compiled, an update costs well under a millisecond. Each function here mirrors one
+step of Pol.is's worker; `replay` holds the logic around them. `cache=True` keeps the
+compiled code between processes (numba writes it beside this file, or under
+NUMBA_CACHE_DIR when that is set).
+"""
+
+import numpy as np
+from numba import njit
+
+
+@njit(cache=True)
+def _less(a0, a1, b0, b1):
+    return a0 < b0 or (a0 == b0 and a1 < b1)
+
+
+@njit(cache=True)
+def sorted_rows(points, alive):
+    """The alive rows of an (n × 2) array in lexicographic order (insertion sort: the lists
+    are short and, between steps, nearly sorted already)."""
+    n = 0
+    for i in range(points.shape[0]):
+        if alive[i]:
+            n += 1
+    out = np.empty((n, 2))
+    m = 0
+    for i in range(points.shape[0]):
+        if not alive[i]:
+            continue
+        x, y = points[i, 0], points[i, 1]
+        j = m
+        while j > 0 and _less(x, y, out[j - 1, 0], out[j - 1, 1]):
+            out[j, 0], out[j, 1] = out[j - 1, 0], out[j - 1, 1]
+            j -= 1
+        out[j, 0], out[j, 1] = x, y
+        m += 1
+    return out
+
+
+@njit(cache=True)
+def lloyd(points, weights, centres, max_iterations, threshold):
+    """Pol.is's k-means loop from given centres: assign every point to its nearest centre,
+    drop clusters left empty, move each centre to its members' weighted mean; stop when the
+    sorted centres (old list against new, zipped) all moved less than `threshold`, or after
+    max_iterations + 1 steps. Returns (labels into the surviving clusters, their centres,
+    which of the starting clusters survived)."""
+    n, k = points.shape[0], centres.shape[0]
+    centres = centres.copy()
+    alive = np.ones(k, dtype=np.bool_)
+    labels = np.zeros(n, dtype=np.int64)
+    limit = threshold * threshold
+    for iteration in range(max_iterations, -1, -1):
+        for i in range(n):
+            best, best_d = -1, np.inf
+            for c in range(k):
+                if not alive[c]:
+                    continue
+                dx = points[i, 0] - centres[c, 0]
+                dy = points[i, 1] - centres[c, 1]
+                d = dx * dx + dy * dy
+                if d < best_d:
+                    best, best_d = c, d
+            labels[i] = best
+        total = np.zeros(k)
+        sx = np.zeros(k)
+        sy = np.zeros(k)
+        count = np.zeros(k, dtype=np.int64)
+        for i in range(n):
+            c = labels[i]
+            total[c] += weights[i]
+            sx[c] += weights[i] * points[i, 0]
+            sy[c] += weights[i] * points[i, 1]
+            count[c] += 1
+        old = sorted_rows(centres, alive)
+        new_alive = alive.copy()
+        new = centres.copy()
+        for c in range(k):
+            if not alive[c]:
+                continue
+            if count[c] == 0:
+                new_alive[c] = False
+            elif total[c] > 0:
+                new[c, 0], new[c, 1] = sx[c] / total[c], sy[c] / total[c]
+        fresh = sorted_rows(new, new_alive)
+        same = True
+        for r in range(min(old.shape[0], fresh.shape[0])):
+            dx = old[r, 0] - fresh[r, 0]
+            dy = old[r, 1] - fresh[r, 1]
+            if dx * dx + dy * dy >= limit:
+                same = False
+                break
+        centres, alive = new, new_alive
+        if iteration == 0 or same:
+            break
+    remap = np.cumsum(alive) - 1
+    out = np.empty(n, dtype=np.int64)
+    for i in range(n):
+        out[i] = remap[labels[i]]
+    return out, centres[alive], alive
+
+
+@njit(cache=True)
+def distances(points):
+    """Euclidean distances between the rows of an (n × 2) array."""
+    n = points.shape[0]
+    out = np.zeros((n, n))
+    for i in range(n):
+        for j in range(i + 1, n):
+            dx = points[i, 0] - points[j, 0]
+            dy = points[i, 1] - points[j, 1]
+            out[i, j] = out[j, i] = np.sqrt(dx * dx + dy * dy)
+    return out
+
+
+@njit(cache=True)
+def silhouette(distance, labels, n_clusters):
+    """Mean silhouette over the points of a distance matrix (base-cluster centres,
+    unweighted); a point alone in its cluster scores 0, as in Pol.is."""
+    n = distance.shape[0]
+    if n < 2 or n_clusters < 2:
+        return 0.0
+    sizes = np.zeros(n_clusters)
+    for i in range(n):
+        sizes[labels[i]] += 1
+    total = 0.0
+    sums = np.zeros(n_clusters)
+    for i in range(n):
+        sums[:] = 0.0
+        for j in range(n):
+            sums[labels[j]] += distance[i, j]
+        own = labels[i]
+        if sizes[own] <= 1:
+            continue
+        a = sums[own] / (sizes[own] - 1)
+        b = np.inf
+        for c in range(n_clusters):
+            if c != own and sizes[c] > 0:
+                b = min(b, sums[c] / sizes[c])
+        top = max(a, b)
+        if top > 0 and np.isfinite(b):
+            total += (b - a) / top
+    return total / n
+
+
+@njit(cache=True)
+def power_iteration(gram, start, deflate, tolerance, max_iterations):
+    """Pol.is's power iteration on XᵀX (given as `gram`), from `start`; when `deflate` is a
+    unit vector (not all zero), on the Gram matrix of X with that direction factored out of
+    every row. Stops when no coordinate of the unit direction moves by `tolerance` or more."""
+    norm = np.sqrt(np.sum(start * start))
+    vector = start / norm if norm > 0 else start.copy()
+    use_deflate = np.any(deflate != 0)
+    gp = gram @ deflate if use_deflate else np.zeros_like(start)
+    pgp = np.sum(deflate * gp) if use_deflate else 0.0
+    for _ in range(max_iterations):
+        product = gram @ vector
+        if use_deflate:
+            pv = np.sum(deflate * vector)
+            gpv = np.sum(gp * vector)
+            product = product - gp * pv - deflate * gpv + deflate * (pgp * pv)
+        norm = np.sqrt(np.sum(product * product))
+        if norm == 0:
+            return np.zeros_like(vector)
+        product /= norm
+        if np.max(np.abs(product - vector)) < tolerance:
+            return product
+        vector = product
+    return vector
+
+
+@njit(cache=True)
+def add_votes(
+    rows,
+    columns,
+    values,
+    kept,
+    cast,
+    answered,
+    kept_answered,
+    a,
+    m,
+    g_aa,
+    g_am,
+    g_mm,
+    column_sum,
+    column_count,
+):
+    """Fold votes into the matrix and its Gram pieces AᵀA, AᵀM and MᵀM (A the kept votes,
+    M where they exist): a vote changes one cell, so each piece changes in one row and one
+    column. Returns a flag per column: touched (its mean and Gram row must be refreshed)."""
+    touched = np.zeros(a.shape[1], dtype=np.bool_)
+    c = a.shape[1]
+    for t in range(rows.shape[0]):
+        i, j, v = rows[t], columns[t], values[t]
+        if not cast[i, j]:
+            cast[i, j] = True
+            answered[i] += 1
+        if not kept[j]:
+            continue
+        delta = v - a[i, j]
+        new_cell = 1.0 - m[i, j]
+        if delta == 0 and new_cell == 0:
+            continue
+        if delta != 0:
+            for q in range(c):
+                g_aa[j, q] += delta * a[i, q]
+                g_aa[q, j] += delta * a[i, q]
+                g_am[j, q] += delta * m[i, q]
+            g_aa[j, j] += delta * delta
+        if new_cell != 0:
+            for q in range(c):
+                g_am[q, j] += a[i, q]
+                g_mm[j, q] += m[i, q]
+                g_mm[q, j] += m[i, q]
+            g_mm[j, j] += 1.0
+        g_am[j, j] += delta * new_cell
+        if new_cell != 0:
+            kept_answered[i] += 1
+        a[i, j] = v
+        m[i, j] = 1.0
+        column_sum[j] += delta
+        column_count[j] += new_cell
+        touched[j] = True
+    return touched
+
+
+@njit(cache=True)
+def refresh_gram(gram, g_aa, g_am, g_mm, mu, touched):
+    """Rows and columns `touched` of XᵀX for X = A − M·diag(mu)."""
+    c = gram.shape[0]
+    for j in range(c):
+        if not touched[j]:
+            continue
+        for q in range(c):
+            value = (
+                g_aa[j, q] - g_am[j, q] * mu[q] - mu[j] * g_am[q, j] + mu[j] * mu[q] * g_mm[j, q]
+            )
+            gram[j, q] = value
+            gram[q, j] = value
+
+
+@njit(cache=True)
+def count_distinct(points):
+    """How many distinct rows an (n × 2) array has."""
+    n = points.shape[0]
+    if n == 0:
+        return 0
+    order = np.argsort(points[:, 0], kind="mergesort")
+    distinct = 0
+    start = 0
+    while start < n:
+        end = start + 1
+        x = points[order[start], 0]
+        while end < n and points[order[end], 0] == x:
+            end += 1
+        ys = np.sort(points[order[start:end], 1])
+        distinct += 1
+        for r in range(1, ys.shape[0]):
+            if ys[r] != ys[r - 1]:
+                distinct += 1
+        start = end
+    return distinct
+
+
+@njit(cache=True)
+def _recentre(points, weights, labels, centres):
+    """Each cluster's centre moved to its members' weighted mean (kept where it has none)."""
+    k = centres.shape[0]
+    total = np.zeros(k)
+    sx = np.zeros(k)
+    sy = np.zeros(k)
+    for i in range(points.shape[0]):
+        c = labels[i]
+        if c >= 0:
+            total[c] += weights[i]
+            sx[c] += weights[i] * points[i, 0]
+            sy[c] += weights[i] * points[i, 1]
+    for c in range(k):
+        if total[c] > 0:
+            centres[c, 0], centres[c, 1] = sx[c] / total[c], sy[c] / total[c]
+
+
+@njit(cache=True)
+def clean_start(points, weights, labels, previous_ids, k):
+    """Pol.is's `clean-start-clusters`. `labels` gives each point's cluster in the previous
+    clustering (index into previous_ids) or -1. Clusters with no member left are dropped
+    (nothing left: one cluster of everything); the rest are re-centred on their members' new
+    positions; identical centres merge into the larger cluster; then, while there are fewer
+    clusters than min(k, distinct points), the point farthest from every centre leaves its
+    cluster for one of its own, whose id is the largest in use plus one. Returns (ids,
+    centres)."""
+    n, previous = points.shape[0], previous_ids.shape[0]
+    size = np.zeros(previous, dtype=np.int64)
+    for i in range(n):
+        if labels[i] >= 0:
+            size[labels[i]] += 1
+    remap = np.full(previous, -1, dtype=np.int64)
+    count = 0
+    for c in range(previous):
+        if size[c] > 0:
+            remap[c] = count
+            count += 1
+    if count == 0:
+        ids = np.array([previous_ids.max() + 1])
+        centre = np.zeros((1, 2))
+        everyone = np.zeros(n, dtype=np.int64)
+        _recentre(points, weights, everyone, centre)
+        return ids, centre
+    member = np.full(n, -1, dtype=np.int64)
+    for i in range(n):
+        if labels[i] >= 0:
+            member[i] = remap[labels[i]]
+    capacity = max(count, k) + 1
+    ids = np.zeros(capacity, dtype=np.int64)
+    sizes = np.zeros(capacity, dtype=np.int64)
+    for c in range(previous):
+        if remap[c] >= 0:
+            ids[remap[c]] = previous_ids[c]
+            sizes[remap[c]] = size[c]
+    centres = np.zeros((capacity, 2))
+    _recentre(points, weights, member, centres[:count])
+    # Identical centres: the later cluster merges into the first one with that centre, and
+    # the merged cluster keeps the id of the larger (the later one on a tie).
+    target = np.arange(count)
+    for c in range(1, count):
+        for d in range(c):
+            if target[d] == d and centres[c, 0] == centres[d, 0] and centres[c, 1] == centres[d, 1]:
+                target[c] = d
+                if sizes[c] >= sizes[d]:
+                    ids[d] = ids[c]
+                sizes[d] += sizes[c]
+                break
+    if np.any(target != np.arange(count)):
+        compact = np.full(count, -1, dtype=np.int64)
+        kept = 0
+        for c in range(count):
+            if target[c] == c:
+                compact[c] = kept
+                ids[kept], sizes[kept] = ids[c], sizes[c]
+                centres[kept] = centres[c]
+                kept += 1
+        for i in range(n):
+            if member[i] >= 0:
+                member[i] = compact[target[member[i]]]
+        count = kept
+    if count < k:
+        possible = min(k, count_distinct(points))
+        while count < possible:
+            far, far_d = -1, -1.0
+            for i in range(n):
+                best = np.inf
+                for c in range(count):
+                    dx = points[i, 0] - centres[c, 0]
+                    dy = points[i, 1] - centres[c, 1]
+                    best = min(best, dx * dx + dy * dy)
+                if best > far_d:
+                    far, far_d = i, best
+            if far_d <= 0:
+                break
+            ids[count] = ids[:count].max() + 1
+            member[far] = count
+            centres[count, 0], centres[count, 1] = points[far, 0], points[far, 1]
+            count += 1
+            _recentre(points, weights, member, centres[:count])
+    return ids[:count].copy(), centres[:count].copy()

@@ -1,0 +1,448 @@
+"""Replaying a conversation the way Pol.is's math worker lived it, one update at a time.
+
+The groups Pol.is shows are not a function of the final votes: its worker polls for new votes
+every second and runs an *update* on each batch, and every update starts from the previous
+one. `analyze` in `opinion` clusters a finished vote matrix once; this module reproduces the
+path instead, so its groups are the ones Pol.is published. What carries from one update to
+the next, as `polismath/math/conversation.clj`, `clusters.clj` and `pca.clj` do it:
+
+- **Who is in.** A participant joins the clustering once they have voted (passes count) on
+  min(7, statements so far) statements; while fewer than 15 are in, the most active voters
+  are added up to 15. Nobody ever leaves.
+- **PCA.** Power iteration on the mean-imputed, centred matrix (every participant, not only
+  those in), each component started from the previous update's and deflated Gram–Schmidt
+  style for the second. We iterate to convergence (at most 100 steps, as Pol.is) on the
+  statements × statements Gram matrix, which is kept up to date vote by vote, so an update
+  costs O(statements²) rather than O(votes).
+- **Projection.** Each participant from their own votes, pushed out by √(statements / votes);
+  moderated-out statements hold a zero for everyone and so count as answered.
+- **Base clusters (k = 100).** Started from the previous update's: each old cluster is
+  re-centred on its old members' new positions, identical centres are merged, and while there
+  are fewer clusters than min(100, distinct points) the point farthest from every centre is
+  split off as a cluster of its own. Then Lloyd steps (clusters that empty are dropped) until
+  the sorted centres move less than 0.01, at most 100. Members are never kept as such: only
+  the centres carry over.
+- **Groups.** For every k from 2 to min(5, 2 + base clusters // 12), k-means on the base
+  centres weighted by their sizes, started from the previous update's clustering for that k
+  (its members are base-cluster ids, which persist), at most 20 steps (Pol.is passes
+  `:cluster-iters`, which its k-means ignores, so the default 20 applies). A k seen for the
+  first time starts from the first k distinct base centres in id order.
+- **k.** The silhouette over base centres picks the best k each update; the k in use changes
+  only once the same k has been best 4 updates in a row (Pol.is's k-smoother).
+
+Batches: votes are grouped into the one-second windows of the worker's poll (`POLL_MS`); a
+window with no vote runs no update. The export does not say when the worker was slow, was
+restarted or recomputed from scratch, nor when a statement was moderated out (we take the
+final moderation from the start): those are the limits of replaying from an export.
+
+`Replayer` holds the dense state and is fed vote batches; `ReplayState` is the small part the
+app stores between updates (`to_json`/`from_json`) so a live conversation follows the same
+path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from . import kernels
+
+BASE_K = 100
+MAX_GROUPS = 5
+MIN_VOTES = 7
+GREEDY_PARTICIPANTS = 15
+BASE_ITERATIONS = 100
+GROUP_ITERATIONS = 20
+PCA_ITERATIONS = 100
+K_BUFFER = 4
+SAME_CENTRES = 0.01
+POLL_MS = 1000
+# Power iteration stops once no coordinate of the unit direction moves by more than this:
+# projections then move by far less than the 0.01 k-means treats as "the same".
+PCA_TOLERANCE = 1e-6
+
+
+@dataclass
+class Clustering:
+    """Clusters as arrays: `ids` and `centres` (one row per cluster), and the clustered items
+    as `keys` (participant rows or base-cluster ids, ascending) with the index of the cluster
+    each belongs to (`labels`)."""
+
+    ids: np.ndarray
+    centres: np.ndarray
+    keys: np.ndarray
+    labels: np.ndarray
+
+    def members(self, index: int) -> np.ndarray:
+        return self.keys[self.labels == index]
+
+    def sizes(self) -> np.ndarray:
+        return np.bincount(self.labels, minlength=len(self.ids)).astype(np.float64)
+
+    def to_json(self) -> dict:
+        return {
+            "ids": self.ids.tolist(),
+            "centres": np.round(self.centres, 12).tolist(),
+            "keys": self.keys.tolist(),
+            "labels": self.labels.tolist(),
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> Clustering:
+        return cls(
+            ids=np.asarray(data["ids"], dtype=np.int64),
+            centres=np.asarray(data["centres"], dtype=np.float64).reshape(-1, 2),
+            keys=np.asarray(data["keys"], dtype=np.int64),
+            labels=np.asarray(data["labels"], dtype=np.int64),
+        )
+
+
+@dataclass
+class ReplayState:
+    """What one update hands the next (Pol.is's `conv`, minus the votes)."""
+
+    components: np.ndarray | None = None  # 2 × statements seen, in column order
+    in_conversation: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    base: Clustering | None = None  # keys: participant rows
+    groups: dict[int, Clustering] = field(default_factory=dict)  # keys: base ids
+    last_k: int | None = None
+    last_k_count: int = 0
+    smoothed_k: int | None = None
+    updates: int = 0
+
+    def to_json(self) -> dict:
+        return {
+            "components": None if self.components is None else self.components.tolist(),
+            "in_conversation": self.in_conversation.tolist(),
+            "base": None if self.base is None else self.base.to_json(),
+            "groups": {str(k): c.to_json() for k, c in self.groups.items()},
+            "last_k": self.last_k,
+            "last_k_count": self.last_k_count,
+            "smoothed_k": self.smoothed_k,
+            "updates": self.updates,
+        }
+
+    @classmethod
+    def from_json(cls, data: dict) -> ReplayState:
+        components = data.get("components")
+        base = data.get("base")
+        return cls(
+            components=None if components is None else np.asarray(components, dtype=float),
+            in_conversation=np.asarray(data.get("in_conversation", []), dtype=np.int64),
+            base=None if base is None else Clustering.from_json(base),
+            groups={int(k): Clustering.from_json(v) for k, v in data.get("groups", {}).items()},
+            last_k=data.get("last_k"),
+            last_k_count=int(data.get("last_k_count", 0)),
+            smoothed_k=data.get("smoothed_k"),
+            updates=int(data.get("updates", 0)),
+        )
+
+
+def _state_to_ids(state: ReplayState, participants: list, statements: list) -> dict:
+    """The state with rows and columns named by participant and statement id, so it still
+    applies when the next update's table numbers them differently."""
+    data = state.to_json()
+    data["statements"] = list(
+        statements[: 0 if state.components is None else state.components.shape[1]]
+    )
+    data["in_conversation"] = [participants[i] for i in state.in_conversation.tolist()]
+    if state.base is not None:
+        data["base"]["keys"] = [participants[i] for i in state.base.keys.tolist()]
+    return data
+
+
+def state_from_ids(data: dict, participants: list, statements: list) -> ReplayState:
+    """Read `_state_to_ids`'s output against this update's table; anyone or anything no longer
+    in it is left out. Raises ValueError (or KeyError/TypeError) on malformed data."""
+    row = {participant: i for i, participant in enumerate(participants)}
+    column = {statement: j for j, statement in enumerate(statements)}
+    state = ReplayState.from_json({**data, "in_conversation": [], "base": None, "components": None})
+    state.in_conversation = np.array(
+        sorted(row[p] for p in data.get("in_conversation", []) if p in row), dtype=np.int64
+    )
+    if data.get("components") is not None:
+        old = np.asarray(data["components"], dtype=np.float64).reshape(2, -1)
+        components = np.ones((2, len(statements)))
+        for j, statement in enumerate(data.get("statements", [])[: old.shape[1]]):
+            if statement in column:
+                components[:, column[statement]] = old[:, j]
+        state.components = components
+    base = data.get("base")
+    if base is not None:
+        pairs = sorted(
+            (row[key], int(label))
+            for key, label in zip(base["keys"], base["labels"], strict=True)
+            if key in row
+        )
+        state.base = Clustering(
+            ids=np.asarray(base["ids"], dtype=np.int64),
+            centres=np.asarray(base["centres"], dtype=np.float64).reshape(-1, 2),
+            keys=np.array([k for k, _ in pairs], dtype=np.int64),
+            labels=np.array([label for _, label in pairs], dtype=np.int64),
+        )
+        if state.base.labels.size and (
+            state.base.labels.max() >= state.base.ids.size or state.base.labels.min() < 0
+        ):
+            raise ValueError("a base-cluster label points at no cluster")
+    for clustering in state.groups.values():
+        if clustering.labels.size and clustering.labels.max() >= clustering.ids.size:
+            raise ValueError("a group label points at no group")
+    return state
+
+
+def update_once(table, stored: dict | None, *, seed: int = 0) -> tuple[Replayer, dict]:
+    """One Pol.is update over a table of the latest votes (`opinion.VoteTable`), started from
+    the state the previous update stored (None: the first, or a fresh start). Returns the
+    replayer and the state to store for the next one. This is what the app's worker runs
+    after new votes, so a live conversation follows the path Pol.is's worker would."""
+    kept = np.array([s not in table.moderated_out for s in table.statements], dtype=bool)
+    replayer = Replayer(len(table.participants), len(table.statements), kept, seed=seed)
+    if table.n_votes:
+        replayer.add_votes(table.participant_index, table.statement_index, table.value)
+    if stored is not None:
+        try:
+            replayer.state = state_from_ids(stored, table.participants, table.statements)
+        except (KeyError, TypeError, ValueError):
+            replayer.state = ReplayState()  # unreadable: start afresh, as a new worker would
+    if table.n_votes:
+        replayer.update()
+    return replayer, _state_to_ids(replayer.state, table.participants, table.statements)
+
+
+def _sorted_rows(points: np.ndarray) -> np.ndarray:
+    return points[np.lexsort(points.T[::-1])] if len(points) else points
+
+
+def _squared_distances(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
+    dx = points[:, 0:1] - centres[None, :, 0]
+    dy = points[:, 1:2] - centres[None, :, 1]
+    return dx * dx + dy * dy
+
+
+def _means(labels, points, weights, n) -> tuple[np.ndarray, np.ndarray]:
+    """Per label: (weighted) mean position and total weight."""
+    total = np.bincount(labels, weights=weights, minlength=n)
+    safe = np.where(total > 0, total, 1.0)
+    x = np.bincount(labels, weights=weights * points[:, 0], minlength=n) / safe
+    y = np.bincount(labels, weights=weights * points[:, 1], minlength=n) / safe
+    return np.column_stack([x, y]), total
+
+
+def _previous_labels(keys: np.ndarray, previous: Clustering) -> np.ndarray:
+    """Each key's cluster index in `previous`, or -1 when it was in none."""
+    if previous.keys.size == 0:
+        return np.full(keys.size, -1, dtype=np.int64)
+    at = np.minimum(np.searchsorted(previous.keys, keys), previous.keys.size - 1)
+    return np.where(previous.keys[at] == keys, previous.labels[at], -1)
+
+
+def kmeans(points, weights, keys, k, previous: Clustering | None, max_iterations) -> Clustering:
+    """Pol.is's `kmeans`: warm-started from `previous` when there is one, else from the
+    first k distinct points (ids 0…k-1)."""
+    weights = np.asarray(weights, dtype=np.float64)
+    if previous is not None and len(previous.ids):
+        ids, centres = kernels.clean_start(
+            points, weights, _previous_labels(keys, previous), previous.ids, k
+        )
+    else:
+        _, first = np.unique(points, axis=0, return_index=True)
+        first = np.sort(first)[:k]
+        ids = np.arange(first.size, dtype=np.int64)
+        centres = points[first].astype(np.float64)
+    labels, centres, alive = kernels.lloyd(points, weights, centres, max_iterations, SAME_CENTRES)
+    ids = ids[alive]
+    return Clustering(ids=ids, centres=centres, keys=keys, labels=labels)
+
+
+def max_groups(n_base: int) -> int:
+    return min(MAX_GROUPS, 2 + n_base // 12)
+
+
+class Replayer:
+    """The dense working state of a replay: the vote matrix so far and its Gram matrices,
+    sized for the whole conversation up front (rows and columns in first-vote order), plus
+    the `ReplayState` carried between updates."""
+
+    def __init__(self, n_rows: int, n_columns: int, kept: np.ndarray, *, seed: int = 0):
+        self.n_rows, self.n_columns = n_rows, n_columns
+        self.kept = np.asarray(kept, dtype=bool)
+        self.values = np.zeros((n_rows, n_columns))  # votes on kept statements
+        self.voted = np.zeros((n_rows, n_columns))  # 1 where a kept vote exists
+        self.answered = np.zeros(n_rows, dtype=np.int64)  # every vote, passes too
+        self.kept_answered = np.zeros(n_rows, dtype=np.int64)  # votes on kept statements
+        self.cast = np.zeros((n_rows, n_columns), dtype=bool)  # any vote, kept or not
+        self.column_sum = np.zeros(n_columns)
+        self.column_count = np.zeros(n_columns)
+        self.g_aa = np.zeros((n_columns, n_columns))
+        self.g_am = np.zeros((n_columns, n_columns))
+        self.g_mm = np.zeros((n_columns, n_columns))
+        self.gram = np.zeros((n_columns, n_columns))  # XᵀX of the centred, imputed matrix
+        self.rows_seen = 0
+        self.columns_seen = 0
+        self.rng = np.random.default_rng(seed)
+        self.state = ReplayState()
+        self.positions = np.zeros((n_rows, 2))
+
+    # ---- votes -------------------------------------------------------------------------
+    def add_votes(self, rows: np.ndarray, columns: np.ndarray, values: np.ndarray) -> None:
+        rows = np.asarray(rows, dtype=np.int64)
+        columns = np.asarray(columns, dtype=np.int64)
+        if rows.size == 0:
+            return
+        self.rows_seen = max(self.rows_seen, int(rows.max()) + 1)
+        self.columns_seen = max(self.columns_seen, int(columns.max()) + 1)
+        touched = kernels.add_votes(
+            rows,
+            columns,
+            np.asarray(values, dtype=np.float64),
+            self.kept,
+            self.cast,
+            self.answered,
+            self.kept_answered,
+            self.values,
+            self.voted,
+            self.g_aa,
+            self.g_am,
+            self.g_mm,
+            self.column_sum,
+            self.column_count,
+        )
+        kernels.refresh_gram(self.gram, self.g_aa, self.g_am, self.g_mm, self._centre(), touched)
+
+    def _centre(self) -> np.ndarray:
+        return np.divide(
+            self.column_sum,
+            self.column_count,
+            out=np.zeros(self.n_columns),
+            where=self.column_count > 0,
+        )
+
+    # ---- one update --------------------------------------------------------------------
+    def update(self) -> None:
+        st = self.state
+        st.updates += 1
+        n, c = self.rows_seen, self.columns_seen
+        self._update_in_conversation(n, c)
+        components = self._pca(c)
+        self._project(n, c, components)
+        rows = st.in_conversation
+        if rows.size == 0:
+            return
+        points = self.positions[rows]
+        ones = np.ones(rows.size)
+        st.base = kmeans(points, ones, rows, BASE_K, st.base, BASE_ITERATIONS)
+        self._groups()
+
+    def _update_in_conversation(self, n: int, c: int) -> None:
+        st = self.state
+        inside = np.zeros(n, dtype=bool)
+        inside[st.in_conversation] = True
+        inside |= self.answered[:n] >= min(MIN_VOTES, c)
+        if inside.sum() < GREEDY_PARTICIPANTS:
+            rest = np.flatnonzero(~inside & (self.answered[:n] > 0))
+            order = rest[np.argsort(-self.answered[rest], kind="stable")]
+            inside[order[: GREEDY_PARTICIPANTS - int(inside.sum())]] = True
+        st.in_conversation = np.flatnonzero(inside)
+
+    def _pca(self, c: int) -> np.ndarray:
+        st = self.state
+        gram = self.gram[:c, :c]
+        previous = st.components
+        starts = []
+        for i in range(2):
+            start = None
+            if previous is not None and previous.shape[1] and np.any(previous[i]):
+                start = np.ones(c)
+                start[: previous.shape[1]] = previous[i]
+            if start is None:
+                start = self.rng.random(c)
+            starts.append(start)
+        gram = np.ascontiguousarray(gram)
+        none = np.zeros(c)
+        first = kernels.power_iteration(gram, starts[0], none, PCA_TOLERANCE, PCA_ITERATIONS)
+        second = kernels.power_iteration(gram, starts[1], first, PCA_TOLERANCE, PCA_ITERATIONS)
+        st.components = np.vstack([first, second])
+        return st.components
+
+    def _project(self, n: int, c: int, components: np.ndarray) -> None:
+        mu = self._centre()[:c]
+        comps = components.T  # c × 2
+        raw = self.values[:n, :c] @ comps - self.voted[:n, :c] @ (mu[:, None] * comps)
+        n_moderated = int((~self.kept[:c]).sum())
+        counted = self.kept_answered[:n] + n_moderated
+        scale = np.sqrt(c / np.maximum(counted, 1))
+        self.positions[:n] = raw * scale[:, None]
+
+    def _groups(self) -> None:
+        st = self.state
+        base = st.base
+        if base is None:
+            return
+        order = np.argsort(base.ids, kind="stable")  # Pol.is lists base clusters by id
+        ids, centres, sizes = base.ids[order], base.centres[order], base.sizes()[order]
+        silhouettes = {}
+        distance = kernels.distances(centres)
+        for k in range(2, max_groups(len(ids)) + 1):
+            clustering = kmeans(centres, sizes, ids, k, st.groups.get(k), GROUP_ITERATIONS)
+            st.groups[k] = clustering
+            silhouettes[k] = kernels.silhouette(distance, clustering.labels, len(clustering.ids))
+        if silhouettes:
+            smooth_k(st, silhouettes)
+
+    def group_of_rows(self) -> np.ndarray:
+        """Per participant row: the group index in the clustering in use, or -1."""
+        return group_of_rows(self.state, self.n_rows)
+
+
+def smooth_k(state: ReplayState, silhouettes: dict[int, float]) -> None:
+    """Pol.is's k-smoother: the k with the best silhouette this update (ties to the larger k,
+    as Clojure's max-key returns the last) replaces the k in use only once it has been best
+    K_BUFFER updates in a row."""
+    this_k = max(silhouettes, key=lambda k: (silhouettes[k], k))
+    same = state.last_k is not None and this_k == state.last_k
+    state.last_k_count = state.last_k_count + 1 if same else 1
+    state.last_k = this_k
+    if state.last_k_count >= K_BUFFER or state.smoothed_k is None:
+        state.smoothed_k = this_k
+
+
+def group_of_rows(state: ReplayState, n_rows: int) -> np.ndarray:
+    """Per participant row: the index of their group in the clustering in use, or -1."""
+    labels = np.full(n_rows, -1, dtype=np.int64)
+    base = state.base
+    if base is None or state.smoothed_k is None or state.smoothed_k not in state.groups:
+        return labels
+    groups = state.groups[state.smoothed_k]
+    group_of_base = _previous_labels(base.ids, groups)
+    labels[base.keys] = group_of_base[base.labels]
+    return labels
+
+
+def replay(
+    rows: np.ndarray,
+    columns: np.ndarray,
+    values: np.ndarray,
+    times: np.ndarray,
+    *,
+    n_rows: int,
+    n_columns: int,
+    kept: np.ndarray,
+    window_ms: int = POLL_MS,
+    seed: int = 0,
+) -> Replayer:
+    """Replay every vote (row, column, value) in time order, one update per poll window that
+    holds a vote. Rows and columns must be numbered by first vote in that order. The seed
+    feeds only the PCA's very first start vectors (Pol.is's are random)."""
+    order = np.argsort(times, kind="stable")
+    rows, columns = np.asarray(rows)[order], np.asarray(columns)[order]
+    values, times = np.asarray(values, dtype=np.float64)[order], np.asarray(times)[order]
+    replayer = Replayer(n_rows, n_columns, kept, seed=seed)
+    if rows.size == 0:
+        return replayer
+    window = times // max(int(window_ms), 1)
+    cuts = np.flatnonzero(np.diff(window)) + 1
+    for start, end in zip(np.r_[0, cuts], np.r_[cuts, rows.size], strict=True):
+        replayer.add_votes(rows[start:end], columns[start:end], values[start:end])
+        replayer.update()
+    return replayer
