@@ -536,6 +536,54 @@ def scale(figures: dict, *, quick: bool, profile: bool) -> None:
     )
 
 
+REPLAY = {"participants": 1_500, "statements": 300, "votes": 50_000}
+REPLAY_QUICK = {"participants": 300, "statements": 100, "votes": 5_000}
+REPLAY_TARGET_SECONDS = 10.0
+
+
+def replay_speed(figures: dict, *, quick: bool) -> None:
+    """The replay of a seeded synthetic conversation the size of a large real one, every vote
+    two seconds after the last: each vote is an update of its own, the worst case."""
+    from meshutaf.deliberation.replay import replay
+
+    size = REPLAY_QUICK if quick else REPLAY
+    data = generate(size["participants"], size["statements"], size["votes"], seed=1)
+    n = size["votes"]
+    statements = data["statement"]
+    # Columns numbered by first vote, as the replay expects.
+    _, first = np.unique(statements, return_index=True)
+    renumber = np.empty(size["statements"], dtype=np.int64)
+    present = np.unique(statements)
+    renumber[present[np.argsort(first)]] = np.arange(present.size)
+    times = 1_600_000_000_000 + 2000 * np.arange(n, dtype=np.int64)
+    kept = np.ones(present.size, dtype=bool)
+    arguments = (data["participant"], renumber[statements], data["value"], times)
+    # The first call compiles the kernels unless numba's cache has them: time a tiny run first.
+    replay(
+        *(a[:50] for a in arguments), n_rows=size["participants"], n_columns=present.size, kept=kept
+    )
+    started = time.perf_counter()
+    replayer = replay(*arguments, n_rows=size["participants"], n_columns=present.size, kept=kept)
+    seconds = time.perf_counter() - started
+    print(
+        f"\n== Replay: {size['participants']:,} participants × {present.size} statements, "
+        f"{n:,} votes, one update each"
+    )
+    print(
+        f"replay                   {seconds:6.2f} s for {replayer.state.updates:,} updates "
+        f"({seconds / replayer.state.updates * 1e3:.2f} ms each; "
+        f"{'OK' if seconds <= REPLAY_TARGET_SECONDS else 'OVER'}: target "
+        f"{REPLAY_TARGET_SECONDS:.0f} s for 50,000 votes)"
+    )
+    figures.update(
+        {
+            "replay_votes": n,
+            "replay_seconds": round(seconds, 2),
+            "replay_ms_per_update": round(seconds / replayer.state.updates * 1e3, 3),
+        }
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--quick", action="store_true", help="5,000 × 500, 100,000 votes")
@@ -553,6 +601,7 @@ def main() -> None:
     _setup_django()
     figures: dict = {"benchmark": "deliberation"}
     fidelity(figures, repeats=1 if arguments.quick else arguments.repeats)
+    replay_speed(figures, quick=arguments.quick)
     scale(figures, quick=arguments.quick, profile=arguments.profile)
     print(json.dumps(figures))
 

@@ -89,6 +89,15 @@ def test_one_shot_on_request_and_for_a_matrix_without_times(tmp_path, capsys):
     assert {matrix["participants"][str(v)] for v in range(0, 30, 2)} in ({0}, {1})
 
 
+def test_restart_after_must_be_a_positive_number_of_hours(tmp_path, capsys):
+    write_export(tmp_path)
+    args = ["deliberation", "analyze", "--polis-dir", str(tmp_path), "--restart-after"]
+    assert cli.main([*args, "0"]) == 2
+    assert "number of hours above 0" in capsys.readouterr().err
+    assert cli.main([*args, "24", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)["method"] == "replay"
+
+
 def test_a_malformed_matrix_is_refused(tmp_path, capsys):
     write_export(tmp_path)
     (tmp_path / "votes.csv").unlink()

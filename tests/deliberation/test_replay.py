@@ -209,7 +209,7 @@ def test_kmeans_warm_start_keeps_ids_and_splits_the_farthest_point():
 def test_lloyd_drops_empty_clusters_and_stops_when_centres_settle():
     points = np.array([[0.0, 0.0], [1.0, 0.0], [10.0, 0.0]])
     centres = np.array([[0.5, 0.0], [10.0, 0.0], [100.0, 100.0]])
-    labels, new, alive = kernels.lloyd(points, np.ones(3), centres, 20, 0.01)
+    labels, new, alive = kernels.lloyd(points, np.ones(3), centres, 20, 0.01, np.full(3, -1))
     assert alive.tolist() == [True, True, False]
     assert labels.tolist() == [0, 0, 1]
     assert new.tolist() == [[0.5, 0.0], [10.0, 0.0]]
@@ -247,3 +247,33 @@ def test_gram_matrix_kept_up_to_date_vote_by_vote():
 
 def test_group_of_rows_without_groups_is_all_minus_one():
     assert group_of_rows(ReplayState(), 4).tolist() == [-1, -1, -1, -1]
+
+
+def test_a_restart_after_an_idle_gap_forgets_the_groups_but_not_the_base_clusters():
+    data = conversation(participants=30)
+    order = np.argsort(data["times"], kind="stable")
+    times = data["times"].copy()
+    # A week without votes after the first two thirds.
+    cut = order[2 * order.size // 3 :]
+    times[cut] += 7 * 24 * 3_600_000
+    data = {**data, "times": times}
+    steady = run(data)
+    restarted = run(data, restart_gap_ms=24 * 3_600_000)
+    # The smoother restarted: its count runs from the first update after the gap.
+    assert restarted.state.last_k_count < steady.state.last_k_count
+    assert restarted.state.updates == steady.state.updates
+    assert adjusted_rand_index(
+        restarted.group_of_rows().tolist(), data["camps"].tolist()
+    ) == pytest.approx(1.0)
+    replayer = Replayer(3, 3, np.ones(3, dtype=bool))
+    replayer.state.groups = {
+        2: Clustering(np.zeros(1, int), np.zeros((1, 2)), np.zeros(0, int), np.zeros(0, int))
+    }
+    replayer.state.base = Clustering(
+        np.zeros(1, int), np.zeros((1, 2)), np.zeros(0, int), np.zeros(0, int)
+    )
+    replayer.state.smoothed_k = 2
+    replayer.restart()
+    assert replayer.state.groups == {}
+    assert replayer.state.smoothed_k is None
+    assert replayer.state.base is not None

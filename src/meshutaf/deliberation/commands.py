@@ -38,6 +38,16 @@ def add_parser(commands) -> None:
     analyze.add_argument("--seed", type=int, default=0, help=_("random seed (default 0)"))
     analyze.add_argument("--json", action="store_true", help=_("print one JSON object"))
     analyze.add_argument(
+        "--restart-after",
+        type=float,
+        default=None,
+        metavar=_("HOURS"),
+        help=_(
+            "in the replay, assume Pol.is's worker restarted whenever no vote came for this "
+            "many hours (a restart forgets the clustering for each number of groups)"
+        ),
+    )
+    analyze.add_argument(
         "--one-shot",
         action="store_true",
         help=_(
@@ -82,9 +92,13 @@ def cmd_deliberation(args) -> int:
     if args.deliberation_command == "import":
         return _deliberation_import(args, export)
     started = time.perf_counter()
+    restart_after = args.restart_after
+    if restart_after is not None and not 0 < restart_after <= 24 * 365 * 10:
+        return fail(_("--restart-after must be a number of hours above 0."))
     if export.timed and not args.one_shot:
         method = "replay"
-        table, replayer = export.replayed(seed=args.seed)
+        gap = None if restart_after is None else int(restart_after * 3_600_000)
+        table, replayer = export.replayed(seed=args.seed, restart_gap_ms=gap)
         result = opinion.analyze(table, seed=args.seed, groups_by_row=replayer.group_of_rows())
     else:
         method = "one-shot"

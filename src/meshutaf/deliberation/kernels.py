@@ -43,29 +43,55 @@ def sorted_rows(points, alive):
 
 
 @njit(cache=True)
-def lloyd(points, weights, centres, max_iterations, threshold):
+def _assign(points, centres, alive, labels):
+    """Each point to its nearest alive centre. A point whose current centre is closer than
+    half that centre's distance to any other keeps it without a search (the triangle
+    inequality guarantees no other centre is nearer): after a warm start almost every point
+    does, which turns the O(points × clusters) scan into O(points + clusters²)."""
+    k = centres.shape[0]
+    half = np.full(k, np.inf)
+    for c in range(k):
+        if not alive[c]:
+            continue
+        for d in range(k):
+            if d != c and alive[d]:
+                dx = centres[c, 0] - centres[d, 0]
+                dy = centres[c, 1] - centres[d, 1]
+                half[c] = min(half[c], 0.25 * (dx * dx + dy * dy))  # (distance / 2)²
+    for i in range(points.shape[0]):
+        own = labels[i]
+        if own >= 0 and alive[own]:
+            dx = points[i, 0] - centres[own, 0]
+            dy = points[i, 1] - centres[own, 1]
+            if dx * dx + dy * dy < half[own]:
+                continue
+        best, best_d = -1, np.inf
+        for c in range(k):
+            if not alive[c]:
+                continue
+            dx = points[i, 0] - centres[c, 0]
+            dy = points[i, 1] - centres[c, 1]
+            d = dx * dx + dy * dy
+            if d < best_d:
+                best, best_d = c, d
+        labels[i] = best
+
+
+@njit(cache=True)
+def lloyd(points, weights, centres, max_iterations, threshold, guess):
     """Pol.is's k-means loop from given centres: assign every point to its nearest centre,
     drop clusters left empty, move each centre to its members' weighted mean; stop when the
     sorted centres (old list against new, zipped) all moved less than `threshold`, or after
-    max_iterations + 1 steps. Returns (labels into the surviving clusters, their centres,
-    which of the starting clusters survived)."""
+    max_iterations + 1 steps. `guess` is each point's likely cluster (-1: none), used only to
+    skip searches that cannot change the answer. Returns (labels into the surviving
+    clusters, their centres, which of the starting clusters survived)."""
     n, k = points.shape[0], centres.shape[0]
     centres = centres.copy()
     alive = np.ones(k, dtype=np.bool_)
-    labels = np.zeros(n, dtype=np.int64)
+    labels = guess.copy()
     limit = threshold * threshold
     for iteration in range(max_iterations, -1, -1):
-        for i in range(n):
-            best, best_d = -1, np.inf
-            for c in range(k):
-                if not alive[c]:
-                    continue
-                dx = points[i, 0] - centres[c, 0]
-                dy = points[i, 1] - centres[c, 1]
-                d = dx * dx + dy * dy
-                if d < best_d:
-                    best, best_d = c, d
-            labels[i] = best
+        _assign(points, centres, alive, labels)
         total = np.zeros(k)
         sx = np.zeros(k)
         sy = np.zeros(k)
@@ -182,6 +208,7 @@ def add_votes(
     cast,
     answered,
     kept_answered,
+    row_columns,
     a,
     m,
     g_aa,
@@ -220,6 +247,7 @@ def add_votes(
             g_mm[j, j] += 1.0
         g_am[j, j] += delta * new_cell
         if new_cell != 0:
+            row_columns[i, kept_answered[i]] = j
             kept_answered[i] += 1
         a[i, j] = v
         m[i, j] = 1.0
@@ -293,7 +321,7 @@ def clean_start(points, weights, labels, previous_ids, k):
     positions; identical centres merge into the larger cluster; then, while there are fewer
     clusters than min(k, distinct points), the point farthest from every centre leaves its
     cluster for one of its own, whose id is the largest in use plus one. Returns (ids,
-    centres)."""
+    centres, each point's cluster or -1)."""
     n, previous = points.shape[0], previous_ids.shape[0]
     size = np.zeros(previous, dtype=np.int64)
     for i in range(n):
@@ -310,7 +338,7 @@ def clean_start(points, weights, labels, previous_ids, k):
         centre = np.zeros((1, 2))
         everyone = np.zeros(n, dtype=np.int64)
         _recentre(points, weights, everyone, centre)
-        return ids, centre
+        return ids, centre, everyone
     member = np.full(n, -1, dtype=np.int64)
     for i in range(n):
         if labels[i] >= 0:
@@ -367,4 +395,79 @@ def clean_start(points, weights, labels, previous_ids, k):
             centres[count, 0], centres[count, 1] = points[far, 0], points[far, 1]
             count += 1
             _recentre(points, weights, member, centres[:count])
-    return ids[:count].copy(), centres[:count].copy()
+    return ids[:count].copy(), centres[:count].copy(), member
+
+
+@njit(cache=True)
+def project(rows, row_columns, row_length, a, mu, components, n_columns, n_moderated):
+    """Pol.is's sparsity-aware projection of the given rows: (vote − statement mean) · each
+    component over the statements the participant voted on, times √(statements / votes);
+    moderated-out statements hold a zero for everyone and count as voted. O(votes)."""
+    out = np.zeros((rows.shape[0], 2))
+    for r in range(rows.shape[0]):
+        i = rows[r]
+        x = 0.0
+        y = 0.0
+        for s in range(row_length[i]):
+            j = row_columns[i, s]
+            centred = a[i, j] - mu[j]
+            x += centred * components[0, j]
+            y += centred * components[1, j]
+        scale = np.sqrt(n_columns / max(row_length[i] + n_moderated, 1))
+        out[r, 0] = x * scale
+        out[r, 1] = y * scale
+    return out
+
+
+@njit(cache=True)
+def first_distinct(points, k):
+    """Indices of the first k distinct rows, in order (Pol.is's `init-clusters`)."""
+    chosen = np.empty(k, dtype=np.int64)
+    count = 0
+    for i in range(points.shape[0]):
+        if count == k:
+            break
+        new = True
+        for c in range(count):
+            j = chosen[c]
+            if points[i, 0] == points[j, 0] and points[i, 1] == points[j, 1]:
+                new = False
+                break
+        if new:
+            chosen[count] = i
+            count += 1
+    return chosen[:count]
+
+
+@njit(cache=True)
+def previous_labels(keys, previous_keys, previous_labels_):
+    """Each key's cluster index in the previous clustering (keys ascending), or -1."""
+    out = np.full(keys.shape[0], -1, dtype=np.int64)
+    if previous_keys.shape[0] == 0:
+        return out
+    at = np.searchsorted(previous_keys, keys)
+    for i in range(keys.shape[0]):
+        if at[i] < previous_keys.shape[0] and previous_keys[at[i]] == keys[i]:
+            out[i] = previous_labels_[at[i]]
+    return out
+
+
+@njit(cache=True)
+def cluster(
+    points, weights, keys, k, previous_ids, previous_keys, previous_labels_, iterations, threshold
+):
+    """Pol.is's `kmeans` in one call: warm-started from the previous clustering when there is
+    one (clean start), else from the first k distinct points (ids 0…k-1); then Lloyd steps.
+    Returns (ids, centres, labels)."""
+    if previous_ids.shape[0] > 0:
+        labels = previous_labels(keys, previous_keys, previous_labels_)
+        ids, centres, guess = clean_start(points, weights, labels, previous_ids, k)
+    else:
+        guess = np.full(points.shape[0], -1, dtype=np.int64)
+        first = first_distinct(points, k)
+        ids = np.arange(first.shape[0])
+        centres = np.empty((first.shape[0], 2))
+        for c in range(first.shape[0]):
+            centres[c, 0], centres[c, 1] = points[first[c], 0], points[first[c], 1]
+    labels, centres, alive = lloyd(points, weights, centres, iterations, threshold, guess)
+    return ids[alive], centres, labels

@@ -85,9 +85,12 @@ class PolisExport:
         """Whether the votes carry their times (an export of the final matrix does not)."""
         return any(vote.timestamp for vote in self.votes)
 
-    def replayed(self, *, seed: int = 0) -> tuple[VoteTable, Replayer]:
+    def replayed(
+        self, *, seed: int = 0, restart_gap_ms: int | None = None
+    ) -> tuple[VoteTable, Replayer]:
         """The vote table (rows and columns by first vote in time order) and the replay of
-        Pol.is's updates over every vote, in time order."""
+        Pol.is's updates over every vote, in time order (`restart_gap_ms`: assume the worker
+        restarted whenever no vote came for that long; see `replay.Replayer.restart`)."""
         votes = sorted(self.votes, key=lambda vote: vote.timestamp)
         moderated_out = {c.id for c in self.comments if c.moderated == -1}
         table = VoteTable.from_votes(
@@ -105,6 +108,7 @@ class PolisExport:
             n_columns=len(table.statements),
             kept=np.array([s not in table.moderated_out for s in table.statements], dtype=bool),
             seed=seed,
+            restart_gap_ms=restart_gap_ms,
         )
         return table, replayer
 

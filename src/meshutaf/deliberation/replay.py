@@ -60,7 +60,7 @@ SAME_CENTRES = 0.01
 POLL_MS = 1000
 # Power iteration stops once no coordinate of the unit direction moves by more than this:
 # projections then move by far less than the 0.01 k-means treats as "the same".
-PCA_TOLERANCE = 1e-6
+PCA_TOLERANCE = 1e-5
 
 
 @dataclass
@@ -210,25 +210,6 @@ def update_once(table, stored: dict | None, *, seed: int = 0) -> tuple[Replayer,
     return replayer, _state_to_ids(replayer.state, table.participants, table.statements)
 
 
-def _sorted_rows(points: np.ndarray) -> np.ndarray:
-    return points[np.lexsort(points.T[::-1])] if len(points) else points
-
-
-def _squared_distances(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    dx = points[:, 0:1] - centres[None, :, 0]
-    dy = points[:, 1:2] - centres[None, :, 1]
-    return dx * dx + dy * dy
-
-
-def _means(labels, points, weights, n) -> tuple[np.ndarray, np.ndarray]:
-    """Per label: (weighted) mean position and total weight."""
-    total = np.bincount(labels, weights=weights, minlength=n)
-    safe = np.where(total > 0, total, 1.0)
-    x = np.bincount(labels, weights=weights * points[:, 0], minlength=n) / safe
-    y = np.bincount(labels, weights=weights * points[:, 1], minlength=n) / safe
-    return np.column_stack([x, y]), total
-
-
 def _previous_labels(keys: np.ndarray, previous: Clustering) -> np.ndarray:
     """Each key's cluster index in `previous`, or -1 when it was in none."""
     if previous.keys.size == 0:
@@ -239,19 +220,19 @@ def _previous_labels(keys: np.ndarray, previous: Clustering) -> np.ndarray:
 
 def kmeans(points, weights, keys, k, previous: Clustering | None, max_iterations) -> Clustering:
     """Pol.is's `kmeans`: warm-started from `previous` when there is one, else from the
-    first k distinct points (ids 0…k-1)."""
-    weights = np.asarray(weights, dtype=np.float64)
-    if previous is not None and len(previous.ids):
-        ids, centres = kernels.clean_start(
-            points, weights, _previous_labels(keys, previous), previous.ids, k
-        )
-    else:
-        _, first = np.unique(points, axis=0, return_index=True)
-        first = np.sort(first)[:k]
-        ids = np.arange(first.size, dtype=np.int64)
-        centres = points[first].astype(np.float64)
-    labels, centres, alive = kernels.lloyd(points, weights, centres, max_iterations, SAME_CENTRES)
-    ids = ids[alive]
+    first k distinct points (ids 0…k-1). `keys` name the points, ascending."""
+    empty = np.zeros(0, dtype=np.int64)
+    ids, centres, labels = kernels.cluster(
+        np.ascontiguousarray(points, dtype=np.float64),
+        np.asarray(weights, dtype=np.float64),
+        np.asarray(keys, dtype=np.int64),
+        k,
+        empty if previous is None else previous.ids,
+        empty if previous is None else previous.keys,
+        empty if previous is None else previous.labels,
+        max_iterations,
+        SAME_CENTRES,
+    )
     return Clustering(ids=ids, centres=centres, keys=keys, labels=labels)
 
 
@@ -271,6 +252,8 @@ class Replayer:
         self.voted = np.zeros((n_rows, n_columns))  # 1 where a kept vote exists
         self.answered = np.zeros(n_rows, dtype=np.int64)  # every vote, passes too
         self.kept_answered = np.zeros(n_rows, dtype=np.int64)  # votes on kept statements
+        # Per row, the kept statements voted on (the first kept_answered[i] entries).
+        self.row_columns = np.zeros((n_rows, n_columns), dtype=np.int32)
         self.cast = np.zeros((n_rows, n_columns), dtype=bool)  # any vote, kept or not
         self.column_sum = np.zeros(n_columns)
         self.column_count = np.zeros(n_columns)
@@ -300,6 +283,7 @@ class Replayer:
             self.cast,
             self.answered,
             self.kept_answered,
+            self.row_columns,
             self.values,
             self.voted,
             self.g_aa,
@@ -325,10 +309,10 @@ class Replayer:
         n, c = self.rows_seen, self.columns_seen
         self._update_in_conversation(n, c)
         components = self._pca(c)
-        self._project(n, c, components)
         rows = st.in_conversation
         if rows.size == 0:
             return
+        self._project(rows, c, components)
         points = self.positions[rows]
         ones = np.ones(rows.size)
         st.base = kmeans(points, ones, rows, BASE_K, st.base, BASE_ITERATIONS)
@@ -365,14 +349,19 @@ class Replayer:
         st.components = np.vstack([first, second])
         return st.components
 
-    def _project(self, n: int, c: int, components: np.ndarray) -> None:
-        mu = self._centre()[:c]
-        comps = components.T  # c × 2
-        raw = self.values[:n, :c] @ comps - self.voted[:n, :c] @ (mu[:, None] * comps)
+    def _project(self, rows: np.ndarray, c: int, components: np.ndarray) -> None:
+        """Positions of the participants in the clustering (no one else's is used)."""
         n_moderated = int((~self.kept[:c]).sum())
-        counted = self.kept_answered[:n] + n_moderated
-        scale = np.sqrt(c / np.maximum(counted, 1))
-        self.positions[:n] = raw * scale[:, None]
+        self.positions[rows] = kernels.project(
+            rows,
+            self.row_columns,
+            self.kept_answered,
+            self.values,
+            self._centre(),
+            np.ascontiguousarray(components),
+            c,
+            n_moderated,
+        )
 
     def _groups(self) -> None:
         st = self.state
@@ -389,6 +378,15 @@ class Replayer:
             silhouettes[k] = kernels.silhouette(distance, clustering.labels, len(clustering.ids))
         if silhouettes:
             smooth_k(st, silhouettes)
+
+    def restart(self) -> None:
+        """What a restarted Pol.is worker keeps (`load-or-init`): the stored components, base
+        clusters, groups and who is in; the clustering for every k and the k smoother are lost,
+        so the next update starts each k from its first k distinct base centres and takes the
+        best k at once."""
+        st = self.state
+        st.groups = {}
+        st.last_k, st.last_k_count, st.smoothed_k = None, 0, None
 
     def group_of_rows(self) -> np.ndarray:
         """Per participant row: the group index in the clustering in use, or -1."""
@@ -430,6 +428,7 @@ def replay(
     kept: np.ndarray,
     window_ms: int = POLL_MS,
     seed: int = 0,
+    restart_gap_ms: int | None = None,
 ) -> Replayer:
     """Replay every vote (row, column, value) in time order, one update per poll window that
     holds a vote. Rows and columns must be numbered by first vote in that order. The seed
@@ -442,7 +441,15 @@ def replay(
         return replayer
     window = times // max(int(window_ms), 1)
     cuts = np.flatnonzero(np.diff(window)) + 1
+    previous_time = None
     for start, end in zip(np.r_[0, cuts], np.r_[cuts, rows.size], strict=True):
+        if (
+            restart_gap_ms is not None
+            and previous_time is not None
+            and times[start] - previous_time > restart_gap_ms
+        ):
+            replayer.restart()
+        previous_time = times[end - 1]
         replayer.add_votes(rows[start:end], columns[start:end], values[start:end])
         replayer.update()
     return replayer
