@@ -127,15 +127,18 @@ def reddwarf_groups(export) -> tuple[dict, float]:
     """red-dwarf's groups (participant -> cluster or None) and its seconds, in this process."""
     from reddwarf.implementations import polis as reddwarf_polis
 
-    latest = {(v.voter, v.comment): v for v in export.votes}
+    order = np.argsort(export.timestamp, kind="stable")
+    latest = {}
+    for i in order.tolist():
+        latest[(export.voter[i], export.comment[i])] = i
     votes = [
         {
-            "participant_id": int(v.voter),
-            "statement_id": int(v.comment),
-            "vote": v.vote,
-            "modified": v.timestamp,
+            "participant_id": int(export.voter_names[export.voter[i]]),
+            "statement_id": int(export.comment_names[export.comment[i]]),
+            "vote": int(export.vote[i]),
+            "modified": int(export.timestamp[i]),
         }
-        for v in latest.values()
+        for i in latest.values()
     ]
     moderated = [int(c.id) for c in export.comments if c.moderated == -1]
     started = time.perf_counter()
@@ -191,7 +194,8 @@ def whole_process(command: list[str]) -> float:
 
 
 def fidelity(figures: dict, *, repeats: int) -> None:
-    from meshutaf.deliberation.polis_format import PolisFormatError, read_export
+    from meshutaf.deliberation.polis_arrays import read_export_arrays
+    from meshutaf.deliberation.polis_format import PolisFormatError
 
     data = polis_data_dir()
     print(f"== Fidelity against Pol.is's groups ({data})")
@@ -213,7 +217,7 @@ def fidelity(figures: dict, *, repeats: int) -> None:
         name = folder.name
         groups_file = folder / "participants-votes.csv"
         try:
-            export = read_export(folder)
+            export = read_export_arrays(folder)
         except PolisFormatError as error:
             print(f"{name[:26]:26} skipped: {error}")
             continue
@@ -245,7 +249,7 @@ def fidelity(figures: dict, *, repeats: int) -> None:
                 print(f"{'':26} red-dwarf failed: {type(error).__name__}: {error}")
             else:
                 results["red-dwarf"] = {**compare(groups, theirs), "seconds": seconds}
-        n_votes = len(export.votes)
+        n_votes = export.n_votes
         for method, found in results.items():
             print(
                 f"{name[:26]:26} {n_votes:>7} {method:9} {found['ari']:6.3f} "

@@ -6,6 +6,7 @@ from meshutaf.core.forms import MAX_ID
 from meshutaf.deliberation import opinion, polis_format, selectors
 from meshutaf.deliberation.labels import group_label
 from meshutaf.deliberation.models import Conversation
+from meshutaf.deliberation.polis_arrays import read_export_arrays
 from meshutaf.deliberation.polis_format import PolisFormatError, read_export
 from meshutaf.deliberation.services import polis_import
 from meshutaf.initiatives.permissions import initiative_get_for_user
@@ -86,7 +87,10 @@ def cmd_deliberation(args) -> int:
     if not 0 <= getattr(args, "seed", 0) < 2**32:
         return fail(_("The seed must be a whole number from 0 to 4294967295."))
     try:
-        export = read_export(args.polis_dir)
+        if args.deliberation_command == "import":
+            export = read_export(args.polis_dir)
+        else:
+            votes = read_export_arrays(args.polis_dir)
     except PolisFormatError as error:
         return fail(str(error))
     if args.deliberation_command == "import":
@@ -95,14 +99,14 @@ def cmd_deliberation(args) -> int:
     restart_after = args.restart_after
     if restart_after is not None and not 0 < restart_after <= 24 * 365 * 10:
         return fail(_("--restart-after must be a number of hours above 0."))
-    if export.timed and not args.one_shot:
+    if votes.timed and not args.one_shot:
         method = "replay"
         gap = None if restart_after is None else int(restart_after * 3_600_000)
-        table, replayer = export.replayed(seed=args.seed, restart_gap_ms=gap)
+        table, replayer = votes.replayed(seed=args.seed, restart_gap_ms=gap)
         result = opinion.analyze(table, seed=args.seed, groups_by_row=replayer.group_of_rows())
     else:
         method = "one-shot"
-        result = opinion.analyze(export.vote_table(), seed=args.seed)
+        result = opinion.analyze(votes.vote_table(), seed=args.seed)
     result.seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps({**result.as_json(), "method": method}, ensure_ascii=False))

@@ -78,6 +78,14 @@ def _assign(points, centres, alive, labels):
 
 
 @njit(cache=True)
+def nearest(points, centres, guess):
+    """Each point's nearest centre, `guess` (a likely one per point) used to skip searches."""
+    labels = guess.copy()
+    _assign(points, centres, np.ones(centres.shape[0], dtype=np.bool_), labels)
+    return labels
+
+
+@njit(cache=True)
 def lloyd(points, weights, centres, max_iterations, threshold, guess):
     """Pol.is's k-means loop from given centres: assign every point to its nearest centre,
     drop clusters left empty, move each centre to its members' weighted mean; stop when the

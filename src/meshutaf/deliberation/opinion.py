@@ -37,6 +37,7 @@ import numpy as np
 from scipy import sparse
 from scipy.sparse.linalg import svds
 
+from . import kernels
 from .results import KState  # kept with the stored map, which carries it between updates
 from .scoring import adjusted_rand_index  # noqa: F401  (part of this module's interface)
 
@@ -397,31 +398,13 @@ def _kmeans_plus_plus(points, weights, k, rng) -> np.ndarray:
 
 
 def _lloyd(points, weights, centres, max_iterations):
-    labels = np.zeros(len(points), dtype=np.int64)
-    for _ in range(max_iterations + 1):
-        labels = _nearest(points, centres)
-        used = np.unique(labels)
-        remap = np.full(len(centres), -1)
-        remap[used] = np.arange(used.size)
-        labels = remap[labels]
-        # A cluster holding only zero-weight points keeps a usable (unweighted) centre.
-        total = np.maximum(np.bincount(labels, weights=weights, minlength=used.size), 1e-12)
-        new = np.column_stack(
-            [
-                np.bincount(labels, weights=weights * points[:, d], minlength=used.size) / total
-                for d in range(points.shape[1])
-            ]
-        )
-        converged = _same_centres(centres, new)
-        centres = new
-        if converged:
-            break
-    return _nearest(points, centres), centres
-
-
-def _nearest(points: np.ndarray, centres: np.ndarray) -> np.ndarray:
-    # |p - c|² = |p|² - 2p·c + |c|²; |p|² is the same for every centre, so it is left out.
-    return np.argmin((centres**2).sum(axis=1)[None, :] - 2 * points @ centres.T, axis=1)
+    """Lloyd's steps as Pol.is takes them (compiled, see `kernels.lloyd`); the labels are
+    then each point's nearest final centre."""
+    points = np.ascontiguousarray(points, dtype=np.float64)
+    weights = np.ascontiguousarray(weights, dtype=np.float64)
+    guess = np.full(len(points), -1, dtype=np.int64)
+    labels, centres, _ = kernels.lloyd(points, weights, centres, max_iterations, 0.01, guess)
+    return kernels.nearest(points, centres, labels), centres
 
 
 def silhouette(distances: np.ndarray, labels: np.ndarray) -> float:

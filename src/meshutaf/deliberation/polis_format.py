@@ -14,13 +14,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 from django.utils.translation import gettext as _
 
 from meshutaf.core import tables
 
 from .opinion import VoteTable
-from .replay import Replayer, replay
 
 VOTE_COLUMNS = ("timestamp", "datetime", "comment-id", "voter-id", "vote")
 COMMENT_COLUMNS = (
@@ -79,38 +77,6 @@ class PolisExport:
         for vote in self.votes:
             latest[(vote.voter, vote.comment)] = vote
         return list(latest.values())
-
-    @property
-    def timed(self) -> bool:
-        """Whether the votes carry their times (an export of the final matrix does not)."""
-        return any(vote.timestamp for vote in self.votes)
-
-    def replayed(
-        self, *, seed: int = 0, restart_gap_ms: int | None = None
-    ) -> tuple[VoteTable, Replayer]:
-        """The vote table (rows and columns by first vote in time order) and the replay of
-        Pol.is's updates over every vote, in time order (`restart_gap_ms`: assume the worker
-        restarted whenever no vote came for that long; see `replay.Replayer.restart`)."""
-        votes = sorted(self.votes, key=lambda vote: vote.timestamp)
-        moderated_out = {c.id for c in self.comments if c.moderated == -1}
-        table = VoteTable.from_votes(
-            ((v.voter, v.comment, v.vote) for v in votes), moderated_out=moderated_out
-        )
-        row = {participant: i for i, participant in enumerate(table.participants)}
-        column = {statement: j for j, statement in enumerate(table.statements)}
-        n = len(votes)
-        replayer = replay(
-            np.fromiter((row[v.voter] for v in votes), dtype=np.int64, count=n),
-            np.fromiter((column[v.comment] for v in votes), dtype=np.int64, count=n),
-            np.fromiter((v.vote for v in votes), dtype=np.float64, count=n),
-            np.fromiter((v.timestamp for v in votes), dtype=np.int64, count=n),
-            n_rows=len(table.participants),
-            n_columns=len(table.statements),
-            kept=np.array([s not in table.moderated_out for s in table.statements], dtype=bool),
-            seed=seed,
-            restart_gap_ms=restart_gap_ms,
-        )
-        return table, replayer
 
     def vote_table(self) -> VoteTable:
         """Rows in the order of each voter's first vote, as Pol.is builds its matrix; the
