@@ -23,6 +23,8 @@ $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 install: $(VENV)/.installed
 	$(BIN)/meshutaf compilemessages >/dev/null
 	$(BIN)/meshutaf collectstatic
+	@# The opinion map's compiled kernels, into numba's cache (else the first analysis waits ~20 s).
+	$(BIN)/python -c "from meshutaf.deliberation.replay import compile_kernels; compile_kernels()"
 
 install-test: $(VENV)/.installed-test install
 

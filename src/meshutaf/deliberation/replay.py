@@ -453,3 +453,17 @@ def replay(
         replayer.add_votes(rows[start:end], columns[start:end], values[start:end])
         replayer.update()
     return replayer
+
+
+def compile_kernels() -> None:
+    """Run every compiled kernel once on a tiny conversation, so numba's cache holds them
+    before the first real analysis (compiling them all takes about 20 s of CPU). `make
+    install` calls this."""
+    camps = np.array([1.0, -1.0, 1.0, -1.0, 1.0, -1.0])
+    rows = np.repeat(np.arange(6), 3)
+    columns = np.tile(np.arange(3), 6)
+    values = np.repeat(camps, 3) * np.tile([1.0, 1.0, -1.0], 6)
+    times = 1000 * np.arange(rows.size, dtype=np.int64)
+    replayer = replay(rows, columns, values, times, n_rows=6, n_columns=3, kept=np.ones(3, bool))
+    points = replayer.positions[:6]
+    kernels.nearest(points, points[:2].copy(), np.full(6, -1, dtype=np.int64))
