@@ -31,3 +31,47 @@ def test_the_command_is_found_among_the_arguments():
     assert cli._command_named(["--help"]) is None
     assert cli._command_named(["no-such-command"]) is None
     assert cli._command_named([]) is None
+
+
+def test_pure_commands_are_recognised():
+    assert cli._pure(["deliberation", "analyze", "--polis-dir", "x"])
+    assert cli._pure(["deliberation", "--json", "analyze"])
+    assert not cli._pure(["deliberation", "import", "--polis-dir", "x"])
+    assert not cli._pure(["serve"])
+
+
+def test_analyze_runs_without_the_site_loaded(tmp_path):
+    """In a fresh process `deliberation analyze` runs on the minimal configuration: it must
+    still work, speak the user's language, and load no app of the site."""
+    import json
+    import os
+    import subprocess
+    import sys
+
+    lines = ["timestamp,datetime,comment-id,voter-id,vote"]
+    for voter in range(20):
+        for comment in range(1, 5):
+            lines.append(f"{voter * 10 + comment},x,{comment},{voter},{1 if voter % 2 else -1}")
+    (tmp_path / "votes.csv").write_text("\n".join(lines) + "\n")
+    env = {**os.environ, "MESHUTAF_LANGUAGE": "en", "MESHUTAF_DATA_DIR": str(tmp_path / "data")}
+    env.pop("DJANGO_SETTINGS_MODULE", None)
+    probe = (
+        "import sys, runpy; sys.argv = ['meshutaf'] + sys.argv[1:];"
+        "from meshutaf import cli; code = cli.main();"
+        "loaded = sorted(m for m in sys.modules if m.endswith('.models') and 'meshutaf' in m);"
+        "print('MODELS', loaded, file=sys.stderr); sys.exit(code)"
+    )
+    command = [sys.executable, "-c", probe, "deliberation", "analyze", "--polis-dir"]
+    done = subprocess.run(  # noqa: S603
+        [*command, str(tmp_path), "--json"], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert done.returncode == 0, done.stderr
+    result = json.loads(done.stdout)
+    assert result["method"] == "replay"
+    assert len({g for g in result["participants"].values() if g is not None}) == 2
+    assert "MODELS []" in done.stderr
+    missing = subprocess.run(  # noqa: S603
+        [*command, str(tmp_path / "nowhere")], env=env, capture_output=True, text=True, timeout=300
+    )
+    assert missing.returncode == 2
+    assert "is not a directory" in missing.stderr

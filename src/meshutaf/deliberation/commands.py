@@ -1,15 +1,15 @@
-"""`meshutaf deliberation analyze|import|export`: Pol.is open-data exports in and out."""
+"""`meshutaf deliberation analyze|import|export`: Pol.is open-data exports in and out.
 
-from meshutaf.core.access import Action
-from meshutaf.core.commands import active_user_named, fail, write_atomically
-from meshutaf.core.forms import MAX_ID
-from meshutaf.deliberation import opinion, polis_format, selectors
+`analyze` is pure (files in, numbers out) and imports nothing that needs the database, so
+the command line can run it with a minimal Django setup (see `meshutaf.cli`); `import` and
+`export` live in `commands_db`, loaded only when they run.
+"""
+
+from meshutaf.core.commands import fail
+from meshutaf.deliberation import opinion
 from meshutaf.deliberation.labels import group_label
-from meshutaf.deliberation.models import Conversation
 from meshutaf.deliberation.polis_arrays import read_export_arrays
 from meshutaf.deliberation.polis_format import PolisFormatError, read_export
-from meshutaf.deliberation.services import polis_import
-from meshutaf.initiatives.permissions import initiative_get_for_user
 
 
 def add_parser(commands) -> None:
@@ -83,7 +83,9 @@ def cmd_deliberation(args) -> int:
     from django.utils.translation import gettext as _
 
     if args.deliberation_command == "export":
-        return _deliberation_export(args)
+        from . import commands_db  # the database only for import and export
+
+        return commands_db.deliberation_export(args)
     if not 0 <= getattr(args, "seed", 0) < 2**32:
         return fail(_("The seed must be a whole number from 0 to 4294967295."))
     try:
@@ -94,7 +96,9 @@ def cmd_deliberation(args) -> int:
     except PolisFormatError as error:
         return fail(str(error))
     if args.deliberation_command == "import":
-        return _deliberation_import(args, export)
+        from . import commands_db
+
+        return commands_db.deliberation_import(args, export)
     started = time.perf_counter()
     restart_after = args.restart_after
     if restart_after is not None and not 0 < restart_after <= 24 * 365 * 10:
@@ -143,71 +147,4 @@ def cmd_deliberation(args) -> int:
     print(
         _("Consensus (disagree): %(ids)s") % {"ids": ", ".join(map(str, result.consensus_disagree))}
     )
-    return 0
-
-
-def _deliberation_import(args, export) -> int:
-    from django.core.exceptions import PermissionDenied, ValidationError
-    from django.http import Http404
-    from django.utils.translation import gettext as _
-
-    user = active_user_named(args.as_user)
-    if not 0 < args.initiative <= MAX_ID:
-        return fail(_("There is no initiative %(id)s.") % {"id": args.initiative})
-    try:
-        initiative = initiative_get_for_user(
-            user=user, pk=args.initiative, action=Action.MANAGE
-        ).obj
-    except (Http404, PermissionDenied):
-        return fail(
-            _("%(username)s does not facilitate initiative %(id)s.")
-            % {"id": args.initiative, "username": args.as_user}
-        )
-    try:
-        conversation = polis_import(
-            initiative=initiative, by=user, export=export, title=args.title.strip()[:200]
-        )
-    except ValidationError as error:
-        return fail(" ".join(error.messages))
-    print(
-        _("Imported conversation %(id)s: %(statements)s statements, %(votes)s votes.")
-        % {
-            "id": conversation.pk,
-            "statements": conversation.statements.count(),
-            "votes": len(export.latest_votes()),
-        }
-    )
-    return 0
-
-
-def _deliberation_export(args) -> int:
-    import io
-    from pathlib import Path
-
-    from django.utils.translation import gettext as _
-
-    conversation = (
-        Conversation.objects.filter(pk=args.conversation).first()
-        if 0 < args.conversation <= MAX_ID
-        else None
-    )
-    if conversation is None:
-        return fail(_("There is no conversation %(id)s.") % {"id": args.conversation})
-    directory = Path(args.output_dir)
-    try:
-        directory.mkdir(parents=True, exist_ok=True)
-        votes, comments = selectors.export_rows(conversation)
-        for name, writer, rows in (
-            ("votes.csv", polis_format.write_votes, votes),
-            ("comments.csv", polis_format.write_comments, comments),
-        ):
-            buffer = io.StringIO()
-            writer(buffer, rows)
-            write_atomically(str(directory / name), buffer.getvalue().encode())
-    except OSError as error:
-        return fail(
-            _("Cannot write %(path)s: %(reason)s")
-            % {"path": str(directory), "reason": error.strerror or error}
-        )
-    print(_("Wrote votes.csv and comments.csv to %(path)s.") % {"path": str(directory)})
     return 0
