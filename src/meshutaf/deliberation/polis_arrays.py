@@ -190,13 +190,13 @@ def read_votes(path: Path, comments: list[PolisComment]) -> PolisVotes:
     if table.num_rows == 0:
         raise PolisFormatError(_("votes.csv has no votes."))
     vote_column = table.column("vote")
-    missing = _first(vote_column.is_null().to_numpy(zero_copy_only=False))
-    if missing is not None:
+    empty_vote = _first(vote_column.is_null().to_numpy(zero_copy_only=False))
+    if empty_vote is not None:
         raise PolisFormatError(
             _("votes.csv has errors:"),
             [
                 _("Line %(line)s: %(column)s must be a whole number, not “%(value)s”.")
-                % {"line": missing + 2, "column": "vote", "value": ""}
+                % {"line": empty_vote + 2, "column": "vote", "value": ""}
             ],
         )
     vote = vote_column.to_numpy()
