@@ -110,7 +110,9 @@ def cmd_deliberation(args) -> int:
         result = opinion.analyze(table, seed=args.seed, groups_by_row=replayer.group_of_rows())
     else:
         method = "one-shot"
-        result = opinion.analyze(votes.vote_table(), seed=args.seed)
+        table = votes.vote_table()
+        del votes  # the table holds what the analysis needs; the raw votes can go
+        result = opinion.analyze(table, seed=args.seed)
     result.seconds = time.perf_counter() - started
     if args.json:
         print(json.dumps({**result.as_json(), "method": method}, ensure_ascii=False))

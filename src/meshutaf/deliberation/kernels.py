@@ -479,3 +479,38 @@ def cluster(
             centres[c, 0], centres[c, 1] = points[first[c], 0], points[first[c], 1]
     labels, centres, alive = lloyd(points, weights, centres, iterations, threshold, guess)
     return ids[alive], centres, labels
+
+
+@njit(cache=True)
+def first_seen_numbering(codes, n):
+    """Each code's number by first appearance in `codes` (-1 for codes never seen)."""
+    number = np.full(n, -1, dtype=np.int32)
+    count = 0
+    for i in range(codes.shape[0]):
+        code = codes[i]
+        if number[code] < 0:
+            number[code] = count
+            count += 1
+    return number
+
+
+@njit(cache=True)
+def ever_in(rows, columns, new_pair, n_rows, min_votes, greedy):
+    """Pol.is's "once in, always in" as the votes arrived (rows and columns numbered by first
+    vote, votes in time order): a participant is in once they have voted on min(min_votes,
+    statements so far) statements, passes included, or on arrival while fewer than `greedy`
+    are in."""
+    answered = np.zeros(n_rows, dtype=np.int64)
+    inside = np.zeros(n_rows, dtype=np.bool_)
+    n_in = 0
+    n_statements = 0
+    for t in range(rows.shape[0]):
+        r = rows[t]
+        if columns[t] + 1 > n_statements:
+            n_statements = columns[t] + 1
+        if new_pair[t]:
+            answered[r] += 1
+        if not inside[r] and (n_in < greedy or answered[r] >= min(min_votes, n_statements)):
+            inside[r] = True
+            n_in += 1
+    return inside

@@ -138,10 +138,32 @@ def _first(mask: np.ndarray) -> int | None:
 
 
 def _codes(column: pa.ChunkedArray) -> tuple[np.ndarray, list[str]]:
-    encoded = pc.dictionary_encode(column).combine_chunks()
+    """Integer codes for the ids of a column, and the ids (as text) they stand for."""
+    if not pa.types.is_integer(column.type):
+        column = pc.utf8_trim_whitespace(column)
+    encoded = pc.dictionary_encode(column).combine_chunks()  # hashed, no sort
     return (
         encoded.indices.to_numpy(zero_copy_only=False).astype(np.int32),
-        encoded.dictionary.to_pylist(),
+        [str(value) for value in encoded.dictionary.to_pylist()],
+    )
+
+
+def _read_table(path: Path, id_type) -> pa.Table:
+    columns = {
+        "timestamp": pa.int64(),
+        "vote": pa.int8(),
+        "comment-id": id_type,
+        "voter-id": id_type,
+    }
+    return pa_csv.read_csv(
+        path,
+        read_options=pa_csv.ReadOptions(encoding="utf8"),
+        convert_options=pa_csv.ConvertOptions(
+            column_types=columns,
+            include_columns=list(columns),
+            include_missing_columns=True,
+            strings_can_be_null=False,
+        ),
     )
 
 
@@ -167,21 +189,23 @@ def read_votes(path: Path, comments: list[PolisComment]) -> PolisVotes:
             _("%(file)s is missing the columns: %(columns)s.")
             % {"file": "votes.csv", "columns": ", ".join(missing)}
         )
-    columns = {"timestamp": pa.int64(), "vote": pa.int64()}
-    columns.update({"comment-id": pa.string(), "voter-id": pa.string()})
-    try:
-        table = pa_csv.read_csv(
-            _size_checked(path),
-            read_options=pa_csv.ReadOptions(encoding="utf8"),
-            convert_options=pa_csv.ConvertOptions(
-                column_types=columns,
-                include_columns=list(columns),
-                include_missing_columns=True,
-                strings_can_be_null=False,
-            ),
-        )
-    except (pa.ArrowInvalid, UnicodeDecodeError):
-        # Its own message would be English and vague: the row-by-row reader names the line.
+    # Pol.is's ids are whole numbers: read as such they take 8 bytes a vote instead of a
+    # string each. Other ids (or numbers written with leading zeros in comments.csv) are
+    # read as text.
+    canonical = all(c.id == str(int(c.id)) for c in comments if c.id.lstrip("-").isdigit())
+    numeric = canonical and all(c.id.lstrip("-").isdigit() for c in comments)
+    table = None
+    for id_type in (pa.int64(), pa.string()) if numeric else (pa.string(),):
+        try:
+            table = _read_table(path, id_type)
+            break
+        except pa.ArrowInvalid:
+            continue
+        except UnicodeDecodeError:
+            break
+    if table is None:
+        # pyarrow's own message would be English and vague: the row-by-row reader names
+        # the line.
         return PolisVotes.from_export(polis_format.read_export(path.parent))
     if table.num_rows > MAX_VOTES:
         raise PolisFormatError(
@@ -206,8 +230,21 @@ def read_votes(path: Path, comments: list[PolisComment]) -> PolisVotes:
             _("votes.csv has errors:"), [polis_format._bad_vote(bad + 2, int(vote[bad]))]
         )
     for name in ("voter-id", "comment-id"):
-        lengths = pc.utf8_length(table.column(name)).to_numpy(zero_copy_only=False)
-        empty = _first(lengths == 0)
+        column = table.column(name)
+        if pa.types.is_integer(column.type):
+            empty = _first(column.is_null().to_numpy(zero_copy_only=False))
+        else:
+            lengths = pc.utf8_length(column).to_numpy(zero_copy_only=False)
+            empty = _first(lengths == 0)
+            too_long = _first(lengths > MAX_ID_CHARS)
+            if empty is None and too_long is not None:
+                raise PolisFormatError(
+                    _("votes.csv has errors:"),
+                    [
+                        _("Line %(line)s: an id is longer than %(count)s characters.")
+                        % {"line": too_long + 2, "count": MAX_ID_CHARS}
+                    ],
+                )
         if empty is not None:
             raise PolisFormatError(
                 _("votes.csv has errors:"),
@@ -216,24 +253,19 @@ def read_votes(path: Path, comments: list[PolisComment]) -> PolisVotes:
                     % {"line": empty + 2}
                 ],
             )
-        too_long = _first(lengths > MAX_ID_CHARS)
-        if too_long is not None:
-            raise PolisFormatError(
-                _("votes.csv has errors:"),
-                [
-                    _("Line %(line)s: an id is longer than %(count)s characters.")
-                    % {"line": too_long + 2, "count": MAX_ID_CHARS}
-                ],
-            )
-    timestamps = table.column("timestamp").fill_null(0).to_numpy()
-    voter, voter_names = _codes(pc.utf8_trim_whitespace(table.column("voter-id")))
-    comment, comment_names = _codes(pc.utf8_trim_whitespace(table.column("comment-id")))
+    timestamps = table.column("timestamp").fill_null(0).to_numpy().astype(np.int64)
+    voter, voter_names = _codes(table.column("voter-id"))
+    comment, comment_names = _codes(table.column("comment-id"))
+    # The columns are copied out: hand the table's memory back before the analysis (pyarrow's
+    # pool keeps freed blocks unless asked).
+    del table
+    pa.default_memory_pool().release_unused()
     votes = PolisVotes(
         comments=comments,
         voter=voter,
         comment=comment,
         vote=vote.astype(np.int8),
-        timestamp=timestamps.astype(np.int64),
+        timestamp=timestamps,
         voter_names=voter_names,
         comment_names=comment_names,
     )

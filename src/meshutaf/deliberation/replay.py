@@ -467,3 +467,6 @@ def compile_kernels() -> None:
     replayer = replay(rows, columns, values, times, n_rows=6, n_columns=3, kept=np.ones(3, bool))
     points = replayer.positions[:6]
     kernels.nearest(points, points[:2].copy(), np.full(6, -1, dtype=np.int64))
+    codes = np.array([1, 0, 1], dtype=np.int32)
+    kernels.first_seen_numbering(codes, 2)
+    kernels.ever_in(codes, codes, np.ones(3, dtype=bool), 2, 7, 15)

@@ -3,7 +3,8 @@
 `opinion.VoteTable.from_votes` takes Python tuples one by one (about a microsecond and a
 dict entry each), which suits the app's own conversations. A Pol.is export read by the command
 line can hold ten million votes; here the same table is built from arrays of integer codes
-with sorts and cumulative counts, at a few bytes per vote:
+with one sort (to group each participant's votes on a statement) and compiled passes over
+the votes (`kernels.first_seen_numbering`, `kernels.ever_in`), at a few bytes per vote:
 
 - the latest vote per (participant, statement) counts, in time order (file order breaks ties);
 - rows and columns are numbered by first vote, as Pol.is builds its matrix;
@@ -16,19 +17,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from . import kernels
 from .opinion import GREEDY_PARTICIPANTS, MIN_VOTES, VoteTable
-
-
-def _first_seen_order(codes: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
-    """For codes in arrival order: the new number of each code (by first appearance) and the
-    position of each code's first appearance (n for codes never seen)."""
-    first = np.full(n, codes.size, dtype=np.int64)
-    np.minimum.at(first, codes, np.arange(codes.size, dtype=np.int64))
-    seen = np.flatnonzero(first < codes.size)
-    order = seen[np.argsort(first[seen], kind="stable")]
-    renumber = np.full(n, -1, dtype=np.int64)
-    renumber[order] = np.arange(order.size)
-    return renumber, first
 
 
 def vote_table_from_arrays(
@@ -43,23 +33,35 @@ def vote_table_from_arrays(
 ) -> VoteTable:
     """The vote table from parallel arrays: voter and statement codes (indices into the name
     lists), votes (-1, 0, 1) and times (equal times keep file order)."""
-    order = np.argsort(times, kind="stable")
-    voters = np.asarray(voters, dtype=np.int64)[order]
-    statements = np.asarray(statements, dtype=np.int64)[order]
-    values = np.asarray(values, dtype=np.int8)[order]
-    row_of, _ = _first_seen_order(voters, len(voter_names))
-    column_of, _ = _first_seen_order(statements, len(statement_names))
+    times = np.asarray(times)
+    voters, statements = np.asarray(voters), np.asarray(statements)
+    values = np.asarray(values, dtype=np.int8)
+    if times.size and not bool(np.all(times[1:] >= times[:-1])):  # Pol.is's are not sorted
+        order = np.argsort(times, kind="stable")
+        voters, statements, values = voters[order], statements[order], values[order]
+        del order
+    row_of = kernels.first_seen_numbering(voters, len(voter_names))
+    column_of = kernels.first_seen_numbering(statements, len(statement_names))
     rows, columns = row_of[voters], column_of[statements]
+    del voters, statements
     n_rows = int(rows.max()) + 1 if rows.size else 0
     n_columns = int(columns.max()) + 1 if columns.size else 0
-    pair = rows * max(n_columns, 1) + columns
-    # The first vote on each pair (for the running counts) and the last (the one that counts).
-    _, first_of_pair = np.unique(pair, return_index=True)
-    _, last_reversed = np.unique(pair[::-1], return_index=True)
-    last_of_pair = np.sort(pair.size - 1 - last_reversed)
-    ever_in = _ever_in(rows, columns, first_of_pair, n_rows)
+    # One stable sort by (row, column) groups each pair's votes in time order: the first of a
+    # group is the pair's first vote (for the running counts), the last the one that counts.
+    pair = rows.astype(np.int64) * max(n_columns, 1) + columns
+    by_pair = np.argsort(pair, kind="stable")
+    sorted_pair = pair[by_pair]
+    del pair
+    starts = np.flatnonzero(np.r_[True, sorted_pair[1:] != sorted_pair[:-1]])
+    del sorted_pair
+    new_pair = np.zeros(rows.size, dtype=bool)
+    new_pair[by_pair[starts]] = True
+    latest = np.zeros(rows.size, dtype=bool)
+    latest[by_pair[np.r_[starts[1:], by_pair.size] - 1]] = True
+    del by_pair, starts
+    ever_in = kernels.ever_in(rows, columns, new_pair, n_rows, MIN_VOTES, GREEDY_PARTICIPANTS)
     # Votes in the order the latest of each pair was cast, as from_votes keeps them.
-    keep = last_of_pair
+    keep = np.flatnonzero(latest)
     participants = [None] * n_rows
     for code in np.flatnonzero(row_of >= 0).tolist():
         participants[row_of[code]] = voter_names[code]
@@ -70,48 +72,9 @@ def vote_table_from_arrays(
     return VoteTable(
         participants=participants,
         statements=columns_named,
-        participant_index=rows[keep],
-        statement_index=columns[keep],
+        participant_index=rows[keep].astype(np.int64),
+        statement_index=columns[keep].astype(np.int64),
         value=values[keep],
         moderated_out=frozenset(s for s in moderated_out if s in present),
         ever_in=ever_in,
     )
-
-
-def _ever_in(rows, columns, first_of_pair, n_rows) -> np.ndarray:
-    """Pol.is's "once in, always in", evaluated as the votes arrived (see module doc)."""
-    new_pair = np.zeros(rows.size, dtype=bool)
-    new_pair[first_of_pair] = True
-    # Distinct statements each participant has voted on, after each vote.
-    running = np.zeros(rows.size, dtype=np.int64)
-    by_row = np.argsort(rows, kind="stable")
-    counts = np.cumsum(new_pair[by_row])
-    starts = np.searchsorted(rows[by_row], np.arange(n_rows))
-    before = np.r_[0, counts][starts]
-    running[by_row] = counts - np.repeat(before, np.bincount(rows, minlength=n_rows))
-    # Statements seen by anyone so far (columns are numbered by first vote).
-    statements_so_far = np.maximum.accumulate(columns) + 1
-    qualifies = running >= np.minimum(MIN_VOTES, statements_so_far)
-    first_qualify = np.full(n_rows, rows.size, dtype=np.int64)
-    hits = np.flatnonzero(qualifies)
-    np.minimum.at(first_qualify, rows[hits], hits)
-    ever_in = first_qualify < rows.size
-    # While fewer than 15 are in, every newly arriving participant is taken in too.
-    first_vote = np.full(n_rows, rows.size, dtype=np.int64)
-    np.minimum.at(first_vote, rows, np.arange(rows.size, dtype=np.int64))
-    # Rows are numbered by first vote, so the earliest arrivals are the first rows. Only the
-    # first 15 joins matter here (after them nobody joins but by qualifying), and each is
-    # either among the first 15 arrivals or the first 15 to qualify.
-    qualified = np.flatnonzero(ever_in)
-    earliest = qualified[np.argsort(first_qualify[qualified], kind="stable")][:GREEDY_PARTICIPANTS]
-    events = sorted(
-        [(int(first_vote[r]), 1, r) for r in range(min(n_rows, GREEDY_PARTICIPANTS))]
-        + [(int(first_qualify[r]), 0, int(r)) for r in earliest]
-    )
-    inside: set[int] = set()
-    for _, _kind, row in events:
-        if len(inside) >= GREEDY_PARTICIPANTS:
-            break
-        inside.add(row)
-    ever_in[list(inside)] = True
-    return ever_in
