@@ -2,26 +2,26 @@
 
 The groups Pol.is shows are not a function of the final votes: its worker polls for new votes
 every second and runs an *update* on each batch, and every update starts from the previous
-one. `analyze` in `opinion` clusters a finished vote matrix once; this module reproduces the
-path instead, so its groups are the ones Pol.is published. What carries from one update to
-the next, as `polismath/math/conversation.clj`, `clusters.clj` and `pca.clj` do it:
+one. `analyze` in `opinion` clusters a finished vote matrix once; this module re-runs the path
+instead, update by update. What carries from one update to the next, as Pol.is's
+`math/src/polismath/math/conversation.clj`, `clusters.clj` and `pca.clj` do it:
 
 - **Who is in.** A participant joins the clustering once they have voted (passes count) on
   min(7, statements so far) statements; while fewer than 15 are in, the most active voters
   are added up to 15. Nobody ever leaves.
 - **PCA.** Power iteration on the mean-imputed, centred matrix (every participant, not only
   those in), each component started from the previous update's and deflated Gram–Schmidt
-  style for the second. We iterate to convergence (at most 100 steps, as Pol.is) on the
-  statements × statements Gram matrix, which is kept up to date vote by vote, so an update
-  costs O(statements²) rather than O(votes).
+  style for the second. We iterate until the direction settles (`PCA_TOLERANCE`; at most 100
+  steps, as Pol.is) on the statements × statements Gram matrix, which is kept up to date
+  vote by vote, so an update costs O(statements²) rather than O(votes).
 - **Projection.** Each participant from their own votes, pushed out by √(statements / votes);
   moderated-out statements hold a zero for everyone and so count as answered.
 - **Base clusters (k = 100).** Started from the previous update's: each old cluster is
   re-centred on its old members' new positions, identical centres are merged, and while there
   are fewer clusters than min(100, distinct points) the point farthest from every centre is
   split off as a cluster of its own. Then Lloyd steps (clusters that empty are dropped) until
-  the sorted centres move less than 0.01, at most 100. Members are never kept as such: only
-  the centres carry over.
+  the sorted centres move less than 0.01, at most 100. Old members only place the starting
+  centres: every point is then assigned afresh.
 - **Groups.** For every k from 2 to min(5, 2 + base clusters // 12), k-means on the base
   centres weighted by their sizes, started from the previous update's clustering for that k
   (its members are base-cluster ids, which persist), at most 20 steps (Pol.is passes
@@ -32,12 +32,16 @@ the next, as `polismath/math/conversation.clj`, `clusters.clj` and `pca.clj` do 
 
 Batches: votes are grouped into the one-second windows of the worker's poll (`POLL_MS`); a
 window with no vote runs no update. The export does not say when the worker was slow, was
-restarted or recomputed from scratch, nor when a statement was moderated out (we take the
-final moderation from the start): those are the limits of replaying from an export.
+restarted (`Replayer.restart`: what `load-or-init` keeps and loses; `replay(restart_gap_ms=)`
+assumes one after each long silence) or recomputed from scratch, nor when a statement was
+moderated out (we take the final moderation from the start): those are the limits of
+replaying from an export, and the path is sensitive to them.
 
-`Replayer` holds the dense state and is fed vote batches; `ReplayState` is the small part the
-app stores between updates (`to_json`/`from_json`) so a live conversation follows the same
-path.
+`Replayer` holds the dense state (the matrix and its Gram pieces) and is fed vote batches; the
+inner loops are compiled (`kernels`). `ReplayState` is what one update hands the next; the app
+stores it with the map by participant and statement id (`state_to_ids`, `state_from_ids`) and
+its worker runs one update per analysis (`update_once`), so a live conversation follows the
+same path Pol.is's worker would.
 """
 
 from __future__ import annotations
@@ -139,7 +143,7 @@ class ReplayState:
         )
 
 
-def _state_to_ids(state: ReplayState, participants: list, statements: list) -> dict:
+def state_to_ids(state: ReplayState, participants: list, statements: list) -> dict:
     """The state with rows and columns named by participant and statement id, so it still
     applies when the next update's table numbers them differently."""
     data = state.to_json()
@@ -153,7 +157,7 @@ def _state_to_ids(state: ReplayState, participants: list, statements: list) -> d
 
 
 def state_from_ids(data: dict, participants: list, statements: list) -> ReplayState:
-    """Read `_state_to_ids`'s output against this update's table; anyone or anything no longer
+    """Read `state_to_ids`'s output against this update's table; anyone or anything no longer
     in it is left out. Raises ValueError (or KeyError/TypeError) on malformed data."""
     row = {participant: i for i, participant in enumerate(participants)}
     column = {statement: j for j, statement in enumerate(statements)}
@@ -207,7 +211,7 @@ def update_once(table, stored: dict | None, *, seed: int = 0) -> tuple[Replayer,
             replayer.state = ReplayState()  # unreadable: start afresh, as a new worker would
     if table.n_votes:
         replayer.update()
-    return replayer, _state_to_ids(replayer.state, table.participants, table.statements)
+    return replayer, state_to_ids(replayer.state, table.participants, table.statements)
 
 
 def _previous_labels(keys: np.ndarray, previous: Clustering) -> np.ndarray:

@@ -112,7 +112,7 @@ class OpinionMap:
     n_statements: int
     n_votes: int
     seconds: float = 0.0
-    # What the next update starts from (`replay.ReplayState.to_ids`): components, clusters and
+    # What the next update starts from (`replay.state_to_ids`): components, clusters and
     # the k smoother, by participant and statement id. Not shown; None when never computed.
     replay: Mapping[str, Any] | None = None
 

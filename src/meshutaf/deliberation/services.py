@@ -470,7 +470,7 @@ def conversation_analyze(*, conversation_id: int, seed: int = 0) -> Conversation
     try:
         previous = selectors.stored_map(conversation=conversation)
     except StoredMapError:
-        # The map is recomputed from the votes; only the k smoother's history is lost.
+        # The map is recomputed from the votes; only the path so far (replay state) is lost.
         logger.warning("Conversation %s: stored map unreadable, recomputed", conversation.pk)
         previous = None
     # One Pol.is update from where the last one left off (see `replay`).
