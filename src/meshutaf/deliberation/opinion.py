@@ -239,7 +239,9 @@ def two_prop_test(successes_in, successes_out, trials_in, trials_out):
 
 @dataclass
 class _Matrix:
-    """The sparse pieces every step shares."""
+    """The sparse pieces every step shares. `values`, `voted` and the centred matrix share
+    one sparsity pattern (their index arrays are the same objects), so a vote costs its index
+    once and 8 bytes per matrix."""
 
     n_rows: int
     n_columns: int
@@ -249,27 +251,30 @@ class _Matrix:
     opinion_counts: np.ndarray  # agree/disagree votes per participant on kept statements
     kept: np.ndarray  # bool per column: not moderated out
     ever_in: np.ndarray | None
-    rows: np.ndarray  # the kept votes as coordinates
-    columns: np.ndarray
-    vote_values: np.ndarray
 
 
 def _build_matrix(table: VoteTable) -> _Matrix:
     n_rows, n_columns = len(table.participants), len(table.statements)
-    rows = np.asarray(table.participant_index, dtype=np.int64)
-    columns = np.asarray(table.statement_index, dtype=np.int64)
-    values = np.asarray(table.value, dtype=np.float64)
+    # 32-bit indices: every reader stops far below 2**31 participants or statements.
+    rows = np.asarray(table.participant_index, dtype=np.int32)
+    columns = np.asarray(table.statement_index, dtype=np.int32)
+    votes = np.asarray(table.value, dtype=np.int8)
     kept = np.ones(n_columns, dtype=bool)
     moderated = [i for i, sid in enumerate(table.statements) if sid in table.moderated_out]
     kept[moderated] = False
     raw_counts = np.bincount(rows, minlength=n_rows)
-    opinion = (values != 0) & kept[columns]
-    opinion_counts = np.bincount(rows[opinion], minlength=n_rows)
     keep_vote = kept[columns]
-    rows_k, columns_k, values_k = rows[keep_vote], columns[keep_vote], values[keep_vote]
+    opinion_counts = np.bincount(rows[(votes != 0) & keep_vote], minlength=n_rows)
+    if not keep_vote.all():
+        rows, columns, votes = rows[keep_vote], columns[keep_vote], votes[keep_vote]
+    del keep_vote
     shape = (n_rows, n_columns)
-    value_matrix = sparse.csr_matrix((values_k, (rows_k, columns_k)), shape=shape)
-    voted = sparse.csr_matrix((np.ones(rows_k.size), (rows_k, columns_k)), shape=shape)
+    value_matrix = sparse.csr_matrix((votes.astype(np.float64), (rows, columns)), shape=shape)
+    del rows, columns, votes
+    value_matrix.sum_duplicates()  # one vote per pair already: this only sorts the indices
+    voted = sparse.csr_matrix(
+        (np.ones(value_matrix.nnz), value_matrix.indices, value_matrix.indptr), shape=shape
+    )
     return _Matrix(
         n_rows=n_rows,
         n_columns=n_columns,
@@ -279,9 +284,6 @@ def _build_matrix(table: VoteTable) -> _Matrix:
         opinion_counts=opinion_counts,
         kept=kept,
         ever_in=table.ever_in,
-        rows=rows_k,
-        columns=columns_k,
-        vote_values=values_k,
     )
 
 
@@ -290,12 +292,14 @@ def _principal_components(
 ) -> tuple[np.ndarray, np.ndarray, sparse.csr_matrix]:
     """Column means and the top two principal directions of the mean-imputed matrix.
     Returns (center, components 2×n_columns, centred sparse matrix)."""
-    counts = np.bincount(m.columns, minlength=m.n_columns).astype(np.float64)
-    sums = np.bincount(m.columns, weights=m.vote_values, minlength=m.n_columns).astype(np.float64)
+    values = m.values
+    counts = np.bincount(values.indices, minlength=m.n_columns).astype(np.float64)
+    sums = np.bincount(values.indices, weights=values.data, minlength=m.n_columns).astype(float)
     center = np.divide(sums, counts, out=np.zeros_like(sums), where=counts > 0)
     # Centre only the stored cells: imputed cells become exactly zero after centring.
     centred = sparse.csr_matrix(
-        (m.vote_values - center[m.columns], (m.rows, m.columns)), shape=(m.n_rows, m.n_columns)
+        (values.data - center[values.indices], values.indices, values.indptr),
+        shape=(m.n_rows, m.n_columns),
     )
     components = np.zeros((2, m.n_columns))
     n_components = min(2, m.n_rows, m.n_columns)

@@ -72,8 +72,8 @@ def vote_table_from_arrays(
     return VoteTable(
         participants=participants,
         statements=columns_named,
-        participant_index=rows[keep].astype(np.int64),
-        statement_index=columns[keep].astype(np.int64),
+        participant_index=rows[keep],
+        statement_index=columns[keep],
         value=values[keep],
         moderated_out=frozenset(s for s in moderated_out if s in present),
         ever_in=ever_in,
