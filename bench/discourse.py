@@ -61,7 +61,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "src"))
 
 import numpy as np  # noqa: E402
-from discourse_real import real  # noqa: E402
+from discourse_real import polis_labels, real  # noqa: E402
 
 SEED = 0
 TARGET_TEXTS_PER_SECOND, TARGET_INDEX_SECONDS = 5_000, 30.0
@@ -498,12 +498,7 @@ def quality(figures: dict, *, quick: bool) -> None:
     if rows is None:
         print(f"Pol.is labels: skipped, the folder {polis_data_dir()} was not found")
         return
-    texts = np.asarray([row["comment-body"] for row in rows], dtype=object)
-    moderated = np.asarray([row.get("moderated", "").strip() == "-1" for row in rows])
-    agrees = np.asarray([float(row.get("agrees") or 0) for row in rows])
-    disagrees = np.asarray([float(row.get("disagrees") or 0) for row in rows])
-    voted = np.flatnonzero(agrees + disagrees >= 5)
-    share = agrees[voted] / (agrees[voted] + disagrees[voted])
+    texts, moderated, voted, share = polis_labels(rows)
     targets = [(np.arange(texts.size), moderated), (voted, share > np.median(share))]
     tasks = []
     for repeat in range(1 if quick else 3):

@@ -57,6 +57,17 @@ def _split(n_rows: int, y: np.ndarray, seed: int):
     return train_test_split(np.arange(n_rows), test_size=0.2, stratify=y, random_state=seed)
 
 
+def polis_labels(rows) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """The Pol.is comments' two noisy labels: (texts, moderated out, the comments with at
+    least 5 agree or disagree votes, their share of agree votes)."""
+    texts = np.asarray([row["comment-body"] for row in rows], dtype=object)
+    moderated = np.asarray([row.get("moderated", "").strip() == "-1" for row in rows])
+    agrees = np.asarray([float(row.get("agrees") or 0) for row in rows])
+    disagrees = np.asarray([float(row.get("disagrees") or 0) for row in rows])
+    voted = np.flatnonzero(agrees + disagrees >= 5)
+    return texts, moderated, voted, agrees[voted] / (agrees[voted] + disagrees[voted])
+
+
 def real_sets(folder: Path, polis_rows) -> dict:
     """name → function(seed) → (train texts, train y, test texts, test y); the sets found."""
     sets: dict = {}
@@ -85,12 +96,7 @@ def real_sets(folder: Path, polis_rows) -> dict:
         ):
             sets[name] = _split_set(texts, y)
     if polis_rows is not None:
-        texts = np.asarray([row["comment-body"] for row in polis_rows], dtype=object)
-        moderated = np.asarray([row.get("moderated", "").strip() == "-1" for row in polis_rows])
-        agrees = np.asarray([float(row.get("agrees") or 0) for row in polis_rows])
-        disagrees = np.asarray([float(row.get("disagrees") or 0) for row in polis_rows])
-        voted = np.flatnonzero(agrees + disagrees >= 5)
-        share = agrees[voted] / (agrees[voted] + disagrees[voted])
+        texts, moderated, voted, share = polis_labels(polis_rows)
         sets["Pol.is moderated out"] = _split_set(texts, moderated)
         sets["Pol.is agreed above median"] = _split_set(texts[voted], share > np.median(share))
     return sets

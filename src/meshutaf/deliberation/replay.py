@@ -52,14 +52,18 @@ import numpy as np
 
 from . import kernels
 
-BASE_K = 100
-MAX_GROUPS = 5
-MIN_VOTES = 7
-GREEDY_PARTICIPANTS = 15
-BASE_ITERATIONS = 100
-GROUP_ITERATIONS = 20
+# Pol.is's parameters, shared with the one-shot analysis.
+from .opinion import (
+    BASE_ITERATIONS,
+    BASE_K,
+    GREEDY_PARTICIPANTS,
+    GROUP_ITERATIONS,
+    K_BUFFER,
+    MAX_GROUPS,
+    MIN_VOTES,
+)
+
 PCA_ITERATIONS = 100
-K_BUFFER = 4
 SAME_CENTRES = 0.01
 POLL_MS = 1000
 # Power iteration stops once no coordinate of the unit direction moves by more than this:
