@@ -89,6 +89,18 @@ def test_one_shot_on_request_and_for_a_matrix_without_times(tmp_path, capsys):
     assert {matrix["participants"][str(v)] for v in range(0, 30, 2)} in ({0}, {1})
 
 
+def test_a_conversation_too_large_to_replay_is_analysed_once(tmp_path, capsys, monkeypatch):
+    from meshutaf.deliberation import replay
+
+    write_export(tmp_path)
+    monkeypatch.setattr(replay, "MAX_CELLS", 10)
+    args = ["deliberation", "analyze", "--polis-dir", str(tmp_path), "--json"]
+    assert cli.main(args) == 0
+    captured = capsys.readouterr()
+    assert json.loads(captured.out)["method"] == "one-shot"
+    assert "Too large to replay (30 participants × 6 statements)" in captured.err
+
+
 def test_restart_after_must_be_a_positive_number_of_hours(tmp_path, capsys):
     write_export(tmp_path)
     args = ["deliberation", "analyze", "--polis-dir", str(tmp_path), "--restart-after"]

@@ -138,6 +138,18 @@ def test_each_analysis_is_one_update_from_where_the_last_left_off(conversation):
     assert sorted(group["size"] for group in conversation.analysis["groups"]) == [8, 8]
 
 
+def test_a_conversation_too_large_to_replay_is_analysed_once(conversation, monkeypatch):
+    from meshutaf.deliberation import replay
+
+    monkeypatch.setattr(replay, "MAX_CELLS", 10)
+    participants = [services.participant_create(conversation=conversation) for _ in range(16)]
+    vote_all(conversation, participants, [[1, 1, -1, -1]] * 8 + [[-1, -1, 1, 1]] * 8)
+    services.conversation_analyze(conversation_id=conversation.pk)
+    conversation.refresh_from_db()
+    assert "replay" not in conversation.analysis
+    assert sorted(group["size"] for group in conversation.analysis["groups"]) == [8, 8]
+
+
 def test_resume_code_finds_the_same_participant(conversation):
     participant = services.participant_create(conversation=conversation)
     code = services.participant_resume_code(participant=participant)

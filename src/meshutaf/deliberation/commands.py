@@ -6,7 +6,7 @@ the command line can run it with a minimal Django setup (see `meshutaf.cli`); `i
 """
 
 from meshutaf.core.commands import fail
-from meshutaf.deliberation import opinion
+from meshutaf.deliberation import opinion, replay
 from meshutaf.deliberation.labels import group_label
 from meshutaf.deliberation.polis_arrays import read_export_arrays
 from meshutaf.deliberation.polis_format import PolisFormatError, read_export
@@ -78,6 +78,7 @@ def run(args) -> int:
 
 def cmd_deliberation(args) -> int:
     import json
+    import sys
     import time
 
     from django.utils.translation import gettext as _
@@ -103,7 +104,14 @@ def cmd_deliberation(args) -> int:
     restart_after = args.restart_after
     if restart_after is not None and not 0 < restart_after <= 24 * 365 * 10:
         return fail(_("--restart-after must be a number of hours above 0."))
-    if votes.timed and not args.one_shot:
+    too_large = not replay.fits(len(votes.voter_names), len(votes.comment_names))
+    if votes.timed and not args.one_shot and too_large:
+        print(
+            _("Too large to replay (%(participants)s participants × %(statements)s statements).")
+            % {"participants": len(votes.voter_names), "statements": len(votes.comment_names)},
+            file=sys.stderr,
+        )
+    if votes.timed and not args.one_shot and not too_large:
         method = "replay"
         gap = None if restart_after is None else int(restart_after * 3_600_000)
         table, replayer = votes.replayed(seed=args.seed, restart_gap_ms=gap)

@@ -66,6 +66,10 @@ from .opinion import (
 PCA_ITERATIONS = 100
 SAME_CENTRES = 0.01
 POLL_MS = 1000
+# The replay keeps the matrix dense (about 21 bytes a cell with its masks) and a Gram matrix
+# per statement pair: beyond these sizes a conversation is analysed once instead (`fits`).
+MAX_CELLS = 25_000_000
+MAX_STATEMENTS = 3_000
 # Power iteration stops once no coordinate of the unit direction moves by more than this:
 # projections then move by far less than the 0.01 k-means treats as "the same".
 PCA_TOLERANCE = 1e-5
@@ -199,6 +203,11 @@ def state_from_ids(data: dict, participants: list, statements: list) -> ReplaySt
     return state
 
 
+def fits(n_rows: int, n_columns: int) -> bool:
+    """Whether a replay of this size stays within memory (about 0.5 GB at the bound)."""
+    return n_rows * n_columns <= MAX_CELLS and n_columns <= MAX_STATEMENTS
+
+
 def update_once(table, stored: dict | None, *, seed: int = 0) -> tuple[Replayer, dict]:
     """One Pol.is update over a table of the latest votes (`opinion.VoteTable`), started from
     the state the previous update stored (None: the first, or a fresh start). Returns the
@@ -216,14 +225,6 @@ def update_once(table, stored: dict | None, *, seed: int = 0) -> tuple[Replayer,
     if table.n_votes:
         replayer.update()
     return replayer, state_to_ids(replayer.state, table.participants, table.statements)
-
-
-def _previous_labels(keys: np.ndarray, previous: Clustering) -> np.ndarray:
-    """Each key's cluster index in `previous`, or -1 when it was in none."""
-    if previous.keys.size == 0:
-        return np.full(keys.size, -1, dtype=np.int64)
-    at = np.minimum(np.searchsorted(previous.keys, keys), previous.keys.size - 1)
-    return np.where(previous.keys[at] == keys, previous.labels[at], -1)
 
 
 def kmeans(points, weights, keys, k, previous: Clustering | None, max_iterations) -> Clustering:
@@ -420,7 +421,7 @@ def group_of_rows(state: ReplayState, n_rows: int) -> np.ndarray:
     if base is None or state.smoothed_k is None or state.smoothed_k not in state.groups:
         return labels
     groups = state.groups[state.smoothed_k]
-    group_of_base = _previous_labels(base.ids, groups)
+    group_of_base = kernels.previous_labels(base.ids, groups.keys, groups.labels)
     labels[base.keys] = group_of_base[base.labels]
     return labels
 

@@ -473,13 +473,18 @@ def conversation_analyze(*, conversation_id: int, seed: int = 0) -> Conversation
         # The map is recomputed from the votes; only the path so far (replay state) is lost.
         logger.warning("Conversation %s: stored map unreadable, recomputed", conversation.pk)
         previous = None
-    # One Pol.is update from where the last one left off (see `replay`).
-    replayer, state = replay.update_once(table, previous.replay if previous else None, seed=seed)
-    analysis = opinion.analyze(table, seed=seed, groups_by_row=replayer.group_of_rows())
-    smoother = replayer.state
-    if smoother.smoothed_k is not None and smoother.last_k is not None:
-        analysis.k_state = KState(smoother.last_k, smoother.last_k_count, smoother.smoothed_k)
-    result = dataclasses.replace(OpinionMap.from_analysis(analysis), replay=state)
+    if replay.fits(len(table.participants), len(table.statements)):
+        # One Pol.is update from where the last one left off (see `replay`).
+        stored = previous.replay if previous else None
+        replayer, state = replay.update_once(table, stored, seed=seed)
+        analysis = opinion.analyze(table, seed=seed, groups_by_row=replayer.group_of_rows())
+        smoother = replayer.state
+        if smoother.smoothed_k is not None and smoother.last_k is not None:
+            analysis.k_state = KState(smoother.last_k, smoother.last_k_count, smoother.smoothed_k)
+        result = dataclasses.replace(OpinionMap.from_analysis(analysis), replay=state)
+    else:  # too large to keep dense: one analysis of the votes, with the k smoother
+        k_state = previous.k_state if previous else None
+        result = OpinionMap.from_analysis(opinion.analyze(table, seed=seed, k_state=k_state))
     # Only the analysis fields are written, so an edit made meanwhile is not overwritten.
     Conversation.objects.filter(pk=conversation.pk).update(
         analysis=result.to_json(), analysed_at=started_at
