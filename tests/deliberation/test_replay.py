@@ -9,6 +9,7 @@ from meshutaf.deliberation import kernels
 from meshutaf.deliberation.opinion import adjusted_rand_index
 from meshutaf.deliberation.replay import (
     K_BUFFER,
+    POLL_MS,
     Clustering,
     Replayer,
     ReplayState,
@@ -277,3 +278,76 @@ def test_a_restart_after_an_idle_gap_forgets_the_groups_but_not_the_base_cluster
     assert replayer.state.groups == {}
     assert replayer.state.smoothed_k is None
     assert replayer.state.base is not None
+
+
+def stepwise(data, kept, *, seed=0, restart_gap_ms=None):
+    """The replay driven from Python, batch by batch, through `Replayer.update`: the reference
+    the compiled loop (`replay_loop.run`) must follow bit for bit."""
+    order = np.argsort(data["times"], kind="stable")
+    rows, columns = data["rows"][order], data["columns"][order]
+    values, times = data["values"][order], data["times"][order]
+    replayer = Replayer(data["n_rows"], data["n_columns"], kept, seed=seed)
+    window = times // POLL_MS
+    cuts = np.flatnonzero(np.diff(window)) + 1
+    previous = None
+    for start, end in zip(np.r_[0, cuts], np.r_[cuts, rows.size], strict=True):
+        gap = None if previous is None else times[start] - previous
+        if restart_gap_ms is not None and gap is not None and gap > restart_gap_ms:
+            replayer.restart()
+        previous = times[end - 1]
+        replayer.add_votes(rows[start:end], columns[start:end], values[start:end])
+        replayer.update()
+    return replayer
+
+
+def random_conversation(seed):
+    """Unstructured votes from a random number of voters on a random number of statements,
+    some in the same second, so batches, greedy joining and changing k are all exercised."""
+    rng = np.random.default_rng(seed)
+    n_rows, n_columns = int(rng.integers(3, 120)), int(rng.integers(2, 30))
+    n = int(rng.integers(5, 1500))
+    rows, columns = rng.integers(0, n_rows, n), rng.integers(0, n_columns, n)
+    values = rng.choice([-1.0, 0.0, 1.0], n)
+    times = np.sort(rng.integers(0, n * 700, n))
+    numbered_rows = kernels.first_seen_numbering(rows.astype(np.int32), n_rows)
+    numbered_columns = kernels.first_seen_numbering(columns.astype(np.int32), n_columns)
+    return {
+        "rows": numbered_rows[rows].astype(np.int64),
+        "columns": numbered_columns[columns].astype(np.int64),
+        "values": values,
+        "times": times,
+        "n_rows": int(numbered_rows.max()) + 1,
+        "n_columns": int(numbered_columns.max()) + 1,
+    }
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_the_compiled_loop_follows_the_python_updates_bit_for_bit(seed):
+    data = random_conversation(seed)
+    kept = np.random.default_rng(seed).random(data["n_columns"]) > 0.15
+    gap = 20_000 if seed % 3 == 0 else None
+    compiled = replay(
+        data["rows"],
+        data["columns"],
+        data["values"],
+        data["times"],
+        n_rows=data["n_rows"],
+        n_columns=data["n_columns"],
+        kept=kept,
+        seed=seed,
+        restart_gap_ms=gap,
+    )
+    reference = stepwise(data, kept, seed=seed, restart_gap_ms=gap)
+    assert compiled.state.updates == reference.state.updates > 1
+    assert compiled.state.to_json() == reference.state.to_json()
+    np.testing.assert_array_equal(compiled.positions, reference.positions)
+    np.testing.assert_array_equal(compiled.gram, reference.gram)
+    assert (compiled.rows_seen, compiled.columns_seen) == (
+        reference.rows_seen,
+        reference.columns_seen,
+    )
+    # The state carries on identically too: one more update from each.
+    for replayer in (compiled, reference):
+        replayer.add_votes(data["rows"][:3], data["columns"][:3], -data["values"][:3])
+        replayer.update()
+    assert compiled.state.to_json() == reference.state.to_json()

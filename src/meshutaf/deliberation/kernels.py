@@ -43,21 +43,45 @@ def sorted_rows(points, alive):
 
 
 @njit(cache=True)
+def _half_nearest(centres, alive):
+    """Per alive centre, (half its distance to the nearest other alive centre)², by a sweep
+    over the centres sorted by x that stops once the x gap alone exceeds the best so far:
+    the same minimum as comparing every pair, at a fraction of the cost for 100 centres."""
+    k = centres.shape[0]
+    half = np.full(k, np.inf)
+    index = np.flatnonzero(alive)
+    m = index.shape[0]
+    xs = np.empty(m)
+    for r in range(m):
+        xs[r] = centres[index[r], 0]
+    order = index[np.argsort(xs)]
+    for a in range(m):
+        c = order[a]
+        best = np.inf
+        for b in range(a + 1, m):
+            dx = centres[order[b], 0] - centres[c, 0]
+            if dx * dx >= best:
+                break
+            dy = centres[order[b], 1] - centres[c, 1]
+            best = min(best, dx * dx + dy * dy)
+        for b in range(a - 1, -1, -1):
+            dx = centres[c, 0] - centres[order[b], 0]
+            if dx * dx >= best:
+                break
+            dy = centres[c, 1] - centres[order[b], 1]
+            best = min(best, dx * dx + dy * dy)
+        half[c] = 0.25 * best
+    return half
+
+
+@njit(cache=True)
 def _assign(points, centres, alive, labels):
     """Each point to its nearest alive centre. A point whose current centre is closer than
     half that centre's distance to any other keeps it without a search (the triangle
     inequality guarantees no other centre is nearer): after a warm start almost every point
-    does, which turns the O(points × clusters) scan into O(points + clusters²)."""
+    does, which turns the O(points × clusters) scan into O(points + clusters log clusters)."""
     k = centres.shape[0]
-    half = np.full(k, np.inf)
-    for c in range(k):
-        if not alive[c]:
-            continue
-        for d in range(k):
-            if d != c and alive[d]:
-                dx = centres[c, 0] - centres[d, 0]
-                dy = centres[c, 1] - centres[d, 1]
-                half[c] = min(half[c], 0.25 * (dx * dx + dy * dy))  # (distance / 2)²
+    half = _half_nearest(centres, alive)
     for i in range(points.shape[0]):
         own = labels[i]
         if own >= 0 and alive[own]:
@@ -159,14 +183,16 @@ def silhouette(distance, labels, n_clusters):
     if n < 2 or n_clusters < 2:
         return 0.0
     sizes = np.zeros(n_clusters)
+    onehot = np.zeros((n, n_clusters))
     for i in range(n):
         sizes[labels[i]] += 1
+        onehot[i, labels[i]] = 1.0
+    # Every point's summed distance to each cluster's members, as one matrix product: a
+    # scatter-add over labels would serialise on the few accumulators.
+    sums_by_cluster = np.ascontiguousarray(distance) @ onehot
     total = 0.0
-    sums = np.zeros(n_clusters)
     for i in range(n):
-        sums[:] = 0.0
-        for j in range(n):
-            sums[labels[j]] += distance[i, j]
+        sums = sums_by_cluster[i]
         own = labels[i]
         if sizes[own] <= 1:
             continue

@@ -38,7 +38,10 @@ moderated out (we take the final moderation from the start): those are the limit
 replaying from an export, and the path is sensitive to them.
 
 `Replayer` holds the dense state (the matrix and its Gram pieces) and is fed vote batches; the
-inner loops are compiled (`kernels`). `ReplayState` is what one update hands the next; the app
+inner loops are compiled (`kernels`). `Replayer.update` is the readable reference for one
+update; a whole replay runs the same steps in one compiled loop (`replay_loop`, checked
+against it bit for bit), since tens of thousands of Python-to-kernel calls cost as much as
+the arithmetic. `ReplayState` is what one update hands the next; the app
 stores it with the map by participant and statement id (`state_to_ids`, `state_from_ids`) and
 its worker runs one update per analysis (`update_once`), so a live conversation follows the
 same path Pol.is's worker would.
@@ -49,8 +52,9 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 import numpy as np
+from threadpoolctl import threadpool_limits
 
-from . import kernels
+from . import kernels, replay_loop
 
 # Pol.is's parameters, shared with the one-shot analysis.
 from .opinion import (
@@ -311,6 +315,75 @@ class Replayer:
             where=self.column_count > 0,
         )
 
+    def run_batches(self, rows, columns, values, times, starts, ends, restart_gap_ms) -> None:
+        """Fold in each batch [starts[b], ends[b]) of votes and run an update after it, as
+        `add_votes` and `update` would one by one (and `restart` after a gap longer than
+        restart_gap_ms), but in one compiled call (`replay_loop`). Starts from a fresh state.
+        BLAS is held to one thread: its products here take microseconds, and waking a second
+        thread for each costs more than it saves."""
+        with threadpool_limits(limits=1, user_api="blas"):
+            (
+                components,
+                components_columns,
+                in_conversation,
+                base_ids,
+                base_centres,
+                base_keys,
+                base_labels,
+                group_ids,
+                group_centres,
+                group_keys,
+                group_labels,
+                has_group,
+                last_k,
+                last_k_count,
+                smoothed_k,
+                self.rows_seen,
+                self.columns_seen,
+            ) = replay_loop.run(
+                rows,
+                columns,
+                values,
+                times,
+                np.asarray(starts, dtype=np.int64),
+                np.asarray(ends, dtype=np.int64),
+                -1 if restart_gap_ms is None else max(int(restart_gap_ms), 0),
+                self.kept,
+                self.cast,
+                self.answered,
+                self.kept_answered,
+                self.row_columns,
+                self.values,
+                self.voted,
+                self.g_aa,
+                self.g_am,
+                self.g_mm,
+                self.gram,
+                self.column_sum,
+                self.column_count,
+                self.positions,
+                self.rng,
+                PCA_TOLERANCE,
+                PCA_ITERATIONS,
+                SAME_CENTRES,
+            )
+        self.state = ReplayState(
+            components=components if components_columns >= 0 else None,
+            in_conversation=in_conversation,
+            base=Clustering(base_ids, base_centres, base_keys, base_labels)
+            if base_ids.size
+            else None,
+            groups={
+                k: Clustering(group_ids[k], group_centres[k], group_keys[k], group_labels[k])
+                for k in range(len(has_group))
+                if has_group[k]
+            },
+            last_k=None if last_k < 0 else int(last_k),
+            last_k_count=int(last_k_count),
+            smoothed_k=None if smoothed_k < 0 else int(smoothed_k),
+            updates=len(starts),
+        )
+
     # ---- one update --------------------------------------------------------------------
     def update(self) -> None:
         st = self.state
@@ -443,24 +516,18 @@ def replay(
     holds a vote. Rows and columns must be numbered by first vote in that order. The seed
     feeds only the PCA's very first start vectors (Pol.is's are random)."""
     order = np.argsort(times, kind="stable")
-    rows, columns = np.asarray(rows)[order], np.asarray(columns)[order]
-    values, times = np.asarray(values, dtype=np.float64)[order], np.asarray(times)[order]
+    rows = np.ascontiguousarray(np.asarray(rows, dtype=np.int64)[order])
+    columns = np.ascontiguousarray(np.asarray(columns, dtype=np.int64)[order])
+    values = np.ascontiguousarray(np.asarray(values, dtype=np.float64)[order])
+    times = np.ascontiguousarray(np.asarray(times, dtype=np.int64)[order])
     replayer = Replayer(n_rows, n_columns, kept, seed=seed)
     if rows.size == 0:
         return replayer
     window = times // max(int(window_ms), 1)
     cuts = np.flatnonzero(np.diff(window)) + 1
-    previous_time = None
-    for start, end in zip(np.r_[0, cuts], np.r_[cuts, rows.size], strict=True):
-        if (
-            restart_gap_ms is not None
-            and previous_time is not None
-            and times[start] - previous_time > restart_gap_ms
-        ):
-            replayer.restart()
-        previous_time = times[end - 1]
-        replayer.add_votes(rows[start:end], columns[start:end], values[start:end])
-        replayer.update()
+    replayer.run_batches(
+        rows, columns, values, times, np.r_[0, cuts], np.r_[cuts, rows.size], restart_gap_ms
+    )
     return replayer
 
 
