@@ -322,7 +322,11 @@ def random_conversation(seed):
 
 
 @pytest.mark.parametrize("seed", range(12))
-def test_the_compiled_loop_follows_the_python_updates_bit_for_bit(seed):
+def test_the_compiled_loop_follows_the_python_updates_bit_for_bit(seed, monkeypatch):
+    from meshutaf.deliberation import replay_loop
+
+    if seed % 2:  # many short chunks: every hand-over between the two phases is exercised
+        monkeypatch.setattr(replay_loop, "CHUNK_BATCHES", 3)
     data = random_conversation(seed)
     kept = np.random.default_rng(seed).random(data["n_columns"]) > 0.15
     gap = 20_000 if seed % 3 == 0 else None

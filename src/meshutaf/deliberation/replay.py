@@ -318,29 +318,12 @@ class Replayer:
     def run_batches(self, rows, columns, values, times, starts, ends, restart_gap_ms) -> None:
         """Fold in each batch [starts[b], ends[b]) of votes and run an update after it, as
         `add_votes` and `update` would one by one (and `restart` after a gap longer than
-        restart_gap_ms), but in one compiled call (`replay_loop`). Starts from a fresh state.
-        BLAS is held to one thread: its products here take microseconds, and waking a second
-        thread for each costs more than it saves."""
+        restart_gap_ms), but compiled and pipelined on two threads (`replay_loop`). Starts
+        from a fresh state. BLAS is held to one thread: its products here take microseconds,
+        and waking a second thread for each costs more than it saves."""
         with threadpool_limits(limits=1, user_api="blas"):
-            (
-                components,
-                components_columns,
-                in_conversation,
-                base_ids,
-                base_centres,
-                base_keys,
-                base_labels,
-                group_ids,
-                group_centres,
-                group_keys,
-                group_labels,
-                has_group,
-                last_k,
-                last_k_count,
-                smoothed_k,
-                self.rows_seen,
-                self.columns_seen,
-            ) = replay_loop.run(
+            components, in_conversation, base, groups, smoother = replay_loop.run(
+                self,
                 rows,
                 columns,
                 values,
@@ -348,39 +331,17 @@ class Replayer:
                 np.asarray(starts, dtype=np.int64),
                 np.asarray(ends, dtype=np.int64),
                 -1 if restart_gap_ms is None else max(int(restart_gap_ms), 0),
-                self.kept,
-                self.cast,
-                self.answered,
-                self.kept_answered,
-                self.row_columns,
-                self.values,
-                self.voted,
-                self.g_aa,
-                self.g_am,
-                self.g_mm,
-                self.gram,
-                self.column_sum,
-                self.column_count,
-                self.positions,
-                self.rng,
-                PCA_TOLERANCE,
-                PCA_ITERATIONS,
-                SAME_CENTRES,
+                (PCA_TOLERANCE, PCA_ITERATIONS, SAME_CENTRES),
             )
+        last_k, last_k_count, smoothed_k = smoother
         self.state = ReplayState(
-            components=components if components_columns >= 0 else None,
+            components=components,
             in_conversation=in_conversation,
-            base=Clustering(base_ids, base_centres, base_keys, base_labels)
-            if base_ids.size
-            else None,
-            groups={
-                k: Clustering(group_ids[k], group_centres[k], group_keys[k], group_labels[k])
-                for k in range(len(has_group))
-                if has_group[k]
-            },
-            last_k=None if last_k < 0 else int(last_k),
-            last_k_count=int(last_k_count),
-            smoothed_k=None if smoothed_k < 0 else int(smoothed_k),
+            base=None if base is None else Clustering(*base),
+            groups={k: Clustering(*clustering) for k, clustering in groups.items()},
+            last_k=None if last_k < 0 else last_k,
+            last_k_count=last_k_count,
+            smoothed_k=None if smoothed_k < 0 else smoothed_k,
             updates=len(starts),
         )
 
