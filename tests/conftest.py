@@ -98,23 +98,38 @@ def _migrated_site(tmp_path_factory):
 
 
 @pytest.fixture
-def site(tmp_path, _migrated_site):
-    """A migrated Meshutaf site run in other processes (see tests/site_process.py)."""
+def make_site(tmp_path, _migrated_site):
+    """Makes migrated Meshutaf sites run in other processes (see tests/site_process.py), each
+    with its own data folder and database; stops and removes them after the test."""
     import shutil
 
     from .site_process import Site, create_database, drop_database
 
-    data_dir = tmp_path / "site"
-    data_dir.mkdir(mode=0o700)
-    database_url = None
-    if _migrated_site.database_url:
-        database_url = create_database(_migrated_site.database_url, template=True)
-    else:
-        shutil.copy2(_migrated_site.data_dir / "meshutaf.sqlite3", data_dir / "meshutaf.sqlite3")
-    running = Site(data_dir, database_url)
+    made = []
+
+    def make(name: str = "site"):
+        data_dir = tmp_path / name
+        data_dir.mkdir(mode=0o700)
+        database_url = None
+        if _migrated_site.database_url:
+            database_url = create_database(_migrated_site.database_url, template=True)
+        else:
+            shutil.copy2(
+                _migrated_site.data_dir / "meshutaf.sqlite3", data_dir / "meshutaf.sqlite3"
+            )
+        made.append(Site(data_dir, database_url))
+        return made[-1]
+
     try:
-        yield running
+        yield make
     finally:
-        running.stop_all()
-        if database_url:
-            drop_database(database_url)
+        for running in made:
+            running.stop_all()
+            if running.database_url:
+                drop_database(running.database_url)
+
+
+@pytest.fixture
+def site(make_site):
+    """A migrated Meshutaf site run in other processes (see tests/site_process.py)."""
+    return make_site()

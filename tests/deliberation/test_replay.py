@@ -59,7 +59,7 @@ def conversation(seed=0, *, participants=60, statements=24, missing=0.25, noise=
     }
 
 
-def run(data, **kwargs):
+def run(data, *, kept=None, **kwargs):
     return replay(
         data["rows"],
         data["columns"],
@@ -67,7 +67,7 @@ def run(data, **kwargs):
         data["times"],
         n_rows=data["n_rows"],
         n_columns=data["n_columns"],
-        kept=np.ones(data["n_columns"], dtype=bool),
+        kept=np.ones(data["n_columns"], dtype=bool) if kept is None else kept,
         **kwargs,
     )
 
@@ -330,17 +330,7 @@ def test_the_compiled_loop_follows_the_python_updates_bit_for_bit(seed, monkeypa
     data = random_conversation(seed)
     kept = np.random.default_rng(seed).random(data["n_columns"]) > 0.15
     gap = 20_000 if seed % 3 == 0 else None
-    compiled = replay(
-        data["rows"],
-        data["columns"],
-        data["values"],
-        data["times"],
-        n_rows=data["n_rows"],
-        n_columns=data["n_columns"],
-        kept=kept,
-        seed=seed,
-        restart_gap_ms=gap,
-    )
+    compiled = run(data, kept=kept, seed=seed, restart_gap_ms=gap)
     reference = stepwise(data, kept, seed=seed, restart_gap_ms=gap)
     assert compiled.state.updates == reference.state.updates > 1
     assert compiled.state.to_json() == reference.state.to_json()

@@ -125,7 +125,17 @@ COMMAND_MODULES = (
 # what the modules register.
 COMMAND_OWNERS = {
     **dict.fromkeys(
-        ("compilemessages", "manage", "collectstatic", "worker", "check", "migrate", "demo"),
+        (
+            "compilemessages",
+            "manage",
+            "collectstatic",
+            "worker",
+            "check",
+            "migrate",
+            "demo",
+            "backup",
+            "restore",
+        ),
         "meshutaf.cli.site",
     ),
     "serve": "meshutaf.cli.site",

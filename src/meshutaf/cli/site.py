@@ -1,10 +1,10 @@
-"""The site's own commands: serve, worker, migrate, demo, translations, static files, check
-and manage.py."""
+"""The site's own commands: serve, worker, migrate, demo, backup and restore, translations,
+static files, check and manage.py."""
 
 import argparse
 import sys
 
-from meshutaf.core import supervisor
+from meshutaf.core import backup, supervisor
 from meshutaf.core.commands import fail
 from meshutaf.core.env import env_int, env_str
 from meshutaf.core.i18n import compile_translations
@@ -50,6 +50,22 @@ def add_parser(commands) -> None:
         "worker",
         help=_("Run the background task worker (e-mail, reminders, the weekly digest)."),
     )
+    backup = commands.add_parser(
+        "backup", help=_("Write the database and the data files to one archive.")
+    )
+    backup.add_argument("file", help=_("the archive to write (a new file, .tar.gz)"))
+    backup.add_argument(
+        "--include-secret-key",
+        action="store_true",
+        help=_(
+            "also store the site's secret key, so sessions and links sent by e-mail stay "
+            "valid after a restore (keep such an archive as safe as the key)"
+        ),
+    )
+    restore = commands.add_parser(
+        "restore", help=_("Restore an archive made by `meshutaf backup` into an empty site.")
+    )
+    restore.add_argument("file", help=_("the archive to restore"))
     commands.add_parser("check", help=_("Check the installation for problems."))
     manage = commands.add_parser("manage", help=_("Run any Django management command."))
     manage.add_argument("args", nargs=argparse.REMAINDER, help=_("command and its options"))
@@ -90,6 +106,8 @@ def run(args) -> int:
         ensure_tick()  # the clock for reminders and the weekly digest
         worker_run()
         return 0
+    if args.command in ("backup", "restore"):
+        return cmd_backup_restore(args)
     if args.command == "check":
         call_command("check")
         print(_("No problems found."))
@@ -98,6 +116,49 @@ def run(args) -> int:
         execute_from_command_line(["meshutaf manage", *args.args])
         return 0
     return 1
+
+
+def cmd_backup_restore(args) -> int:
+    from django.utils.translation import gettext as _
+
+    def progress(message: str) -> None:
+        print(message, file=sys.stderr, flush=True)
+
+    try:
+        return _backup_or_restore(args, progress)
+    except OSError as error:  # a full disk, a folder not writable: said plainly
+        return fail(
+            _("%(tool)s failed: %(error)s") % {"tool": f"meshutaf {args.command}", "error": error}
+        )
+
+
+def _backup_or_restore(args, progress) -> int:
+    from django.utils.translation import gettext as _
+
+    if args.command == "backup":
+        outcome = backup.backup(
+            args.file, include_secret_key=args.include_secret_key, progress=progress
+        )
+        print(
+            _(
+                "Backup written: %(file)s, %(size)s MB, %(rows)s rows, %(files)s files, "
+                "%(seconds).1f s."
+            )
+            % {
+                "file": outcome.path,
+                "size": f"{outcome.size / 1024**2:.1f}",
+                "rows": outcome.rows,
+                "files": outcome.files,
+                "seconds": outcome.seconds,
+            }
+        )
+        return 0
+    outcome = backup.restore(args.file, progress=progress)
+    print(
+        _("Restored: %(rows)s rows, %(files)s files, %(seconds).1f s.")
+        % {"rows": outcome.rows, "files": outcome.files, "seconds": outcome.seconds}
+    )
+    return 0
 
 
 def cmd_serve(args) -> int:
