@@ -88,6 +88,19 @@ class Site:
         with closing(sqlite3.connect(self.data_dir / "meshutaf.sqlite3", timeout=20)) as db:
             return db.execute(sql).fetchall()
 
+    def table_counts(self) -> dict[str, int]:
+        """Rows per table of the site's database (SQLite's own tables left out)."""
+        if self.database_url:
+            sql = (
+                "SELECT table_name FROM information_schema.tables "
+                "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
+            )
+        else:
+            sql = "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
+        count = 'SELECT COUNT(*) FROM "{}"'  # names read from the database itself
+        names = sorted(row[0] for row in self.query(sql))
+        return {name: self.query(count.format(name))[0][0] for name in names}
+
     def stop_all(self) -> None:
         for process in self.processes:
             if process.poll() is None:

@@ -16,23 +16,7 @@ from meshutaf.core.backup import FILE_FOLDERS, MANIFEST, _allowed
 
 
 def tables(site) -> dict[str, int]:
-    if site.database_url:
-        names = [
-            row[0]
-            for row in site.query(
-                "SELECT table_name FROM information_schema.tables "
-                "WHERE table_schema = 'public' AND table_type = 'BASE TABLE'"
-            )
-        ]
-    else:
-        names = [
-            row[0]
-            for row in site.query(
-                "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'"
-            )
-        ]
-    count = 'SELECT COUNT(*) FROM "{}"'  # table names read from the database itself
-    return {name: site.query(count.format(name))[0][0] for name in sorted(names)}
+    return site.table_counts()
 
 
 def files(site) -> dict[str, str]:

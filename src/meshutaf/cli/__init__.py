@@ -135,6 +135,7 @@ COMMAND_OWNERS = {
             "demo",
             "backup",
             "restore",
+            "migrate-database",
         ),
         "meshutaf.cli.site",
     ),

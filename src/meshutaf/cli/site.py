@@ -4,7 +4,7 @@ static files, check and manage.py."""
 import argparse
 import sys
 
-from meshutaf.core import backup, supervisor
+from meshutaf.core import backup, database_move, supervisor
 from meshutaf.core.commands import fail
 from meshutaf.core.env import env_int, env_str
 from meshutaf.core.i18n import compile_translations
@@ -66,6 +66,16 @@ def add_parser(commands) -> None:
         "restore", help=_("Restore an archive made by `meshutaf backup` into an empty site.")
     )
     restore.add_argument("file", help=_("the archive to restore"))
+    move = commands.add_parser(
+        "migrate-database",
+        help=_("Move this site from its SQLite database to an empty PostgreSQL database."),
+    )
+    move.add_argument(
+        "--to",
+        required=True,
+        metavar="postgres://…",
+        help=_("the PostgreSQL database to move into (empty)"),
+    )
     commands.add_parser("check", help=_("Check the installation for problems."))
     manage = commands.add_parser("manage", help=_("Run any Django management command."))
     manage.add_argument("args", nargs=argparse.REMAINDER, help=_("command and its options"))
@@ -106,7 +116,7 @@ def run(args) -> int:
         ensure_tick()  # the clock for reminders and the weekly digest
         worker_run()
         return 0
-    if args.command in ("backup", "restore"):
+    if args.command in ("backup", "restore", "migrate-database"):
         return cmd_backup_restore(args)
     if args.command == "check":
         call_command("check")
@@ -151,6 +161,22 @@ def _backup_or_restore(args, progress) -> int:
                 "files": outcome.files,
                 "seconds": outcome.seconds,
             }
+        )
+        return 0
+    if args.command == "migrate-database":
+        moved = database_move.move_to_postgres(args.to, progress=progress)
+        for table, count in sorted(moved.replaced.items()):
+            print(
+                _("%(table)s: %(count)s NUL characters replaced (PostgreSQL cannot store them).")
+                % {"table": table, "count": count}
+            )
+        print(
+            _(
+                "Moved: %(rows)s rows in %(tables)s tables, %(seconds).1f s. Now stop the site "
+                "and its workers, set DATABASE_URL to the new database, and start them again; "
+                "the data folder stays as it is."
+            )
+            % {"rows": moved.rows, "tables": moved.tables, "seconds": moved.seconds}
         )
         return 0
     outcome = backup.restore(args.file, progress=progress)

@@ -138,17 +138,23 @@ def _run_tool(command: list[str], environment: dict[str, str]) -> None:
         )
 
 
+def sqlite_snapshot(target: Path) -> None:
+    """A consistent copy of the site's SQLite database at `target`, made with SQLite's online
+    backup API while the site may keep writing."""
+    connection.ensure_connection()
+    copy = sqlite3.connect(target)
+    try:
+        connection.connection.backup(copy)
+    finally:
+        copy.close()
+
+
 def _database_copy(folder: Path) -> tuple[str, Path]:
     """A consistent copy of the database in `folder`: (its member name, its path)."""
     vendor = _vendor()
     if vendor == "sqlite":
         target = folder / "database.sqlite3"
-        connection.ensure_connection()
-        copy = sqlite3.connect(target)
-        try:
-            connection.connection.backup(copy)
-        finally:
-            copy.close()
+        sqlite_snapshot(target)
         return SQLITE_MEMBER, target
     target = folder / "database.pgdump"
     arguments, environment = _postgres_arguments()
