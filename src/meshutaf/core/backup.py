@@ -341,7 +341,7 @@ def site_is_empty() -> bool:
 
 
 def _sqlite_counts(path: Path) -> dict[str, int]:
-    database = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+    database = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
     try:
         names = [
             row[0]

@@ -195,7 +195,7 @@ def _move(progress: Progress, started: float) -> MoveOutcome:
                     cursor.execute(statement)
     except DatabaseError as error:
         raise Refused(
-            _("The move stopped and PostgreSQL was left as it was: %(error)s")
+            _("The move stopped; no row was written to PostgreSQL: %(error)s")
             % {"error": str(error).strip()}
         ) from None
     for model in copied_models:
