@@ -200,6 +200,9 @@ EMAIL_HOST_USER = env_str("MESHUTAF_EMAIL_USER")
 EMAIL_HOST_PASSWORD = env_str("MESHUTAF_EMAIL_PASSWORD")
 EMAIL_USE_TLS = env_bool("MESHUTAF_EMAIL_TLS", False)
 DEFAULT_FROM_EMAIL = env_str("MESHUTAF_FROM_EMAIL", "meshutaf@localhost")
+# A site reached over the network will not start with mail that stays on the server (outbox
+# files, the console) unless this says so (core.checks).
+ALLOW_LOCAL_MAIL = env_bool("MESHUTAF_ALLOW_LOCAL_MAIL", False)
 
 INVITATION_VALID_DAYS = env_int("MESHUTAF_INVITATION_DAYS", 14, minimum=1)
 

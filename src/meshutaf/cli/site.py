@@ -4,7 +4,7 @@ static files, check and manage.py."""
 import argparse
 import sys
 
-from meshutaf.core import backup, database_move, supervisor
+from meshutaf.core import backup, checks, database_move, supervisor
 from meshutaf.core.commands import fail
 from meshutaf.core.env import env_int, env_str
 from meshutaf.core.i18n import compile_translations
@@ -113,6 +113,8 @@ def run(args) -> int:
             print(_("Static files are up to date."))
         return 0
     if args.command == "worker":
+        if problem := checks.local_mail_problem():
+            return fail(problem)
         ensure_tick()  # the clock for reminders and the weekly digest
         worker_run()
         return 0
@@ -190,6 +192,8 @@ def _backup_or_restore(args, progress) -> int:
 def cmd_serve(args) -> int:
     from django.utils.translation import gettext as _
 
+    if problem := checks.local_mail_problem():
+        return fail(problem)
     if collect_static_if_changed():
         print(_("Static files collected."), flush=True)
 
