@@ -146,6 +146,7 @@ def cmd_backup_restore(args) -> int:
 
 def _backup_or_restore(args, progress) -> int:
     from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
 
     if args.command == "backup":
         outcome = backup.backup(
@@ -169,7 +170,11 @@ def _backup_or_restore(args, progress) -> int:
         moved = database_move.move_to_postgres(args.to, progress=progress)
         for table, count in sorted(moved.replaced.items()):
             print(
-                _("%(table)s: %(count)s NUL characters replaced (PostgreSQL cannot store them).")
+                ngettext(
+                    "%(table)s: %(count)s NUL character replaced (PostgreSQL cannot store it).",
+                    "%(table)s: %(count)s NUL characters replaced (PostgreSQL cannot store them).",
+                    count,
+                )
                 % {"table": table, "count": count}
             )
         print(
