@@ -38,10 +38,12 @@ install-test: $(VENV)/.installed-test install
 
 # `serve` starts the web server and a background worker, and prints the address once the
 # site answers.
+# The demo's accounts have a published password and no phone: two-factor sign-in, required
+# for staff and facilitators on a real site, is optional here unless the variable says otherwise.
 run: install
 	$(BIN)/meshutaf migrate
 	$(BIN)/meshutaf demo
-	$(BIN)/meshutaf serve --port $${PORT:-8000}
+	MESHUTAF_2FA_REQUIRED_FOR=$${MESHUTAF_2FA_REQUIRED_FOR:-none} $(BIN)/meshutaf serve --port $${PORT:-8000}
 
 # Browser tests need Debian's Chromium, and the PDF tests poppler's pdftotext; install them
 # when we can, otherwise say how.

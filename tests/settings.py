@@ -19,4 +19,10 @@ STORAGES = {
     **STORAGES,
     "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
 }
+# Two-factor sign-in is off for the suite's users; tests/accounts/test_two_factor.py and the
+# browser test turn the site's policy on.
+TWO_FACTOR_REQUIRED_FOR = []
+# The pages' query budgets count their own queries, not the cache's: the suite keeps its cache
+# in this process (the sites it starts in other processes use the real, shared one).
+CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}

@@ -8,10 +8,12 @@ from typing import Any
 
 import dj_database_url
 from csp.constants import NONCE, NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
 from meshutaf.core.datadir import data_dir_path, secret_key_read
 from meshutaf.core.env import env_bool, env_int, env_list, env_str
+from meshutaf.core.storage import uploads_storage
 
 BASE_DIR = Path(__file__).resolve().parent
 
@@ -48,6 +50,9 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "meshutaf.core",
     "meshutaf.accounts",
     "meshutaf.directory",
@@ -78,9 +83,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # request.user.is_verified(): signed in with a second factor in this session.
+    "django_otp.middleware.OTPMiddleware",
     "meshutaf.accounts.middleware.UserLanguageMiddleware",
     "meshutaf.accounts.middleware.UserTimeZoneMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # Idle and absolute session timeouts, the sessions list, and two-factor enrolment for those
+    # who must have it (accounts.middleware).
+    "meshutaf.accounts.middleware.SessionPolicyMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
@@ -163,8 +173,9 @@ MEDIA_URL = "/media/"
 MESHUTAF_MAX_UPLOAD_MB = env_int("MESHUTAF_MAX_UPLOAD_MB", 25, minimum=1)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MEDIA_ROOT = DATA_DIR / "uploads"
+# Uploads in MEDIA_ROOT, or with MESHUTAF_STORAGE=s3 in an S3-compatible bucket (core.storage).
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": uploads_storage(),
     "staticfiles": {
         "BACKEND": (
             "meshutaf.core.staticfiles.StaticFilesStorage"
@@ -180,6 +191,30 @@ TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
 # A worker records a heartbeat this often; one silent for four beats is taken for dead and
 # its running job is queued again (see core/worker.py).
 WORKER_BEAT_SECONDS = env_int("MESHUTAF_WORKER_BEAT_SECONDS", 10, minimum=1)
+
+# The cache is shared by every web and worker process of the site, never one process's memory:
+# Redis when MESHUTAF_REDIS_URL (or REDIS_URL) is set, else a table in the database (made by
+# `meshutaf migrate`), which every process on every machine already shares. Sessions stay in
+# the database, not in the cache: "sign out everywhere" deletes them there, and a cached copy
+# would outlive that. Rate limits (core.ratelimit) and failed sign-ins (django-axes) are
+# counted in the database too.
+REDIS_URL = env_str("MESHUTAF_REDIS_URL") or env_str("REDIS_URL")
+CACHES: dict[str, dict[str, Any]] = {
+    "default": (
+        {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": "meshutaf",
+            # A Redis that does not answer fails the request in seconds, not minutes.
+            "OPTIONS": {"socket_connect_timeout": 5, "socket_timeout": 5},
+        }
+        if REDIS_URL
+        else {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "meshutaf_cache",
+        }
+    )
+}
 
 # The Discourse Index may add a local Hugging Face encoder's embeddings to its features (the
 # `transformers` extra); a directory on disk, never a download.
@@ -227,6 +262,25 @@ AXES_VERBOSE = False
 # No log of every sign-in with its address and browser: only the failures the throttle needs,
 # which the worker forgets once their cool-off is over (core.worker).
 AXES_DISABLE_ACCESS_LOG = True
+# Two-factor sign-in (django-otp): who must enrol a second factor before using the site.
+# "staff" (backbone staff and administrators), "facilitators" (a facilitator of any initiative),
+# "everyone", or "none"; everyone else may enrol on their account page.
+TWO_FACTOR_REQUIRED_FOR = env_list("MESHUTAF_2FA_REQUIRED_FOR", ["staff", "facilitators"])
+if set(TWO_FACTOR_REQUIRED_FOR) - {"staff", "facilitators", "everyone", "none"}:
+    raise ImproperlyConfigured(
+        "MESHUTAF_2FA_REQUIRED_FOR takes a comma-separated list of staff, facilitators, "
+        f"everyone or none, not {','.join(TWO_FACTOR_REQUIRED_FOR)!r}."
+    )
+OTP_TOTP_ISSUER = env_str("MESHUTAF_2FA_ISSUER", "Meshutaf")
+# Wrong codes are limited by django-axes with wrong passwords (per account and per address);
+# django-otp's own growing delay would, on top of it, refuse a right code typed soon after a
+# typo and call it wrong.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_STATIC_THROTTLE_FACTOR = 0
+# Sessions end after this long without a request, and this long after sign-in whatever happens.
+SESSION_IDLE_MINUTES = env_int("MESHUTAF_SESSION_IDLE_MINUTES", 240, minimum=1)
+SESSION_MAX_HOURS = env_int("MESHUTAF_SESSION_MAX_HOURS", 168, minimum=1)
+SESSION_COOKIE_AGE = SESSION_MAX_HOURS * 3600
 # Password-reset e-mails: per address and per e-mail address, in an hour.
 PASSWORD_RESET_LIMIT_PER_ADDRESS = env_int("MESHUTAF_PASSWORD_RESET_PER_ADDRESS", 10, minimum=0)
 PASSWORD_RESET_LIMIT_PER_EMAIL = env_int("MESHUTAF_PASSWORD_RESET_PER_EMAIL", 3, minimum=0)
@@ -253,6 +307,13 @@ CONTENT_SECURITY_POLICY = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SECURE = env_bool("MESHUTAF_SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+# HSTS: a browser that has reached the site over HTTPS keeps to HTTPS for this many seconds.
+# Off (0) until the site is known to stay on HTTPS: a browser that has seen it cannot be told
+# otherwise before the time is up. Sent only on HTTPS requests (behind a proxy, with
+# MESHUTAF_BEHIND_PROXY=true so the proxy's X-Forwarded-Proto is believed).
+SECURE_HSTS_SECONDS = env_int("MESHUTAF_HSTS_SECONDS", 0, minimum=0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("MESHUTAF_HSTS_INCLUDE_SUBDOMAINS", False)
+SECURE_HSTS_PRELOAD = env_bool("MESHUTAF_HSTS_PRELOAD", False)
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"

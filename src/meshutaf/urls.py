@@ -1,5 +1,6 @@
 from django.contrib import admin
 from django.urls import include, path, register_converter
+from django.views.generic import RedirectView
 
 from meshutaf.api.api import api
 from meshutaf.core.converters import IdConverter
@@ -22,6 +23,13 @@ urlpatterns = [
     path("", include("meshutaf.measurement.urls")),
     path("", include("meshutaf.programs.urls")),
     path("accounts/", include("meshutaf.accounts.urls")),
+    path("health/", include("meshutaf.core.health")),
     path("api/", api.urls),
+    # The admin signs in through the site's own sign-in, with its second step and throttle.
+    path(
+        "admin/login/",
+        RedirectView.as_view(pattern_name="accounts:login", query_string=True),
+        name="admin_login",
+    ),
     path("admin/", admin.site.urls),
 ]

@@ -2,9 +2,12 @@
 
 import pytest
 from django.contrib.auth import get_user_model
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from meshutaf import cli
-from meshutaf.accounts.models import ApiToken
+from meshutaf.accounts import services
+from meshutaf.accounts.models import ApiToken, SecurityEvent, SecurityEventKind
 
 
 @pytest.fixture(autouse=True)
@@ -21,6 +24,23 @@ def test_createuser_and_token(db, capsys):
     raw = capsys.readouterr().out.strip().splitlines()[-1]
     assert raw.startswith("msh_")
     assert ApiToken.objects.get(user=user).name == "sync"
+
+
+def test_two_factor_reset_turns_it_off_signs_out_and_logs_it(db, capsys):
+    assert cli.main(["createuser", "dana", "--password", "a-long-pass-phrase"]) == 0
+    user = get_user_model().objects.get(username="dana")
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    services.recovery_codes_create(user=user)
+    browser = Client()
+    browser.force_login(user)
+    assert cli.main(["two-factor-reset", "dana"]) == 0
+    assert "1 session was signed out" in capsys.readouterr().out
+    assert not TOTPDevice.objects.filter(user=user).exists()
+    assert browser.get("/accounts/settings/").status_code == 302
+    event = SecurityEvent.objects.get(kind=SecurityEventKind.TWO_FACTOR_DISABLED)
+    assert event.username == "dana"
+    assert event.actor is None
+    assert cli.main(["two-factor-reset", "nobody"]) != 0
 
 
 def test_createuser_staff_is_superuser(db):

@@ -1,9 +1,15 @@
-"""`meshutaf createuser` and `meshutaf token create`: accounts from the console."""
+"""`meshutaf createuser`, `meshutaf token create` and `meshutaf two-factor-reset`: accounts
+from the console."""
 
 import getpass
 import sys
 
-from meshutaf.accounts.services import api_token_create, user_create
+from meshutaf.accounts.services import (
+    api_token_create,
+    sessions_sign_out_everywhere,
+    two_factor_disable,
+    user_create,
+)
 from meshutaf.core.commands import active_user_named, fail
 
 
@@ -23,6 +29,15 @@ def add_parser(commands) -> None:
         help=_("backbone staff: may create initiatives and manage the directory"),
     )
 
+    reset = commands.add_parser(
+        "two-factor-reset",
+        help=_(
+            "Turn two-factor sign-in off for a user who lost their phone and recovery codes, "
+            "and sign them out everywhere; they set it up again at their next sign-in."
+        ),
+    )
+    reset.add_argument("username", help=_("username"))
+
     token = commands.add_parser("token", help=_("Manage personal API tokens."))
     token.set_defaults(token_parser=token)
     token_commands = token.add_subparsers(
@@ -36,6 +51,8 @@ def add_parser(commands) -> None:
 def run(args) -> int:
     if args.command == "createuser":
         return cmd_createuser(args)
+    if args.command == "two-factor-reset":
+        return cmd_two_factor_reset(args)
     if args.token_command != "create":  # noqa: S105
         args.token_parser.print_help(sys.stderr)
         return 2
@@ -77,4 +94,23 @@ def cmd_token_create(args) -> int:
     except ValidationError as error:
         return fail(" ".join(error.messages))
     print(raw)
+    return 0
+
+
+def cmd_two_factor_reset(args) -> int:
+    from django.utils.translation import ngettext
+
+    user = active_user_named(args.username)
+    two_factor_disable(user=user)
+    ended = sessions_sign_out_everywhere(user=user, keep_current=False)
+    print(
+        ngettext(
+            "Two-factor sign-in is off for %(username)s and %(count)d session was signed out. "
+            "They sign in with their password and, if their role requires it, set up a new app.",
+            "Two-factor sign-in is off for %(username)s and %(count)d sessions were signed out. "
+            "They sign in with their password and, if their role requires it, set up a new app.",
+            ended,
+        )
+        % {"username": user.username, "count": ended}
+    )
     return 0

@@ -1,4 +1,5 @@
-"""Account forms: sign-up from an invitation, profile and language, API tokens."""
+"""Account forms: sign-up from an invitation, profile and language, API tokens, two-factor
+codes and the security log's filter."""
 
 from typing import cast
 
@@ -7,8 +8,11 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.auth.forms import UserCreationForm
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from meshutaf.core.time_zones import time_zone_choices, time_zone_name
+
+from .models import SecurityEventKind
 
 
 class SignupForm(UserCreationForm):
@@ -46,3 +50,34 @@ class TokenForm(forms.Form):
         max_length=100,
         help_text=_("For example, the name of the script or service that will use it."),
     )
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app (six digits) or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        strip=True,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autocapitalize": "off", "dir": "ltr"}
+        ),
+    )
+
+
+class SecurityLogFilterForm(forms.Form):
+    kind = forms.ChoiceField(label=pgettext_lazy("security log", "Event"), required=False)
+    account = forms.CharField(label=_("Account"), max_length=150, required=False)
+    since = forms.DateField(
+        label=_("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        cast(forms.ChoiceField, self.fields["kind"]).choices = [
+            ("", _("All events")),
+            *SecurityEventKind.choices,
+        ]

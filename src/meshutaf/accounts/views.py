@@ -40,7 +40,7 @@ def account_settings(request):
     elif request.method == "POST" and request.POST.get("form") == "token" and token_form.is_valid():
         try:
             _token, raw = services.api_token_create(
-                user=request.user, name=token_form.cleaned_data["name"]
+                user=request.user, name=token_form.cleaned_data["name"], request=request
             )
         except ValidationError as error:
             apply_service_errors(token_form, error)
@@ -57,6 +57,8 @@ def account_settings(request):
             "token_form": token_form,
             "tokens": selectors.api_tokens_for_user(user=request.user),
             "new_token": new_token,
+            "two_factor_enabled": selectors.two_factor_enabled(user=request.user),
+            "security_log_allowed": selectors.security_log_allowed(user=request.user),
         },
     )
 
@@ -65,7 +67,7 @@ def account_settings(request):
 @require_POST
 def token_revoke(request, pk: int):
     token = selectors.api_token_get_for_user(user=request.user, pk=pk)
-    services.api_token_revoke(token=token)
+    services.api_token_revoke(token=token, request=request, actor=request.user)
     messages.success(request, _("The token was revoked and no longer works."))
     return redirect("accounts:settings")
 
@@ -98,7 +100,11 @@ def language_set(request):
 def locked_out(request, original_response=None, credentials=None):
     """What django-axes answers to a sign-in while the account or the address is paused."""
     minutes = max(1, round(float(settings.AXES_COOLOFF_TIME) * 60))
-    return render(request, "accounts/locked_out.html", {"cooloff_minutes": minutes}, status=429)
+    context = {
+        "cooloff_minutes": minutes,
+        "second_factor": bool(credentials and credentials.get("second_factor")),
+    }
+    return render(request, "accounts/locked_out.html", context, status=429)
 
 
 class PasswordResetView(auth_views.PasswordResetView):
@@ -119,3 +125,21 @@ class PasswordResetView(auth_views.PasswordResetView):
             )
             return self.render_to_response(self.get_context_data(form=form), status=429)
         return super().form_valid(form)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(user=form.user, request=self.request)
+        return response
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.password_changed(user=form.user, request=self.request, by_link=True)
+        return response

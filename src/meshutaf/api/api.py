@@ -1,7 +1,8 @@
 """The API object: authentication (personal tokens or session + CSRF) and error shapes.
 
-Validation errors always come back as `{"detail": "...", "errors": {"field": ["..."]}}`
-in the caller's language (Accept-Language or the account's setting).
+Errors always come back as `{"detail": "...", "errors": {"field": ["..."]}}` (`ErrorOut`, the
+errors only for invalid fields) in the caller's language (Accept-Language or the account's
+setting), and every operation documents the statuses it can answer (`conformance.py`).
 """
 
 from django.core.exceptions import PermissionDenied
@@ -25,6 +26,8 @@ from meshutaf.programs.api import router as programs_router
 from meshutaf.search.api import router as search_router
 from meshutaf.stakeholder_map.api import router as map_router
 from meshutaf.workshops.api import router as workshops_router
+
+from .conformance import BodyNotAnObjectError, ObjectBodyParser, check_bodies, document_errors
 
 
 class PersonalToken(HttpBearer):
@@ -70,6 +73,7 @@ api = NinjaAPI(
         }
     ),
     openapi_url="/openapi.json",
+    parser=ObjectBodyParser(),
 )
 
 
@@ -98,6 +102,10 @@ def _pydantic_message(error: dict) -> str:
         return _("Enter true or false.")
     if kind in {"list_type"}:
         return _("Enter a list.")
+    if kind in {"float_type", "float_parsing"}:
+        return _("Enter a number.")
+    if kind in {"dict_type", "model_type"}:
+        return _("Enter an object.")
     if kind == "literal_error" or kind == "enum":
         return _("Choose one of: %(choices)s.") % {"choices": context.get("expected", "")}
     if kind == "json_invalid":
@@ -151,6 +159,9 @@ def on_forbidden(request, exc):
 
 @api.exception_handler(HttpError)
 def on_http_error(request, exc: HttpError):
+    if isinstance(exc.__cause__, BodyNotAnObjectError):  # ninja reports the parser's error as a 400
+        message = _("The request body must be a JSON object.")
+        return _error(request, 422, message, {"__all__": [message]})
     if exc.status_code == 400 and str(exc).startswith("Cannot parse request body"):
         return _error(request, 400, _("The request body is not valid JSON."))
     return _error(request, exc.status_code, str(exc))
@@ -175,3 +186,6 @@ for router in (
     programs_router,
 ):
     api.add_router("/v1/", router)
+
+document_errors(api)
+check_bodies(api)

@@ -142,6 +142,7 @@ COMMAND_OWNERS = {
     "serve": "meshutaf.cli.site",
     "token": "meshutaf.accounts.commands",
     "createuser": "meshutaf.accounts.commands",
+    "two-factor-reset": "meshutaf.accounts.commands",
     "stakeholders": "meshutaf.stakeholder_map.commands",
     "report": "meshutaf.reports.commands",
     "search": "meshutaf.search.commands",

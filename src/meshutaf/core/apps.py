@@ -8,4 +8,5 @@ class CoreConfig(AppConfig):
     verbose_name = _("Core")
 
     def ready(self) -> None:
-        from . import checks  # noqa: F401 (registers the system checks)
+        # The system checks, and the hook that makes the database cache's table after migrate.
+        from . import caches, checks  # noqa: F401

@@ -40,9 +40,11 @@ from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
 from django.conf import settings
-from django.db import connection
+from django.core.files.storage import FileSystemStorage, storages
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from meshutaf.core.commands import Refused
 from meshutaf.core.datadir import SECRET_KEY_FILE
@@ -149,28 +151,50 @@ def sqlite_snapshot(target: Path) -> None:
         copy.close()
 
 
-def _database_copy(folder: Path) -> tuple[str, Path]:
-    """A consistent copy of the database in `folder`: (its member name, its path)."""
+def _database_copy(folder: Path) -> tuple[str, Path, dict[str, int], list[list[str]]]:
+    """A consistent copy of the database in `folder`: its member name, its path, and the row
+    counts and applied migrations read from that same copy (a live site writes sessions and
+    counters in between; counts from another moment would not match the copy)."""
     vendor = _vendor()
     if vendor == "sqlite":
         target = folder / "database.sqlite3"
         sqlite_snapshot(target)
-        return SQLITE_MEMBER, target
+        return SQLITE_MEMBER, target, _sqlite_counts(target), _sqlite_migrations(target)
     target = folder / "database.pgdump"
     arguments, environment = _postgres_arguments()
-    _run_tool(
-        [
-            "pg_dump",
-            "--format=custom",
-            "--no-owner",
-            "--no-privileges",
-            "--file",
-            str(target),
-            *arguments,
-        ],
-        environment,
-    )
-    return POSTGRES_MEMBER, target
+    # pg_dump reads the snapshot this transaction exports, so counts and dump agree.
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY")
+        cursor.execute("SELECT pg_export_snapshot()")
+        snapshot = str(cursor.fetchone()[0])
+        counts = table_counts(cursor)
+        migrations = _applied_migrations(cursor)
+        _run_tool(
+            [
+                "pg_dump",
+                "--format=custom",
+                "--no-owner",
+                "--no-privileges",
+                "--snapshot",
+                snapshot,
+                "--file",
+                str(target),
+                *arguments,
+            ],
+            environment,
+        )
+    return POSTGRES_MEMBER, target, counts, migrations
+
+
+def _sqlite_migrations(path: Path) -> list[list[str]]:
+    database = sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)
+    try:
+        rows = database.execute("SELECT app, name FROM django_migrations ORDER BY app, name")
+        return [[str(app), str(name)] for app, name in rows]
+    except sqlite3.OperationalError:  # no migrations table: an empty database
+        return []
+    finally:
+        database.close()
 
 
 def _data_files() -> Iterator[tuple[str, Path]]:
@@ -193,9 +217,6 @@ def backup(file: str | Path, *, include_secret_key: bool = False, progress: Prog
         raise Refused(_("%(file)s exists already; choose a new name.") % {"file": str(target)})
     if not target.parent.is_dir():
         raise Refused(_("There is no folder %(dir)s.") % {"dir": str(target.parent)})
-    with connection.cursor() as cursor:
-        counts = table_counts(cursor)
-        migrations = _applied_migrations(cursor)
     handle, temporary = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.")
     os.close(handle)  # mkstemp made it 0600: the archive holds everything, so it stays so
     members: list[dict] = []
@@ -211,7 +232,7 @@ def backup(file: str | Path, *, include_secret_key: bool = False, progress: Prog
                 archive.add(path, arcname=name, recursive=False)
 
             progress(_("Copying the database…"))
-            name, copy = _database_copy(Path(scratch))
+            name, copy, counts, migrations = _database_copy(Path(scratch))
             add(name, copy)
             progress(
                 _("Database: %(tables)s tables, %(rows)s rows, %(size)s.")
@@ -222,6 +243,14 @@ def backup(file: str | Path, *, include_secret_key: bool = False, progress: Prog
                 }
             )
             copy.unlink()
+            if not isinstance(storages["default"], FileSystemStorage):
+                progress(
+                    _(
+                        "Uploaded files are kept in the object store, not in this archive: "
+                        "back up the bucket with the store's own tools (see "
+                        "docs/deployment.md)."
+                    )
+                )
             files = list(_data_files())
             for index, (name, path) in enumerate(files, start=1):
                 add(name, path)
@@ -360,6 +389,25 @@ def _sqlite_counts(path: Path) -> dict[str, int]:
 def _restore_database(manifest: dict, staging: Path, progress: Progress) -> None:
     vendor = _vendor()
     wanted = manifest["database"]["vendor"]
+    if wanted == "sqlite" and vendor == "postgresql":
+        # A SQLite site's backup restored into PostgreSQL: the rows are copied through the
+        # ORM, as `migrate-database` does (database_move imports this module, hence here).
+        from meshutaf.core.database_move import copy_sqlite_file_into_this_site
+
+        staged = staging / SQLITE_MEMBER
+        if _sqlite_counts(staged) != manifest["database"]["tables"]:
+            raise Refused(_("The database in the archive does not hold the rows it should."))
+        outcome = copy_sqlite_file_into_this_site(staged, progress=progress)
+        for table, count in sorted(outcome.replaced.items()):
+            progress(
+                ngettext(
+                    "%(table)s: %(count)s NUL character replaced (PostgreSQL cannot store it).",
+                    "%(table)s: %(count)s NUL characters replaced (PostgreSQL cannot store them).",
+                    count,
+                )
+                % {"table": table, "count": count}
+            )
+        return
     if wanted != vendor:
         raise Refused(
             _(
@@ -433,10 +481,17 @@ def restore(file: str | Path, *, progress: Progress) -> Outcome:
         if manifest.get("secret_key"):
             _restore_secret_key(staging / SECRET_MEMBER, data_dir, progress)
     counts = manifest["database"]["tables"]
-    with connection.cursor() as cursor:
-        restored_counts = table_counts(cursor)
-    if any(restored_counts.get(table) != rows for table, rows in counts.items()):
-        raise Refused(_("The restored database does not hold the rows the backup listed."))
+    # Across kinds, the copy compared every model table with the backup's (database_move);
+    # the migration log and SQLite's own search tables have no match in PostgreSQL.
+    if manifest["database"]["vendor"] == connection.vendor:
+        if connection.vendor == "sqlite":
+            # Counted as the backup counted its copy (every table SQLite lists).
+            restored_counts = _sqlite_counts(Path(settings.DATABASES["default"]["NAME"]))
+        else:
+            with connection.cursor() as cursor:
+                restored_counts = table_counts(cursor)
+        if any(restored_counts.get(table) != rows for table, rows in counts.items()):
+            raise Refused(_("The restored database does not hold the rows the backup listed."))
     if _migrations_pending():
         progress(_("This Meshutaf is newer than the backup: run `meshutaf migrate` now."))
     return Outcome(

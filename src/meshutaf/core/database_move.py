@@ -159,6 +159,30 @@ def move_to_postgres(url: str, *, progress: Progress) -> MoveOutcome:
             _close(TARGET)
 
 
+def copy_sqlite_file_into_this_site(path: Path, *, progress: Progress) -> MoveOutcome:
+    """Copy every row of the SQLite file at `path` (a restored backup's, in a staging folder)
+    into this site's own, empty PostgreSQL database: a restore across the two kinds. The copy
+    is brought up to this code's migrations first, so an older backup fits these models."""
+    started = time.monotonic()
+    _open(
+        SOURCE,
+        {
+            **settings.DATABASES["default"],
+            "ENGINE": "django.db.backends.sqlite3",
+            "NAME": str(path),
+            "OPTIONS": {},
+        },
+    )
+    _open(TARGET, dict(settings.DATABASES["default"]))
+    try:
+        progress(_("Bringing the backup's tables up to this version…"))
+        call_command("migrate", database=SOURCE, interactive=False, verbosity=0)
+        return _move(progress, started)
+    finally:
+        _close(SOURCE)
+        _close(TARGET)
+
+
 def _move(progress: Progress, started: float) -> MoveOutcome:
     from django.contrib.auth import get_user_model
 

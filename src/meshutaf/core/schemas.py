@@ -1,4 +1,4 @@
-"""Types shared by the API schemas: database ids within range, and pagination."""
+"""Types shared by the API schemas: database ids within range, pagination, and errors."""
 
 from typing import Annotated
 
@@ -20,3 +20,13 @@ class Pagination(LimitOffsetPagination):
             settings.NINJA_PAGINATION_PER_PAGE, ge=1, le=settings.NINJA_PAGINATION_MAX_LIMIT
         )
         offset: int = Field(0, ge=0, le=MAX_ID)
+
+
+class ErrorOut(Schema):
+    """Every refusal: what went wrong, in the caller's language, and for invalid input each
+    field's messages ("__all__" for the request as a whole)."""
+
+    detail: str
+    errors: dict[str, list[str]] | None = Field(
+        None, description="Field name → its messages; absent when no field is to blame."
+    )

@@ -4,7 +4,11 @@ recovery of jobs whose worker died (killed, out of memory, the machine restarted
 A job is claimed by a worker (`DBTaskResult.worker_ids` grows by one id per claim). Each
 worker records a heartbeat every few seconds from a thread of its own, so a long job does not
 silence it. Any worker that sees a running job whose worker has not been heard from for
-four heartbeats puts the job back in the queue, where it runs again. The jobs are written to be
+four heartbeats puts the job back in the queue, where it runs again. Heartbeats are written and
+judged in the database's time, so workers on several machines need not agree on the time; a
+worker whose own heartbeat was held up (the database unreachable or locked for a while) gives
+the others a beat to be heard again before it takes any of their jobs for orphaned, since
+theirs were held up too. The jobs are written to be
 run again: scoring resumes where it stopped, indexing and analyses start over, meeting
 invitations skip whoever the job already reached; reminders are claimed per meeting before
 they go out, so a batch cut off half-way is not sent twice (nor finished). A job that has
@@ -20,9 +24,12 @@ import logging
 import os
 import socket
 import threading
+import time
 
 from django.conf import settings
 from django.db import close_old_connections, transaction
+from django.db.models import DateTimeField, ExpressionWrapper, Value
+from django.db.models.functions import Now
 from django.utils import timezone
 from django.utils.crypto import get_random_string
 
@@ -80,13 +87,14 @@ def workers_silent(*, now: dt.datetime | None = None) -> bool:
 
 
 def heartbeat_record(*, worker_id: str, started_at: dt.datetime | None = None) -> None:
-    now = timezone.now()
+    # The database's clock, not this machine's: workers on machines whose clocks differ judge
+    # each other's heartbeats by one clock.
     WorkerHeartbeat.objects.update_or_create(
         worker_id=worker_id,
-        defaults={"last_seen": now, "hostname": socket.gethostname()[:255], "pid": os.getpid()},
+        defaults={"last_seen": Now(), "hostname": socket.gethostname()[:255], "pid": os.getpid()},
         create_defaults={
-            "last_seen": now,
-            "started_at": started_at or now,
+            "last_seen": Now(),
+            "started_at": started_at or timezone.now(),
             "hostname": socket.gethostname()[:255],
             "pid": os.getpid(),
         },
@@ -138,14 +146,20 @@ def expired_counts_forget() -> None:
     AccessAttempt.objects.filter(attempt_time__lt=now - cool_off).delete()
 
 
+def _silent_since() -> ExpressionWrapper:
+    """The time, by the database's clock, before which a worker not heard from is dead."""
+    return ExpressionWrapper(Now() - Value(_dead_after()), output_field=DateTimeField())
+
+
 def orphaned_tasks_recover(*, now: dt.datetime | None = None) -> tuple[int, int]:
     """Requeue running jobs whose worker has gone silent, or fail those that have already cost
-    `MAX_ATTEMPTS` workers. Returns (requeued, failed)."""
+    `MAX_ATTEMPTS` workers. Returns (requeued, failed). `now` (tests) replaces the database's
+    clock."""
     from django_tasks_db.compat import TaskResultStatus, task_finished
     from django_tasks_db.models import DBTaskResult
 
+    cutoff = _silent_since() if now is None else now - _dead_after()
     now = now or timezone.now()
-    cutoff = now - _dead_after()
     alive = set(
         WorkerHeartbeat.objects.filter(last_seen__gte=cutoff).values_list("worker_id", flat=True)
     )
@@ -165,10 +179,9 @@ def orphaned_tasks_recover(*, now: dt.datetime | None = None) -> tuple[int, int]
                 )
                 failed.append(job)
                 continue
-            DBTaskResult.objects.filter(pk=job.pk, status=TaskResultStatus.RUNNING).update(
-                status=TaskResultStatus.READY, started_at=None, run_after=now
-            )
-            requeued += 1
+            requeued += DBTaskResult.objects.filter(
+                pk=job.pk, status=TaskResultStatus.RUNNING
+            ).update(status=TaskResultStatus.READY, started_at=None, run_after=now)
             log.warning("Job %s (%s) lost its worker; queued again", job.pk, job.task_path)
     for job in failed:
         log.error("Job %s (%s) failed: its workers kept dying", job.pk, job.task_path)
@@ -183,20 +196,36 @@ def orphaned_tasks_recover(*, now: dt.datetime | None = None) -> tuple[int, int]
 # --- The worker process --------------------------------------------------------------------
 
 
+def heartbeat_beat(*, worker_id: str, started_at: dt.datetime, last_beat: float) -> float:
+    """One heartbeat, then the recovery of orphaned jobs, unless our own heartbeat was held up
+    since `last_beat` (time.monotonic()): the other workers' were held up too, and may not have
+    been heard since; taking their jobs now would run them twice. Returns when it beat."""
+    heartbeat_record(worker_id=worker_id, started_at=started_at)
+    beat_at = time.monotonic()
+    if beat_at - last_beat <= 2 * _beat_seconds():
+        orphaned_tasks_recover()
+    else:
+        log.warning("Worker heartbeat held up for %.0f s", beat_at - last_beat)
+    return beat_at
+
+
 def _beat_forever(worker_id: str, started_at: dt.datetime, stop: threading.Event) -> None:
     beats = 0
-    while not stop.is_set():
+    last_beat = time.monotonic()  # worker_run's first heartbeat
+    # The first recovery waits a beat too: a worker (re)started just after the database came
+    # back must not take the jobs of workers that have not been heard from again yet.
+    while not stop.wait(_beat_seconds()):
         try:
             close_old_connections()
-            heartbeat_record(worker_id=worker_id, started_at=started_at)
-            orphaned_tasks_recover()
-            if beats % 360 == 0:  # at start, then about hourly
+            last_beat = heartbeat_beat(
+                worker_id=worker_id, started_at=started_at, last_beat=last_beat
+            )
+            if beats % 360 == 0:  # on the first beat, then about hourly
                 expired_counts_forget()
                 heartbeats_forget()
         except Exception:  # a locked or unreachable database: try again on the next beat
             log.exception("Worker heartbeat failed")
         beats += 1
-        stop.wait(_beat_seconds())
 
 
 def worker_run(*, interval: float = 1.0) -> None:
@@ -206,7 +235,6 @@ def worker_run(*, interval: float = 1.0) -> None:
     worker_id = f"{socket.gethostname()[:40]}-{os.getpid()}-{get_random_string(8)}"
     started_at = timezone.now()
     heartbeat_record(worker_id=worker_id, started_at=started_at)
-    orphaned_tasks_recover()
     stop = threading.Event()
     beat = threading.Thread(
         target=_beat_forever, args=(worker_id, started_at, stop), name="heartbeat", daemon=True

@@ -13,7 +13,7 @@ from ninja.pagination import paginate
 
 from meshutaf.core.access import Action
 from meshutaf.core.forms import error_text
-from meshutaf.core.schemas import Id
+from meshutaf.core.schemas import ErrorOut, Id
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from .permissions import corpus_get_for_user
@@ -197,7 +197,8 @@ def corpus_index_get(request, corpus_id: Id, query: Query[IndexQuery]):
     return index_v1(corpus_index(corpus=corpus, by=by)).model_dump(exclude_unset=True)
 
 
-@router.get("/corpora/{corpus_id}/agreement", response=list[AgreementOut])
+# For facilitators: members get 403.
+@router.get("/corpora/{corpus_id}/agreement", response={200: list[AgreementOut], 403: ErrorOut})
 def corpus_agreement(request, corpus_id: Id):
     corpus = corpus_get_for_user(user=request.user, pk=corpus_id, action=Action.MANAGE).obj
     return [

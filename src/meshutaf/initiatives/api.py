@@ -12,7 +12,7 @@ from ninja import Field, Router, Schema, Status
 from ninja.pagination import paginate
 
 from meshutaf.core.access import Action, Granted
-from meshutaf.core.schemas import Id
+from meshutaf.core.schemas import ErrorOut, Id
 from meshutaf.directory.permissions import organisations_visible_to, person_get_for_user
 
 from . import selectors, services
@@ -420,7 +420,10 @@ def invitation_create(request, initiative_id: Id, payload: InvitationIn):
     return Status(201, out)
 
 
-@router.get("/initiatives/{initiative_id}/invitations", response=list[InvitationOut])
+@router.get(
+    "/initiatives/{initiative_id}/invitations",
+    response={200: list[InvitationOut], 403: ErrorOut},  # for facilitators
+)
 @paginate
 def invitation_list(request, initiative_id: Id):
     initiative = initiative_get_for_user(

@@ -15,8 +15,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from meshutaf.accounts.models import User, hash_token
-from meshutaf.accounts.services import user_create
+from meshutaf.accounts.models import SecurityEventKind, User, hash_token
+from meshutaf.accounts.services import security_event_record, user_create
 from meshutaf.core.services import model_delete, model_save, model_update
 from meshutaf.core.text import normalize_email
 from meshutaf.directory.models import Organisation, Person
@@ -73,7 +73,10 @@ def initiative_create(
     initiative = model_save(Initiative(created_by=by, **fields), by=by)
     if leading_partners:
         _set_leading_partners(initiative=initiative, organisations=leading_partners, by=by)
-    model_save(Membership(initiative=initiative, user=by, role=Role.FACILITATOR), by=by)
+    membership = model_save(
+        Membership(initiative=initiative, user=by, role=Role.FACILITATOR), by=by
+    )
+    _log_role(membership=membership, old="", new=Role.FACILITATOR, by=by)
     return initiative
 
 
@@ -173,23 +176,39 @@ def _ensure_a_facilitator_remains(*, membership: Membership, new_role: str | Non
         )
 
 
+def _log_role(*, membership: Membership, old: str, new: str, by: User | None) -> None:
+    """Every change of who holds which role goes into the security log (accounts)."""
+    security_event_record(
+        kind=SecurityEventKind.ROLE_CHANGED,
+        user=membership.user,
+        actor=by,
+        detail=f"{membership.initiative.name}: {old or '-'} -> {new or '-'}",
+    )
+
+
 @transaction.atomic
 def membership_add(*, initiative: Initiative, user: User, role: str, by: User) -> Membership:
-    return model_save(Membership(initiative=initiative, user=user, role=role), by=by)
+    membership = model_save(Membership(initiative=initiative, user=user, role=role), by=by)
+    _log_role(membership=membership, old="", new=role, by=by)
+    return membership
 
 
 @transaction.atomic
 def membership_set_role(*, membership: Membership, role: str, by: User) -> Membership:
     _ensure_a_facilitator_remains(membership=membership, new_role=role)
-    membership, _changed = model_update(
+    old = membership.role
+    membership, changed = model_update(
         instance=membership, fields=("role",), data={"role": role}, by=by
     )
+    if changed:
+        _log_role(membership=membership, old=old, new=role, by=by)
     return membership
 
 
 @transaction.atomic
 def membership_remove(*, membership: Membership, by: User) -> None:
     _ensure_a_facilitator_remains(membership=membership, new_role=None)
+    _log_role(membership=membership, old=membership.role, new="", by=by)
     model_delete(membership, by=by)
 
 

@@ -19,7 +19,7 @@ from ninja import Field, Query, Router, Schema, Status
 from ninja.pagination import paginate
 
 from meshutaf.core.access import Action
-from meshutaf.core.schemas import MAX_ID, Id
+from meshutaf.core.schemas import MAX_ID, ErrorOut, Id
 from meshutaf.directory.models import Organisation
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
@@ -473,7 +473,10 @@ def _decimal(number) -> float | None:
     return None if number is None else float(number)
 
 
-@router.get("/measurement/observations/{observation_id}/history", response=list[RevisionOut])
+@router.get(
+    "/measurement/observations/{observation_id}/history",
+    response={200: list[RevisionOut], 403: ErrorOut},
+)
 def observation_history(request, observation_id: Id):
     """Every value the cell has had, newest first, with who did what and when: for the
     backbone and the value's reporting partner, who see its values in full."""

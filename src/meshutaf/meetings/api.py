@@ -8,7 +8,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from meshutaf.core.access import Action, role_allows
-from meshutaf.core.schemas import Id
+from meshutaf.core.schemas import ErrorOut, Id
 from meshutaf.directory.models import Person
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
@@ -100,7 +100,7 @@ class AgendaItemOut(Schema):
         return [action.pk for action in obj.carried_actions.all()]
 
 
-class AttendanceOut(Schema):
+class MeetingAttendanceOut(Schema):
     person_id: int
     name: str
     organisation_id: int | None
@@ -110,7 +110,7 @@ class AttendanceOut(Schema):
 class MeetingDetailOut(MeetingOut):
     summary: str
     agenda: list[AgendaItemOut]
-    attendance: list[AttendanceOut]
+    attendance: list[MeetingAttendanceOut]
     outcomes: list[OutcomeOut]
     sector_balance: list[dict]
 
@@ -220,7 +220,8 @@ def outcome_create(request, meeting_id: Id, payload: OutcomeIn):
     return Status(201, outcome)
 
 
-@router.get("/action-items", response=list[ActionItemOut])
+# 404: an initiative the caller is not a member of.
+@router.get("/action-items", response={200: list[ActionItemOut], 404: ErrorOut})
 @paginate
 def action_item_list(request, owner: str = "", status: str = "", initiative: Id | None = None):
     """owner=me keeps the caller's own items; status=open keeps open and in-progress ones."""

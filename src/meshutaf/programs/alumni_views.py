@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meshutaf.accounts.services import sensitive_export_record
 from meshutaf.core.access import Action
 from meshutaf.core.forms import error_text, form_submitted
 from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
@@ -99,6 +100,7 @@ def alumni(request, pk: int) -> HttpResponse:
 def alumni_export(request, pk: int) -> HttpResponse:
     programme, role = programme_get_for_user(user=request.user, pk=pk)
     viewer = selectors.alumni_viewer(programme=programme, user=request.user, role=role)
+    sensitive_export_record(request=request, what=f"alumni directory ({programme})")
     return alumni_exports.directory_csv(programme=programme, viewer=viewer)
 
 

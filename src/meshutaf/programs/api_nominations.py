@@ -8,7 +8,7 @@ from ninja import Router, Schema
 from ninja.pagination import paginate
 
 from meshutaf.core.access import Action
-from meshutaf.core.schemas import Id
+from meshutaf.core.schemas import ErrorOut, Id
 
 from .models import Application, Referee
 from .permissions import cohort_get_for_user, nomination_get_for_user
@@ -90,7 +90,7 @@ def _application_out(
 
 @router.get(
     "/programs/cohorts/{cohort_id}/nominations",
-    response=list[NominationOut],
+    response={200: list[NominationOut], 403: ErrorOut},
     summary="A cohort's nominations (programme staff)",
 )
 @paginate
@@ -101,7 +101,7 @@ def nomination_list(request, cohort_id: Id):
 
 @router.get(
     "/programs/nominations/{nomination_id}",
-    response=NominationDetailOut,
+    response={200: NominationDetailOut, 403: ErrorOut},
     summary="One nomination with its application (programme staff)",
 )
 def nomination_detail(request, nomination_id: Id):

@@ -8,6 +8,7 @@ from django.http import Http404
 from ninja import Body, Field, Router, Schema
 
 from meshutaf.core.access import Action
+from meshutaf.core.schemas import ErrorOut
 
 from .models import Review
 from .permissions import review_get_for_user
@@ -48,7 +49,9 @@ class CriterionOut(Schema):
     levels: list[LevelOut]
 
 
-class RefereeOut(Schema):
+# Not RefereeOut: api_nominations.py has that name, with the contacts this one leaves out,
+# and the OpenAPI document files schemas by name.
+class DossierRefereeOut(Schema):
     name: str
     role_title: str
     relation: str
@@ -67,7 +70,7 @@ class DossierOut(Schema):
     rank: str
     statement: str
     leadership_example: str
-    referees: list[RefereeOut]
+    referees: list[DossierRefereeOut]
     has_cv: bool
     nominator: NominatorOut | None = Field(
         description="Hidden (null) until the caller submits their own review of the candidate."
@@ -180,7 +183,8 @@ def my_reviews(request):
     ]
 
 
-@router.get("/programs/reviews/{review_id}", response=ReviewOut)
+# 403: an observer or participant of the initiative (reviewing is for partners and staff).
+@router.get("/programs/reviews/{review_id}", response={200: ReviewOut, 403: ErrorOut})
 def review_get(request, review_id: int):
     return _detail(request, _own(request, review_id))
 

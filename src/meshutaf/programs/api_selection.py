@@ -9,7 +9,7 @@ import datetime
 from ninja import Router, Schema
 
 from meshutaf.core.access import Action
-from meshutaf.core.schemas import Id
+from meshutaf.core.schemas import ErrorOut, Id
 
 from .permissions import cohort_get_for_user
 from .selectors import selection as selectors
@@ -79,7 +79,7 @@ class DecisionLogEntryV1(Schema):
     by: str | None
 
 
-@router.get("/programs/cohorts/{cohort_id}/board", response=SelectionBoardV1)
+@router.get("/programs/cohorts/{cohort_id}/board", response={200: SelectionBoardV1, 403: ErrorOut})
 def board(request, cohort_id: Id):
     """The selection board: every candidate's raw and adjusted scores (adjusted = what an
     average reviewer would give), interval, rank band, disagreement and counts."""
@@ -134,7 +134,10 @@ def board(request, cohort_id: Id):
     }
 
 
-@router.get("/programs/cohorts/{cohort_id}/decision-log", response=list[DecisionLogEntryV1])
+@router.get(
+    "/programs/cohorts/{cohort_id}/decision-log",
+    response={200: list[DecisionLogEntryV1], 403: ErrorOut},
+)
 def decision_log(request, cohort_id: Id):
     """The cohort's decision log, oldest first."""
     cohort, _role = cohort_get_for_user(user=request.user, pk=cohort_id, action=Action.MANAGE)

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
 from meshutaf.core.access import Action
-from meshutaf.core.schemas import Id
+from meshutaf.core.schemas import ErrorOut, Id
 
 from . import checkin
 from .models import Participant, Session
@@ -118,7 +118,10 @@ def _attendance_out(row: selectors.SheetRow) -> AttendanceOut:
     )
 
 
-@router.get("/programs/sessions/{session_id}/attendance", response=list[AttendanceOut])
+@router.get(
+    "/programs/sessions/{session_id}/attendance",
+    response={200: list[AttendanceOut], 403: ErrorOut},
+)
 def attendance_list(request, session_id: Id):
     session, _role = session_get_for_user(user=request.user, pk=session_id, action=Action.MANAGE)
     return [_attendance_out(row) for row in selectors.attendance_sheet(session=session)]
@@ -147,7 +150,8 @@ def attendance_mark(request, session_id: Id, payload: AttendanceIn):
     return _attendance_out(selectors.attendance_row(session=session, participant=participant))
 
 
-@router.post("/programs/checkin", response=CheckinOut)
+# 404: the code names a session the caller does not take part in.
+@router.post("/programs/checkin", response={200: CheckinOut, 404: ErrorOut})
 def checkin_scan(request, payload: CheckinIn):
     """The signed-in participant's check-in with the code on the screen."""
     try:
@@ -159,7 +163,7 @@ def checkin_scan(request, payload: CheckinIn):
     return CheckinOut(session_id=session.pk, status=record.status, method=record.method)
 
 
-@router.get("/programs/sessions/{session_id}/feedback", response=FeedbackOut)
+@router.get("/programs/sessions/{session_id}/feedback", response={200: FeedbackOut, 403: ErrorOut})
 def feedback_results(request, session_id: Id):
     session, _role = session_get_for_user(user=request.user, pk=session_id, action=Action.MANAGE)
     results = selectors.feedback_results(cohort=session.cohort, session=session)

@@ -13,6 +13,7 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 
+from meshutaf.accounts.services import sensitive_export_record
 from meshutaf.core.access import Action
 from meshutaf.core.forms import apply_service_errors, error_text
 
@@ -231,6 +232,7 @@ def decision_log(request, pk: int) -> HttpResponse:
 @login_required
 def decision_log_export(request, pk: int) -> HttpResponse:
     cohort = _staff_cohort(request, pk)
+    sensitive_export_record(request=request, what=f"decision log ({cohort})")
     return selection_exports.decision_log_response(cohort)
 
 
@@ -239,6 +241,7 @@ def board_export(request, pk: int, file_format: str) -> HttpResponse:
     cohort = _staff_cohort(request, pk)
     if file_format not in selection_exports.TABLE_FORMATS:
         raise Http404
+    sensitive_export_record(request=request, what=f"selection board {file_format} ({cohort})")
     try:
         return selection_exports.board_response(cohort, file_format=file_format)
     except ValidationError as error:  # pragma: no cover - the selector refuses nothing today

@@ -6,7 +6,7 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
 
-from meshutaf.core.schemas import Id
+from meshutaf.core.schemas import ErrorOut, Id
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from . import engine, registry
@@ -33,7 +33,11 @@ class SearchOut(Schema):
     results: list[HitOut]
 
 
-@router.get("/search", response=SearchOut, summary="Search meetings, minutes and knowledge")
+@router.get(
+    "/search",
+    response={200: SearchOut, 404: ErrorOut},  # 404: an initiative the caller is not in
+    summary="Search meetings, minutes and knowledge",
+)
 def search_endpoint(
     request, q: str, initiative: Id | None = None, kind: str = "", offset: int = 0, limit: int = 20
 ):

@@ -12,7 +12,7 @@ from ninja import Router, Schema, Status
 from ninja.pagination import paginate
 
 from meshutaf.core.access import Action, Role
-from meshutaf.core.schemas import Id
+from meshutaf.core.schemas import ErrorOut, Id
 from meshutaf.directory.permissions import organisations_visible_to, people_visible_to
 from meshutaf.initiatives.permissions import initiative_get_for_user
 from meshutaf.stakeholder_map.permissions import (
@@ -313,7 +313,10 @@ class EngagementPatch(Schema):
     follow_up_done: bool | None = None
 
 
-@router.get("/initiatives/{initiative_id}/engagements", response=list[EngagementOut])
+@router.get(
+    "/initiatives/{initiative_id}/engagements",
+    response={200: list[EngagementOut], 403: ErrorOut},  # partners and facilitators
+)
 @paginate
 def engagement_list(request, initiative_id: Id):
     initiative = initiative_get_for_user(

@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from meshutaf.accounts.services import sensitive_export_record
 from meshutaf.core import imports
 from meshutaf.core.access import Action, role_allows
 from meshutaf.core.forms import form_submitted
@@ -90,6 +91,8 @@ def register_export(request, pk: int, file_format: str):
         ),
     )
     filename = f"initiative-{pk}-stakeholders.{file_format}"
+    if include_sensitive:
+        sensitive_export_record(request=request, what=f"{filename} ({initiative.name})")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response
 

@@ -36,7 +36,7 @@ class SessionListOut(SessionOut):
     contribution_count: int
 
 
-class GroupOut(Schema):
+class WorkingGroupOut(Schema):
     id: int
     name: str
     position: int
@@ -71,7 +71,7 @@ class ContributionOut(Schema):
 
 class SessionDetailOut(SessionOut):
     canvas: dict
-    groups: list[GroupOut]
+    groups: list[WorkingGroupOut]
     themes: list[ThemeOut]
     contributions: list[ContributionOut]
 
