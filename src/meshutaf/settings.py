@@ -136,6 +136,10 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 20,
             },
+            # Kept open between requests: a new SQLite connection re-reads the whole schema,
+            # about 5 ms of CPU per request (bench/load.py), more than a light page's queries.
+            "CONN_MAX_AGE": 600,
+            "CONN_HEALTH_CHECKS": True,
         }
     }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -5,6 +5,7 @@ import pytest
 
 from meshutaf.discourse import codebook, services
 from meshutaf.discourse.models import ModelStatus, RunStatus, SampleKind, Score
+from meshutaf.discourse.selectors import index as index_selectors
 from meshutaf.discourse.selectors.gold import audit_labels
 from meshutaf.discourse.selectors.index import corpus_index
 from meshutaf.discourse.selectors.reliability import agreement
@@ -63,6 +64,17 @@ def test_train_score_and_index(coded_corpus, posts):
         composite = cell.results[codebook.COMPOSITE]
         assert 0 <= composite.ci_low <= composite.estimate <= composite.ci_high <= 100
     assert covered >= len(index.cells) - 1
+
+
+def test_scores_read_in_slices_make_the_same_index(coded_corpus, monkeypatch):
+    """The scores are read a slice of items at a time (bounded memory, no server-side cursor):
+    slices far smaller than the corpus give the very same index."""
+    _train_and_score(coded_corpus)
+    whole = corpus_index(corpus=coded_corpus, by=["month", "community"])
+    monkeypatch.setattr(index_selectors, "SCORES_PER_QUERY", 7)
+    sliced = corpus_index(corpus=coded_corpus, by=["month", "community"])
+    assert sum(cell.n_items for cell in sliced.cells) == Score.objects.count()
+    assert repr(sliced) == repr(whole)
 
 
 def test_cells_without_audit_are_uncorrected_and_small_cells_flagged(coded_corpus):

@@ -3,10 +3,17 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from meshutaf.meetings import services
+from meshutaf.meetings import selectors, services
 from meshutaf.meetings.models import ActionStatus, Meeting, MeetingStatus, OutcomeKind
 
 from ..conftest import client_for
+from ..factories import (
+    AffiliationFactory,
+    GroupFactory,
+    GroupMemberFactory,
+    MembershipFactory,
+    PersonFactory,
+)
 from .conftest import make_meeting
 
 
@@ -243,3 +250,31 @@ def test_dashboard_fragment_lists_upcoming_and_mine(meeting, member, member_pers
     response = client_for(member).get(reverse("meetings:dashboard_fragment"))
     assert meeting.title in response.text
     assert "Prepare the brief" in response.text
+
+
+def test_attendance_candidates_come_in_two_queries_whatever_the_size(
+    initiative, owner, member_person, django_assert_num_queries
+):
+    """Whom the attendance list offers: the meeting's group, its invitees, the initiative's
+    members with a directory entry and whoever attended; nobody else. One query for the
+    people and one for their affiliations, however many there are (the facilitator's meeting
+    page asks on every visit)."""
+    group = GroupFactory(initiative=initiative)
+    meeting = make_meeting(initiative, owner, group=group)
+    seated = GroupMemberFactory(group=group).person
+    services.invitees_add(meeting=meeting, by=owner, users=[member_person.user], send=False)
+    attended = PersonFactory(full_name="Came anyway")
+    services.attendance_set(meeting=meeting, by=owner, people=[attended])
+    stranger = PersonFactory(full_name="Not at this table")
+    with django_assert_num_queries(2):
+        few = selectors.attendance_candidates(meeting=meeting)
+    assert {seated, member_person, attended} <= set(few)
+    assert stranger not in few
+    for _ in range(5):
+        GroupMemberFactory(group=group)
+        PersonFactory(user=MembershipFactory(initiative=initiative).user)
+        AffiliationFactory(person=GroupMemberFactory(group=group).person)
+    with django_assert_num_queries(2):
+        many = selectors.attendance_candidates(meeting=meeting)
+    assert len(many) == len(few) + 15
+    assert stranger not in many

@@ -10,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 
 from meshutaf.core.time_zones import validate_time_zone
 
+from .user_agents import browser_and_system
+
 
 class User(AbstractUser):
     language = models.CharField(
@@ -104,6 +106,14 @@ class UserSession(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.signed_in_at:%Y-%m-%d %H:%M}"
+
+    @property
+    def browser_name(self) -> str:
+        """ "Firefox on Windows", or what is known of it (the full header stays beside it)."""
+        browser, system = browser_and_system(self.browser)
+        if browser and system:
+            return _("%(browser)s on %(system)s") % {"browser": browser, "system": system}
+        return browser or system
 
 
 class SecurityEventKind(models.TextChoices):

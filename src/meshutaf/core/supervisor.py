@@ -19,11 +19,15 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
+from .env import env_int
+
 READY_TIMEOUT = 120.0  # seconds for gunicorn to answer before we give up
 # Seconds a child gets after SIGTERM: the worker finishes a short job; a long one (scoring) is
 # cut off and queued again by the next worker (core.worker).
 STOP_TIMEOUT = 20.0
 MAX_RESTART_PAUSE = 30.0
+# Requests each web server process serves at once (MESHUTAF_THREADS).
+DEFAULT_THREADS = 4
 
 
 @dataclass
@@ -58,7 +62,10 @@ def _terminate_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def gunicorn_command(*, host: str, port: int, workers: int) -> list[str]:
+def gunicorn_command(
+    *, host: str, port: int, workers: int, threads: int | None = None
+) -> list[str]:
+    threads = threads or env_int("MESHUTAF_THREADS", DEFAULT_THREADS, minimum=1, maximum=64)
     return [
         sys.executable,
         "-m",
@@ -68,6 +75,13 @@ def gunicorn_command(*, host: str, port: int, workers: int) -> list[str]:
         f"{host}:{port}",
         "--workers",
         str(workers),
+        # Threads in each process: a request waiting on the database (a round trip to
+        # PostgreSQL, SQLite's disk) leaves the process to another one. With one request per
+        # process, a few processes sat idle waiting while others queued (bench/load.py).
+        "--worker-class",
+        "gthread",
+        "--threads",
+        str(threads),
         # Load the application once, before forking: the workers start in a fraction of the
         # time and share the loaded code's memory.
         "--preload",

@@ -19,7 +19,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 
 from meshutaf.core.db import SubqueryCount
-from meshutaf.directory.models import Organisation, Sector
+from meshutaf.directory.models import Affiliation, Organisation, Sector
 from meshutaf.directory.selectors import current_affiliations
 
 from .models import (
@@ -77,12 +77,22 @@ def initiative_partners_by_sector(*, initiative: Initiative) -> list[SectorPartn
     """The organisations at the table: leading partners and the affiliations of group members
     and of members who have a person record, grouped by sector in the sector list's order."""
     today = timezone.localdate()
-    current = Q(affiliations__end_date__isnull=True) | Q(affiliations__end_date__gte=today)
+    current = Affiliation.objects.filter(Q(end_date__isnull=True) | Q(end_date__gte=today))
+    # Three subqueries rather than one OR across the joins, which multiplies the rows by every
+    # affiliation, group seat and membership before DISTINCT folds them again.
     at_table = Organisation.objects.filter(
-        Q(led_initiatives=initiative)
-        | (current & Q(affiliations__person__group_memberships__group__initiative=initiative))
-        | (current & Q(affiliations__person__user__memberships__initiative=initiative))
-    ).distinct()
+        Q(pk__in=LeadingPartner.objects.filter(initiative=initiative).values("organisation"))
+        | Q(
+            pk__in=current.filter(person__group_memberships__group__initiative=initiative).values(
+                "organisation"
+            )
+        )
+        | Q(
+            pk__in=current.filter(person__user__memberships__initiative=initiative).values(
+                "organisation"
+            )
+        )
+    )
     by_sector: dict[str, list[Organisation]] = {}
     for organisation in at_table:
         by_sector.setdefault(organisation.sector, []).append(organisation)

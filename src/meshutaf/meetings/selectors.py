@@ -161,18 +161,17 @@ def sector_balance(rows) -> list[dict]:
 def attendance_candidates(*, meeting: Meeting) -> list[Person]:
     """Whom to offer on the attendance list: invitees, the meeting's group, the initiative's
     members (those with a directory entry) and whoever is already marked present."""
-    person_ids = set(meeting.attendance.values_list("person", flat=True))
-    person_ids |= set(meeting.invitees.exclude(person=None).values_list("person", flat=True))
-    user_ids = set(meeting.invitees.exclude(user=None).values_list("user", flat=True))
-    user_ids |= set(
-        Membership.objects.filter(initiative=meeting.initiative_id).values_list("user", flat=True)
+    # One query with subqueries: the meeting page asks on every visit by a facilitator.
+    wanted = (
+        Q(pk__in=meeting.attendance.values("person"))
+        | Q(pk__in=meeting.invitees.exclude(person=None).values("person"))
+        | Q(user__in=meeting.invitees.exclude(user=None).values("user"))
+        | Q(user__in=Membership.objects.filter(initiative=meeting.initiative_id).values("user"))
     )
     if meeting.group_id:
-        person_ids |= set(
-            GroupMember.objects.filter(group=meeting.group_id).values_list("person", flat=True)
-        )
+        wanted |= Q(pk__in=GroupMember.objects.filter(group=meeting.group_id).values("person"))
     return list(
-        Person.objects.filter(Q(pk__in=person_ids) | Q(user__in=user_ids))
+        Person.objects.filter(wanted)
         .prefetch_related(current_affiliations())
         .order_by("full_name", "pk")
     )

@@ -37,6 +37,7 @@ def gold_labels(*, corpus: Corpus) -> Gold:
     otherwise the annotators' strict majority (a tie is left undecided)."""
     families = _families(corpus)
     keys = list(corpus.dimensions.filter(active=True).values_list("key", flat=True))
+    column_of = {key: column for column, key in enumerate(keys)}
     votes: dict[int, dict[str, list[int]]] = defaultdict(lambda: defaultdict(list))
     for item_id, values in Annotation.objects.filter(item__corpus=corpus).values_list(
         "item_id", "values"
@@ -50,28 +51,33 @@ def gold_labels(*, corpus: Corpus) -> Gold:
             "item_id", "dimension", "value"
         )
     }
-    item_ids = np.array(sorted(set(votes) | {item for item, _key in decided}), dtype=np.int64)
-    values = np.full((len(item_ids), len(keys)), np.nan)
-    for row, item_id in enumerate(item_ids):
-        answers = votes[int(item_id)]
-        for column, key in enumerate(keys):
-            if (int(item_id), key) in decided:
-                values[row, column] = decided[(int(item_id), key)]
-                continue
-            given = answers.get(key)
-            if not given:
+    ordered = sorted(set(votes) | {item for item, _key in decided})
+    row_of = {item_id: row for row, item_id in enumerate(ordered)}
+    # Filled as Python lists and turned into one array: this page is read on every visit of the
+    # index, and writing a numpy array cell by cell costs more than the rest of it.
+    rows = [[np.nan] * len(keys) for _ in ordered]
+    for item_id, answers in votes.items():
+        row = rows[row_of[item_id]]
+        for key, given in answers.items():
+            column = column_of.get(key)
+            if column is None:
                 continue
             yes = sum(given)
             if yes * 2 > len(given):
-                values[row, column] = 1
+                row[column] = 1
             elif yes * 2 < len(given):
-                values[row, column] = 0
+                row[column] = 0
+    for (item_id, key), value in decided.items():
+        if key in column_of:
+            rows[row_of[item_id]][column_of[key]] = value
+    item_ids = np.array(ordered, dtype=np.int64)
+    values = np.array(rows, dtype=float).reshape(len(ordered), len(keys))
     derived = codebook.derived_labels(values, keys, families)
     # A sub-index label given directly (imported with the file) wins over the derived one.
     for column, key in enumerate((codebook.INCIVILITY, codebook.DIFFERENT_SPEECH)):
-        for row, item_id in enumerate(item_ids):
-            if (int(item_id), key) in decided:
-                derived[row, column] = decided[(int(item_id), key)]
+        for (item_id, decided_key), value in decided.items():
+            if decided_key == key:
+                derived[row_of[item_id], column] = value
     return Gold(
         item_ids=item_ids,
         keys=[*keys, codebook.INCIVILITY, codebook.DIFFERENT_SPEECH],
@@ -151,14 +157,13 @@ def audit_labels(*, corpus: Corpus, keys: list[str]) -> tuple[np.ndarray, np.nda
             continue
         chance = probability * done[(sample_id, cell)] / drawn[(sample_id, cell)]
         missed[item_id] = missed.get(item_id, 1.0) * (1.0 - min(1.0, chance))
-    ids = np.array(sorted(missed), dtype=np.int64)
+    ordered = sorted(missed)
+    ids = np.array(ordered, dtype=np.int64)
     labels = np.full((len(ids), len(keys)), np.nan)
-    columns = [
-        (column, gold.keys.index(key)) for column, key in enumerate(keys) if key in gold.keys
-    ]
-    for row, item_id in enumerate(ids):
-        gold_row = gold.row_of[int(item_id)]
-        for column, gold_column in columns:
-            labels[row, column] = gold.values[gold_row, gold_column]
-    weights = np.array([1.0 / (1.0 - missed[int(pk)]) for pk in ids]) if len(ids) else np.zeros(0)
+    columns = [column for column, key in enumerate(keys) if key in gold.keys]
+    gold_columns = [gold.keys.index(keys[column]) for column in columns]
+    if len(ids) and columns:
+        gold_rows = [gold.row_of[item_id] for item_id in ordered]
+        labels[:, columns] = gold.values[np.ix_(gold_rows, gold_columns)]
+    weights = np.array([1.0 / (1.0 - missed[pk]) for pk in ordered]) if len(ids) else np.zeros(0)
     return ids, labels, weights

@@ -27,6 +27,7 @@ from .sampling import period_keys
 
 GROUPINGS = ("week", "month", "quarter", "year", "community", "platform", "language")
 PERIODS = {Period.WEEK, Period.MONTH, Period.QUARTER, Period.YEAR}
+SCORES_PER_QUERY = 20_000
 
 
 def parse_grouping(text: str) -> list[str]:
@@ -58,13 +59,22 @@ def _load_scores(model: ModelVersion):
         )
     )
     ids, published, platform, community, language, blobs = [], [], [], [], [], []
-    for row in rows.iterator(chunk_size=20_000):
-        ids.append(row[0])
-        published.append(row[1])
-        platform.append(row[2] or UNKNOWN)
-        community.append(str(row[3]) if row[3] else UNKNOWN)
-        language.append(row[4] or UNKNOWN)
-        blobs.append(row[5])
+    # In slices by item id, each an ordinary query: memory stays bounded on a large corpus
+    # without a server-side cursor, which PostgreSQL (WITH HOLD, outside a transaction) first
+    # copies whole, at a cost several times that of the query on every view of the index.
+    last = 0
+    while True:
+        chunk = list(rows.filter(item_id__gt=last)[:SCORES_PER_QUERY])
+        for row in chunk:
+            ids.append(row[0])
+            published.append(row[1])
+            platform.append(row[2] or UNKNOWN)
+            community.append(str(row[3]) if row[3] else UNKNOWN)
+            language.append(row[4] or UNKNOWN)
+            blobs.append(row[5])
+        if len(chunk) < SCORES_PER_QUERY:
+            break
+        last = chunk[-1][0]
     d = len(model.dimensions)
     probabilities = np.frombuffer(b"".join(bytes(blob) for blob in blobs), dtype=np.float32)
     return (
