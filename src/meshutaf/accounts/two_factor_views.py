@@ -18,6 +18,7 @@ from django.contrib.auth.signals import user_login_failed
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_POST
 from django_otp.plugins.otp_static.models import StaticDevice
 
@@ -89,9 +90,12 @@ def login_verify(request):
                 left = selectors.recovery_codes_left(user=user)
                 messages.warning(
                     request,
-                    _(
+                    ngettext(
+                        "You signed in with a recovery code; %(left)d is left. If you lost "
+                        "your phone, set up the app again from your account settings.",
                         "You signed in with a recovery code; %(left)d are left. If you lost "
-                        "your phone, set up the app again from your account settings."
+                        "your phone, set up the app again from your account settings.",
+                        left,
                     )
                     % {"left": left},
                 )
