@@ -52,6 +52,9 @@ def test_the_list_names_each_browser_and_one_can_be_signed_out(dana):
     row = UserSession.objects.get(user=dana, browser="Phone browser")
     laptop.post(f"/accounts/sessions/{row.pk}/sign-out/")
     assert not _signed_in(phone)
+    ended = SecurityEvent.objects.filter(kind=SecurityEventKind.SIGN_OUT).get()
+    assert ended.detail == "198.51.100.9"
+    assert ended.actor_name == "dana"
     assert _signed_in(laptop)
 
 

@@ -112,7 +112,7 @@ def security_events(
 ) -> QuerySet[SecurityEvent]:
     if not security_log_allowed(user=viewer):
         raise PermissionDenied
-    events = SecurityEvent.objects.select_related(None)
+    events = SecurityEvent.objects.all()
     if kind:
         events = events.filter(kind=kind)
     if account:

@@ -258,6 +258,12 @@ def session_sign_out(*, user_session: UserSession, request=None) -> None:
     """End one of a user's sessions (from their sessions list)."""
     _session_store()(session_key=user_session.session_key).delete()
     user_session.delete()
+    security_event_record(
+        kind=SecurityEventKind.SIGN_OUT,
+        user=user_session.user,
+        request=request,
+        detail=f"{user_session.address} {user_session.browser_name}".strip(),
+    )
 
 
 @transaction.atomic
@@ -334,8 +340,13 @@ def recovery_codes_create(*, user: User, request=None) -> list[str]:
 def totp_device_start(*, user: User) -> TOTPDevice:
     """A new, unconfirmed authenticator for the user to scan; an earlier unconfirmed one goes.
     A confirmed one stays in force until the new one is confirmed."""
-    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
+    totp_device_cancel(user=user)
     return TOTPDevice.objects.create(user=user, name=TOTP_DEVICE_NAME, confirmed=False)
+
+
+def totp_device_cancel(*, user: User) -> None:
+    """Drop an authenticator set up but never confirmed; a confirmed one stays."""
+    TOTPDevice.objects.filter(user=user, confirmed=False).delete()
 
 
 def _clean_code(code: str) -> str:
@@ -347,7 +358,7 @@ def totp_device_confirm(*, user: User, code: str, request=None) -> list[str]:
     """Confirm the authenticator being set up with a code from it. It replaces any earlier one;
     the first time, recovery codes are made and returned (else an empty list). The session
     confirming it counts as signed in with two factors."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-pk").first()
+    device = selectors.totp_device_pending(user=user)
     if device is None:
         raise ValidationError(_("Start setting up the app again: that setup has expired."))
     cleaned = _clean_code(code)

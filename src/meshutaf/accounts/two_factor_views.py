@@ -179,5 +179,5 @@ def _verified(request) -> bool:
 @require_POST
 def two_factor_cancel(request):
     """Drop an authenticator set up but never confirmed."""
-    services.totp_device_start(user=request.user).delete()
+    services.totp_device_cancel(user=request.user)
     return redirect("accounts:two_factor")
