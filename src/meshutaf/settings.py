@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "meshutaf.directory",
     "meshutaf.initiatives",
     "meshutaf.search",
+    "meshutaf.notifications",
     "meshutaf.meetings",
     "meshutaf.stakeholder_map",
     "meshutaf.knowledge",

@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("meshutaf.meetings.urls")),
     path("", include("meshutaf.knowledge.urls")),
     path("", include("meshutaf.search.urls")),
+    path("", include("meshutaf.notifications.urls")),
     path("", include("meshutaf.reports.urls")),
     path("", include("meshutaf.workshops.urls")),
     path("", include("meshutaf.deliberation.urls")),

@@ -78,7 +78,7 @@ def test_ten_participants_and_the_opinion_map(page_for, locale):
 
     # The last participant sees where they stand.
     last.goto(last.base_url + link + "map/")
-    last.wait_for_selector(".opinion-map")
+    last.wait_for_selector(".opinion-map-figure")
     # Groups are named with letters of the page's language.
     letters = "[אב]" if tag == "he" else "[AB]"
     assert re.search(rf"(group|קבוצה) {letters}\b", last.locator("main").inner_text(), re.I)
@@ -89,7 +89,7 @@ def test_ten_participants_and_the_opinion_map(page_for, locale):
     page = page_for(locale)
     log_in(page, "dana")
     page.goto(page.base_url + f"/deliberations/{conversation.pk}/map/")
-    page.wait_for_selector(".opinion-map")
+    page.wait_for_selector(".opinion-map-figure")
     cards = page.locator(".group-card")
     assert cards.count() == 2
     # Shares say what was counted, e.g. "5 of 5 people in this group agreed (100%)".

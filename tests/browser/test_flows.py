@@ -68,7 +68,9 @@ def test_create_initiative_phase_group_and_invite(page_for):
 
     page.get_by_label("Name").first.fill("Different Speech")
     page.get_by_label("Kind").select_option("joint_move")
-    page.get_by_label("Lautman Fund").check()
+    # Partner organisations are chosen by typing (the picker of core/widgets.py).
+    page.locator("#id_leading_partners-picker").fill("Lautman")
+    page.get_by_role("option", name=re.compile("Lautman Fund")).click()
     page.get_by_label("Start date").fill("2026-01-10")
     page.get_by_role("button", name="Create initiative").click()
     page.wait_for_url(re.compile(r"/initiatives/\d+/$"))
@@ -185,7 +187,9 @@ def test_facilitator_maps_and_partner_cannot_see_the_sensitive_tie(page_for):
     log_in(page, "noa")
     for name, power in (("Municipality", "5"), ("Residents", "2")):
         page.goto(page.base_url + f"/initiatives/{initiative.pk}/stakeholders/new/")
-        page.locator("#id_organisation").select_option(label=name)
+        # The organisation is chosen by typing (the picker of core/widgets.py).
+        page.locator("#id_organisation-picker").fill(name[:4])
+        page.get_by_role("option", name=re.compile(name)).click()
         page.locator("#id_power").fill(power)
         page.locator("#id_sensitive_notes").fill(f"Private note on {name}")
         page.get_by_role("button", name="Save").click()

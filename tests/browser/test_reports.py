@@ -94,20 +94,23 @@ def test_report_page_in_hebrew_and_english(page_for, roundtable, owner, member):
 
 
 LABEL_OFFSETS = """() => {
+    // The drawing on show (the chart has a wide and a narrow one, core/charts.py).
+    const root = [...document.querySelectorAll(".chart-pair > div")]
+        .find((drawing) => drawing.offsetParent !== null) || document;
     // The centre of each bar; an empty period draws no bar.
-    const bars = [...document.querySelectorAll("svg.chart > g")].map((group) => {
+    const bars = [...root.querySelectorAll("svg.chart > g")].map((group) => {
         const bar = group.querySelector("rect");
         if (!bar) return null;
         const box = bar.getBoundingClientRect();
         return box.left + box.width / 2;
     });
-    return [...document.querySelectorAll(".chart-labels td")].flatMap((cell, index) => {
+    return [...root.querySelectorAll(".chart-labels td")].flatMap((cell, index) => {
         const label = cell.querySelector("span");
         if (!label || bars[index] === null) return [];
         const range = document.createRange();
         range.selectNodeContents(label);
         const text = range.getBoundingClientRect();
-        const chart = document.querySelector("svg.chart").getBoundingClientRect();
+        const chart = root.querySelector("svg.chart").getBoundingClientRect();
         return [{
             text: label.textContent,
             offset: text.left + text.width / 2 - bars[index],

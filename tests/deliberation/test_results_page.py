@@ -100,7 +100,8 @@ def test_hebrew_pages_name_groups_with_hebrew_letters(conversation, owner, two_c
     assert re.search(r"קבוצה א\b", text), text[:2000]
     assert re.search(r"קבוצה ב\b", text)
     assert not re.search(r"קבוצה [AB]\b", text)
-    svg = re.search(r"<svg class=\"opinion-map\".*?</svg>", page.content.decode(), re.S).group(0)
+    html = page.content.decode()
+    svg = re.search(r"<svg class=\"chart opinion-map\".*?</svg>", html, re.S).group(0)
     assert ">א</text>" in svg
     assert ">A</text>" not in svg
 

@@ -404,7 +404,11 @@ def test_the_initiative_page_lists_every_registered_section_in_order(initiative,
     from meshutaf.initiatives import sections
 
     page = client_for(member).get(reverse("initiatives:detail", args=[initiative.pk])).text
-    hrefs = [reverse(section.url_name, args=[initiative.pk]) for section in sections.sections()]
+    hrefs = [
+        section.href(initiative.pk)
+        for section in sections.sections()
+        if section.action.name == "VIEW"  # the member is a partner
+    ]
     assert len(hrefs) >= 9
     positions = [page.index(f'href="{href}"') for href in hrefs]
     assert positions == sorted(positions)

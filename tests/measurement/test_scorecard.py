@@ -283,7 +283,7 @@ def test_the_indicator_page_draws_breaks_intervals_target_and_history(
     assert '<bdi dir="ltr" class="num">v2</bdi>' in versions
     assert '<bdi dir="ltr" class="num">2022-Q1</bdi>' in versions  # v1 starts with the series
     # A phone gets a narrow drawing of the same chart, with its own ids.
-    assert 'class="chart measure-chart measure-chart--narrow" viewBox="0 0 400 300"' in html
+    assert 'class="chart measure-chart measure-chart--narrow" viewBox="0 0 360 290"' in html
     assert f'id="series-{count_indicator.pk}-narrow"' in html
     assert "2 versions" not in html
     assert "1 version" in html
@@ -484,7 +484,7 @@ def test_the_target_links_its_decision_and_the_story_its_meeting(
     )
     url = reverse("measurement:scorecard", args=[framework.pk])
     html = as_user(participant).get(url).content.decode()
-    assert f"/meetings/{meeting.pk}/#outcome-{decision.pk}" in html
+    assert f"/meetings/{meeting.pk}/?tab=minutes#outcome-{decision.pk}" in html
     assert "Aspirational" in html
     assert "Clubs closed in the north" in html
     assert "Turn the curve: clubs" in html

@@ -12,7 +12,7 @@ from django.utils.translation import pgettext_lazy
 
 from meshutaf.core.time_zones import time_zone_choices, time_zone_name
 
-from .models import SecurityEventKind
+from .models import HEBREW_DATES_CHOICES, SecurityEventKind
 
 
 class SignupForm(UserCreationForm):
@@ -33,7 +33,7 @@ class ProfileForm(forms.ModelForm):
 
     class Meta:
         model = get_user_model()
-        fields = ("first_name", "last_name", "email", "language", "time_zone")
+        fields = ("first_name", "last_name", "email", "language", "time_zone", "hebrew_dates")
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -41,6 +41,10 @@ class ProfileForm(forms.ModelForm):
         cast(forms.ChoiceField, self.fields["time_zone"]).choices = [
             ("", _("Same as the site: %(zone)s") % site_zone),
             *time_zone_choices(include=self.instance.time_zone),
+        ]
+        cast(forms.ChoiceField, self.fields["hebrew_dates"]).choices = [
+            ("", _("When the interface is in Hebrew")),
+            *HEBREW_DATES_CHOICES,
         ]
 
 

@@ -12,6 +12,9 @@ from meshutaf.core.time_zones import validate_time_zone
 
 from .user_agents import browser_and_system
 
+# Whether to show Hebrew-calendar dates; empty on the user: in Hebrew only.
+HEBREW_DATES_CHOICES = [("on", _("Show them")), ("off", _("Do not show them"))]
+
 
 class User(AbstractUser):
     language = models.CharField(
@@ -27,6 +30,16 @@ class User(AbstractUser):
         blank=True,
         validators=[validate_time_zone],
         help_text=_("Times are shown in this zone. Leave empty to use the site's."),
+    )
+    hebrew_dates = models.CharField(
+        _("Hebrew calendar dates"),
+        max_length=8,
+        blank=True,
+        choices=HEBREW_DATES_CHOICES,
+        help_text=_(
+            "The Hebrew date beside the Gregorian one in the meetings calendar. Leave empty to "
+            "show it when the interface is in Hebrew."
+        ),
     )
     is_backbone = models.BooleanField(
         _("backbone staff"),
@@ -45,6 +58,12 @@ class User(AbstractUser):
     @property
     def display_name(self) -> str:
         return self.get_full_name() or self.username
+
+    def wants_hebrew_dates(self, language: str) -> bool:
+        """Whether to show Hebrew-calendar dates: the user's choice, else in Hebrew only."""
+        if self.hebrew_dates:
+            return self.hebrew_dates == "on"
+        return (language or "")[:2] == "he"
 
     @property
     def can_create_initiatives(self) -> bool:

@@ -109,7 +109,7 @@ def api_token_revoke(*, token: ApiToken, request=None, actor: User | None = None
     return token
 
 
-PROFILE_FIELDS = ("first_name", "last_name", "email", "language", "time_zone")
+PROFILE_FIELDS = ("first_name", "last_name", "email", "language", "time_zone", "hebrew_dates")
 
 
 @transaction.atomic

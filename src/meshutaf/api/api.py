@@ -22,6 +22,7 @@ from meshutaf.discourse.api import router as discourse_router
 from meshutaf.initiatives.api import router as initiatives_router
 from meshutaf.measurement.api import router as measurement_router
 from meshutaf.meetings.api import router as meetings_router
+from meshutaf.notifications.api import router as notifications_router
 from meshutaf.programs.api import router as programs_router
 from meshutaf.search.api import router as search_router
 from meshutaf.stakeholder_map.api import router as map_router
@@ -184,6 +185,7 @@ for router in (
     discourse_router,
     measurement_router,
     programs_router,
+    notifications_router,
 ):
     api.add_router("/v1/", router)
 

@@ -5,13 +5,18 @@ Very large conversations are thinned to MAX_POINTS marks (every n-th, so the pic
 shape); the group cards and counts beside the map always use everyone."""
 
 from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
+
+from meshutaf.core import charts as conventions
 
 from .labels import group_label
 from .results import OpinionMap
 
 MAX_POINTS = 1500
 WIDTH, HEIGHT, PAD = 640, 420, 28
+# The phone's drawing (core/charts.py): the wide one is shown only on wider screens.
+NARROW_WIDTH, NARROW_HEIGHT = conventions.NARROW, 300
 # Okabe–Ito colours: told apart by people with colour-vision deficiencies.
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8A6D00"]
 UNGROUPED = "#8a8f98"
@@ -46,14 +51,25 @@ def _mark(shape: int, x: float, y: float, size: float, colour: str) -> str:
 
 
 def opinion_map_svg(
-    result: OpinionMap | None, *, me: int | None = None, title_id: str = "map-title"
+    result: OpinionMap | None,
+    *,
+    me: int | None = None,
+    title_id: str = "map-title",
+    narrow: bool = False,
 ) -> str:
-    """`result` is the conversation's stored map; `me` the viewing participant's id, if any."""
+    """`result` is the conversation's stored map; `me` the viewing participant's id, if any;
+    `narrow` draws it for a phone's width."""
     if result is None or not result.positions:
         return ""
+    width, height, shown = (
+        (NARROW_WIDTH, NARROW_HEIGHT, conventions.NARROW_MIN_DISPLAY)
+        if narrow
+        else (WIDTH, HEIGHT, conventions.WIDE_MIN_DISPLAY)
+    )
+    font = max(14, conventions.font_for(width, shown))
     items = sorted(result.positions.items())
     step = max(1, len(items) // MAX_POINTS)
-    shown = items[::step]
+    shown_items = items[::step]
     mine = result.position_of(me)
     xs = [p.x for _, p in items]
     ys = [p.y for _, p in items]
@@ -63,14 +79,14 @@ def opinion_map_svg(
 
     def place(x, y):
         return (
-            PAD + (x - min_x) / span_x * (WIDTH - 2 * PAD),
-            PAD + (y - min_y) / span_y * (HEIGHT - 2 * PAD),
+            PAD + (x - min_x) / span_x * (width - 2 * PAD),
+            PAD + (y - min_y) / span_y * (height - 2 * PAD),
         )
 
     groups = result.groups
-    size = 4.5 if len(shown) < 300 else 3.0
+    size = 4.5 if len(shown_items) < 300 else 3.0
     marks = []
-    for _pid, position in shown:
+    for _pid, position in shown_items:
         px, py = place(position.x, position.y)
         if position.group is None:
             marks.append(
@@ -81,36 +97,75 @@ def opinion_map_svg(
             shape = position.group % 5
             marks.append(_mark(shape, px, py, size, COLOURS[shape]))
     labels = []
+    radius = font - 1
     for group in groups:
         cx, cy = place(*group.center)
         letter = escape(group_label(group.id))
         labels.append(
-            f'<g class="opinion-map__label"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="13" '
+            f'<g class="opinion-map__label"><circle cx="{cx:.1f}" cy="{cy:.1f}" r="{radius}" '
             f'fill="#fff" stroke="{COLOURS[group.id % 5]}" stroke-width="3"/>'
-            f'<text x="{cx:.1f}" y="{cy + 5:.1f}" text-anchor="middle" font-size="15" '
-            f'font-weight="700" fill="#1b2430">{letter}</text></g>'
+            f'<text x="{cx:.1f}" y="{cy + font / 3:.1f}" text-anchor="middle" '
+            f'font-size="{font + 1}" font-weight="700" fill="#1b2430">{letter}</text></g>'
         )
     you = ""
     if mine is not None:
         px, py = place(mine.x, mine.y)
+        word = _("You")
+        # Beside the ring, on whichever side has room, and never above the frame.
+        label_x = conventions.fit_x(px + 15, word, font, "start", width)
+        if label_x < px + 15:
+            label_x = conventions.fit_x(px - 15, word, font, "end", width)
+            anchor = "end"
+        else:
+            anchor = "start"
+        label_y = max(font + 2, py - 12)
         you = (
             f'<g class="opinion-map__you"><circle cx="{px:.1f}" cy="{py:.1f}" r="11" '
             f'fill="none" stroke="#1b2430" stroke-width="3"/>'
-            f'<text x="{px + 15:.1f}" y="{py - 12:.1f}" font-size="14" font-weight="700" '
-            f'fill="#1b2430">{escape(_("You"))}</text></g>'
+            f'<text x="{label_x:.1f}" y="{label_y:.1f}" text-anchor="{anchor}" '
+            f'font-size="{font}" font-weight="700" fill="#1b2430" stroke="#ffffff" '
+            f'stroke-width="3" paint-order="stroke">{escape(word)}</text></g>'
         )
     description = _(
         "Each mark is a participant; people who voted alike are close together. "
         "%(groups)s opinion groups, marked with letters at their centres."
     ) % {"groups": len(groups)}
+    opening = conventions.svg_open(
+        width=width,
+        height=height,
+        shown=shown,
+        chart_id=f"{title_id}-chart",
+        title_id=title_id,
+        title=_("Opinion map"),
+        description=description,
+        css="opinion-map",
+        background="#f7f8fa",
+    )
     return (
-        f'<svg class="opinion-map" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{title_id} {title_id}-desc" xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{title_id}">{escape(_("Opinion map"))}</title>'
-        f'<desc id="{title_id}-desc">{escape(description)}</desc>'
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#f7f8fa" rx="8"/>'
+        f"{opening}"
         f'<g class="opinion-map__points" opacity="0.8">{"".join(marks)}</g>'
         f"{''.join(labels)}{you}</svg>"
+    )
+
+
+def swatch_svg(group_id: int | None) -> SafeString:
+    """The legend's sample of a group's marks (decorative: the legend's text names it);
+    None for people not placed in a group."""
+    if group_id is None:
+        mark = f'<circle cx="8" cy="8" r="4" fill="none" stroke="{UNGROUPED}" stroke-width="1.5"/>'
+    else:
+        shape = group_id % 5
+        mark = _mark(shape, 8, 8, 5, COLOURS[shape])
+    return mark_safe(  # noqa: S308 - numbers and our own colours only
+        f'<svg width="16" height="16" viewBox="0 0 16 16" aria-hidden="true" '
+        f'focusable="false">{mark}</svg>'
+    )
+
+
+def you_swatch_svg() -> SafeString:
+    return mark_safe(
+        '<svg width="18" height="18" viewBox="0 0 18 18" aria-hidden="true" focusable="false">'
+        '<circle cx="9" cy="9" r="6.5" fill="none" stroke="#1b2430" stroke-width="2.5"/></svg>'
     )
 
 

@@ -8,12 +8,14 @@ import secrets
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from meshutaf.accounts.models import User
 from meshutaf.core import tables
+from meshutaf.core.access import Role
 from meshutaf.core.ratelimit import (
     RateLimitError,
     address_hash,
@@ -24,6 +26,8 @@ from meshutaf.core.services import model_save, model_update
 from meshutaf.core.text import fold_text
 from meshutaf.initiatives.models import Initiative
 from meshutaf.initiatives.services import require_same_initiative
+from meshutaf.notifications.models import Kind as NoticeKind
+from meshutaf.notifications.services import notify_later
 
 from . import opinion, replay, selectors
 from .models import (
@@ -119,8 +123,19 @@ def conversation_set_status(*, conversation: Conversation, by: User, status: str
         and not conversation.statements.filter(status=StatementStatus.ACCEPTED).exists()
     ):
         raise ValidationError(_("Add at least one statement before opening the conversation."))
+    opening = conversation.status != ConversationStatus.OPEN and status == ConversationStatus.OPEN
     conversation.status = status
-    return model_save(conversation, by=by)
+    conversation = model_save(conversation, by=by)
+    if opening:
+        notify_later(
+            kind=NoticeKind.DELIBERATION_OPENED,
+            roles=Role.values,
+            initiative=conversation.initiative_id,
+            params={"title": conversation.title},
+            url=reverse("deliberation:detail", args=[conversation.pk]),
+            actor=by,
+        )
+    return conversation
 
 
 @transaction.atomic

@@ -23,6 +23,7 @@ from django.views.decorators.http import require_POST
 
 from meshutaf.core import imports, uploads
 from meshutaf.core.access import Action, Role, role_allows
+from meshutaf.core.charts import chart_pair
 from meshutaf.core.forms import apply_service_errors, error_text, form_submitted
 from meshutaf.core.http import client_address
 from meshutaf.core.qr import qr_svg
@@ -335,14 +336,24 @@ def conversation_results(request, pk: int):
 
 def _results(request, conversation, participant, *, role: Role | None, public: bool):
     page = selectors.opinion_map(conversation=conversation, participant=participant)
-    svg = ""
+    svg, legend, ungrouped = "", [], 0
     if page is not None:
-        svg = charts.opinion_map_svg(page.result, me=participant.pk if participant else None)
+        ungrouped = max(0, page.n_participants - page.n_clustered)
+        me = participant.pk if participant else None
+        svg = chart_pair(
+            charts.opinion_map_svg(page.result, me=me),
+            charts.opinion_map_svg(page.result, me=me, title_id="map-title-narrow", narrow=True),
+        )
+        legend = [{"group": group, "swatch": charts.swatch_svg(group.id)} for group in page.groups]
     context = {
         "conversation": conversation,
         "initiative": conversation.initiative,
         "map": page,
         "svg": svg,
+        "legend": legend,
+        "ungrouped": ungrouped,
+        "ungrouped_swatch": charts.swatch_svg(None),
+        "you_swatch": charts.you_swatch_svg(),
         "public": public,
         "can_manage": not public and role_allows(role, Action.MANAGE),
     }

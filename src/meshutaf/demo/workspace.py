@@ -22,6 +22,7 @@ from meshutaf.demo.discourse import build_discourse
 from meshutaf.demo.maps import build_map
 from meshutaf.demo.measurement import build_measurement
 from meshutaf.demo.meetings import build_meetings
+from meshutaf.demo.notifications import build_notifications
 from meshutaf.demo.people import people_plan
 from meshutaf.demo.programs import build_programs
 from meshutaf.demo.specs import InitiativeSpec, initiative_specs, organisation_specs
@@ -46,6 +47,7 @@ from meshutaf.initiatives.services import (
     membership_add,
     phase_create,
 )
+from meshutaf.notifications.services import notifications_paused
 
 
 @dataclass
@@ -274,8 +276,10 @@ def demo_load(*, stdout: TextIO | None = None) -> DemoResult:
     # The demo's people are invented (example.org): nothing loading it does may send mail,
     # such as the nomination links and application links the programme's services e-mail on
     # commit. The dummy backend is in place until after the commit.
+    # Nor do the demo's writes queue notices; a few are written at the end instead.
     with (
         override_settings(EMAIL_BACKEND="django.core.mail.backends.dummy.EmailBackend"),
+        notifications_paused(),
         transaction.atomic(),
     ):
         orgs: dict[str, Organisation] = {}
@@ -342,6 +346,7 @@ def demo_load(*, stdout: TextIO | None = None) -> DemoResult:
         build_programs(
             initiative=merhav, facilitator=facilitator, partner=users["partner"], orgs=orgs
         )
+        build_notifications(facilitator=facilitator, partner=users["partner"])
 
     _write(
         stdout,

@@ -3,9 +3,11 @@
 from typing import cast
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from meshutaf.core.forms import DateInput, IdChoiceField
+from meshutaf.core.widgets import use_picker
 
 from .models import (
     Affiliation,
@@ -54,12 +56,14 @@ class AffiliationForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if organisations is not None:
             cast(forms.ModelChoiceField, self.fields["organisation"]).queryset = organisations
+        use_picker(self.fields["organisation"], url=reverse("directory:pick_organisations"))
         # The line manager is chosen among the people the editor may see; a caller that does
         # not say who those are gets no choice at all rather than the whole directory.
         if people is None:
             del self.fields["reports_to"]
         else:
             cast(forms.ModelChoiceField, self.fields["reports_to"]).queryset = people
+            use_picker(self.fields["reports_to"], url=reverse("directory:pick_people"))
 
 
 class DirectoryFilterForm(forms.Form):

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from meshutaf.core.models import TimeStampedModel, validate_date_range
+from meshutaf.core.name_keys import name_key
 from meshutaf.core.text import pick_localized
 
 
@@ -29,6 +30,8 @@ class Organisation(TimeStampedModel):
     sector = models.CharField(_("sector"), max_length=32, choices=Sector.choices)
     website = models.URLField(_("website"), blank=True)
     description = models.TextField(_("description"), blank=True)
+    # The folded names for the type-to-search pickers (core.name_keys), kept by save().
+    name_key = models.CharField(max_length=700, blank=True, editable=False)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
         on_delete=models.SET_NULL,
@@ -57,6 +60,13 @@ class Organisation(TimeStampedModel):
     def __str__(self) -> str:
         return self.name
 
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = name_key(self.name_he, self.name_ar, self.name_en)[:700]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name_he", "name_ar", "name_en"} & set(update_fields):
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
+
     @property
     def name(self) -> str:
         """The name in the reader's language, or the best available one."""
@@ -78,6 +88,8 @@ class Person(TimeStampedModel):
         related_name="person",
     )
     bio = models.TextField(_("about"), blank=True)
+    # The folded name for the type-to-search pickers (core.name_keys), kept by save().
+    name_key = models.CharField(max_length=300, blank=True, editable=False)
     organisations = models.ManyToManyField(
         Organisation,
         through="Affiliation",
@@ -102,6 +114,13 @@ class Person(TimeStampedModel):
 
     def __str__(self) -> str:
         return self.full_name
+
+    def save(self, *args, **kwargs) -> None:
+        self.name_key = name_key(self.full_name)[:300]
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "full_name" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "name_key"}
+        super().save(*args, **kwargs)
 
 
 class Affiliation(TimeStampedModel):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import picker_views, views
 
 app_name = "directory"
 urlpatterns = [
@@ -9,6 +9,8 @@ urlpatterns = [
     path("organisations/<id:pk>/", views.organisation_detail, name="organisation_detail"),
     path("organisations/<id:pk>/edit/", views.organisation_edit, name="organisation_edit"),
     path("people/", views.person_list, name="person_list"),
+    path("pick/people/", picker_views.pick_people, name="pick_people"),
+    path("pick/organisations/", picker_views.pick_organisations, name="pick_organisations"),
     path("people/new/", views.person_create, name="person_create"),
     path("people/<id:pk>/", views.person_detail, name="person_detail"),
     path("people/<id:pk>/edit/", views.person_edit, name="person_edit"),

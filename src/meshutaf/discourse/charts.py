@@ -19,15 +19,40 @@ from dataclasses import dataclass, field
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from meshutaf.core import charts as conventions
+
 # Okabe–Ito, with the yellow darkened (#8A6D00) so every colour has 3:1 contrast on white.
 COLOURS = ["#0072B2", "#D55E00", "#009E73", "#CC79A7", "#8A6D00", "#000000"]
 DASHES = ["", "7 4", "2 3", "10 3 2 3", "4 4", "1 3", "12 5", "6 2 2 2"]
 MARKERS = ["circle", "square", "triangle", "diamond", "triangle-down", "cross"]
 MAX_SERIES = 8
-MAX_X_LABELS = 12
+# More groups than this and the page draws one small chart per group (small multiples).
+MULTIPLES_FROM = 4
 
-WIDTH, HEIGHT = 720, 360
-LEFT, RIGHT, TOP, BOTTOM = 56, 24, 18, 46
+
+@dataclass(frozen=True)
+class Layout:
+    """A drawing's size, margins and type, sized for the narrowest width it is shown at."""
+
+    width: int
+    height: int
+    left: int
+    right: int
+    top: int
+    bottom: int
+    shown: int
+    x_labels: int  # at most this many period labels
+
+    @property
+    def font(self) -> int:
+        return conventions.font_for(self.width, self.shown)
+
+
+WIDE = Layout(conventions.WIDE, 360, 60, 28, 18, 48, conventions.WIDE_MIN_DISPLAY, 8)
+NARROW = Layout(conventions.NARROW, 270, 52, 24, 16, 38, conventions.NARROW_MIN_DISPLAY, 3)
+# A small multiple fills a grid cell of at least 18rem less its padding (charts.css).
+SMALL = Layout(300, 210, 52, 22, 14, 36, 250, 3)
+WIDTH, HEIGHT = WIDE.width, WIDE.height
 
 
 @dataclass
@@ -123,17 +148,17 @@ def band_swatch_svg() -> str:
     )
 
 
-def _x_positions(count: int) -> list[float]:
-    inner = WIDTH - LEFT - RIGHT
+def _x_positions(count: int, layout: Layout = WIDE) -> list[float]:
+    inner = layout.width - layout.left - layout.right
     if count <= 1:
-        return [LEFT + inner / 2]
+        return [layout.left + inner / 2]
     step = inner / (count - 1)
-    return [LEFT + step * i for i in range(count)]
+    return [layout.left + step * i for i in range(count)]
 
 
-def _y(value: float, y_max: float) -> float:
+def _y(value: float, y_max: float, layout: Layout = WIDE) -> float:
     value = min(max(value, 0.0), y_max)
-    return TOP + (1 - value / y_max) * (HEIGHT - TOP - BOTTOM)
+    return layout.top + (1 - value / y_max) * (layout.height - layout.top - layout.bottom)
 
 
 def _runs(flags: list[bool]) -> list[list[int]]:
@@ -159,48 +184,62 @@ def trend_svg(
     description: str,
     title_id: str = "trend-title",
     reference: float | None = None,
+    layout: Layout = WIDE,
+    first_style: int = 0,
 ) -> str:
     """Lines over the periods with 95% interval bands. Values are fractions (0–1) when
     `percent`, otherwise points on 0–100 (the composite index); `reference` draws a dashed
-    horizontal line (the composite's balance point, 50)."""
+    horizontal line (the composite's balance point, 50). `layout` is the drawing's size
+    (WIDE, NARROW for phones, SMALL for a small multiple); `first_style` the style of the
+    first series (a small multiple keeps its group's colour and marker)."""
     if not x_labels or not series:
         return ""
     scale = 100.0 if percent else 1.0
     y_max = 100.0
-    xs = _x_positions(len(x_labels))
+    width, height, left, right = layout.width, layout.height, layout.left, layout.right
+    font = layout.font
+    xs = _x_positions(len(x_labels), layout)
     parts = [
-        f'<svg class="chart trend-chart" viewBox="0 0 {WIDTH} {HEIGHT}" role="img" '
-        f'aria-labelledby="{title_id} {title_id}-desc" direction="ltr" '
-        f'xmlns="http://www.w3.org/2000/svg">'
-        f'<title id="{title_id}">{escape(title)}</title>'
-        f'<desc id="{title_id}-desc">{escape(description)}</desc>'
-        f'<rect width="{WIDTH}" height="{HEIGHT}" fill="#ffffff"/>'
+        conventions.svg_open(
+            width=width,
+            height=height,
+            shown=layout.shown,
+            chart_id=f"{title_id}-chart",
+            title_id=title_id,
+            title=title,
+            description=description,
+            css="trend-chart",
+        )
     ]
     # The grid and the y axis.
     for tick in (0, 25, 50, 75, 100):
-        y = _y(tick, y_max)
+        y = _y(tick, y_max, layout)
         parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
             f'stroke="{"#8a94a3" if tick == 0 else "#e3e6ea"}" stroke-width="1"/>'
-            f'<text class="chart-tick" x="{LEFT - 8}" y="{y + 4:.1f}" text-anchor="end" '
-            f'font-size="12" fill="#4a5563">{tick}{"%" if percent else ""}</text>'
+            f'<text class="chart-tick" x="{left - 8}" y="{y + font / 3:.1f}" text-anchor="end" '
+            f'font-size="{font}" fill="#4a5563">{tick}{"%" if percent else ""}</text>'
         )
     if reference is not None:
-        y = _y(reference, y_max)
+        y = _y(reference, y_max, layout)
         parts.append(
-            f'<line x1="{LEFT}" y1="{y:.1f}" x2="{WIDTH - RIGHT}" y2="{y:.1f}" '
+            f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
             f'stroke="#4a5563" stroke-width="1.2" stroke-dasharray="3 4"/>'
         )
-    # The x labels, thinned so they do not collide.
-    every = max(1, math.ceil(len(x_labels) / MAX_X_LABELS))
+    # The x labels, thinned so they do not collide, moved in where they would leave the frame.
+    widest = max(conventions.text_width(label, font) for label in x_labels) + 12
+    gap = (xs[1] - xs[0]) if len(xs) > 1 else width
+    every = max(1, math.ceil(len(x_labels) / layout.x_labels), math.ceil(widest / gap))
     for i, label in enumerate(x_labels):
-        if i % every and i != len(x_labels) - 1:
+        if i % every:
             continue
+        x = conventions.fit_x(xs[i], label, font, "middle", width)
         parts.append(
-            f'<text class="chart-tick" x="{xs[i]:.1f}" y="{HEIGHT - BOTTOM + 20}" '
-            f'text-anchor="middle" font-size="12" fill="#4a5563">{escape(label)}</text>'
+            f'<text class="chart-tick" x="{x:.1f}" y="{height - layout.bottom + font + 8}" '
+            f'text-anchor="middle" font-size="{font}" fill="#4a5563">{escape(label)}</text>'
         )
-    for index, one in enumerate(series[:MAX_SERIES]):
+    for offset, one in enumerate(series[:MAX_SERIES]):
+        index = first_style + offset
         s = style(index)
         points = (one.points + [None] * len(x_labels))[: len(x_labels)]
         group = [f'<g class="trend-series" data-series="{index}">']
@@ -215,13 +254,15 @@ def trend_svg(
                 i = run[0]
                 p = banded[i]
                 group.append(
-                    f'<line x1="{xs[i]:.1f}" y1="{_y(p.low * scale, y_max):.1f}" '
-                    f'x2="{xs[i]:.1f}" y2="{_y(p.high * scale, y_max):.1f}" '
+                    f'<line x1="{xs[i]:.1f}" y1="{_y(p.low * scale, y_max, layout):.1f}" '
+                    f'x2="{xs[i]:.1f}" y2="{_y(p.high * scale, y_max, layout):.1f}" '
                     f'stroke="{s["colour"]}" stroke-opacity="0.45" stroke-width="6"/>'
                 )
                 continue
-            upper = [f"{xs[i]:.1f},{_y(banded[i].high * scale, y_max):.1f}" for i in run]
-            lower = [f"{xs[i]:.1f},{_y(banded[i].low * scale, y_max):.1f}" for i in reversed(run)]
+            upper = [f"{xs[i]:.1f},{_y(banded[i].high * scale, y_max, layout):.1f}" for i in run]
+            lower = [
+                f"{xs[i]:.1f},{_y(banded[i].low * scale, y_max, layout):.1f}" for i in reversed(run)
+            ]
             group.append(
                 f'<polygon points="{" ".join(upper + lower)}" fill="{s["colour"]}" '
                 f'fill-opacity="0.14" stroke="none"/>'
@@ -233,7 +274,8 @@ def trend_svg(
             if len(run) < 2:
                 continue
             path = "".join(
-                f"{'M' if n == 0 else 'L'}{xs[i]:.1f},{_y(known[i].estimate * scale, y_max):.1f}"
+                f"{'M' if n == 0 else 'L'}{xs[i]:.1f},"
+                f"{_y(known[i].estimate * scale, y_max, layout):.1f}"
                 for n, i in enumerate(run)
             )
             group.append(
@@ -245,7 +287,7 @@ def trend_svg(
                 _marker(
                     s["marker"],
                     xs[i],
-                    _y(p.estimate * scale, y_max),
+                    _y(p.estimate * scale, y_max, layout),
                     s["colour"],
                     p.hollow,
                 )

@@ -3,9 +3,11 @@
 from typing import cast
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from meshutaf.core.forms import DateInput, IdChoiceField, IdMultipleChoiceField
+from meshutaf.core.widgets import use_picker
 from meshutaf.directory.models import Organisation, Person
 from meshutaf.directory.selectors import current_affiliations
 
@@ -43,7 +45,6 @@ class InitiativeForm(forms.ModelForm):
             "vision": forms.Textarea(attrs={"rows": 3}),
             "situation_description": forms.Textarea(attrs={"rows": 4}),
             "target_audience": forms.Textarea(attrs={"rows": 2}),
-            "leading_partners": forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
         }
         field_classes = {
             "facilitating_organisation": IdChoiceField,
@@ -55,6 +56,8 @@ class InitiativeForm(forms.ModelForm):
         queryset = organisations if organisations is not None else Organisation.objects.all()
         cast(forms.ModelChoiceField, self.fields["facilitating_organisation"]).queryset = queryset
         cast(forms.ModelChoiceField, self.fields["leading_partners"]).queryset = queryset
+        for name in ("facilitating_organisation", "leading_partners"):
+            use_picker(self.fields[name], url=reverse("directory:pick_organisations"))
 
 
 class PhaseForm(forms.ModelForm):
@@ -107,6 +110,7 @@ class GroupMemberForm(forms.ModelForm):
         people = people if people is not None else Person.objects.all()
         person = cast(forms.ModelChoiceField, self.fields["person"])
         person.queryset = people.prefetch_related(current_affiliations())
+        use_picker(person, url=reverse("directory:pick_people"))
 
 
 class GroupMemberRoleForm(forms.ModelForm):

@@ -22,6 +22,7 @@ from meshutaf.core.text import normalize_email
 from meshutaf.directory.models import Organisation, Person
 from meshutaf.directory.services import person_create
 
+from . import extensions
 from .models import (
     Group,
     GroupMember,
@@ -190,6 +191,7 @@ def _log_role(*, membership: Membership, old: str, new: str, by: User | None) ->
 def membership_add(*, initiative: Initiative, user: User, role: str, by: User) -> Membership:
     membership = model_save(Membership(initiative=initiative, user=user, role=role), by=by)
     _log_role(membership=membership, old="", new=role, by=by)
+    extensions.membership_added(membership=membership, by=by)
     return membership
 
 

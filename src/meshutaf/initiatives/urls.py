@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import picker_views, views
 
 app_name = "initiatives"
 urlpatterns = [
@@ -12,6 +12,9 @@ urlpatterns = [
     path("<id:pk>/groups/new/", views.group_create, name="group_create"),
     path("<id:pk>/members/", views.members, name="members"),
     path("<id:pk>/members.csv", views.members_csv, name="members_csv"),
+    path("<id:pk>/pick/people/", picker_views.pick_people, name="pick_people"),
+    path("<id:pk>/pick/members/", picker_views.pick_members, name="pick_members"),
+    path("<id:pk>/pick/groups/", picker_views.pick_groups, name="pick_groups"),
     path("<id:pk>/history/", views.history, name="history"),
     path("<id:pk>/readiness/", views.readiness, name="readiness"),
     path("readiness/<id:pk>/status/", views.readiness_status, name="readiness_status"),

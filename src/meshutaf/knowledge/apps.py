@@ -10,8 +10,14 @@ class KnowledgeConfig(AppConfig):
     def ready(self) -> None:
         from meshutaf.initiatives import sections
 
-        sections.section_register(sections.Section("knowledge:documents", _("Documents"), order=60))
-        sections.section_register(sections.Section("knowledge:insights", _("Insights"), order=70))
+        sections.section_register(
+            sections.Section(
+                "knowledge:documents", _("Documents"), order=60, subpages=("document",)
+            )
+        )
+        sections.section_register(
+            sections.Section("knowledge:insights", _("Insights"), order=70, subpages=("insight",))
+        )
 
         from meshutaf.meetings import extensions
 

@@ -21,6 +21,8 @@ from django.utils import formats
 from django.utils.html import escape
 from django.utils.translation import gettext as _
 
+from meshutaf.core import charts as conventions
+
 INK = "#1b2430"
 INK_SOFT = "#4a5563"
 GRID = "#e3e6ea"
@@ -31,6 +33,7 @@ CONE = "#1f5f8b"
 BREAK = "#6b4fbb"
 
 Formatter = Callable[[float], str]
+COMPACT_MIN_DISPLAY = 250  # px: a small multiple's grid cell (18rem) less the card's padding
 
 
 @dataclass(frozen=True)
@@ -206,9 +209,12 @@ def _text(
     size: int = 12,
     fill=INK_SOFT,
     halo: bool = False,
+    width: float | None = None,
 ):
     """A label; `halo` paints a white outline under it so that it stays readable where it
-    lies on a line or a band."""
+    lies on a line or a band. With `width` (the chart's), it is moved to stay inside it."""
+    if width is not None:
+        x = conventions.fit_x(x, text, size, anchor, width)
     extra = (
         ' stroke="#ffffff" stroke-width="3" stroke-linejoin="round" paint-order="stroke"'
         if halo
@@ -235,14 +241,17 @@ def segment_span(points: Sequence[ChartPoint], segment: int) -> tuple[float, flo
     return start, end
 
 
-def _svg_open(width: int, height: int, chart_id: str, title: str, description: str, css: str):
-    return (
-        f'<svg class="chart {css}" viewBox="0 0 {width} {height}" role="img" '
-        f'aria-labelledby="{chart_id}-title {chart_id}-desc" direction="ltr" '
-        f'xmlns="http://www.w3.org/2000/svg" id="{chart_id}">'
-        f'<title id="{chart_id}-title">{escape(title)}</title>'
-        f'<desc id="{chart_id}-desc">{escape(description)}</desc>'
-        f'<rect width="{width}" height="{height}" fill="#ffffff"/>'
+def _svg_open(
+    width: int, height: int, chart_id: str, title: str, description: str, css: str, shown: int
+):
+    return conventions.svg_open(
+        width=width,
+        height=height,
+        shown=shown,
+        chart_id=chart_id,
+        title=title,
+        description=description,
+        css=css,
     )
 
 
@@ -271,10 +280,20 @@ def series_svg(
     one scale (small multiples); `compact` draws a small one with fewer labels; `narrow`, the
     full chart for a phone's width (fewer years, larger type: the page shows it instead of
     the wide one on a narrow screen)."""
-    width, height = (340, 190) if compact else (400, 300) if narrow else (720, 340)
+    # Each drawing's type is sized for the narrowest width it is shown at (core/charts.py):
+    # a small multiple fills a grid cell of at least 18rem (_chart_styles.html).
+    width, height, shown = (
+        (300, 200, COMPACT_MIN_DISPLAY)
+        if compact
+        else (conventions.NARROW, 290, conventions.NARROW_MIN_DISPLAY)
+        if narrow
+        else (conventions.WIDE, 340, conventions.WIDE_MIN_DISPLAY)
+    )
+    size = conventions.font_for(width, shown)
+    label_size = size
     # The wide right margin holds the baseline's label, clear of the data.
     left, right, top, bottom = (
-        (52, 12, 12, 28) if compact else (46, 66, 26, 38) if narrow else (68, 84, 26, 40)
+        (60, 14, 12, 32) if compact else (56, 20, 28, 40) if narrow else (72, 96, 28, 42)
     )
     times = chart.times()
     if t_range is None:
@@ -284,29 +303,35 @@ def series_svg(
         pad = (t1 - t0) * 0.03
         t_range = (t0 - pad, t1 + pad)
     y0, y1, step = y_range or nice_range(chart.values())
-    frame = _Frame(width, height, left, right, top, bottom, t_range[0], t_range[1], y0, y1)
-    size = 10 if compact else 14 if narrow else 12
-    label_size = 13 if narrow else 11
-    css = "measure-chart measure-chart--narrow" if narrow else "measure-chart"
-    parts = [_svg_open(width, height, chart_id, title, description, css)]
-    # The grid, the y axis (always on the left: time runs left to right) and the years.
+    tick_values = []
     tick = y0
     while tick <= y1 + step / 1000:
+        tick_values.append(tick)
+        tick += step
+    # Room on the left for the longest tick label.
+    widest = max((conventions.text_width(formatter(v), size) for v in tick_values), default=0)
+    left = max(left, math.ceil(widest) + 10)
+    frame = _Frame(width, height, left, right, top, bottom, t_range[0], t_range[1], y0, y1)
+    css = "measure-chart measure-chart--narrow" if narrow else "measure-chart"
+    parts = [_svg_open(width, height, chart_id, title, description, css, shown)]
+    # The grid, the y axis (always on the left: time runs left to right) and the years.
+    for tick in tick_values:
         y = frame.y(tick)
         parts.append(
             f'<line x1="{left}" y1="{y:.1f}" x2="{width - right}" y2="{y:.1f}" '
             f'stroke="{INK_SOFT if math.isclose(tick, y0) else GRID}" stroke-width="1"/>'
         )
         parts.append(_text(left - 6, y + 4, formatter(tick), anchor="end", size=size))
-        tick += step
-    years = _year_ticks(t_range[0], t_range[1], 4 if compact else 5 if narrow else 10)
+    years = _year_ticks(t_range[0], t_range[1], 3 if compact else 4 if narrow else 9)
     for year in years:
         x = frame.x(year)
         parts.append(
             f'<line x1="{x:.1f}" y1="{height - bottom}" x2="{x:.1f}" y2="{height - bottom + 4}" '
             f'stroke="{INK_SOFT}" stroke-width="1"/>'
         )
-        parts.append(_text(x, height - bottom + 6 + size, str(year), anchor="middle", size=size))
+        parts.append(
+            _text(x, height - bottom + 4 + size, str(year), anchor="middle", size=size, width=width)
+        )
     labels: list[str] = []  # drawn last, over the data, each with a halo
     # Series breaks: a vertical mark where the definition changed.
     for time, segment in break_times(chart.points):
@@ -320,7 +345,7 @@ def series_svg(
             label = chart.break_labels.get(segment) or _("New definition (v%(number)s)") % {
                 "number": segment
             }
-            parts.append(_text(x + 4, top - 8, label, size=label_size, fill=BREAK))
+            parts.append(_text(x + 4, top - 8, label, size=label_size, fill=BREAK, width=width))
         parts.append("</g>")
     # The baseline: only over the definition version it belongs to (a value under another
     # definition is not comparable with it).
@@ -339,10 +364,24 @@ def series_svg(
         )
         if not compact:
             if x_to >= width - right - 0.5:  # in the right margin, clear of the data
-                labels.append(_text(x_to + 4, y + 4, _("Baseline"), size=label_size, halo=True))
+                label = _("Baseline")
+                if x_to + 4 + conventions.text_width(label, label_size) <= width - 2:
+                    labels.append(_text(x_to + 4, y + 4, label, size=label_size, halo=True))
+                else:  # too long for the margin: over the line's end, inside the plot
+                    labels.append(
+                        _text(x_to - 2, y - 6, label, anchor="end", size=label_size, halo=True)
+                    )
             else:
                 labels.append(
-                    _text(x_to - 2, y - 6, _("Baseline"), anchor="end", size=label_size, halo=True)
+                    _text(
+                        x_to - 2,
+                        y - 6,
+                        _("Baseline"),
+                        anchor="end",
+                        size=label_size,
+                        halo=True,
+                        width=width,
+                    )
                 )
     # The forecast cone: the trend's 95% prediction interval out to the target year.
     if len(chart.cone) >= 2:
@@ -367,7 +406,15 @@ def series_svg(
         parts.append("</g>")
         if not compact:
             labels.append(
-                _text(x2 - 4, y2 - 8, _("judgement"), anchor="end", size=label_size, halo=True)
+                _text(
+                    x2 - 4,
+                    y2 - 8,
+                    _("judgement"),
+                    anchor="end",
+                    size=label_size,
+                    halo=True,
+                    width=width,
+                )
             )
     # The values: a line per stretch (never across a break), interval bars, markers.
     for stretch in runs(chart.points):
@@ -393,7 +440,8 @@ def series_svg(
                         height - bottom - 11,
                         point.marker or "—",
                         anchor="middle",
-                        size=12 if narrow else 10,
+                        size=size,
+                        width=width,
                     )
                 )
             parts.append("</g>")
@@ -437,6 +485,7 @@ def series_svg(
                     size=label_size,
                     fill=TARGET,
                     halo=True,
+                    width=width,
                 )
             )
     parts.extend(labels)

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy as _
 
 from meshutaf.core.forms import DateInput, IdChoiceField
 from meshutaf.core.text import pick_localized
+from meshutaf.core.widgets import use_picker
 from meshutaf.directory.models import Organisation
 from meshutaf.meetings.models import Outcome, OutcomeKind
 
@@ -214,6 +215,10 @@ class StrategyForm(forms.Form):
     def __init__(self, *args, initiative, **kwargs):
         super().__init__(*args, **kwargs)
         _field(self, "owner_group").queryset = initiative.groups.all()
+        use_picker(self.fields["owner_organisation"], url=reverse("directory:pick_organisations"))
+        use_picker(
+            self.fields["owner_group"], url=reverse("initiatives:pick_groups", args=[initiative.pk])
+        )
 
     def clean_order(self):
         return self.cleaned_data.get("order") or 0
@@ -660,6 +665,7 @@ class AgreementForm(forms.Form):
     def __init__(self, *args, framework, **kwargs):
         super().__init__(*args, **kwargs)
         _field(self, "indicator").queryset = framework.indicators.all()
+        use_picker(self.fields["partner"], url=reverse("directory:pick_organisations"))
         self.fields["partner"].help_text = _(
             "An agreement for a partner and an indicator that already have one replaces it."
         )

@@ -299,7 +299,8 @@ def target_words(indicator: Indicator, target, *, public: bool) -> dict | None:
     if decision is not None and not public:
         words["decision"] = decision
         words["decision_url"] = (
-            reverse("meetings:detail", args=[decision.meeting_id]) + f"#outcome-{decision.pk}"
+            reverse("meetings:detail", args=[decision.meeting_id])
+            + f"?tab=minutes#outcome-{decision.pk}"
         )
     return words
 

@@ -1,18 +1,24 @@
 """API endpoints for meetings and action items, through the same gates as the pages."""
 
 import datetime
+import re
+from typing import Annotated
 
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 from django.utils.translation import gettext as _
-from ninja import Router, Schema, Status
+from ninja import Field, Query, Router, Schema, Status
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.pagination import paginate
+from pydantic import BeforeValidator
+from pydantic_core import PydanticCustomError
 
 from meshutaf.core.access import Action, role_allows
 from meshutaf.core.schemas import ErrorOut, Id
 from meshutaf.directory.models import Person
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
-from . import selectors, services
+from . import calendar_grid, selectors, services
 from .models import ActionStatus, MeetingKind, MeetingStatus, OutcomeKind
 from .permissions import meeting_get_for_user, outcome_get_for_user
 
@@ -239,3 +245,73 @@ def action_item_list(request, owner: str = "", status: str = "", initiative: Id 
 def action_item_update(request, item_id: Id, payload: StatusIn):
     item = outcome_get_for_user(user=request.user, pk=item_id, action=Action.CONTRIBUTE).obj
     return services.action_item_set_status(item=item, by=request.user, status=payload.status)
+
+
+# --- My meetings across initiatives ---------------------------------------------------------
+
+# The longest span one request may ask for: a year (a leap year's included).
+MY_MEETINGS_MAX_DAYS = 366
+
+
+class MyMeetingOut(MeetingOut):
+    """A meeting in the caller's list across initiatives, with what a calendar shows of it."""
+
+    initiative_name: str
+    url: str
+
+    @staticmethod
+    def resolve_initiative_name(obj) -> str:
+        return obj.initiative.name
+
+    @staticmethod
+    def resolve_url(obj) -> str:
+        return obj.get_absolute_url()
+
+
+def _iso_day(value):
+    """Only YYYY-MM-DD: pydantic would also read "0" as 1 January 1970."""
+    if isinstance(value, str) and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", value):
+        raise PydanticCustomError("date_parsing", "Enter a valid date (YYYY-MM-DD).")
+    return value
+
+
+IsoDay = Annotated[datetime.date, BeforeValidator(_iso_day)]
+
+
+class MyMeetingsQuery(Schema):
+    from_: IsoDay | None = Field(
+        None, alias="from", description="The first day (YYYY-MM-DD); today if left out."
+    )
+    to: IsoDay | None = Field(
+        None,
+        description="The last day, included (YYYY-MM-DD); 30 days after `from` if left out. "
+        f"At most {MY_MEETINGS_MAX_DAYS} days after `from`.",
+    )
+
+
+def _query_error(field: str, message: str) -> NinjaValidationError:
+    return NinjaValidationError([{"loc": ("query", field), "msg": message, "type": "value_error"}])
+
+
+@router.get("/me/meetings", response=list[MyMeetingOut])
+def my_meetings(request, query: Query[MyMeetingsQuery]):
+    """My meetings in every initiative I belong to (drafts only where I facilitate), that
+    overlap the days from `from` to `to` in my time zone, in order."""
+    years = {"first": calendar_grid.MIN_YEAR, "last": calendar_grid.MAX_YEAR}
+    for name, value in (("from", query.from_), ("to", query.to)):
+        if value is not None and not years["first"] <= value.year <= years["last"]:
+            raise _query_error(name, _("Enter a date from %(first)s to %(last)s.") % years)
+    first = query.from_ or timezone.localdate()
+    last = query.to or first + datetime.timedelta(days=30)
+    end_day = last + datetime.timedelta(days=1)
+    if last < first:
+        raise _query_error("to", _("The last day must not be before the first."))
+    if (last - first).days > MY_MEETINGS_MAX_DAYS:
+        raise _query_error(
+            "to",
+            _("Ask for at most %(days)s days at a time.") % {"days": MY_MEETINGS_MAX_DAYS},
+        )
+    zone = timezone.get_current_timezone()
+    start = datetime.datetime.combine(first, datetime.time.min, tzinfo=zone)
+    end = datetime.datetime.combine(end_day, datetime.time.min, tzinfo=zone)
+    return list(selectors.my_meetings_between(user=request.user, start=start, end=end))

@@ -14,7 +14,9 @@ class MeetingsConfig(AppConfig):
             sections.Section("meetings:list", _("Meetings"), order=10, primary=True)
         )
         sections.section_register(
-            sections.Section("meetings:initiative_actions", _("Action items"), order=20)
+            sections.Section(
+                "meetings:initiative_actions", _("Action items"), order=20, subpages=("action",)
+            )
         )
 
         from . import indexing

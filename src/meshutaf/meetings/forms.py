@@ -1,15 +1,18 @@
 """Forms for meetings. They parse and validate input; the services do the writing."""
 
 import datetime
+import re
 import zoneinfo
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
 from meshutaf.core.forms import DateInput, IdChoiceField, IdMultipleChoiceField
 from meshutaf.core.time_zones import time_zone_choices, viewer_time_zone
+from meshutaf.core.widgets import use_picker
 from meshutaf.directory.models import Person
 from meshutaf.initiatives.models import Group, Phase
 
@@ -23,6 +26,7 @@ from .models import (
     OutcomeKind,
     Recurrence,
 )
+from .services import invitee_emails_check
 
 
 class TimeInput(forms.TimeInput):
@@ -206,6 +210,16 @@ class InviteForm(forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple(attrs={"class": "checkbox-list"}),
     )
+    emails = forms.CharField(
+        label=_("People who are not members, by e-mail"),
+        required=False,
+        max_length=20000,
+        widget=forms.Textarea(attrs={"rows": 3, "dir": "ltr", "autocomplete": "off"}),
+        help_text=_(
+            "One address per line, or separated by commas; at most 50. They get the invitation "
+            "and a link to answer, and no access to the initiative."
+        ),
+    )
 
     def __init__(self, *args, initiative, members, **kwargs):
         super().__init__(*args, **kwargs)
@@ -214,11 +228,24 @@ class InviteForm(forms.Form):
         self.fields["users"].choices = [
             (key, user.display_name) for key, user in self.members.items()
         ]
+        members_search = reverse("initiatives:pick_members", args=[initiative.pk])
+        use_picker(self.fields["users"], url=members_search)
+        groups_search = reverse("initiatives:pick_groups", args=[initiative.pk])
+        use_picker(self.fields["groups"], url=groups_search)
+
+    def clean_emails(self):
+        text = self.cleaned_data.get("emails") or ""
+        addresses = [part for part in re.split(r"[\s,;]+", text) if part]
+        try:
+            return sorted(invitee_emails_check(addresses))
+        except ValidationError as error:
+            raise ValidationError(error.message_dict["emails"]) from error
 
     def clean(self):
         data = super().clean()
         data["user_objects"] = [self.members[key] for key in data.get("users", [])]
-        if not (data.get("everyone") or data.get("groups") or data["user_objects"]):
+        chosen = [data.get(name) for name in ("everyone", "groups", "user_objects", "emails")]
+        if not any(chosen) and not self.has_error("emails"):
             raise ValidationError(_("Choose whom to invite."))
         return data
 
@@ -263,6 +290,8 @@ class OutcomeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
         self.fields["owner"].queryset = Person.objects.filter(pk__in=[p.pk for p in people])
+        owner_search = reverse("initiatives:pick_people", args=[meeting.initiative_id])
+        use_picker(self.fields["owner"], url=owner_search)
 
 
 class ActionStatusForm(forms.Form):

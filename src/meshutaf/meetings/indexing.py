@@ -55,7 +55,7 @@ def meeting_entries(meeting: Meeting) -> tuple[registry.Covered, list[SearchEntr
                     object_id=item.pk,
                     title=f"{meeting.title} — {item.title}",
                     body=item.minutes,
-                    url=f"{url}#item-{item.pk}",
+                    url=f"{url}?tab=minutes#item-{item.pk}",
                     date=meeting.starts_at,
                     facilitators_only=hidden,
                 )
@@ -80,7 +80,7 @@ def _outcome_entry(outcome, *, meeting: Meeting, hidden: bool) -> SearchEntry:
         object_id=outcome.pk,
         title=first_line[:160],
         body=body,
-        url=f"{meeting.get_absolute_url()}#outcome-{outcome.pk}",
+        url=f"{meeting.get_absolute_url()}?tab=minutes#outcome-{outcome.pk}",
         date=meeting.starts_at,
         facilitators_only=hidden,
     )

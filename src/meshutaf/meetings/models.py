@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F, Q
+from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -255,8 +256,9 @@ class RSVP(models.TextChoices):
 
 
 class MeetingInvitee(TimeStampedModel):
-    """Someone invited to a meeting: a user (a member of the initiative) or a person from the
-    directory who never logs in. Answers by a signed link, so no login is needed."""
+    """Someone invited to a meeting: a user (a member of the initiative), a person from the
+    directory who never logs in, or an outsider known only by e-mail address (no access to
+    the initiative). Answers by a signed link, so no login is needed."""
 
     meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="invitees")
     user = models.ForeignKey(
@@ -295,8 +297,16 @@ class MeetingInvitee(TimeStampedModel):
                 name="invitee_person_once",
                 violation_error_message=_("This person is already invited."),
             ),
+            # An outsider invited by e-mail alone has neither an account nor a directory entry.
+            models.UniqueConstraint(
+                Lower("email"),
+                "meeting",
+                condition=Q(user__isnull=True, person__isnull=True),
+                name="invitee_email_once",
+                violation_error_message=_("This address is already invited."),
+            ),
             models.CheckConstraint(
-                condition=Q(user__isnull=False) | Q(person__isnull=False),
+                condition=Q(user__isnull=False) | Q(person__isnull=False) | ~Q(email=""),
                 name="invitee_is_someone",
             ),
             models.CheckConstraint(condition=Q(rsvp__in=RSVP.values), name="invitee_rsvp_valid"),
@@ -438,7 +448,8 @@ class Outcome(TimeStampedModel):
             raise ValidationError({"agenda_item": _("Choose an item of this meeting's agenda.")})
 
     def get_absolute_url(self) -> str:
-        return reverse("meetings:detail", args=[self.meeting_id]) + f"#outcome-{self.pk}"
+        url = reverse("meetings:detail", args=[self.meeting_id])
+        return f"{url}?tab=minutes#outcome-{self.pk}"
 
     @property
     def is_open(self) -> bool:

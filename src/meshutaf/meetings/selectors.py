@@ -274,3 +274,43 @@ def sector_balance_over_time(*, initiative, since: datetime.date | None = None) 
             segment["share"] = round(100 * segment["count"] / entry["total"], 1)
         entry["segments"].sort(key=lambda segment: -segment["count"])
     return list(data.values())
+
+
+# --- My meetings and the calendar -----------------------------------------------------------
+
+# The most meetings one calendar page or API answer lists: a month of a busy facilitator is a
+# few dozen; the cap only keeps a pathological range from loading everything.
+MY_MEETINGS_CAP = 1000
+
+
+def my_meetings_between(
+    *, user, start: datetime.datetime, end: datetime.datetime
+) -> QuerySet[Meeting]:
+    """The meetings the user may see that overlap [start, end), across their initiatives
+    (drafts only where they facilitate, as on the meeting pages), in order, with their
+    initiative: one query however many there are."""
+    return (
+        meetings_visible_to(user=user)
+        .filter(starts_at__lt=end, ends_at__gt=start)
+        .select_related("initiative")
+        .order_by("starts_at", "pk")[:MY_MEETINGS_CAP]
+    )
+
+
+def my_meetings_overview(*, user, upcoming: int = 20, recent_days: int = 30) -> dict:
+    """The next meetings (not cancelled) and the recent ones (the last `recent_days`), for
+    the My meetings page: two queries."""
+    now = timezone.now()
+    visible = meetings_visible_to(user=user).select_related("initiative")
+    return {
+        "upcoming": list(
+            visible.filter(ends_at__gte=now)
+            .exclude(status=MeetingStatus.CANCELLED)
+            .order_by("starts_at", "pk")[:upcoming]
+        ),
+        "recent": list(
+            visible.filter(
+                ends_at__lt=now, starts_at__gte=now - datetime.timedelta(days=recent_days)
+            ).order_by("-starts_at", "-pk")[:upcoming]
+        ),
+    }

@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 from dateutil.relativedelta import relativedelta
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import transaction
 from django.db.models import Max, Prefetch
 from django.utils import timezone
@@ -15,10 +16,13 @@ from django.utils.translation import gettext as _
 
 from meshutaf.accounts.models import User
 from meshutaf.core.services import model_delete, model_save, model_update
+from meshutaf.core.text import normalize_email
 from meshutaf.directory.models import Affiliation, Person
 from meshutaf.directory.services import person_create
 from meshutaf.initiatives.models import Group, Initiative, Membership
 from meshutaf.initiatives.services import require_same_initiative
+from meshutaf.notifications.models import Kind as NoticeKind
+from meshutaf.notifications.services import notify_later, notify_mentions_later
 
 from . import indexing, selectors
 from .models import (
@@ -251,10 +255,25 @@ def agenda_item_add(*, meeting: Meeting, by: User, **fields) -> AgendaItem:
 
 @transaction.atomic
 def agenda_item_update(*, item: AgendaItem, by: User, data: dict) -> AgendaItem:
+    minutes_before = item.minutes
     item, changed = model_update(instance=item, fields=AGENDA_FIELDS, data=data, by=by)
     if changed:
         indexing.index_meeting(item.meeting)
+        _notify_mentions(item, minutes_before, by)
     return item
+
+
+def _notify_mentions(item: AgendaItem, minutes_before: str, by: User) -> None:
+    """Members named with an "@" in the minutes hear of it (once per new mention)."""
+    meeting = item.meeting
+    notify_mentions_later(
+        text=item.minutes,
+        previous=minutes_before,
+        initiative=meeting.initiative_id,
+        url=minutes_url(meeting, f"item-{item.pk}"),
+        params={"actor": by.display_name, "title": meeting.title},
+        actor=by,
+    )
 
 
 @transaction.atomic
@@ -301,11 +320,15 @@ def invitees_add(
     users: Iterable[User] = (),
     groups: Iterable[Group] = (),
     whole_initiative: bool = False,
+    emails: Iterable[str] = (),
     send: bool = True,
 ) -> list[MeetingInvitee]:
-    """Invite members of the initiative, the people of some of its groups, or all members.
-    People already invited are skipped. Returns the new invitees; e-mail follows the commit."""
+    """Invite members of the initiative, the people of some of its groups, all members, or
+    outsiders by e-mail address (a member's address invites that member). Outsiders get the
+    e-mail and its answer link, and no access to the initiative. People already invited are
+    skipped. Returns the new invitees; e-mail follows the commit."""
     groups = list(groups)
+    outsiders = invitee_emails_check(emails)
     require_same_initiative(meeting.initiative, *groups)
     wanted_users: dict[int, User] = {user.pk: user for user in users}
     member_ids = set(
@@ -327,9 +350,26 @@ def invitees_add(
                 wanted_users.setdefault(person.user_id, person.user)
             elif not person.user_id:
                 wanted_people[person.pk] = person
+    if outsiders:
+        for membership in Membership.objects.filter(
+            initiative=meeting.initiative_id, user__is_active=True
+        ).select_related("user"):
+            if normalize_email(membership.user.email) in outsiders:
+                outsiders.discard(normalize_email(membership.user.email))
+                wanted_users.setdefault(membership.user_id, membership.user)
     already_users = set(meeting.invitees.exclude(user=None).values_list("user", flat=True))
     already_people = set(meeting.invitees.exclude(person=None).values_list("person", flat=True))
+    already_emails = {normalize_email(e) for e in meeting.invitees.values_list("email", flat=True)}
     created = []
+    for email in sorted(outsiders - already_emails):
+        created.append(
+            model_save(
+                MeetingInvitee(
+                    meeting=meeting, name=email, email=email, token_nonce=secrets.token_hex(8)
+                ),
+                by=by,
+            )
+        )
     for user in wanted_users.values():
         if user.pk in already_users:
             continue
@@ -363,7 +403,51 @@ def invitees_add(
     if send and created and meeting.status != MeetingStatus.DRAFT:
         ids = [invitee.pk for invitee in created]
         transaction.on_commit(lambda: _enqueue_invitations(meeting.pk, ids))
+        invitations_notify(meeting=meeting, by=by, invitee_ids=ids)
     return created
+
+
+def invitations_notify(*, meeting: Meeting, by: User, invitee_ids: list[int]) -> None:
+    """The invited members see the invitation under their bell too (after the commit)."""
+    notify_later(
+        kind=NoticeKind.MEETING_INVITED,
+        recipients=meeting.invitees.filter(pk__in=invitee_ids)
+        .exclude(user=None)
+        .values_list("user", flat=True),
+        initiative=meeting.initiative_id,
+        params={"title": meeting.title, "date": meeting.local_start.date().isoformat()},
+        url=meeting.get_absolute_url(),
+        actor=by,
+    )
+
+
+MAX_EMAIL_INVITES = 50
+
+
+def invitee_emails_check(emails: Iterable[str]) -> set[str]:
+    """The outsiders' addresses, normalised and deduplicated; refuses bad ones and too many."""
+    wanted = {normalize_email(email) for email in emails if (email or "").strip()}
+    bad = sorted(email for email in wanted if not _valid_email(email))
+    if bad:
+        raise ValidationError(
+            {"emails": _("Not e-mail addresses: %(bad)s") % {"bad": ", ".join(bad[:10])}}
+        )
+    if len(wanted) > MAX_EMAIL_INVITES:
+        raise ValidationError(
+            {
+                "emails": _("Invite at most %(max)s addresses at a time.")
+                % {"max": MAX_EMAIL_INVITES}
+            }
+        )
+    return wanted
+
+
+def _valid_email(email: str) -> bool:
+    try:
+        validate_email(email)
+    except ValidationError:
+        return False
+    return len(email) <= 254
 
 
 def _enqueue_invitations(meeting_id: int, invitee_ids: list[int]) -> None:
@@ -495,19 +579,41 @@ def outcome_create(
     )
     if outcome.kind == OutcomeKind.ACTION:
         _carry_forward(outcome, by)
+        _notify_assigned(outcome, by)
     indexing.index_outcome(outcome)
     return outcome
+
+
+def minutes_url(meeting: Meeting, anchor: str) -> str:
+    """An outcome or an agenda item's minutes, on the meeting page's minutes tab."""
+    return f"{meeting.get_absolute_url()}?tab=minutes#{anchor}"
+
+
+def _notify_assigned(outcome: Outcome, by: User) -> None:
+    """The owner of an action item hears of it, unless they gave it to themselves."""
+    if outcome.owner is not None and outcome.owner.user_id:
+        notify_later(
+            kind=NoticeKind.ACTION_ASSIGNED,
+            recipients=[outcome.owner.user_id],
+            initiative=outcome.initiative_id,
+            params={"actor": by.display_name, "text": outcome.text},
+            url=minutes_url(outcome.meeting, f"outcome-{outcome.pk}"),
+            actor=by,
+        )
 
 
 @transaction.atomic
 def outcome_update(*, outcome: Outcome, by: User, data: dict) -> Outcome:
     if outcome.kind == OutcomeKind.ACTION and "owner" in data:
         _owner_check(meeting=outcome.meeting, owner=data["owner"])
+    owner_before = outcome.owner_id
     outcome, changed = model_update(
         instance=outcome, fields=("text", "owner", "due_date", "agenda_item"), data=data, by=by
     )
     if changed:
         indexing.index_outcome(outcome)
+    if outcome.kind == OutcomeKind.ACTION and outcome.owner_id != owner_before:
+        _notify_assigned(outcome, by)
     return outcome
 
 

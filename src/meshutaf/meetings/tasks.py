@@ -16,6 +16,10 @@ from django_tasks import task
 
 from meshutaf.accounts.models import User
 from meshutaf.initiatives.models import Membership
+from meshutaf.notifications import selectors as notice_selectors
+from meshutaf.notifications import services as notices
+from meshutaf.notifications import tasks as notice_tasks
+from meshutaf.notifications.models import Delivery, Kind
 
 from . import calendar, extensions
 from .models import (
@@ -28,6 +32,7 @@ from .models import (
     Outcome,
     OutcomeKind,
 )
+from .services import minutes_url
 from .tokens import rsvp_token
 
 logger = logging.getLogger(__name__)
@@ -171,6 +176,16 @@ def send_weekly_digest(*, today: datetime.date | None = None) -> int:
 
     member_of = set(Membership.objects.filter(user__in=users).values_list("user", "initiative"))
     extras = extensions.digest_extras(today=today)
+    for user_id, entries in notices.weekly_entries().items():  # unread notices, weekly kind
+        extras.setdefault(user_id, []).extend(entries)
+    # Whoever turned action-item notices off gets no list of them either.
+    items_off = {
+        user_id
+        for user_id, delivery in notice_selectors.deliveries(
+            user_ids=list(users), kind=Kind.ACTION_DUE
+        ).items()
+        if delivery == Delivery.OFF
+    }
     missing = set(extras) - set(users)
     users.update({user.pk: user for user in User.objects.filter(pk__in=missing, is_active=True)})
     sent = 0
@@ -183,6 +198,8 @@ def send_weekly_digest(*, today: datetime.date | None = None) -> int:
             for item in by_user.get(user_id, [])
             if user.is_superuser or (user_id, item.initiative_id) in member_of
         ]
+        if user_id in items_off:
+            visible = []
         more = extras.get(user_id, [])
         if not (visible or more) or not user.email:
             continue
@@ -205,8 +222,51 @@ def send_weekly_digest(*, today: datetime.date | None = None) -> int:
             sent += 1
         except Exception:
             logger.exception("could not send the digest to user %s", user_id)
+            continue
+        notices.weekly_entries_sent(user_id=user_id, entries=more)
     DigestRun.objects.filter(pk=run.pk).update(recipients=sent)
     return sent
+
+
+DUE_SOON_DAYS = 2
+DUE_LOOKBACK_DAYS = 14
+
+
+def notify_due_action_items(*, today: datetime.date | None = None) -> int:
+    """Tell each open action item's owner, once, that it falls due within DUE_SOON_DAYS, and
+    once more when it is overdue (items due in the last DUE_LOOKBACK_DAYS only, so a new
+    installation does not wake every old item). A new due date is a new notice."""
+    today = today or timezone.localdate()
+    items = (
+        Outcome.objects.filter(
+            kind=OutcomeKind.ACTION,
+            status__in=OPEN_ACTION_STATUSES,
+            owner__user__isnull=False,
+            due_date__gte=today - datetime.timedelta(days=DUE_LOOKBACK_DAYS),
+            due_date__lte=today + datetime.timedelta(days=DUE_SOON_DAYS),
+        )
+        .exclude(meeting__status=MeetingStatus.DRAFT)
+        .select_related("owner", "meeting")
+    )
+    keyed = {
+        f"action-due:{item.pk}:{item.due_date}:{'late' if item.due_date < today else 'soon'}": item
+        for item in items
+    }
+    claimed = notices.claim_once(keyed)
+    for key in claimed:
+        item = keyed[key]
+        notices.notify_later(
+            kind=Kind.ACTION_DUE,
+            recipients=[item.owner.user_id],
+            initiative=item.initiative_id,
+            params={
+                "text": item.text,
+                "date": item.due_date.isoformat(),
+                "overdue": item.due_date < today,
+            },
+            url=minutes_url(item.meeting, f"outcome-{item.pk}"),
+        )
+    return len(claimed)
 
 
 DIGEST_WEEKDAY = 6  # Sunday: the first working day of the week in Israel
@@ -220,6 +280,8 @@ def tick() -> None:
     try:
         send_due_reminders()
         now = timezone.localtime()
+        notify_due_action_items(today=now.date())
+        notice_tasks.send_daily_digest(now=now)
         if now.weekday() == DIGEST_WEEKDAY and now.hour >= DIGEST_HOUR:
             send_weekly_digest(today=now.date())
     finally:

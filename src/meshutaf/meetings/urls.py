@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import calendar_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -32,8 +32,10 @@ urlpatterns = [
     path("outcomes/<id:pk>/delete/", views.outcome_delete, name="outcome_delete"),
     path("action-items/<id:pk>/status/", views.action_status, name="action_status"),
     path("my/action-items/", views.my_actions, name="my_actions"),
-    path("my/calendar/", views.calendar_page, name="calendar"),
+    path("my/meetings/", calendar_views.my_meetings, name="my_meetings"),
+    path("my/meetings/calendar/", calendar_views.my_calendar, name="my_calendar"),
+    path("my/calendar/", calendar_views.calendar_page, name="calendar"),
     path("my/upcoming/", views.dashboard_fragment, name="dashboard_fragment"),
     path("rsvp/<str:token>/", views.rsvp, name="rsvp"),
-    path("calendar/<str:token>.ics", views.calendar_feed, name="feed"),
+    path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="feed"),
 ]

@@ -20,7 +20,7 @@ from meshutaf.core.access import Action, role_allows
 from meshutaf.core.forms import apply_service_errors, form_submitted
 from meshutaf.directory.models import Person
 from meshutaf.initiatives.models import Membership
-from meshutaf.initiatives.permissions import initiative_get_for_user, initiatives_visible_to
+from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from . import calendar, selectors, services
 from .forms import (
@@ -35,7 +35,6 @@ from .forms import (
     SeriesForm,
 )
 from .models import (
-    CalendarFeed,
     MeetingInvitee,
     MeetingSeries,
     MeetingStatus,
@@ -43,7 +42,6 @@ from .models import (
 from .permissions import (
     agenda_item_get_for_user,
     meeting_get_for_user,
-    meetings_visible_to,
     outcome_get_for_user,
     series_get_for_user,
 )
@@ -178,24 +176,54 @@ def meeting_delete(request, pk: int):
     return redirect("meetings:list", meeting.initiative_id)
 
 
+# The meeting page's tabs, one job at a time: `?tab=` names one (see `meeting_tab`).
+TABS = ("overview", "invitations", "attendance", "minutes")
+
+
+def meeting_tabs() -> list[tuple[str, str]]:
+    return [
+        ("overview", _("Overview and agenda")),
+        ("invitations", _("Invitations and answers")),
+        ("attendance", _("Attendance and turns")),
+        ("minutes", _("Minutes and outcomes")),
+    ]
+
+
+def meeting_tab(meeting, asked: str | None) -> str:
+    """The tab asked for, else the sensible one: the minutes once the meeting is over (or
+    held), the overview before it."""
+    if asked in TABS:
+        return str(asked)
+    return "minutes" if meeting.is_past or meeting.status == MeetingStatus.HELD else "overview"
+
+
+def detail_url(meeting_pk: int, tab: str, anchor: str = "") -> str:
+    url = reverse("meetings:detail", args=[meeting_pk])
+    if tab in TABS:
+        url += f"?tab={tab}"
+    return url + (f"#{anchor}" if anchor else "")
+
+
 @login_required
 def meeting_detail(request, pk: int):
     meeting, role = meeting_get_for_user(user=request.user, pk=pk)
+    tab = meeting_tab(meeting, request.GET.get("tab"))
     page = selectors.meeting_page(meeting=meeting, user=request.user)
     manage = role_allows(role, Action.MANAGE)
     context = {
         "initiative": meeting.initiative,
         "meeting": meeting,
         "page": page,
+        "tab": tab,
+        "tabs": meeting_tabs(),
         "can_manage": manage,
         "can_contribute": role_allows(role, Action.CONTRIBUTE),
         "statuses": MeetingStatus.choices,
         "rsvp_form": RSVPForm(initial={"rsvp": getattr(page.my_invitation, "rsvp", None)}),
     }
-    if manage:
+    if manage and tab == "minutes":
         people = selectors.attendance_candidates(meeting=meeting)
         context["outcome_form"] = OutcomeForm(meeting=meeting, people=people)
-        context["agenda_form"] = AgendaItemForm(people=Person.objects.none())
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -321,7 +349,7 @@ def agenda_add(request, pk: int):
             messages.error(request, " ".join(error.messages))
     else:
         messages.error(request, _("The agenda item needs a title."))
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#agenda")
+    return redirect(detail_url(meeting.pk, "overview", "agenda"))
 
 
 @login_required
@@ -339,7 +367,9 @@ def agenda_edit(request, pk: int):
                 apply_service_errors(form, error)
             else:
                 messages.success(request, _("The agenda item was saved."))
-                return redirect(reverse("meetings:detail", args=[meeting.pk]) + f"#item-{item.pk}")
+                # Back to the tab it was opened from; to the minutes once it has some.
+                tab = "minutes" if item.minutes else request.GET.get("tab", "")
+                return redirect(detail_url(meeting.pk, tab, f"item-{item.pk}"))
     return render(
         request,
         "meetings/agenda_form.html",
@@ -354,7 +384,7 @@ def agenda_move(request, pk: int):
     services.agenda_item_move(
         item=item, by=request.user, offset=-1 if request.POST.get("direction") == "up" else 1
     )
-    return redirect(reverse("meetings:detail", args=[item.meeting_id]) + f"#item-{item.pk}")
+    return redirect(detail_url(item.meeting_id, "overview", f"item-{item.pk}"))
 
 
 @login_required
@@ -363,7 +393,7 @@ def agenda_delete(request, pk: int):
     item = agenda_item_get_for_user(user=request.user, pk=pk).obj
     services.agenda_item_delete(item=item, by=request.user)
     messages.success(request, _("The agenda item was removed."))
-    return redirect(reverse("meetings:detail", args=[item.meeting_id]) + "#agenda")
+    return redirect(detail_url(item.meeting_id, "overview", "agenda"))
 
 
 @login_required
@@ -375,7 +405,7 @@ def minutes_edit(request, pk: int):
             meeting=meeting, by=request.user, data={"summary": request.POST.get("summary", "")}
         )
         messages.success(request, _("The minutes were saved."))
-        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#minutes")
+        return redirect(detail_url(meeting.pk, "minutes", "minutes"))
     return render(
         request,
         "meetings/minutes_form.html",
@@ -404,6 +434,7 @@ def invite(request, pk: int):
             users=data["user_objects"],
             groups=data.get("groups") or [],
             whole_initiative=data.get("everyone", False),
+            emails=data.get("emails") or [],
         ),
     )
     if created is not None:
@@ -415,7 +446,7 @@ def invite(request, pk: int):
             request,
             _("%(count)s invited.") % {"count": len(created)} + " " + (note if created else ""),
         )
-        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#invitees")
+        return redirect(detail_url(meeting.pk, "invitations", "invitees"))
     return render(
         request,
         "meetings/invite.html",
@@ -431,7 +462,7 @@ def invitee_remove(request, pk: int):
         user=request.user, pk=invitee.meeting_id, action=Action.MANAGE
     ).obj
     services.invitee_remove(invitee=invitee, by=request.user)
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#invitees")
+    return redirect(detail_url(meeting.pk, "invitations", "invitees"))
 
 
 @login_required
@@ -447,10 +478,11 @@ def send_invitations(request, pk: int):
 
         if ids:
             task.enqueue(meeting.pk, ids)
+            services.invitations_notify(meeting=meeting, by=request.user, invitee_ids=ids)
         messages.success(
             request, _("%(count)s invitations are on their way.") % {"count": len(ids)}
         )
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#invitees")
+    return redirect(detail_url(meeting.pk, "invitations", "invitees"))
 
 
 @login_required
@@ -519,7 +551,7 @@ def attendance(request, pk: int):
     )
     if saved is not None:
         messages.success(request, _("Attendance saved: %(count)s present.") % {"count": len(saved)})
-        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#attendance")
+        return redirect(detail_url(meeting.pk, "attendance", "attendance"))
     return render(
         request,
         "meetings/attendance.html",
@@ -610,10 +642,10 @@ def outcome_add(request, pk: int):
         for field, errors in form.errors.items():
             label = form.fields[field].label if field in form.fields else ""
             messages.error(request, f"{label}: {' '.join(errors)}" if label else " ".join(errors))
-        return redirect(reverse("meetings:detail", args=[meeting.pk]) + "#outcomes")
+        return redirect(detail_url(meeting.pk, "minutes", "outcomes"))
     messages.success(request, _("Recorded: %(kind)s.") % {"kind": outcome.get_kind_display()})
-    anchor = f"#item-{outcome.agenda_item_id}" if outcome.agenda_item_id else "#outcomes"
-    return redirect(reverse("meetings:detail", args=[meeting.pk]) + anchor)
+    anchor = f"item-{outcome.agenda_item_id}" if outcome.agenda_item_id else "outcomes"
+    return redirect(detail_url(meeting.pk, "minutes", anchor))
 
 
 @login_required
@@ -622,7 +654,7 @@ def outcome_delete(request, pk: int):
     outcome = outcome_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
     services.outcome_delete(outcome=outcome, by=request.user)
     messages.success(request, _("Removed."))
-    return redirect(reverse("meetings:detail", args=[outcome.meeting_id]) + "#outcomes")
+    return redirect(detail_url(outcome.meeting_id, "minutes", "outcomes"))
 
 
 @login_required
@@ -690,61 +722,6 @@ def initiative_actions(request, pk: int):
             "overdue": selectors.overdue_count(page.object_list),
         },
     )
-
-
-# --- Calendar feeds -------------------------------------------------------------------------
-
-
-@login_required
-def calendar_page(request):
-    if request.method == "POST":
-        reset = request.POST.get("reset", "")
-        feed = None
-        if reset.isdigit() and len(reset) < 18:  # anything else is not one of the user's feeds
-            feed = CalendarFeed.objects.filter(user=request.user, pk=int(reset)).first()
-        if feed is None:
-            messages.error(request, _("Choose one of your calendar addresses."))
-        else:
-            services.calendar_feed_reset(feed=feed)
-            messages.success(request, _("A new address was made; the old one no longer works."))
-        return redirect("meetings:calendar")
-    initiatives = list(initiatives_visible_to(user=request.user).order_by("name"))
-    personal, by_initiative = services.calendar_feeds_for(
-        user=request.user, initiatives=initiatives
-    )
-    feeds = [(initiative, by_initiative[initiative.pk]) for initiative in initiatives]
-    return render(
-        request,
-        "meetings/calendar.html",
-        {"personal": personal, "feeds": feeds, "base": request.build_absolute_uri("/")[:-1]},
-    )
-
-
-def calendar_feed(request, token: str):
-    """A calendar subscription (no login: the secret address is the key). Re-checks the
-    user's access on every request, so leaving an initiative empties its feed."""
-    feed = (
-        CalendarFeed.objects.select_related("user", "initiative").filter(token=token).first()
-        if 20 <= len(token) <= 64
-        else None
-    )
-    if feed is None or not feed.user.is_active:
-        raise Http404
-    meetings = meetings_visible_to(user=feed.user).exclude(status=MeetingStatus.DRAFT)
-    if feed.initiative_id is not None:
-        initiative = initiative_get_for_user(user=feed.user, pk=feed.initiative_id).obj
-        meetings = meetings.filter(initiative=initiative)
-        name = initiative.name
-    else:
-        # "My meetings": where I am invited, plus the initiatives I belong to.
-        name = _("My meetings — Meshutaf")
-    since = timezone.now() - timezone.timedelta(days=400)
-    meetings = meetings.filter(starts_at__gte=since).order_by("starts_at")[:2000]
-    response = HttpResponse(
-        calendar.calendar_bytes(meetings, name=name), content_type="text/calendar; charset=utf-8"
-    )
-    response["Cache-Control"] = "private, max-age=900"
-    return response
 
 
 @login_required

@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import math
 
+from meshutaf.core import charts as conventions
+
 # Every colour has a contrast of at least 3:1 against the white page (WCAG 1.4.11, graphics);
 # the white gap between stacked segments separates neighbours whatever their colours.
 SECTOR_COLOURS = {
@@ -27,13 +29,13 @@ SECTOR_COLOURS = {
 }
 FALLBACK_COLOUR = "#3a3a3a"
 
-WIDTH = 720
+WIDTH = conventions.WIDE
+NARROW_WIDTH = conventions.NARROW
 HEIGHT = 284  # a plot 260 high, as before the labels left the picture
 MARGIN_TOP = 16
 MARGIN_BOTTOM = 8  # the period labels are HTML below the picture
 MARGIN_AXIS = 52  # on the inline-start side, for the count labels
 MARGIN_END = 12
-CHARACTER_WIDTH = 7.5  # of a 12px label, generously, to keep labels from touching
 LABEL_PADDING = 8
 
 
@@ -54,6 +56,7 @@ def stacked_bars(
     rtl: bool = False,
     width: int = WIDTH,
     height: int = HEIGHT,
+    shown: int | None = None,
 ) -> dict:
     """Bars for `labels` (one per period, in time order), each stacked from `series`
     ((key, label) pairs, bottom first) with `values[period][series]` counts.
@@ -63,7 +66,16 @@ def stacked_bars(
     label that would run past either edge of the chart is left out rather than cut.
 
     `label_margins` are the label row's inline-start and inline-end padding, in percent of
-    the chart's width, so its cells (one per bar, of equal width) sit under the bars."""
+    the chart's width, so its cells (one per bar, of equal width) sit under the bars.
+
+    `shown` is the narrowest width (CSS px) the drawing is shown at: the count labels, and
+    the period labels under the picture (`label_font` in percent of the chart's width, for
+    `cqi`), are sized to be at least 12 px there (core/charts.py)."""
+    if shown is None:
+        shown = (
+            conventions.WIDE_MIN_DISPLAY if width > NARROW_WIDTH else conventions.NARROW_MIN_DISPLAY
+        )
+    font = conventions.font_for(width, shown)
     if len(values) != len(labels) or any(len(row) != len(series) for row in values):
         raise ValueError("values must have one row per label and one column per series")
     totals = [sum(row) for row in values]
@@ -83,7 +95,8 @@ def stacked_bars(
     count = len(labels)
     slot = plot_width / count if count else plot_width
     bar_width = round(min(slot * 0.7, 56), 1)
-    widest = max((len(label) for label in labels), default=0) * CHARACTER_WIDTH + LABEL_PADDING
+    widest = max((conventions.text_width(label, font) for label in labels), default=0)
+    widest += LABEL_PADDING
     label_every = max(1, math.ceil(widest / slot)) if count else 1
 
     bars = []
@@ -110,7 +123,7 @@ def stacked_bars(
                 }
             )
         centre = MARGIN_AXIS + (index + 0.5) * slot  # from the inline start
-        half_label = (len(label) * CHARACTER_WIDTH + LABEL_PADDING) / 2
+        half_label = (conventions.text_width(label, font) + LABEL_PADDING) / 2
         bars.append(
             {
                 "label": label,
@@ -136,6 +149,9 @@ def stacked_bars(
     return {
         "width": width,
         "height": height,
+        "shown": shown,
+        "font": font,
+        "label_font": round(100 * font / width, 3),
         "baseline": baseline,
         "plot_top": plot_top,
         "axis_x": axis_x,

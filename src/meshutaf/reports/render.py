@@ -33,15 +33,26 @@ def _is_rtl(language: str) -> bool:
 
 def summary_context(summary: Summary) -> dict:
     """What the report templates need, in the active language."""
-    chart = None
+    chart = chart_narrow = None
     if summary.attendance_total:
-        chart = charts.stacked_bars(
-            labels=[period.short_label for period in summary.periods],
-            series=list(zip(summary.sectors, summary.sector_labels, strict=True)),
-            values=[[cell.count for cell in period.cells] for period in summary.periods],
-            rtl=get_language_bidi(),
+        # Two drawings: the wide one for screens and paper, the narrow one for phones.
+        chart, chart_narrow = (
+            charts.stacked_bars(
+                labels=[period.short_label for period in summary.periods],
+                series=list(zip(summary.sectors, summary.sector_labels, strict=True)),
+                values=[[cell.count for cell in period.cells] for period in summary.periods],
+                rtl=get_language_bidi(),
+                width=width,
+                height=height,
+            )
+            for width, height in ((charts.WIDTH, charts.HEIGHT), (charts.NARROW_WIDTH, 240))
         )
-    return {"summary": summary, "chart": chart, "figures": figures(summary)}
+    return {
+        "summary": summary,
+        "chart": chart,
+        "chart_narrow": chart_narrow,
+        "figures": figures(summary),
+    }
 
 
 def report_title(summary: Summary) -> str:

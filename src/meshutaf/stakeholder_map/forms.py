@@ -2,9 +2,11 @@
 filters."""
 
 from django import forms
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from meshutaf.core.forms import DateInput, IdChoiceField, IdMultipleChoiceField
+from meshutaf.core.widgets import use_picker
 from meshutaf.directory.models import Sector
 from meshutaf.stakeholder_map.models import (
     Consent,
@@ -12,6 +14,7 @@ from meshutaf.stakeholder_map.models import (
     InfluenceBasis,
     Quadrant,
     Relationship,
+    RelationshipKind,
     StakeholderProfile,
 )
 
@@ -67,6 +70,8 @@ class ProfileForm(forms.ModelForm):
                 self.fields["organisation"].queryset = organisations
             if people is not None:
                 self.fields["person"].queryset = people
+            use_picker(self.fields["organisation"], url=reverse("directory:pick_organisations"))
+            use_picker(self.fields["person"], url=reverse("directory:pick_people"))
             self.fields["organisation"].help_text = _("Choose an organisation or a person.")
 
 
@@ -133,3 +138,40 @@ class MapFilterForm(forms.Form):
             ("sector", _("Sector")),
         ],
     )
+
+
+NETWORK_METRICS = [
+    ("degree", _("Degree")),
+    ("betweenness", _("Betweenness")),
+    ("closeness", _("Closeness")),
+    ("eigenvector", _("Eigenvector")),
+]
+
+
+class NetworkFilterForm(forms.Form):
+    """The network map's filters, from the query string. A sector or kind key present lists
+    the ones shown (`?sector=` alone: none); absent, all are shown."""
+
+    q = forms.CharField(label=_("Find a stakeholder"), required=False, max_length=100)
+    focus = forms.IntegerField(required=False, min_value=1, max_value=2**31 - 1)
+    size = forms.ChoiceField(label=_("Size nodes by"), required=False, choices=NETWORK_METRICS)
+    strength = forms.TypedChoiceField(
+        label=_("Ties of at least this strength"),
+        required=False,
+        coerce=int,
+        empty_value=1,
+        choices=[("1", "1"), ("2", "2"), ("3", "3")],
+    )
+    sector = forms.MultipleChoiceField(required=False, choices=[("", ""), *Sector.choices])
+    kind = forms.MultipleChoiceField(required=False, choices=[("", ""), *RelationshipKind.choices])
+
+    def filters(self) -> dict:
+        """The selector's filters (none when the form is not valid)."""
+        if not self.is_valid():
+            return {}
+        data = self.cleaned_data
+        return {
+            "sectors": {s for s in data["sector"] if s} if "sector" in self.data else None,
+            "kinds": {k for k in data["kind"] if k} if "kind" in self.data else None,
+            "strength": data["strength"] or 1,
+        }

@@ -8,7 +8,7 @@ from django.db.models.functions import Coalesce, NullIf
 from django.utils import timezone
 from django.utils.translation import get_language
 
-from meshutaf.directory.models import Affiliation, Organisation, Person
+from meshutaf.directory.models import Affiliation, Organisation, Person, Sector
 from meshutaf.initiatives.selectors import initiative_ids_for_user
 from meshutaf.stakeholder_map.models import (
     HIGH,
@@ -16,8 +16,11 @@ from meshutaf.stakeholder_map.models import (
     NetworkAnalysis,
     Quadrant,
     Relationship,
+    RelationshipKind,
     StakeholderProfile,
 )
+
+from . import charts
 
 
 def _person_sector() -> Subquery:
@@ -351,3 +354,87 @@ def register_rows(*, initiative, filters: dict, include_sensitive: bool):
         sort=filters.get("sort") or "name",
     )
     return profiles, False
+
+
+GRAPH_METRICS = ("degree", "betweenness", "closeness", "eigenvector")
+NODE_SMALLEST, NODE_GROWTH = 14, 26  # px at zoom 1: the smallest node, and how much it grows
+
+
+def network_graph(
+    *, initiative, include_sensitive: bool, layout: bool = True, data: dict | None = None
+) -> dict:
+    """The network map's data: every stakeholder with a position (laid out once for the whole
+    map, so filters hide nodes without moving the others) and the ties this viewer may see.
+    Sensitive ties, and any trace of them (their ids, their kinds), reach facilitators only:
+    the query itself leaves them out for others. `data` is `network_data`'s, when already
+    read; without `layout` every position is 0, 0 (for maps too large to draw)."""
+    if data is None:
+        data = network_data(initiative=initiative, include_sensitive=include_sensitive)
+    nodes = data["nodes"]
+    largest = {
+        metric: max((node[metric] or 0 for node in nodes), default=0) or 0
+        for metric in GRAPH_METRICS
+    }
+
+    def diameter(node) -> float:
+        grown = max(
+            ((node[metric] or 0) / largest[metric] if largest[metric] else 0)
+            for metric in GRAPH_METRICS
+        )
+        return NODE_SMALLEST + NODE_GROWTH * grown
+
+    for node in nodes:
+        node["sector"] = node["sector"] or "other"
+        node["label"] = charts.short_label(node["name"])
+    positions = (
+        charts.network_layout(
+            [(node["id"], node["label"], diameter(node)) for node in nodes],
+            [(edge["source"], edge["target"]) for edge in data["edges"]],
+        )
+        if layout
+        else {}
+    )
+    for node in nodes:
+        node["x"], node["y"] = positions.get(node["id"], (0.0, 0.0))
+    sector_counts: dict[str, int] = {}
+    for node in nodes:
+        sector_counts[node["sector"]] = sector_counts.get(node["sector"], 0) + 1
+    kinds_present = {edge["kind"] for edge in data["edges"]}
+    return {
+        "computed": data["computed_at"] is not None,
+        "total": {"nodes": len(nodes), "edges": len(data["edges"])},
+        "nodes": nodes,
+        "edges": data["edges"],
+        "sectors": [
+            {"value": code, "label": str(label), "count": sector_counts[code]}
+            for code, label in Sector.choices
+            if code in sector_counts
+        ],
+        "kinds": [
+            {"value": code, "label": str(label)}
+            for code, label in RelationshipKind.choices
+            if code in kinds_present
+        ],
+    }
+
+
+def graph_filter(graph: dict, filters: dict) -> dict:
+    """`network_graph`'s data with only what `filters` shows: `sectors` and `kinds` (sets of
+    codes shown, None for all) and `strength` (the weakest tie shown). A tie shows only
+    between two stakeholders shown."""
+    sectors_shown = filters.get("sectors")
+    kinds_shown = filters.get("kinds")
+    strength = filters.get("strength") or 1
+    nodes = [
+        node for node in graph["nodes"] if sectors_shown is None or node["sector"] in sectors_shown
+    ]
+    kept = {node["id"] for node in nodes}
+    edges = [
+        edge
+        for edge in graph["edges"]
+        if (kinds_shown is None or edge["kind"] in kinds_shown)
+        and edge["strength"] >= strength
+        and edge["source"] in kept
+        and edge["target"] in kept
+    ]
+    return {**graph, "nodes": nodes, "edges": edges}

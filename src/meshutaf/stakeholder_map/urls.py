@@ -21,6 +21,7 @@ urlpatterns = [
     path("relationships/<id:pk>/edit/", views.relationship_edit, name="relationship_edit"),
     path("relationships/<id:pk>/delete/", views.relationship_delete, name="relationship_delete"),
     path("<id:pk>/network/", views.network, name="network"),
+    path("<id:pk>/network.json", views.network_graph, name="network_graph"),
     path("<id:pk>/engagements/", views.engagements, name="engagements"),
     path(
         "engagements/<id:pk>/done/",

@@ -10,8 +10,9 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
@@ -25,10 +26,19 @@ from meshutaf.directory.permissions import organisations_visible_to, people_visi
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from . import charts, exports, importing, selectors, services
-from .forms import EngagementForm, MapFilterForm, ProfileForm, RelationshipForm
+from .forms import (
+    NETWORK_METRICS,
+    EngagementForm,
+    MapFilterForm,
+    NetworkFilterForm,
+    ProfileForm,
+    RelationshipForm,
+)
 from .models import (
+    Quadrant,
     Relationship,
     StakeholderProfile,
+    quadrant_of,
 )
 from .permissions import (
     can_see_sensitive,
@@ -56,6 +66,8 @@ def register(request, pk: int):
         initiative=initiative, filters=data, include_sensitive=include_sensitive
     )
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
+    points = charts.grid_points(page.object_list)
+    on_grid = {getattr(point["profile"], "sector", None) or "other" for point in points}
     context = {
         "initiative": initiative,
         "form": form,
@@ -65,8 +77,21 @@ def register(request, pk: int):
         "viewer_role": role,
         "can_manage": role_allows(role, Action.MANAGE),
         "include_sensitive": include_sensitive and not historical,
-        "points": charts.grid_points(page.object_list),
-        "grid": {"size": charts.GRID_SIZE, "margin": charts.GRID_MARGIN},
+        "points": points,
+        "grid_threshold": charts.GRID_THRESHOLD,
+        "grid_sectors": [(code, label) for code, label in Sector.choices if code in on_grid],
+        "grid_quadrants": [
+            (
+                code,
+                label,
+                [
+                    point["profile"]
+                    for point in points
+                    if quadrant_of(point["profile"].power, point["profile"].interest) == code
+                ],
+            )
+            for code, label in Quadrant.choices
+        ],
     }
     template = "stakeholder_map/register.html"
     if request.htmx:
@@ -230,8 +255,30 @@ def relationship_delete(request, pk: int):
     return redirect("map:network", pk=relationship.initiative_id)
 
 
-METRICS = ["degree", "betweenness", "closeness", "eigenvector"]
 SECTOR_LABELS = dict(Sector.choices)
+
+
+def _network_filters(request) -> tuple[NetworkFilterForm, dict, str]:
+    """The map's filters from the query string; bad values are reported and ignored."""
+    form = NetworkFilterForm(request.GET)
+    if not form.is_valid():
+        return form, {}, "degree"
+    return form, form.filters(), form.cleaned_data.get("size") or "degree"
+
+
+def _network_text() -> dict:
+    """The words the map's script shows, in the page's language."""
+    return {
+        "status": _("Showing %(nodes)s of %(total)s stakeholders and %(ties)s ties."),
+        "no_match": _("No stakeholder matches “%(query)s”."),
+        "hidden": _("%(name)s is hidden by the filters."),
+        "focused": _("Focused on %(name)s and %(count)s neighbours."),
+        "cleared": _("Showing the whole map."),
+        "neighbours": _("Neighbours"),
+        "no_neighbours": _("No ties shown."),
+        "not_computed": _("not computed"),
+        "metrics": {name: str(label) for name, label in NETWORK_METRICS},
+    }
 
 
 @login_required
@@ -243,35 +290,15 @@ def network(request, pk: int):
         services.network_analyse(initiative=initiative, by=request.user)
         messages.success(request, _("The network metrics were computed again."))
         return redirect("map:network", pk=pk)
+    form, filters, metric = _network_filters(request)
     data = selectors.network_data(initiative=initiative, include_sensitive=include_sensitive)
-    metric = request.GET.get("size", "degree")
-    metric = metric if metric in METRICS else "degree"
-    drawing = None
-    if 0 < len(data["nodes"]) <= NETWORK_DRAW_LIMIT:
-        positions = charts.network_layout([n["id"] for n in data["nodes"]], data["edges"])
-        largest = max((n[metric] or 0) for n in data["nodes"]) or 1
-        drawing = {
-            "size": charts.NETWORK_SIZE,
-            "nodes": [
-                {
-                    **node,
-                    "x": positions[node["id"]][0],
-                    "y": positions[node["id"]][1],
-                    "r": round(5 + 12 * ((node[metric] or 0) / largest), 1),
-                }
-                for node in data["nodes"]
-            ],
-            "edges": [
-                {
-                    **edge,
-                    "x1": positions[edge["source"]][0],
-                    "y1": positions[edge["source"]][1],
-                    "x2": positions[edge["target"]][0],
-                    "y2": positions[edge["target"]][1],
-                }
-                for edge in data["edges"]
-            ],
-        }
+    drawable = 0 < len(data["nodes"]) <= NETWORK_DRAW_LIMIT
+    graph = selectors.network_graph(
+        initiative=initiative, include_sensitive=include_sensitive, layout=drawable, data=data
+    )
+    shown = selectors.graph_filter(graph, filters)
+    shown_nodes = {node["id"] for node in shown["nodes"]}
+    shown_edges = {edge["id"] for edge in shown["edges"]}
     names = {node["id"]: node["name"] for node in data["nodes"]}
     broker_rows = [
         {
@@ -285,16 +312,43 @@ def network(request, pk: int):
         for broker in data["brokers"]
     ]
     coverage = data["sector_coverage"] or {}
+    relationships = list(
+        selectors.relationship_list(initiative=initiative, include_sensitive=include_sensitive)
+    )
+    for relationship in relationships:
+        relationship.shown = relationship.pk in shown_edges
+    for node in data["nodes"]:
+        node["shown"] = node["id"] in shown_nodes
+    island = None
+    if drawable:
+        island = {
+            **graph,
+            "nodes": [
+                {**node, "url": reverse("map:profile_detail", args=[node["id"]])}
+                for node in graph["nodes"]
+            ],
+            "text": _network_text(),
+        }
+    sectors_chosen = filters.get("sectors")
+    kinds_chosen = filters.get("kinds")
     return render(
         request,
         "stakeholder_map/network.html",
         {
             "initiative": initiative,
             "data": data,
-            "drawing": drawing,
+            "graph": graph,
+            "island": island,
+            "form": form,
+            "filter_error": bool(request.GET) and not form.is_valid(),
             "metric": metric,
-            "metrics": METRICS,
-            "names": names,
+            "metrics": NETWORK_METRICS,
+            "strength": filters.get("strength", 1),
+            "sectors_chosen": sectors_chosen,
+            "kinds_chosen": kinds_chosen,
+            "focus": form.cleaned_data.get("focus") if form.is_valid() else None,
+            "query": form.cleaned_data.get("q", "") if form.is_valid() else "",
+            "shown_count": len(shown_nodes),
             "brokers": broker_rows,
             "coverage_rows": [
                 {"label": SECTOR_LABELS.get(sector, sector), "sector": sector, **row}
@@ -311,11 +365,27 @@ def network(request, pk: int):
             ),
             "viewer_role": role,
             "can_manage": role_allows(role, Action.MANAGE),
-            "relationships": selectors.relationship_list(
-                initiative=initiative, include_sensitive=include_sensitive
-            ),
+            "relationships": relationships,
         },
     )
+
+
+@login_required
+def network_graph(request, pk: int):
+    """The map's data as JSON, filtered by the query string like the page; sensitive ties
+    only for facilitators."""
+    initiative, role = initiative_get_for_user(user=request.user, pk=pk)
+    form = NetworkFilterForm(request.GET)
+    if not form.is_valid():
+        return JsonResponse({"errors": form.errors.get_json_data()}, status=400)
+    data = selectors.network_data(initiative=initiative, include_sensitive=can_see_sensitive(role))
+    graph = selectors.network_graph(
+        initiative=initiative,
+        include_sensitive=can_see_sensitive(role),
+        layout=len(data["nodes"]) <= NETWORK_DRAW_LIMIT,
+        data=data,
+    )
+    return JsonResponse(selectors.graph_filter(graph, form.filters()))
 
 
 @login_required
@@ -368,7 +438,7 @@ def engagement_follow_up_done(request, pk: int):
 
 CONSENT_COLOURS = {
     "opposed": "#a11d2b",
-    "none": "#9aa3ad",
+    "none": "#7b8591",
     "passive": "#b8860b",
     "active": "#1e6b3a",
 }
@@ -436,6 +506,8 @@ def movement(request, pk: int):
             "as_of": as_of,
             "sectors": Sector.choices,
             "consent_colours": CONSENT_COLOURS,
+            # The month labels' row under the bars: cells 75 wide from x 32.5, in percent.
+            "consent_labels_end": round(100 * max(0.0, 527.5 - 75 * len(months)) / 560, 3),
         },
     )
 

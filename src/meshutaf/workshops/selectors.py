@@ -288,3 +288,73 @@ def session_summary(*, session: WorkshopSession) -> SessionSummary:
         sections=sections,
         participant_count=Participant.objects.filter(group__session=session).count(),
     )
+
+
+@dataclass
+class ProjectorCanvas:
+    """One section of the canvas, every group's notes in it, as the room sees it."""
+
+    session: WorkshopSession
+    section: Section
+    position: int  # 1-based, among the session's sections
+    keys: list[str]  # every section's key, in order, for the previous/next controls
+    groups: list[GroupCanvas]
+    version: int
+
+    @property
+    def total(self) -> int:
+        return len(self.keys)
+
+    @property
+    def previous_key(self) -> str:
+        return self.keys[(self.position - 2) % len(self.keys)]
+
+    @property
+    def next_key(self) -> str:
+        return self.keys[self.position % len(self.keys)]
+
+    @property
+    def count(self) -> int:
+        return sum(group.count for group in self.groups)
+
+
+def projector_canvas(*, session: WorkshopSession, section_key: str) -> ProjectorCanvas | None:
+    """What the projector shows of one section: only the notes on the canvas (never hidden,
+    merged or withdrawn ones, whoever runs the projector), with the same author names as the
+    board, so an anonymous note stays anonymous on the wall. None for a section the session
+    does not have. Two queries, however many notes."""
+    sections = session.sections()
+    keys = [section.key for section in sections]
+    if section_key not in keys:
+        return None
+    position = keys.index(section_key)
+    section = sections[position]
+    groups = list(session.groups.order_by("position", "pk"))
+    contributions = (
+        Contribution.objects.filter(
+            session=session,
+            section_key=section.key,
+            hidden=False,
+            withdrawn=False,
+            merged_into__isnull=True,
+        )
+        .select_related("participant", "author_user", "theme")
+        .annotate(
+            merged_count=SubqueryCount(
+                Contribution.objects.filter(merged_into=OuterRef("pk"), withdrawn=False)
+            )
+        )
+        .order_by("created_at", "pk")
+    )
+    notes = list(contributions)
+    for note in notes:
+        note.theme_name = note.theme.name if note.theme_id else ""
+    board = _place(groups, [section], notes)[0]
+    return ProjectorCanvas(
+        session=session,
+        section=section,
+        position=position + 1,
+        keys=keys,
+        groups=board.groups,
+        version=session.version,
+    )

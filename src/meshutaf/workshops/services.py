@@ -9,11 +9,13 @@ from collections.abc import Iterable
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Max
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from meshutaf.accounts.models import User
+from meshutaf.core.access import Role
 from meshutaf.core.ratelimit import (
     RateLimitError,
     address_hash,
@@ -24,6 +26,8 @@ from meshutaf.core.services import model_save, model_update
 from meshutaf.initiatives.models import Initiative
 from meshutaf.knowledge.services import document_upload, insight_create
 from meshutaf.meetings.models import Meeting
+from meshutaf.notifications.models import Kind as NoticeKind
+from meshutaf.notifications.services import notify_later
 
 from . import canvas, themes
 from .builtin import BUILTIN_TEMPLATES
@@ -191,7 +195,21 @@ def workshop_session_create(
                 session=session, name=name[:100], position=position, join_token=_new_token()
             )
         )
+    _notify_opened(session, by)
     return session
+
+
+def _notify_opened(session: WorkshopSession, by: User) -> None:
+    """The initiative's members hear that a workshop is open for their contributions."""
+    if session.status == SessionStatus.OPEN:
+        notify_later(
+            kind=NoticeKind.WORKSHOP_OPENED,
+            roles=Role.values,
+            initiative=session.initiative_id,
+            params={"title": session.title},
+            url=reverse("workshops:board", args=[session.pk]),
+            actor=by,
+        )
 
 
 @transaction.atomic
@@ -211,9 +229,12 @@ def workshop_session_set_status(
 ) -> WorkshopSession:
     if status not in SessionStatus.values:
         raise ValidationError({"status": _("Choose a valid status.")})
+    opening = session.status != SessionStatus.OPEN and status == SessionStatus.OPEN
     session.status = status
     model_save(session, by=by)
     _touch(session)
+    if opening:
+        _notify_opened(session, by)
     return session
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from .views import canvas_templates, participate, sessions, themes
+from .views import canvas_templates, participate, projector, sessions, themes
 
 app_name = "workshops"
 urlpatterns = [
@@ -18,6 +18,13 @@ urlpatterns = [
     ),
     path("workshops/<id:pk>/", sessions.board, name="board"),
     path("workshops/<id:pk>/live/", sessions.board_fragment, name="board_fragment"),
+    path("workshops/<id:pk>/projector/", projector.projector_start, name="projector_start"),
+    path("workshops/<id:pk>/projector/<str:key>/", projector.projector, name="projector"),
+    path(
+        "workshops/<id:pk>/projector/<str:key>/live/",
+        projector.projector_stage,
+        name="projector_stage",
+    ),
     path("workshops/<id:pk>/edit/", sessions.session_edit, name="edit"),
     path("workshops/<id:pk>/status/", sessions.session_status, name="status"),
     path("workshops/<id:pk>/delete/", sessions.session_delete, name="delete"),

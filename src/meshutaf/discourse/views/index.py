@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from meshutaf.core.charts import chart_pair
 from meshutaf.core.exports import csv_writer
 
 from .. import charts, codebook
@@ -145,14 +146,45 @@ def dashboard(request, pk: int):
         "the same numbers."
     ) % {"target": target_label, "period": str(period_label).lower(),
          "split": str(split_label).lower()}  # fmt: skip
-    svg = charts.trend_svg(
-        x_labels=periods,
-        series=series,
-        percent=percent,
-        title=_("%(target)s over time") % {"target": target_label},
-        description=description,
-        reference=50.0 if not percent else None,
-    )
+    title = _("%(target)s over time") % {"target": target_label}
+    reference = 50.0 if not percent else None
+    svg, multiples = "", []
+    if len(series) >= charts.MULTIPLES_FROM:
+        # Many groups on one plot is a tangle: one small chart per group, on one scale.
+        for index_, one in enumerate(series):
+            multiples.append(
+                {
+                    "label": one.label,
+                    "swatch": legend[index_]["swatch"],
+                    "svg": charts.trend_svg(
+                        x_labels=periods,
+                        series=[one],
+                        percent=percent,
+                        title=f"{title}: {one.label}",
+                        description=description,
+                        title_id=f"trend-title-{index_}",
+                        reference=reference,
+                        layout=charts.SMALL,
+                        first_style=index_,
+                    ),
+                }
+            )
+    else:
+        svg = chart_pair(
+            *(
+                charts.trend_svg(
+                    x_labels=periods,
+                    series=series,
+                    percent=percent,
+                    title=title,
+                    description=description,
+                    title_id=f"trend-title{suffix}",
+                    reference=reference,
+                    layout=layout,
+                )
+                for layout, suffix in ((charts.WIDE, ""), (charts.NARROW, "-narrow"))
+            )
+        )
     context.update(
         form=form,
         index=index,
@@ -160,6 +192,7 @@ def dashboard(request, pk: int):
         target_label=target_label,
         percent=percent,
         svg=svg,
+        multiples=multiples,
         legend=legend,
         more_groups=max(0, n_groups - charts.MAX_SERIES),
         hollow_swatch=charts.hollow_swatch_svg(),

@@ -24,6 +24,7 @@ from typing import Any
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
 from django.db.models import Model
+from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext as _
 
@@ -31,6 +32,8 @@ from meshutaf.accounts.models import User
 from meshutaf.core.access import Role
 from meshutaf.core.services import model_save
 from meshutaf.directory.models import Organisation
+from meshutaf.notifications.models import Kind as NoticeKind
+from meshutaf.notifications.services import notify_later
 
 from .. import rules, tasks
 from ..entries import CleanEntry
@@ -274,7 +277,7 @@ def observation_record(
     _event(observation, Event.REVISED if earlier else Event.ENTERED, by)
     if submit:
         _event(observation, Event.SUBMITTED, by)
-        _task_touch(observation)
+        _task_touch(observation, by)
     return observation
 
 
@@ -331,11 +334,29 @@ def _round_check(
             raise ValidationError({"round_id": [why]})
 
 
-def _task_touch(observation: Observation) -> None:
+def _task_touch(observation: Observation, by: User) -> None:
     if observation.round_id and observation.partner_id:
         ReportingTask.objects.filter(
             round_id=observation.round_id, partner_id=observation.partner_id
         ).update(submitted_at=timezone.now())
+        _notify_reported(observation.round, observation.partner, by)
+
+
+def _notify_reported(
+    round: ReportingRound | None, partner: Organisation | None, by: User | None
+) -> None:
+    """Who opened the round and the initiative's facilitators hear that a partner reported."""
+    if round is None or partner is None:
+        return
+    notify_later(
+        kind=NoticeKind.VALUE_REPORTED,
+        recipients=[round.opened_by_id] if round.opened_by_id else [],
+        roles=[Role.FACILITATOR],
+        initiative=round.framework.initiative_id,
+        params={"partner": partner.name, "title": round.period},
+        url=reverse("measurement:round", args=[round.pk]),
+        actor=by,
+    )
 
 
 def _locked_current(observation: Observation) -> Observation:
@@ -357,7 +378,7 @@ def observation_submit(*, observation: Observation, by: User) -> Observation:
     observation.state = State.SUBMITTED
     observation.save(update_fields=["state"])
     _event(observation, Event.SUBMITTED, by)
-    _task_touch(observation)
+    _task_touch(observation, by)
     return observation
 
 
@@ -668,6 +689,7 @@ def observations_write_many(
         written += len(new)
     if partner is not None and round is not None and written:
         ReportingTask.objects.filter(round=round, partner=partner).update(submitted_at=now)
+        _notify_reported(round, partner, by)
     return written
 
 
