@@ -3,6 +3,7 @@ coordinates out; the templates and the map's script draw them."""
 
 from __future__ import annotations
 
+import functools
 import math
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
@@ -66,6 +67,20 @@ def short_label(name: str, limit: int = LABEL_CHARS) -> str:
 
 
 def network_layout(
+    nodes: Sequence[tuple[Hashable, str, float]], edges, *, seed: int = 1
+) -> dict[Hashable, tuple[float, float]]:
+    """`_network_layout`, remembered for the last few maps drawn: the layout of a few hundred
+    stakeholders takes seconds, and the same map is viewed again and again between edits
+    (any change to a node, label, size or tie makes a new key)."""
+    return dict(_network_layout_cached(tuple(nodes), tuple(map(tuple, edges)), seed))
+
+
+@functools.lru_cache(maxsize=16)
+def _network_layout_cached(nodes: tuple, edges: tuple, seed: int) -> tuple:
+    return tuple(_network_layout(nodes, edges, seed=seed).items())
+
+
+def _network_layout(
     nodes: Sequence[tuple[Hashable, str, float]], edges, *, seed: int = 1
 ) -> dict[Hashable, tuple[float, float]]:
     """Positions in pixels at zoom 1 for nodes given as (id, label, diameter), so that no two
