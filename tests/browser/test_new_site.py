@@ -76,7 +76,7 @@ def test_a_new_site_reads_documents_sends_invitations_and_draws_maps(site, brows
         " select 1 from meetings_meetinginvitee i where i.meeting_id = m.id"
         " and i.invited_at is null and i.email <> '') order by m.starts_at desc limit 1"
     )
-    page.goto(f"{base}/meetings/{meeting_id}/")
+    page.goto(f"{base}/meetings/{meeting_id}/?tab=invitations")
     page.locator(f"form[action='/meetings/{meeting_id}/send-invitations/'] button").click()
     page.wait_for_load_state()
     outbox = site.data_dir / "outbox"

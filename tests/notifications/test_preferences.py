@@ -83,7 +83,8 @@ def test_weekly_kinds_join_the_meetings_weekly_digest(initiative, owner, member,
     assert send_weekly_digest(today=dt.date(2031, 1, 5)) == 1
     (message,) = mail.outbox
     assert message.to == [member.email]
-    assert "A workshop opened: Plenary" in message.body
+    # In the recipient's language: Hebrew, the default, for a user who chose none.
+    assert "נפתחה סדנה: Plenary" in message.body
     assert Notification.objects.get().emailed_at is not None
 
 

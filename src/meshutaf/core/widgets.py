@@ -32,7 +32,8 @@ class PickerSelect(forms.Select):
             truncated = len(written) > limit
             written = written[:limit]
             present = {str(value) for value, _label in written}
-            missing = [v for v in chosen - present if v.isdigit()]
+            # Redisplaying a refused form: only values that can be ids are looked up.
+            missing = [v for v in chosen - present if v.isdigit() and len(v) <= 18]
             if missing:
                 written += [choices.choice(obj) for obj in choices.queryset.filter(pk__in=missing)]
             return written, truncated

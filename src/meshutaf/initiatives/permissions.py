@@ -56,6 +56,33 @@ def initiative_role(*, user, initiative_id: int) -> str | None:
     )
 
 
+# The roles the gates found during this request, kept on the request's user object, so a page's
+# navigation need not ask again. Only for display: decisions always ask the database.
+_ROLES_SEEN = "_initiative_roles_seen"
+
+
+def _role_seen_remember(user, obj, initiative_ref: str, role: str | None) -> None:
+    if initiative_ref == "pk":
+        initiative_id = obj.pk
+    else:
+        *path, last = initiative_ref.split("__")
+        holder = obj
+        for part in path:  # fetched with the object (select_related): no query
+            holder = getattr(holder, part, None)
+        initiative_id = getattr(holder, f"{last}_id", None)
+    if initiative_id is not None:
+        vars(user).setdefault(_ROLES_SEEN, {})[initiative_id] = role
+
+
+def initiative_role_for_display(*, user, initiative_id: int) -> str | None:
+    """The user's role as this request's gate found it (no query), else `initiative_role`.
+    For what a page shows around its content (the navigation bar), never for a decision."""
+    seen = vars(user).get(_ROLES_SEEN, {}) if user is not None else {}
+    if initiative_id in seen:
+        return seen[initiative_id]
+    return initiative_role(user=user, initiative_id=initiative_id)
+
+
 def _first_with_role(queryset: QuerySet[M], *, user, pk: int, initiative_ref: str) -> Granted[M]:
     """One query: the object `pk` and the role `user` holds in the initiative that
     `initiative_ref` (a field path from the object) names; None for a non-member."""
@@ -66,6 +93,7 @@ def _first_with_role(queryset: QuerySet[M], *, user, pk: int, initiative_ref: st
     if obj is None:
         raise Http404
     role_held = vars(obj).pop(_GATE_ROLE)
+    _role_seen_remember(user, obj, initiative_ref, role_held)
     return Granted(obj, Role(role_held) if role_held is not None else None)
 
 

@@ -12,7 +12,7 @@ from django.utils.translation import gettext
 from meshutaf.core.access import Role, role_allows
 from meshutaf.initiatives import sections
 from meshutaf.initiatives.models import Initiative
-from meshutaf.initiatives.permissions import initiative_role
+from meshutaf.initiatives.permissions import initiative_role_for_display
 
 register = template.Library()
 
@@ -50,7 +50,7 @@ def navigation_for(context: template.Context) -> Navigation | None:
         # someone who came by a participant's link): no need to ask again.
         role = given
     else:
-        role = initiative_role(user=user, initiative_id=initiative.pk)
+        role = initiative_role_for_display(user=user, initiative_id=initiative.pk)
         if user is not None and user.is_authenticated and user.is_active and user.is_superuser:
             role = Role.FACILITATOR
     navigation = None
