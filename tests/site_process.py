@@ -10,6 +10,7 @@ import socket
 import sqlite3
 import subprocess
 import sys
+import threading
 import time
 import uuid
 from contextlib import closing
@@ -127,6 +128,17 @@ def wait_for(predicate, *, timeout: float, interval: float = 0.2, message: str =
             return value
         time.sleep(interval)
     raise AssertionError(message or "timed out")
+
+
+def drain(process: subprocess.Popen) -> None:
+    """Keep reading a long-running process's output in the background: a served site writes a
+    line per request, and a pipe nobody reads fills up and stops the site mid-request."""
+
+    def read() -> None:
+        for _line in process.stdout:
+            pass
+
+    threading.Thread(target=read, daemon=True).start()
 
 
 def read_line_with(process: subprocess.Popen, text: str, *, timeout: float) -> tuple[str, list]:

@@ -3,15 +3,17 @@
 A key is every folded word of a name with a space on each side, so "contains ' ' + word"
 matches the start of any word. Typed text may carry the letters Hebrew and Arabic attach to
 the front of a word ("ודנה", "לדנה", "والخطيب"); `query_words` gives each typed word with its
-prefix-stripped forms, as the search app does for documents (`search.analysis`, which this
-layer may not import)."""
+prefix-stripped forms; the search app (`search.analysis`) strips documents' words with the
+same `hebrew_forms` and `arabic_forms`."""
 
 import re
 
 from .text import normalize_name
 
+# Letters that attach to the front of a Hebrew word: ו ה ב ל מ ש כ ("ולכשהגיע" has four).
 HEBREW_PREFIXES = frozenset("והבלמשכ")
 MAX_HEBREW_PREFIX = 3
+# Arabic: the conjunctions و ف, the prepositions ب ك ل, and the article ال (ل + ال = لل).
 ARABIC_CLITICS = frozenset("وفبكل")
 MIN_STEM = 2
 MIN_QUERY_LETTERS = 2
@@ -43,7 +45,8 @@ def name_key(*names: str) -> str:
     return f" {' '.join(unique)} " if unique else ""
 
 
-def _hebrew_forms(word: str) -> list[str]:
+def hebrew_forms(word: str) -> list[str]:
+    """A folded Hebrew word and the words left when up to three prefix letters come off."""
     forms = [word]
     rest = word
     for _ in range(MAX_HEBREW_PREFIX):
@@ -55,27 +58,30 @@ def _hebrew_forms(word: str) -> list[str]:
     return forms
 
 
-def _arabic_forms(word: str) -> list[str]:
+def arabic_forms(word: str, *, clitic_stem: int = MIN_STEM) -> list[str]:
+    """A folded Arabic word and the words left without a clitic or the article. A clitic
+    comes off only when `clitic_stem` letters stay (search asks for one more than names do:
+    in running text a short word starting with و is more often just a word)."""
     forms = [word]
     if word.startswith("لل") and len(word) - 2 >= MIN_STEM:
-        forms.append(word[2:])
+        forms.append(word[2:])  # لِلْ = لِ + الْ
     stems = [word]
-    if word[0] in ARABIC_CLITICS and len(word) - 1 >= MIN_STEM:
+    if word[0] in ARABIC_CLITICS and len(word) - 1 >= clitic_stem:
         stems.append(word[1:])
     for stem in stems:
-        if stem is not word:
-            forms.append(stem)
         if stem.startswith("ال") and len(stem) - 2 >= MIN_STEM:
             forms.append(stem[2:])
+        if stem is not word:
+            forms.append(stem)
     return list(dict.fromkeys(forms))
 
 
 def word_forms(word: str) -> list[str]:
     """A folded typed word and the forms it may take without its attached prefix letters."""
     if _HEBREW.match(word):
-        return _hebrew_forms(word)
+        return hebrew_forms(word)
     if _ARABIC.match(word):
-        return _arabic_forms(word)
+        return arabic_forms(word)
     return [word]
 
 

@@ -14,14 +14,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from meshutaf.core.name_keys import MIN_STEM, arabic_forms, hebrew_forms
 from meshutaf.core.text import fold_text
-
-# Letters that attach to the front of a Hebrew word: ו ה ב ל מ ש כ ("ולכשהגיע" has four).
-HEBREW_PREFIXES = frozenset("והבלמשכ")
-MAX_HEBREW_PREFIX = 3
-# Arabic: the conjunctions و ف, the prepositions ب ك ل, and the article ال (ل + ال = لل).
-ARABIC_CLITICS = frozenset("وفبكل")
-MIN_STEM = 2
 
 _WORD = re.compile(r"[^\W_]+")
 # A word as written: letters with their vowel marks, and a geresh or quote inside (צה"ל).
@@ -39,41 +33,14 @@ def words(text: str) -> list[str]:
     return _WORD.findall(fold(text))
 
 
-def _hebrew_forms(word: str) -> list[str]:
-    forms = [word]
-    rest = word
-    for _ in range(MAX_HEBREW_PREFIX):
-        if rest[0] in HEBREW_PREFIXES and len(rest) - 1 >= MIN_STEM:
-            rest = rest[1:]
-            forms.append(rest)
-        else:
-            break
-    return forms
-
-
-def _arabic_forms(word: str) -> list[str]:
-    forms = [word]
-    if word.startswith("لل") and len(word) - 2 >= MIN_STEM:
-        forms.append(word[2:])  # لِلْ = لِ + الْ
-    stems = [word]
-    if word[0] in ARABIC_CLITICS and len(word) - 1 >= MIN_STEM + 1:
-        stems.append(word[1:])
-    for stem in stems:
-        if stem.startswith("ال") and len(stem) - 2 >= MIN_STEM:
-            forms.append(stem[2:])
-        if stem is not word:
-            forms.append(stem)
-    return list(dict.fromkeys(forms))
-
-
 def forms(word: str) -> list[str]:
     """A folded word and the forms it may take without its attached prefixes."""
     if not word:
         return []
     if _HEBREW.match(word):
-        return _hebrew_forms(word)
+        return hebrew_forms(word)
     if _ARABIC.match(word):
-        return _arabic_forms(word)
+        return arabic_forms(word, clitic_stem=MIN_STEM + 1)
     return [word]
 
 
