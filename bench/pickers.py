@@ -2,11 +2,12 @@
 
 Builds a throw-away SQLite database (or uses DATABASE_URL: an empty PostgreSQL database) with
 seeded Hebrew (60%), Arabic (25%) and English (15%) names, an initiative whose groups hold 400
-of the people and with 300 members, a directory manager and a partner of that initiative. Then times the search
-endpoints as each user would call them (`/directory/pick/people/?q=`, the initiative's people,
-organisations), with queries of two to five letters, some with a Hebrew prefix letter or the
-Arabic article: p50 / p95 / max in milliseconds, and the number of database queries per
-request (which must not grow with the directory). Ends with one JSON line of the figures.
+of the people and with 300 members, a directory manager and a partner of that initiative. Then
+times the search endpoints as each user would call them (`/directory/pick/people/?q=`, the
+initiative's people, organisations), with queries of two to five letters, some with a Hebrew
+prefix letter or the Arabic article: p50 / p95 / max in milliseconds, and the number of
+database queries per request (which must not grow with the directory). Ends with one JSON line
+of the figures.
 Target: p95 of 50 ms or less. Takes about a minute on SQLite.
 """
 
