@@ -12,32 +12,39 @@ from .permissions import initiative_get_for_user
 from .picking import groups_matching, initiative_people, members_matching
 
 
-@login_required
-@require_GET
-def pick_people(request, pk: int):
+def _pick(request, pk: int, search):
+    """The gate (who may contribute to the initiative), the typed text's checks, then
+    `search(initiative, text)` answered as the picker's JSON."""
     initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE).obj
     text, refusal = picker_text(request)
     if refusal is not None:
         return refusal
-    people = initiative_people(initiative=initiative)
-    return picker_response(people_matching(people=people, text=text))
+    return picker_response(search(initiative, text))
+
+
+@login_required
+@require_GET
+def pick_people(request, pk: int):
+    return _pick(
+        request,
+        pk,
+        lambda initiative, text: people_matching(
+            people=initiative_people(initiative=initiative), text=text
+        ),
+    )
 
 
 @login_required
 @require_GET
 def pick_members(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE).obj
-    text, refusal = picker_text(request)
-    if refusal is not None:
-        return refusal
-    return picker_response(members_matching(initiative=initiative, text=text))
+    return _pick(
+        request, pk, lambda initiative, text: members_matching(initiative=initiative, text=text)
+    )
 
 
 @login_required
 @require_GET
 def pick_groups(request, pk: int):
-    initiative = initiative_get_for_user(user=request.user, pk=pk, action=Action.CONTRIBUTE).obj
-    text, refusal = picker_text(request)
-    if refusal is not None:
-        return refusal
-    return picker_response(groups_matching(initiative=initiative, text=text))
+    return _pick(
+        request, pk, lambda initiative, text: groups_matching(initiative=initiative, text=text)
+    )
