@@ -9,7 +9,11 @@
    a target, reading the same reviews from a CSV file as `meshutaf programs rank` does. Prints
    how well the adjusted and the raw scores follow the planted quality (Spearman), the mean
    error of the offsets, the bands' mean width and the consensus queue's length.
-2. `--tune`: the prior's share of the scale (`ranking.PRIOR_SD_SHARE`) against the error of
+2. Assignment. `assignment.assign` of 2,000 candidates to 30 reviewers, 4 reviewers each, with
+   a third of the candidates in conflict with one reviewer: median time, target 1 s or less,
+   and a check that every candidate got 4 reviewers, loads differ by at most one and the
+   reviewers are joined by shared candidates.
+3. `--tune`: the prior's share of the scale (`ranking.PRIOR_SD_SHARE`) against the error of
    the adjusted scores on simulated training selections (seeds 10,000 on: never the tests'),
    how it was chosen.
 
@@ -37,6 +41,7 @@ from scipy.stats import spearmanr  # noqa: E402
 FULL = {"candidates": 2000, "reviewers": 30, "criteria": 5, "runs": 5}
 QUICK = {"candidates": 200, "reviewers": 10, "criteria": 5, "runs": 3}
 TARGET_SECONDS = 2.0
+ASSIGN_TARGET_SECONDS = 1.0
 SEED = 7
 TUNE_SHARES = (0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.6, float("inf"))
 TUNE_SELECTIONS = 300
@@ -156,6 +161,50 @@ def ranking(figures: dict, size: dict, quick: bool) -> None:
     }
 
 
+def assignment(figures: dict, quick: bool) -> None:
+    from meshutaf.programs.assignment import assign
+
+    candidates, reviewers, k = (300, 10, 4) if quick else (2000, 30, 4)
+    conflicts = {(c, c % reviewers) for c in range(0, candidates, 3)}
+    result = None
+    times = []
+    for _run in range(3 if quick else 5):
+        started = time.perf_counter()
+        result = assign(
+            candidates=range(candidates),
+            reviewers=dict.fromkeys(range(reviewers)),
+            conflicts=conflicts,
+            k=k,
+            seed=SEED,
+        )
+        times.append(time.perf_counter() - started)
+    if result is None:
+        raise SystemExit("no run")
+    seconds = statistics.median(times)
+    spread = max(result.loads.values()) - min(result.loads.values())
+    if len(result.pairs) != candidates * k or result.short or spread > 1 or not result.connected:
+        raise SystemExit("the assignment is incomplete, unbalanced or disconnected")
+    met = seconds <= ASSIGN_TARGET_SECONDS
+    verdict = "(quick run)" if quick else ("OK" if met else "OVER TARGET")
+    print(
+        f"== Assignment: {candidates:,} candidates × {reviewers} reviewers, {k} each, "
+        f"{len(conflicts):,} conflicts"
+    )
+    print(
+        f"{'assign':28} {seconds:10.3f} s   target ≤ {ASSIGN_TARGET_SECONDS:g} s  {verdict}  "
+        f"(runs {', '.join(f'{t:.3f}' for t in times)}; loads differ by {spread})"
+    )
+    figures["assign"] = {
+        "candidates": candidates,
+        "reviewers": reviewers,
+        "k": k,
+        "seconds": round(seconds, 4),
+        "runs": [round(t, 4) for t in times],
+        "target_s": ASSIGN_TARGET_SECONDS,
+        "met": met,
+    }
+
+
 def tune(figures: dict) -> None:
     """Mean squared error of the adjusted scores (both centred) against the planted quality,
     per prior share, over varied training selections."""
@@ -205,6 +254,7 @@ def main() -> None:
     _setup_django()
     figures: dict = {"benchmark": "programs", "quick": arguments.quick}
     ranking(figures, QUICK if arguments.quick else FULL, arguments.quick)
+    assignment(figures, arguments.quick)
     if arguments.tune:
         tune(figures)
     print(f"{'load average (1 min)':28} {os.getloadavg()[0]:10.2f} on {os.cpu_count()} cores")

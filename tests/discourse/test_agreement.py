@@ -1,6 +1,5 @@
 """Krippendorff's alpha: agreement with the reference package, edge cases, the bootstrap."""
 
-import time
 import warnings
 
 import krippendorff
@@ -85,9 +84,7 @@ def test_bootstrap_interval():
         [np.where(rng.random(500) < 0.7, truth, rng.integers(0, 3, 500)) for _ in range(3)]
     ).astype(float)
     data[rng.random(data.shape) < 0.1] = np.nan
-    started = time.perf_counter()
-    result = alpha_interval(data, "nominal", n_boot=1000, seed=7)
-    assert time.perf_counter() - started < 1.0
+    result = alpha_interval(data, "nominal", n_boot=1000, seed=7)  # its time: bench/agreement.py
     assert result.alpha == pytest.approx(reference(data, "nominal"), abs=1e-9)
     assert result.low < result.alpha < result.high
     assert result.high - result.low < 0.2
