@@ -1,9 +1,10 @@
 """The workshop board and its projector in real Chromium. At 1280 px the board's notes are
 at least 200 px wide and ordinary words are never broken across lines (measured from the
 rectangles the browser drew); on a phone one canvas takes a row and the page does not scroll
-sideways. The facilitator opens the projector, moves to the next section with the keyboard
-(the arrow that points the way the text reads), and a note added meanwhile appears on the
-wall within the polling interval, highlighted and announced. Axe runs on every page."""
+sideways. The facilitator opens the projector on one group's canvas, moves to the next with the
+keyboard (the arrow that points the way the text reads), shows every group together, and a
+note added meanwhile appears on the wall within the polling interval, highlighted and
+announced. Axe runs on every page."""
 
 import re
 import shutil
@@ -134,7 +135,7 @@ def assert_board_readable(page, *, min_note_width: float) -> None:
 
 @pytest.mark.parametrize("locale", ["he-IL", "en-US"])
 def test_board_and_projector_in_the_room(page_for, locale):
-    session, _groups, people = workshop()
+    session, groups, people = workshop()
     tag = locale[:2]
     rtl = tag == "he"
     page = page_for(locale)
@@ -147,31 +148,60 @@ def test_board_and_projector_in_the_room(page_for, locale):
     assert_accessible(page)
     keep(page, f"board-{tag}")
 
-    # The projector: one section, in large type.
+    # The projector: one group's canvas in the first section, in large type.
+    first, second, third = groups
     page.locator("#open-projector").click()
-    page.wait_for_url(re.compile(rf".*/workshops/{session.pk}/projector/matrix/$"))
+    page.wait_for_url(
+        re.compile(rf".*/workshops/{session.pk}/projector/matrix/\?group={first.pk}$")
+    )
     stage = page.locator("#projector-stage")
-    assert stage.get_attribute("data-key") == "matrix"
+    assert stage.get_attribute("data-slide") == f"matrix:{first.pk}"
     note_size = page.evaluate(
         "() => parseFloat(getComputedStyle("
         "document.querySelector('.projector-note__text')).fontSize)"
     )
     assert note_size >= 28
-    assert page.locator(".projector-note").count() == 4
+    assert page.locator(".projector-note").count() == 2  # the first group's two notes
+    assert page.locator(".projector__group").count() == 1
     assert page.evaluate(BROKEN_WORDS, ".projector-note__text") == []
     assert page.evaluate(PAGE_OVERFLOW) <= 0
+    keep(page, f"projector-{tag}")
+    # One canvas fits the wall: in full screen (the site's header gone) the stage, shorter
+    # than the window, shows whole.
+    height = page.evaluate(
+        "() => document.querySelector('#projector-stage').getBoundingClientRect().height"
+    )
+    assert height <= page.viewport_size["height"]
     assert_accessible(page)
     keep(page, f"projector-{tag}")
 
-    # The "next" arrow points the way the text reads, and so does the key.
+    # The "next" arrow points the way the text reads, and so does the key: the next group's
+    # canvas, then (a clicker's PageDown) the third's, and back.
     arrow = page.locator("#projector-next .projector__arrow").inner_text()
     assert arrow == ("←" if rtl else "→")
     page.keyboard.press("ArrowLeft" if rtl else "ArrowRight")
-    page.locator("#projector-stage[data-key=practices]").wait_for()
+    page.locator(f'#projector-stage[data-slide="matrix:{second.pk}"]').wait_for()
+    assert page.url.endswith(f"/projector/matrix/?group={second.pk}")
+    assert page.locator(".projector-note").count() == 1
+    page.keyboard.press("PageDown")
+    page.locator(f'#projector-stage[data-slide="matrix:{third.pk}"]').wait_for()
+    page.wait_for_function("() => document.querySelector('#projector-announce').textContent")
+    page.keyboard.press("ArrowRight" if rtl else "ArrowLeft")
+    page.locator(f'#projector-stage[data-slide="matrix:{second.pk}"]').wait_for()
+
+    # Every group side by side, a section at a time.
+    page.locator("#projector-together").click()
+    page.wait_for_url(re.compile(rf".*/workshops/{session.pk}/projector/matrix/$"))
+    assert page.locator(".projector-note").count() == 4
+    assert page.locator(".projector__group").count() == 3
+    assert_accessible(page)
+    keep(page, f"projector-together-{tag}")
+    page.keyboard.press("ArrowLeft" if rtl else "ArrowRight")
+    page.locator('#projector-stage[data-slide="practices:"]').wait_for()
     assert page.url.endswith("/projector/practices/")
     assert "Shared measurement" in page.locator("#projector-stage").inner_text()
     page.keyboard.press("PageDown")
-    page.locator("#projector-stage[data-key=questions]").wait_for()
+    page.locator('#projector-stage[data-slide="questions:"]').wait_for()
     page.wait_for_function("() => document.querySelector('#projector-announce').textContent")
 
     # Auto-advance starts and stops; any other key gives the wall back to the facilitator.
@@ -200,14 +230,16 @@ def test_board_and_projector_in_the_room(page_for, locale):
         "() => document.querySelector('#projector-announce').textContent.includes('shared budget')"
     )
     assert "Shared measurement" not in announced.text_content()
-    assert page.locator("#projector-stage[data-key=questions]").count() == 1
+    assert page.locator('#projector-stage[data-slide="questions:"]').count() == 1
     assert_accessible(page)
 
     # Back with the other arrow, through the same controls as the buttons.
     page.keyboard.press("ArrowRight" if rtl else "ArrowLeft")
-    page.locator("#projector-stage[data-key=practices]").wait_for()
+    page.locator('#projector-stage[data-slide="practices:"]').wait_for()
     page.locator("#projector-previous").click()
-    page.locator("#projector-stage[data-key=matrix]").wait_for()
+    page.locator('#projector-stage[data-slide="matrix:"]').wait_for()
+    page.go_back()
+    page.locator('#projector-stage[data-slide="practices:"]').wait_for()
 
     # Full screen, where the browser offers it.
     button = page.locator("#projector-fullscreen")

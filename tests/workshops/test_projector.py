@@ -1,5 +1,6 @@
 """The projector: only the people who run the workshop open it; its live stage shows one
-section's notes, exactly those the room may see (never hidden, merged or withdrawn ones, and
+group's canvas in one section (or every group's), walked group by group then section by
+section, with the notes exactly those the room may see (never hidden, merged or withdrawn ones, and
 anonymous notes stay anonymous), in a fixed number of queries."""
 
 import pytest
@@ -14,12 +15,18 @@ from .conftest import add
 from .factories import ContributionFactory, ParticipantFactory, WorkingGroupFactory
 
 
-def page(session, key="matrix"):
-    return reverse("workshops:projector", args=[session.pk, key])
+def page(session, key="matrix", group=None):
+    url = reverse("workshops:projector", args=[session.pk, key])
+    return url if group is None else f"{url}?group={group.pk}"
 
 
-def stage(session, key="matrix"):
-    return reverse("workshops:projector_stage", args=[session.pk, key])
+def stage(session, key="matrix", group=None):
+    url = reverse("workshops:projector_stage", args=[session.pk, key])
+    return url if group is None else f"{url}?group={group.pk}"
+
+
+def groups_of(session):
+    return list(session.groups.order_by("position", "pk"))
 
 
 @pytest.mark.parametrize(
@@ -40,9 +47,72 @@ def test_anonymous_visitors_are_sent_to_log_in(session, client):
     assert "/accounts/login" in response["Location"]
 
 
-def test_the_projector_starts_at_the_first_section(session, owner):
+def test_the_projector_starts_at_the_first_groups_canvas_in_the_first_section(session, owner):
+    response = client_for(owner).get(reverse("workshops:projector_start", args=[session.pk]))
+    assert response["Location"] == page(session, "matrix", groups_of(session)[0])
+
+
+def test_a_workshop_without_groups_starts_with_the_whole_section(session, owner):
+    session.groups.all().delete()
     response = client_for(owner).get(reverse("workshops:projector_start", args=[session.pk]))
     assert response["Location"] == page(session, "matrix")
+    assert client_for(owner).get(response["Location"]).status_code == 200
+
+
+def test_one_group_at_a_time_shows_that_groups_canvas_only(session, owner):
+    first, second = groups_of(session)
+    ours = services.participant_join(group=first, display_name="Dana")
+    theirs = services.participant_join(group=second, display_name="Omar")
+    add(first, ours, "From the first group")
+    add(second, theirs, "From the second group")
+    client = client_for(owner)
+    for url in (page(session, group=second), stage(session, group=second)):
+        body = client.get(url).content.decode()
+        assert "From the second group" in body
+        assert "From the first group" not in body
+        assert "group 2 of 2" in body
+    together = client.get(page(session)).content.decode()
+    assert "From the first group" in together
+    assert "From the second group" in together
+    # The wall switches between the two ways from either.
+    assert f'href="{page(session)}"' in client.get(page(session, group=first)).content.decode()
+    assert f'href="{page(session, group=first)}"' in together
+
+
+def test_next_walks_the_groups_then_the_sections_and_wraps(session, owner):
+    first, second = groups_of(session)
+    client = client_for(owner)
+    expected = [
+        (page(session, "matrix", first), page(session, "matrix", second)),
+        (page(session, "matrix", second), page(session, "questions", first)),
+        (page(session, "questions", first), page(session, "questions", second)),
+        (page(session, "questions", second), page(session, "matrix", first)),
+    ]
+    for here, following in expected:
+        body = client.get(here).content.decode()
+        assert f'id="projector-next" rel="next" href="{following}"' in body, here
+    # The stage knows the same way on, so the script can fetch it without the page.
+    last = client.get(stage(session, "questions", second)).content.decode()
+    assert f'data-next-stage="{stage(session, "matrix", first)}"' in last
+    assert f'data-previous-url="{page(session, "questions", first)}"' in last
+
+
+@pytest.mark.parametrize("group", ["x", "-1", "1.5", "٣", "9" * 40, "", "0"])
+def test_a_group_that_is_not_a_number_or_not_there_is_404(session, owner, group):
+    client = client_for(owner)
+    url = reverse("workshops:projector", args=[session.pk, "matrix"])
+    assert client.get(url, {"group": group}).status_code == 404
+    stage_url = reverse("workshops:projector_stage", args=[session.pk, "matrix"])
+    assert client.get(stage_url, {"group": group}).status_code == 404
+
+
+def test_another_sessions_group_is_404(session, owner, initiative, template):
+    other = services.workshop_session_create(
+        initiative=initiative, by=owner, title="Another", template=template, groups=["C"]
+    )
+    (elsewhere,) = groups_of(other)
+    assert client_for(owner).get(page(session, group=elsewhere)).status_code == 404
+    assert client_for(owner).get(stage(session, group=elsewhere)).status_code == 404
 
 
 def test_the_board_links_to_the_projector_for_facilitators_only(session, owner, member):
@@ -148,7 +218,8 @@ def test_the_wall_shows_only_what_the_room_may_see(session, group_a, owner):
         assert "merged: 1" in text
 
 
-def test_stage_query_count_is_flat(session, owner, django_assert_max_num_queries):
+@pytest.mark.parametrize("one_group", [False, True])
+def test_stage_query_count_is_flat(session, owner, django_assert_max_num_queries, one_group):
     client = client_for(owner)
 
     def grow(count):
@@ -159,13 +230,14 @@ def test_stage_query_count_is_flat(session, owner, django_assert_max_num_queries
                 ContributionFactory(participant=person)
             ContributionFactory(participant=person, section_key="questions", row_key="")
 
+    shown = groups_of(session)[-1] if one_group else None
     grow(2)
     with django_assert_max_num_queries(9) as few:
-        assert client.get(stage(session)).status_code == 200
+        assert client.get(stage(session, group=shown)).status_code == 200
     with django_assert_max_num_queries(12):
-        assert client.get(page(session)).status_code == 200
+        assert client.get(page(session, group=shown)).status_code == 200
     grow(10)
     with django_assert_max_num_queries(len(few.captured_queries)):
-        assert client.get(stage(session)).status_code == 200
+        assert client.get(stage(session, group=shown)).status_code == 200
     with django_assert_max_num_queries(12):
-        assert client.get(page(session)).status_code == 200
+        assert client.get(page(session, group=shown)).status_code == 200

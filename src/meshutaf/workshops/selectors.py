@@ -290,39 +290,66 @@ def session_summary(*, session: WorkshopSession) -> SessionSummary:
     )
 
 
+@dataclass(frozen=True)
+class Slide:
+    """One view of the projector: a section, and one group's canvas in it or (group None)
+    every group's side by side."""
+
+    key: str
+    group: int | None = None
+
+
 @dataclass
 class ProjectorCanvas:
-    """One section of the canvas, every group's notes in it, as the room sees it."""
+    """What the wall shows now: one section, one group's canvas in it or every group's, and
+    the slides before and after it, in the order the facilitator walks them."""
 
     session: WorkshopSession
     section: Section
-    position: int  # 1-based, among the session's sections
-    keys: list[str]  # every section's key, in order, for the previous/next controls
+    section_position: int  # 1-based, among the session's sections
+    section_total: int
     groups: list[GroupCanvas]
+    group_position: int | None  # 1-based among the groups when one group is shown
+    group_total: int
+    first_group: int | None  # where "one group at a time" starts in this section
+    slides: list[Slide]
+    slide: Slide
     version: int
 
     @property
-    def total(self) -> int:
-        return len(self.keys)
+    def one_group(self) -> bool:
+        return self.slide.group is not None
 
     @property
-    def previous_key(self) -> str:
-        return self.keys[(self.position - 2) % len(self.keys)]
+    def previous_slide(self) -> Slide:
+        return self.slides[(self.slides.index(self.slide) - 1) % len(self.slides)]
 
     @property
-    def next_key(self) -> str:
-        return self.keys[self.position % len(self.keys)]
+    def next_slide(self) -> Slide:
+        return self.slides[(self.slides.index(self.slide) + 1) % len(self.slides)]
 
     @property
     def count(self) -> int:
         return sum(group.count for group in self.groups)
 
 
-def projector_canvas(*, session: WorkshopSession, section_key: str) -> ProjectorCanvas | None:
-    """What the projector shows of one section: only the notes on the canvas (never hidden,
-    merged or withdrawn ones, whoever runs the projector), with the same author names as the
-    board, so an anonymous note stays anonymous on the wall. None for a section the session
-    does not have. Two queries, however many notes."""
+def projector_slides(session: WorkshopSession, *, one_group: bool) -> list[Slide]:
+    """Section by section; one group at a time (the default: a canvas fills the wall) or every
+    group together. With one group the two are the same, so it is shown alone. One query."""
+    keys = [section.key for section in session.sections()]
+    groups = list(session.groups.order_by("position", "pk").values_list("pk", flat=True))
+    if one_group and groups:
+        return [Slide(key, group) for key in keys for group in groups]
+    return [Slide(key) for key in keys]
+
+
+def projector_canvas(
+    *, session: WorkshopSession, section_key: str, group: int | None = None
+) -> ProjectorCanvas | None:
+    """What the projector shows of one section, for one group or all: only the notes on the
+    canvas (never hidden, merged or withdrawn ones, whoever runs the projector), with the same
+    author names as the board, so an anonymous note stays anonymous on the wall. None for a
+    section or group the session does not have. Two queries, however many notes."""
     sections = session.sections()
     keys = [section.key for section in sections]
     if section_key not in keys:
@@ -330,6 +357,10 @@ def projector_canvas(*, session: WorkshopSession, section_key: str) -> Projector
     position = keys.index(section_key)
     section = sections[position]
     groups = list(session.groups.order_by("position", "pk"))
+    group_pks = [g.pk for g in groups]
+    if group is not None and group not in group_pks:
+        return None
+    shown = [g for g in groups if group is None or g.pk == group]
     contributions = (
         Contribution.objects.filter(
             session=session,
@@ -338,6 +369,7 @@ def projector_canvas(*, session: WorkshopSession, section_key: str) -> Projector
             withdrawn=False,
             merged_into__isnull=True,
         )
+        .filter(**({} if group is None else {"group_id": group}))
         .select_related("participant", "author_user", "theme")
         .annotate(
             merged_count=SubqueryCount(
@@ -349,12 +381,21 @@ def projector_canvas(*, session: WorkshopSession, section_key: str) -> Projector
     notes = list(contributions)
     for note in notes:
         note.theme_name = note.theme.name if note.theme_id else ""
-    board = _place(groups, [section], notes)[0]
+    board = _place(shown, [section], notes)[0]
+    if group is None:
+        slides = [Slide(key) for key in keys]
+    else:
+        slides = [Slide(key, pk) for key in keys for pk in group_pks]
     return ProjectorCanvas(
         session=session,
         section=section,
-        position=position + 1,
-        keys=keys,
+        section_position=position + 1,
+        section_total=len(keys),
         groups=board.groups,
+        group_position=None if group is None else group_pks.index(group) + 1,
+        group_total=len(groups),
+        first_group=group_pks[0] if group_pks else None,
+        slides=slides,
+        slide=Slide(section_key, group),
         version=session.version,
     )

@@ -1,8 +1,9 @@
-// The workshop projector: previous/next section (buttons; arrow keys, mirrored in right-to-left
+// The workshop projector: previous/next slide, a group's canvas or a whole section (buttons; arrow keys, mirrored in right-to-left
 // so "next" is the arrow pointing the way the text reads; PageDown/PageUp from presentation
 // clickers), auto-advance, full screen, and notes that arrive while the wall is up, briefly
 // highlighted and announced politely (only the new notes, never the whole canvas).
-// Without this script the links still move between sections and htmx still polls the stage.
+// Without this script the links still move between slides and htmx still polls the stage.
+// Each stage carries the page and stage addresses of the slides before and after it.
 (() => {
   "use strict";
   const root = document.getElementById("projector");
@@ -32,13 +33,12 @@
   }
 
   function linksFor(element) {
-    const url = (key) => root.dataset.pageUrl.replace("__key__", key);
-    previousLink.href = url(element.dataset.previous);
-    nextLink.href = url(element.dataset.next);
+    previousLink.href = element.dataset.previousUrl;
+    nextLink.href = element.dataset.nextUrl;
   }
 
-  // A stage that came in: after moving to another section, say where we are; after a poll
-  // of the same section, mark and announce only the notes that were not there before.
+  // A stage that came in: after moving to another slide, say where we are; after a poll
+  // of the same slide, mark and announce only the notes that were not there before.
   function arrived(element, moved) {
     const ids = noteIds(element);
     if (moved) {
@@ -78,23 +78,23 @@
   new MutationObserver(() => {
     const element = stage();
     if (element && element !== current) {
-      const moved = element.dataset.key !== (current && current.dataset.key);
+      const moved = element.dataset.slide !== (current && current.dataset.slide);
       current = element;
       arrived(element, moved);
     }
   }).observe(root, { childList: true });
 
   let loading = false;
-  async function go(key, { push = true } = {}) {
-    if (loading || !key) return;
+  async function go(page, stageUrl, { push = true } = {}) {
+    if (loading || !page || !stageUrl) return;
     loading = true;
     try {
-      const response = await fetch(root.dataset.stageUrl.replace("__key__", key), {
+      const response = await fetch(stageUrl, {
         headers: { "HX-Request": "true" },
         credentials: "same-origin",
       });
       if (!response.ok) {
-        window.location.href = root.dataset.pageUrl.replace("__key__", key);
+        window.location.href = page;
         return;
       }
       const holder = document.createElement("div");
@@ -103,13 +103,7 @@
       if (!element) return;
       stage().replaceWith(element);
       if (window.htmx) window.htmx.process(element);
-      if (push) {
-        window.history.pushState(
-          { key },
-          "",
-          root.dataset.pageUrl.replace("__key__", key),
-        );
-      }
+      if (push) window.history.pushState({ page, stage: stageUrl }, "", page);
       const title = element.querySelector(".projector__title");
       if (title) {
         document.title = document.title.replace(/^[^·]*·/, `${title.textContent.trim()} ·`);
@@ -119,13 +113,13 @@
     }
   }
 
-  const next = () => go(stage().dataset.next);
-  const previous = () => go(stage().dataset.previous);
+  const next = () => go(stage().dataset.nextUrl, stage().dataset.nextStage);
+  const previous = () => go(stage().dataset.previousUrl, stage().dataset.previousStage);
 
   window.addEventListener("popstate", (event) => {
-    if (event.state && event.state.key) go(event.state.key, { push: false });
+    if (event.state && event.state.page) go(event.state.page, event.state.stage, { push: false });
   });
-  window.history.replaceState({ key: stage().dataset.key }, "");
+  window.history.replaceState({ page: stage().dataset.hereUrl, stage: stage().dataset.hereStage }, "");
 
   // --- Auto-advance -----------------------------------------------------------------------
   let timer = 0;
