@@ -4,6 +4,7 @@ and never to someone who may no longer see the initiative."""
 import datetime as dt
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 
@@ -14,12 +15,13 @@ from meshutaf.initiatives import services as initiatives
 from meshutaf.measurement import services as measurement
 from meshutaf.measurement.entries import entry_check
 from meshutaf.meetings import services as meetings
-from meshutaf.meetings.models import OutcomeKind
+from meshutaf.meetings.models import MeetingStatus, OutcomeKind
 from meshutaf.meetings.tasks import notify_due_action_items
 from meshutaf.notifications.models import Kind, Notification
 from meshutaf.notifications.services import notify_later
 from meshutaf.workshops import services as workshops
 from tests.factories import MembershipFactory, PersonFactory, UserFactory
+from tests.meetings.conftest import make_meeting
 
 from .conftest import kinds_for
 
@@ -58,6 +60,35 @@ def test_meeting_invitation_reaches_the_invited_but_not_the_inviter(
     notice = Notification.objects.get(recipient=member)
     assert notice.params["title"] == meeting.title
     assert notice.url == meeting.get_absolute_url()
+
+
+def test_sending_a_drafts_invitations_twice_tells_each_member_once(
+    initiative, owner, member, participant, run_on_commit, mailoutbox
+):
+    """A member with no e-mail address is never marked as e-mailed: sending again must not
+    put a second invitation under their bell."""
+    participant.email = ""
+    participant.save(update_fields=["email"])
+    draft = make_meeting(initiative, owner, status=MeetingStatus.DRAFT)
+    with run_on_commit():
+        meetings.invitees_add(meeting=draft, by=owner, whole_initiative=True)
+    assert kinds_for(member) == kinds_for(participant) == []  # a draft tells no one
+    meetings.meeting_update(meeting=draft, by=owner, data={"status": MeetingStatus.SCHEDULED})
+    for _ in range(2):
+        with run_on_commit():
+            meetings.invitations_send(meeting=draft, by=owner)
+    assert kinds_for(member) == [Kind.MEETING_INVITED]
+    assert kinds_for(participant) == [Kind.MEETING_INVITED]
+    assert kinds_for(owner) == []
+    assert sorted(m.to[0] for m in mailoutbox) == sorted(
+        i.email for i in draft.invitees.exclude(email="")
+    )
+
+
+def test_invitations_are_not_sent_for_a_draft(initiative, owner):
+    draft = make_meeting(initiative, owner, status=MeetingStatus.DRAFT)
+    with pytest.raises(ValidationError, match="Schedule the meeting"):
+        meetings.invitations_send(meeting=draft, by=owner)
 
 
 def test_action_item_assigned_to_another_not_to_oneself(

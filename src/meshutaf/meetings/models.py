@@ -277,7 +277,10 @@ class MeetingInvitee(TimeStampedModel):
     responded_at = models.DateTimeField(null=True, blank=True)
     # Part of the signed RSVP link; replacing it invalidates links sent earlier.
     token_nonce = models.CharField(max_length=32, editable=False)
-    invited_at = models.DateTimeField(null=True, blank=True)
+    invited_at = models.DateTimeField(null=True, blank=True)  # e-mailed
+    # Told under the bell (members only); kept apart from invited_at because a member without
+    # an address, or whose e-mail failed, is still told once and only once.
+    notified_at = models.DateTimeField(null=True, blank=True)
     history = HistoricalRecords()
 
     class Meta:

@@ -403,17 +403,39 @@ def invitees_add(
     if send and created and meeting.status != MeetingStatus.DRAFT:
         ids = [invitee.pk for invitee in created]
         transaction.on_commit(lambda: _enqueue_invitations(meeting.pk, ids))
-        invitations_notify(meeting=meeting, by=by, invitee_ids=ids)
+        _invitations_notify(meeting=meeting, by=by, invitees=meeting.invitees.filter(pk__in=ids))
     return created
 
 
-def invitations_notify(*, meeting: Meeting, by: User, invitee_ids: list[int]) -> None:
-    """The invited members see the invitation under their bell too (after the commit)."""
+@transaction.atomic
+def invitations_send(*, meeting: Meeting, by: User) -> int:
+    """Send what has not gone yet (after a draft is scheduled, or to retry failed e-mails):
+    the e-mail to invitees with an address not yet e-mailed, the bell to invited members not
+    yet told. Pressing it twice tells nobody twice. Returns how many invitees it reaches."""
+    if meeting.status != MeetingStatus.SCHEDULED:
+        raise ValidationError(_("Schedule the meeting before sending invitations."))
+    unsent = list(
+        meeting.invitees.filter(invited_at=None).exclude(email="").values_list("pk", flat=True)
+    )
+    untold = meeting.invitees.filter(notified_at=None).exclude(user=None)
+    reached = set(unsent) | set(untold.values_list("pk", flat=True))
+    if unsent:
+        transaction.on_commit(lambda: _enqueue_invitations(meeting.pk, unsent))
+    _invitations_notify(meeting=meeting, by=by, invitees=untold)
+    return len(reached)
+
+
+def _invitations_notify(*, meeting: Meeting, by: User, invitees) -> None:
+    """The invited members see the invitation under their bell too (after the commit), once."""
+    told = list(invitees.exclude(user=None).filter(notified_at=None).values_list("pk", "user"))
+    if not told:
+        return
+    MeetingInvitee.objects.filter(pk__in=[pk for pk, _user in told]).update(
+        notified_at=timezone.now()
+    )
     notify_later(
         kind=NoticeKind.MEETING_INVITED,
-        recipients=meeting.invitees.filter(pk__in=invitee_ids)
-        .exclude(user=None)
-        .values_list("user", flat=True),
+        recipients=[user for _pk, user in told],
         initiative=meeting.initiative_id,
         params={"title": meeting.title, "date": meeting.local_start.date().isoformat()},
         url=meeting.get_absolute_url(),

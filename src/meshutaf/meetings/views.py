@@ -341,7 +341,9 @@ def _people(meeting):
 @require_POST
 def agenda_add(request, pk: int):
     meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
-    form = AgendaItemForm(request.POST, people=_people(meeting))
+    form = AgendaItemForm(
+        request.POST, people=_people(meeting), initiative_id=meeting.initiative_id
+    )
     if form.is_valid():
         try:
             services.agenda_item_add(meeting=meeting, by=request.user, **form.cleaned_data)
@@ -356,7 +358,12 @@ def agenda_add(request, pk: int):
 def agenda_edit(request, pk: int):
     item = agenda_item_get_for_user(user=request.user, pk=pk).obj
     meeting = item.meeting
-    form = AgendaItemForm(request.POST or None, instance=copy.copy(item), people=_people(meeting))
+    form = AgendaItemForm(
+        request.POST or None,
+        instance=copy.copy(item),
+        people=_people(meeting),
+        initiative_id=meeting.initiative_id,
+    )
     if request.method == "POST":
         # The ModelForm only parses here; the service validates and saves.
         form.instance = copy.copy(item)
@@ -470,18 +477,12 @@ def invitee_remove(request, pk: int):
 def send_invitations(request, pk: int):
     """(Re)send invitations to invitees not yet e-mailed, e.g. after a draft is scheduled."""
     meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
-    if meeting.status != MeetingStatus.SCHEDULED:
-        messages.error(request, _("Schedule the meeting before sending invitations."))
+    try:
+        count = services.invitations_send(meeting=meeting, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     else:
-        ids = list(meeting.invitees.filter(invited_at=None).values_list("pk", flat=True))
-        from .tasks import send_invitations as task
-
-        if ids:
-            task.enqueue(meeting.pk, ids)
-            services.invitations_notify(meeting=meeting, by=request.user, invitee_ids=ids)
-        messages.success(
-            request, _("%(count)s invitations are on their way.") % {"count": len(ids)}
-        )
+        messages.success(request, _("%(count)s invitations are on their way.") % {"count": count})
     return redirect(detail_url(meeting.pk, "invitations", "invitees"))
 
 
