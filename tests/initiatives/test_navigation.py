@@ -188,3 +188,12 @@ def test_the_bar_costs_the_same_queries_with_many_sections_and_members(
     with django_assert_max_num_queries(len(few.captured_queries)):
         html = client.get(url).text
     assert "Extra 29" in bar(html)
+
+
+def test_editing_a_series_links_back_to_the_series(initiative, owner):
+    series = meeting_services.series_create(initiative=initiative, by=owner, title="Monthly forum")
+    html = client_for(owner).get(reverse("meetings:series_edit", args=[series.pk])).text
+    trail = CRUMBS.search(html).group(0)
+    assert f'href="{reverse("meetings:series", args=[series.pk])}"' in trail
+    assert f'href="{reverse("meetings:list", args=[initiative.pk])}"' in trail
+    assert '<li aria-current="page"><bdi>Edit series</bdi></li>' in trail

@@ -654,3 +654,11 @@ def test_a_projection_over_nearly_all_that_is_possible_is_not_given_as_a_number(
     assert "Too uncertain" not in narrow["projected"]
     # The interval is isolated whole, so that it cannot turn around in Hebrew.
     assert '<bdi dir="ltr" class="num">(66.0%–74.0%)</bdi>' in narrow["projected"]
+
+
+def test_the_scorecard_breadcrumbs_pass_through_its_framework(framework, owner, as_user):
+    html = as_user(owner).get(reverse("measurement:scorecard", args=[framework.pk])).text
+    start = html.index('<nav class="breadcrumbs"')
+    trail = html[start : html.index("</nav>", start)]
+    assert f'href="{reverse("measurement:framework", args=[framework.pk])}"' in trail
+    assert '<li aria-current="page"><bdi>Scorecard</bdi></li>' in trail

@@ -148,3 +148,9 @@ def test_groups_and_members_from_the_pickers_with_addresses(meeting, owner, memb
     assert meeting.invitees.filter(user=member).exists()
     assert meeting.invitees.filter(person__group_memberships__group=group).exists()
     assert meeting.invitees.filter(email="guest@example.org", user=None, person=None).exists()
+
+
+def test_the_agenda_items_presenter_is_picked_by_typing(meeting, owner, as_user):
+    item = services.agenda_item_add(meeting=meeting, by=owner, title="Budget")
+    html = as_user(owner).get(reverse("meetings:agenda_edit", args=[item.pk])).content.decode()
+    assert reverse("initiatives:pick_people", args=[meeting.initiative_id]) in html

@@ -189,9 +189,12 @@ class AgendaItemForm(forms.ModelForm):
         widgets = {"minutes": forms.Textarea(attrs={"rows": 6, "dir": "auto"})}
         field_classes = {"presenter": IdChoiceField}
 
-    def __init__(self, *args, people=None, **kwargs):
+    def __init__(self, *args, people=None, initiative_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["presenter"].queryset = people if people is not None else Person.objects.none()
+        if initiative_id is not None:
+            search = reverse("initiatives:pick_people", args=[initiative_id])
+            use_picker(self.fields["presenter"], url=search)
         self.fields["minutes"].help_text = _(
             "Markdown: **bold**, *italic*, lists with “-”, links. Raw HTML is removed."
         )
