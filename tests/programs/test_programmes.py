@@ -8,6 +8,7 @@ from meshutaf.programs.models import Cohort, CohortPhase, DecisionLogEntry, Prog
 from meshutaf.programs.services import programmes as programmes_services
 from meshutaf.programs.services import programmes as services
 from tests.conftest import client_for
+from tests.factories import OrganisationFactory
 
 
 @pytest.mark.parametrize(
@@ -172,3 +173,26 @@ def test_staff_edit_anchors_add_and_remove_criteria_until_frozen(cohort, owner, 
     client.post(add, {"name_en": "Late", "weight": "1"})
     assert not version.criteria.filter(code="late").exists()
     assert client.post(use, {"cohort": "x"}).status_code == 302
+
+
+def test_the_quota_form_finds_public_bodies_by_typing(cohort, owner, ministries):
+    search = reverse("programs:pick_public_bodies", args=[cohort.pk])
+    html = client_for(owner).get(reverse("programs:quotas", args=[cohort.pk])).text
+    assert search in html
+    found = client_for(owner).get(search, {"q": "ומשרד"}).json()["options"]
+    assert sorted(option["label"] for option in found) == [
+        "Ministry of Education",
+        "Ministry of Welfare",
+    ]
+    # Only public bodies: a civil-society organisation with the same word is not offered.
+    OrganisationFactory(name_he="משרד עורכי דין", name_en="A law office")
+    labels = [o["label"] for o in client_for(owner).get(search, {"q": "משרד"}).json()["options"]]
+    assert "A law office" not in labels
+    assert client_for(owner).get(search, {"q": "x" * 200}).status_code == 400
+
+
+@pytest.mark.parametrize(("who", "status"), [("member", 403), ("outsider", 404)])
+def test_only_the_cohorts_staff_search_its_public_bodies(request, cohort, ministries, who, status):
+    search = reverse("programs:pick_public_bodies", args=[cohort.pk])
+    response = client_for(request.getfixturevalue(who)).get(search, {"q": "משרד"})
+    assert response.status_code == status

@@ -8,6 +8,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from meshutaf.core.widgets import use_picker
 from meshutaf.directory.models import Organisation, Sector
 
 from .models import Gender, QuotaKind
@@ -96,13 +97,13 @@ class QuotaForm(forms.Form):
         help_text=_("Binding quotas are applied by the decision; others are targets to report."),
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, organisations, search_url: str, **kwargs):
         super().__init__(*args, **kwargs)
         organisation = self.fields["organisation"]
         assert isinstance(organisation, forms.ModelChoiceField)  # noqa: S101 (for the type checker)
-        organisation.queryset = Organisation.objects.filter(
-            sector__in=[Sector.GOVERNMENT, Sector.LOCAL_AUTHORITY]
-        ).order_by("name_he", "name_en", "pk")
+        organisation.queryset = organisations
+        # Hundreds of ministries and authorities: found by typing.
+        use_picker(organisation, url=search_url)
 
     def clean(self):
         super().clean()

@@ -26,6 +26,11 @@ urlpatterns = [
     path("cohorts/<int:pk>/edit/", views.cohort_edit, name="cohort_edit"),
     path("cohorts/<int:pk>/phase/", views.cohort_phase, name="cohort_phase"),
     path("cohorts/<int:pk>/quotas/", views.quota_list, name="quotas"),
+    path(
+        "cohorts/<int:pk>/quotas/public-bodies/",
+        views.pick_public_bodies,
+        name="pick_public_bodies",
+    ),
     path("quotas/<int:pk>/delete/", views.quota_delete, name="quota_delete"),
     path("rubrics/<int:pk>/", views.rubric_version_detail, name="rubric_version"),
     path("rubrics/<int:pk>/copy/", views.rubric_version_copy, name="rubric_version_copy"),

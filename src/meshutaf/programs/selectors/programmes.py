@@ -7,6 +7,8 @@ from dataclasses import dataclass
 from django.db.models import Count, Prefetch, Q, QuerySet
 from django.utils import timezone
 
+from meshutaf.directory.models import Organisation, Sector
+
 from ..models import (
     PHASE_ORDER,
     Cohort,
@@ -22,6 +24,14 @@ from ..models import (
     RubricVersion,
     Session,
 )
+
+
+def public_bodies() -> QuerySet[Organisation]:
+    """The ministries and local authorities a quota may name: public bodies, listed for the
+    programme's staff whether or not their own initiatives work with them."""
+    return Organisation.objects.filter(
+        sector__in=[Sector.GOVERNMENT, Sector.LOCAL_AUTHORITY]
+    ).order_by("name_he", "name_en", "pk")
 
 
 def programmes_of(initiative) -> QuerySet[Programme]:
