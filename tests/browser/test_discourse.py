@@ -86,7 +86,13 @@ def test_import_code_train_score_and_read_the_index(page_for, tmp_path):
     page.locator("form.form button[type=submit]").click()
     page.wait_for_url(re.compile(r"/discourse/samples/\d+/$"))
     assert_accessible(page)
-    page.locator(f'input[name=annotators][value="{facilitator.pk}"]').check()
+    # The annotators are the initiative's members, found by typing a name.
+    annotators = page.get_by_role("combobox", name=re.compile("מקודדים|Annotators"))
+    annotators.fill("Dana")
+    page.locator("[role=option]", has_text="Dana").first.wait_for()
+    annotators.press("ArrowDown")
+    annotators.press("Enter")
+    page.locator(".picker__chip", has_text="Dana").wait_for()
     page.locator("form.form button[type=submit]").click()
     page.wait_for_load_state()
     assert Assignment.objects.filter(annotator=facilitator).count() == 130

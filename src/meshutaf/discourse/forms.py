@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from meshutaf.core.forms import IdMultipleChoiceField
+from meshutaf.core.widgets import use_picker
 
 from . import codebook
 from .languages import NAMES
@@ -201,10 +202,12 @@ class AssignForm(forms.Form):
         label=_("Annotators per shared item"), min_value=2, max_value=10, initial=3
     )
 
-    def __init__(self, *args, users, **kwargs):
+    def __init__(self, *args, users, search_url: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["annotators"].queryset = users
         self.fields["annotators"].label_from_instance = lambda user: user.display_name
+        if search_url:  # an initiative's members, chosen by typing (checkboxes otherwise)
+            use_picker(self.fields["annotators"], url=search_url)
 
 
 class AnnotationForm(forms.Form):

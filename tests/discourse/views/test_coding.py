@@ -3,6 +3,7 @@
 import re
 
 import pytest
+from django.urls import reverse
 
 from meshutaf.demo.corpus import synthetic_posts
 from meshutaf.discourse import services
@@ -59,6 +60,8 @@ def test_sample_assign_and_annotate(corpus, owner, member, participant):
     page = client.get(url("sample_detail", sample.pk)).content.decode()
     assert "Amir" in page
     assert "Noa" in page
+    # The members are chosen by typing (the picker searches the initiative's members).
+    assert reverse("initiatives:pick_members", args=[sample.corpus.initiative_id]) in page
     response = client.post(
         url("sample_detail", sample.pk),
         {"annotators": [member.pk, participant.pk], "reliability_items": "2",

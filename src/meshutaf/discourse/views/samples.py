@@ -6,6 +6,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -70,7 +71,14 @@ def _cell_label(sample: Sample, cell: str, communities: dict[str, str]) -> str:
 def sample_detail(request, pk: int):
     sample, role = sample_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
     corpus = sample.corpus
-    form = AssignForm(request.POST or None, users=coding.corpus_members(corpus=corpus))
+    search = (
+        reverse("initiatives:pick_members", args=[corpus.initiative_id])
+        if corpus.initiative_id
+        else ""
+    )
+    form = AssignForm(
+        request.POST or None, users=coding.corpus_members(corpus=corpus), search_url=search
+    )
     made = form_submitted(
         request,
         form,
