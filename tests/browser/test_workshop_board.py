@@ -271,3 +271,11 @@ def test_board_in_arabic_and_on_a_phone(page_for, locale, width, name):
         assert page.locator(".board-scroll-wrap[data-more~=end]").count() >= 1
         assert page.locator(".board-scroll__hint:not([hidden])").count() >= 1
     assert_accessible(page)
+
+    # The projector in the same language and width: one group's canvas, nothing off the page.
+    page.locator("#open-projector").click()
+    page.locator("#projector-stage").wait_for()
+    assert page.locator(".projector__group").count() == 1
+    assert page.evaluate(PAGE_OVERFLOW) <= 0, page.evaluate(OUTSIDE)
+    assert_accessible(page)
+    keep(page, name.replace("board", "projector"))
