@@ -8,7 +8,6 @@ announced. Axe runs on every page."""
 
 import re
 import shutil
-import time
 from pathlib import Path
 
 import pytest
@@ -165,9 +164,8 @@ def test_board_and_projector_in_the_room(page_for, locale):
     assert page.locator(".projector__group").count() == 1
     assert page.evaluate(BROKEN_WORDS, ".projector-note__text") == []
     assert page.evaluate(PAGE_OVERFLOW) <= 0
-    keep(page, f"projector-{tag}")
-    # One canvas fits the wall: in full screen (the site's header gone) the stage, shorter
-    # than the window, shows whole.
+    # One canvas fits the wall: the stage is shorter than the window, so in full screen (the
+    # site's header gone) it shows whole.
     height = page.evaluate(
         "() => document.querySelector('#projector-stage').getBoundingClientRect().height"
     )
@@ -214,7 +212,6 @@ def test_board_and_projector_in_the_room(page_for, locale):
 
     # A note sent from a participant's phone appears within the polling interval,
     # highlighted, and only it is announced.
-    added_at = time.monotonic()
     services.contribution_add(
         group=people[1].group,
         section_key="questions",
@@ -222,8 +219,7 @@ def test_board_and_projector_in_the_room(page_for, locale):
         participant=people[1],
     )
     arrived = page.locator(".projector-note", has_text="Who holds the shared budget?")
-    arrived.wait_for(timeout=(POLL_SECONDS + 2) * 1000)
-    assert time.monotonic() - added_at < POLL_SECONDS + 2
+    arrived.wait_for(timeout=(POLL_SECONDS + 2) * 1000)  # the poll's interval, and a margin
     assert "projector-note--new" in arrived.get_attribute("class")
     announced = page.locator("#projector-announce")
     page.wait_for_function(
@@ -240,6 +236,10 @@ def test_board_and_projector_in_the_room(page_for, locale):
     page.locator('#projector-stage[data-slide="matrix:"]').wait_for()
     page.go_back()
     page.locator('#projector-stage[data-slide="practices:"]').wait_for()
+
+    # The switch to one group at a time follows the slide the script moved to.
+    page.locator("#projector-one-by-one").click()
+    page.wait_for_url(re.compile(rf".*/projector/practices/\?group={first.pk}$"))
 
     # Full screen, where the browser offers it.
     button = page.locator("#projector-fullscreen")

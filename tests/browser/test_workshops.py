@@ -4,7 +4,6 @@ within three seconds. Axe runs on the join page, the participant's canvas and th
 once in Hebrew (RTL) and once in English."""
 
 import re
-import time
 
 import pytest
 
@@ -87,13 +86,11 @@ def test_participant_joins_by_link_and_the_board_updates(page_for, phone_for, lo
     questions.locator("textarea").fill("How do we deal with power gaps?")
     questions.locator("button[type=submit]").click()
     questions.locator("li", has_text="power gaps").wait_for()
-    stored_at = time.monotonic()
     assert Contribution.objects.filter(session=session).count() == 2
 
     # The facilitator's board shows both notes without reloading, within three seconds of
-    # the note being stored (timed before the slower checks of the phone's page).
+    # the note being stored (waited for before the slower checks of the phone's page).
     board.locator("#board li", has_text="power gaps").wait_for(timeout=3_500)
-    assert time.monotonic() - stored_at < 3.5
     board.locator("#board li", has_text="ויתור על בלעדיות").wait_for(timeout=1_000)
     assert_accessible(phone)
     screenshot(phone, f"workshop-canvas-{tag}")

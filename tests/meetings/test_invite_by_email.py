@@ -12,6 +12,7 @@ from meshutaf.meetings.models import RSVP, MeetingInvitee
 from meshutaf.meetings.tokens import rsvp_token, rsvp_token_read
 
 from ..conftest import client_for
+from ..factories import PersonFactory
 
 
 def invite(client, meeting, **data):
@@ -153,4 +154,42 @@ def test_groups_and_members_from_the_pickers_with_addresses(meeting, owner, memb
 def test_the_agenda_items_presenter_is_picked_by_typing(meeting, owner, as_user):
     item = services.agenda_item_add(meeting=meeting, by=owner, title="Budget")
     html = as_user(owner).get(reverse("meetings:agenda_edit", args=[item.pk])).content.decode()
-    assert reverse("initiatives:pick_people", args=[meeting.initiative_id]) in html
+    assert reverse("meetings:pick_people", args=[meeting.pk]) in html
+
+
+def test_the_meetings_picker_finds_exactly_whom_its_fields_accept(
+    meeting, owner, member_person, as_user
+):
+    """The presenter and the action item's owner accept the meeting's people: an invited
+    person who is not a member is found; someone of the directory outside the meeting is not."""
+    guest = PersonFactory(full_name="Rana Khoury")
+    MeetingInvitee.objects.create(
+        meeting=meeting, person=guest, name=guest.full_name, token_nonce="x"
+    )
+    PersonFactory(full_name="Rami Stranger")
+    search = reverse("meetings:pick_people", args=[meeting.pk])
+    client = as_user(owner)
+    assert [o["label"] for o in client.get(search, {"q": "רנה"}).json()["options"]] == []
+    assert [o["label"] for o in client.get(search, {"q": "Ra"}).json()["options"]] == [
+        "Rana Khoury"
+    ]
+    assert [o["label"] for o in client.get(search, {"q": "Amir"}).json()["options"]] == [
+        "Amir Haddad"
+    ]
+    assert client.get(search, {"q": "x" * 200}).status_code == 400
+    # Chosen from the picker, the guest is accepted as the presenter.
+    item = services.agenda_item_add(meeting=meeting, by=owner, title="Budget")
+    response = client.post(
+        reverse("meetings:agenda_edit", args=[item.pk]),
+        {"title": "Budget", "presenter": guest.pk, "planned_minutes": 10, "minutes": ""},
+    )
+    assert response.status_code == 302
+    item.refresh_from_db()
+    assert item.presenter == guest
+
+
+@pytest.mark.parametrize(("who", "status"), [("member", 403), ("outsider", 404)])
+def test_only_who_manages_the_meeting_searches_its_people(request, meeting, who, status):
+    search = reverse("meetings:pick_people", args=[meeting.pk])
+    response = client_for(request.getfixturevalue(who)).get(search, {"q": "Amir"})
+    assert response.status_code == status

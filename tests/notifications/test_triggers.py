@@ -2,8 +2,10 @@
 and never to someone who may no longer see the initiative."""
 
 import datetime as dt
+import importlib
 
 import pytest
+from django.apps import apps as django_apps
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -268,3 +270,22 @@ def test_notify_later_refuses_links_to_other_sites(initiative, owner):
     for url in ("https://evil.example/", "//evil.example/x", "javascript:alert(1)", "/\\evil"):
         with pytest.raises(ValueError, match="path on this site"):
             notify_later(kind=Kind.MENTION, recipients=[owner], initiative=initiative, url=url)
+
+
+def test_the_migration_marks_members_who_already_have_the_invitation(
+    initiative, owner, member, participant, meeting
+):
+    """Before `notified_at`, the notification itself was the record: members who have one
+    for the meeting are marked as told, the others are left to be told."""
+    migration = importlib.import_module("meshutaf.meetings.migrations.0003_invitee_notified_at")
+    meetings.invitees_add(meeting=meeting, by=owner, users=[member, participant], send=False)
+    Notification.objects.create(
+        recipient=member, kind=Kind.MEETING_INVITED, url=meeting.get_absolute_url()
+    )
+    Notification.objects.create(  # another meeting's invitation says nothing of this one
+        recipient=participant, kind=Kind.MEETING_INVITED, url="/meetings/999999/"
+    )
+    migration.members_already_told(django_apps, None)
+    told = dict(meeting.invitees.values_list("user", "notified_at"))
+    assert told[member.pk] is not None
+    assert told[participant.pk] is None

@@ -71,6 +71,8 @@ def test_one_group_at_a_time_shows_that_groups_canvas_only(session, owner):
         assert "From the second group" in body
         assert "From the first group" not in body
         assert "group 2 of 2" in body
+        # Its poll asks about the same group's canvas.
+        assert f'hx-get="{stage(session, group=second)}&amp;v=' in body
     together = client.get(page(session)).content.decode()
     assert "From the first group" in together
     assert "From the second group" in together

@@ -189,11 +189,11 @@ class AgendaItemForm(forms.ModelForm):
         widgets = {"minutes": forms.Textarea(attrs={"rows": 6, "dir": "auto"})}
         field_classes = {"presenter": IdChoiceField}
 
-    def __init__(self, *args, people=None, initiative_id: int | None = None, **kwargs):
+    def __init__(self, *args, people=None, meeting_id: int | None = None, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["presenter"].queryset = people if people is not None else Person.objects.none()
-        if initiative_id is not None:
-            search = reverse("initiatives:pick_people", args=[initiative_id])
+        if meeting_id is not None:
+            search = reverse("meetings:pick_people", args=[meeting_id])
             use_picker(self.fields["presenter"], url=search)
         self.fields["minutes"].help_text = _(
             "Markdown: **bold**, *italic*, lists with “-”, links. Raw HTML is removed."
@@ -293,7 +293,7 @@ class OutcomeForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
         self.fields["owner"].queryset = Person.objects.filter(pk__in=[p.pk for p in people])
-        owner_search = reverse("initiatives:pick_people", args=[meeting.initiative_id])
+        owner_search = reverse("meetings:pick_people", args=[meeting.pk])
         use_picker(self.fields["owner"], url=owner_search)
 
 

@@ -158,10 +158,10 @@ def sector_balance(rows) -> list[dict]:
     return result
 
 
-def attendance_candidates(*, meeting: Meeting) -> list[Person]:
-    """Whom to offer on the attendance list: invitees, the meeting's group, the initiative's
-    members (those with a directory entry) and whoever is already marked present."""
-    # One query with subqueries: the meeting page asks on every visit by a facilitator.
+def meeting_people(*, meeting: Meeting) -> QuerySet[Person]:
+    """The people a meeting's forms offer (attendance, presenters, action-item owners):
+    invitees, the meeting's group, the initiative's members (those with a directory entry) and
+    whoever is already marked present. One query with subqueries."""
     wanted = (
         Q(pk__in=meeting.attendance.values("person"))
         | Q(pk__in=meeting.invitees.exclude(person=None).values("person"))
@@ -170,8 +170,14 @@ def attendance_candidates(*, meeting: Meeting) -> list[Person]:
     )
     if meeting.group_id:
         wanted |= Q(pk__in=GroupMember.objects.filter(group=meeting.group_id).values("person"))
+    return Person.objects.filter(wanted)
+
+
+def attendance_candidates(*, meeting: Meeting) -> list[Person]:
+    """`meeting_people` with their affiliations, by name (the meeting page asks on every visit
+    by a facilitator)."""
     return list(
-        Person.objects.filter(wanted)
+        meeting_people(meeting=meeting)
         .prefetch_related(current_affiliations())
         .order_by("full_name", "pk")
     )

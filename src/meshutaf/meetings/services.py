@@ -425,9 +425,16 @@ def invitations_send(*, meeting: Meeting, by: User) -> int:
     return len(reached)
 
 
+@transaction.atomic
 def _invitations_notify(*, meeting: Meeting, by: User, invitees) -> None:
-    """The invited members see the invitation under their bell too (after the commit), once."""
-    told = list(invitees.exclude(user=None).filter(notified_at=None).values_list("pk", "user"))
+    """The invited members see the invitation under their bell too (after the commit), once:
+    the rows are locked while they are marked, so a double-clicked button tells no one twice."""
+    told = list(
+        invitees.exclude(user=None)
+        .filter(notified_at=None)
+        .select_for_update()
+        .values_list("pk", "user")
+    )
     if not told:
         return
     MeetingInvitee.objects.filter(pk__in=[pk for pk, _user in told]).update(

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import calendar_views, views
+from . import calendar_views, picker_views, views
 
 app_name = "meetings"
 urlpatterns = [
@@ -25,6 +25,7 @@ urlpatterns = [
     path("meetings/<id:pk>/turns/", views.turns, name="turns"),
     path("meetings/<id:pk>/participation/", views.participation, name="participation"),
     path("meetings/<id:pk>/outcomes/", views.outcome_add, name="outcome_add"),
+    path("meetings/<id:pk>/people/pick/", picker_views.pick_people, name="pick_people"),
     path("agenda-items/<id:pk>/", views.agenda_edit, name="agenda_edit"),
     path("agenda-items/<id:pk>/move/", views.agenda_move, name="agenda_move"),
     path("agenda-items/<id:pk>/delete/", views.agenda_delete, name="agenda_delete"),

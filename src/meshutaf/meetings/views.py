@@ -13,12 +13,12 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST
 
 from meshutaf.core.access import Action, role_allows
 from meshutaf.core.forms import apply_service_errors, form_submitted
-from meshutaf.directory.models import Person
 from meshutaf.initiatives.models import Membership
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
@@ -332,18 +332,14 @@ def series_detail(request, pk: int):
 
 
 def _people(meeting):
-    return Person.objects.filter(
-        pk__in=[person.pk for person in selectors.attendance_candidates(meeting=meeting)]
-    )
+    return selectors.meeting_people(meeting=meeting)
 
 
 @login_required
 @require_POST
 def agenda_add(request, pk: int):
     meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
-    form = AgendaItemForm(
-        request.POST, people=_people(meeting), initiative_id=meeting.initiative_id
-    )
+    form = AgendaItemForm(request.POST, people=_people(meeting), meeting_id=meeting.pk)
     if form.is_valid():
         try:
             services.agenda_item_add(meeting=meeting, by=request.user, **form.cleaned_data)
@@ -362,7 +358,7 @@ def agenda_edit(request, pk: int):
         request.POST or None,
         instance=copy.copy(item),
         people=_people(meeting),
-        initiative_id=meeting.initiative_id,
+        meeting_id=meeting.pk,
     )
     if request.method == "POST":
         # The ModelForm only parses here; the service validates and saves.
@@ -482,7 +478,15 @@ def send_invitations(request, pk: int):
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
-        messages.success(request, _("%(count)s invitations are on their way.") % {"count": count})
+        messages.success(
+            request,
+            ngettext(
+                "%(count)s invitation is on its way.",
+                "%(count)s invitations are on their way.",
+                count,
+            )
+            % {"count": count},
+        )
     return redirect(detail_url(meeting.pk, "invitations", "invitees"))
 
 

@@ -333,14 +333,18 @@ class ProjectorCanvas:
         return sum(group.count for group in self.groups)
 
 
-def projector_slides(session: WorkshopSession, *, one_group: bool) -> list[Slide]:
-    """Section by section; one group at a time (the default: a canvas fills the wall) or every
-    group together. With one group the two are the same, so it is shown alone. One query."""
-    keys = [section.key for section in session.sections()]
-    groups = list(session.groups.order_by("position", "pk").values_list("pk", flat=True))
+def _slides(keys: list[str], groups: list[int], *, one_group: bool) -> list[Slide]:
     if one_group and groups:
         return [Slide(key, group) for key in keys for group in groups]
     return [Slide(key) for key in keys]
+
+
+def projector_slides(*, session: WorkshopSession, one_group: bool) -> list[Slide]:
+    """Section by section; one group at a time (the default: a canvas fills the wall) or every
+    group together. Without groups, the sections alone. One query."""
+    keys = [section.key for section in session.sections()]
+    groups = list(session.groups.order_by("position", "pk").values_list("pk", flat=True))
+    return _slides(keys, groups, one_group=one_group)
 
 
 def projector_canvas(
@@ -382,10 +386,7 @@ def projector_canvas(
     for note in notes:
         note.theme_name = note.theme.name if note.theme_id else ""
     board = _place(shown, [section], notes)[0]
-    if group is None:
-        slides = [Slide(key) for key in keys]
-    else:
-        slides = [Slide(key, pk) for key in keys for pk in group_pks]
+    slides = _slides(keys, group_pks, one_group=group is not None)
     return ProjectorCanvas(
         session=session,
         section=section,

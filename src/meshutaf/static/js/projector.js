@@ -32,10 +32,22 @@
     window.setTimeout(() => { announcer.textContent = text; }, 50);
   }
 
+  // The controls outside the stage follow the slide the stage shows.
   function linksFor(element) {
     previousLink.href = element.dataset.previousUrl;
     nextLink.href = element.dataset.nextUrl;
+    const together = document.getElementById("projector-together");
+    if (together) together.href = element.dataset.togetherUrl;
+    const oneByOne = document.getElementById("projector-one-by-one");
+    if (oneByOne) oneByOne.href = element.dataset.oneByOneUrl;
   }
+
+  // A slide that is gone (its group or section removed while on the wall): start again.
+  document.body.addEventListener("htmx:responseError", (event) => {
+    if (event.detail.xhr && event.detail.xhr.status === 404) {
+      window.location.href = root.dataset.startUrl;
+    }
+  });
 
   // A stage that came in: after moving to another slide, say where we are; after a poll
   // of the same slide, mark and announce only the notes that were not there before.
@@ -85,8 +97,13 @@
   }).observe(root, { childList: true });
 
   let loading = false;
+  let waiting = null; // a move asked for while another was loading: done after it
   async function go(page, stageUrl, { push = true } = {}) {
-    if (loading || !page || !stageUrl) return;
+    if (!page || !stageUrl) return;
+    if (loading) {
+      waiting = [page, stageUrl, { push }];
+      return;
+    }
     loading = true;
     try {
       const response = await fetch(stageUrl, {
@@ -110,6 +127,11 @@
       }
     } finally {
       loading = false;
+      if (waiting) {
+        const [nextPage, nextStage, options] = waiting;
+        waiting = null;
+        go(nextPage, nextStage, options);
+      }
     }
   }
 

@@ -42,9 +42,12 @@ def _canvas(request, pk: int, key: str):
     if canvas is None:
         raise Http404
     here = canvas.slide
+    stage_url = _url("projector_stage", session, here)
     links = {
         "here_url": _url("projector", session, here),
-        "stage_url": _url("projector_stage", session, here),
+        "stage_url": stage_url,
+        # What htmx polls: this slide's stage, saying which version the wall shows.
+        "poll_url": f"{stage_url}{'&' if '?' in stage_url else '?'}v={canvas.version}",
         "previous_url": _url("projector", session, canvas.previous_slide),
         "next_url": _url("projector", session, canvas.next_slide),
         "previous_stage": _url("projector_stage", session, canvas.previous_slide),
@@ -58,7 +61,7 @@ def _canvas(request, pk: int, key: str):
 @login_required
 def projector_start(request, pk: int):
     session = _session(request, pk)
-    slides = selectors.projector_slides(session, one_group=True)
+    slides = selectors.projector_slides(session=session, one_group=True)
     if not slides:
         raise Http404
     return redirect(_url("projector", session, slides[0]))
