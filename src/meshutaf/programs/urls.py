@@ -4,7 +4,7 @@ own modules."""
 
 from django.urls import include, path
 
-from . import views
+from . import picker_views, views
 
 app_name = "programs"
 
@@ -28,7 +28,7 @@ urlpatterns = [
     path("cohorts/<int:pk>/quotas/", views.quota_list, name="quotas"),
     path(
         "cohorts/<int:pk>/quotas/public-bodies/",
-        views.pick_public_bodies,
+        picker_views.pick_public_bodies,
         name="pick_public_bodies",
     ),
     path("quotas/<int:pk>/delete/", views.quota_delete, name="quota_delete"),

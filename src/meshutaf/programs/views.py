@@ -17,12 +17,10 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_POST
 
 from meshutaf.core.access import Action
 from meshutaf.core.forms import apply_service_errors, error_text, form_submitted
-from meshutaf.directory.picker_views import picker_response, picker_text
-from meshutaf.directory.picking import organisations_matching
 from meshutaf.initiatives.permissions import initiative_get_for_user
 
 from .forms import CohortForm, CriterionAddForm, CriterionForm, ProgrammeForm, QuotaForm
@@ -211,20 +209,6 @@ def cohort_phase(request, pk: int) -> HttpResponse:
             request, _("The cohort is now in “%(phase)s”.") % {"phase": CohortPhase(target).label}
         )
     return redirect("programs:cohort", cohort.pk)
-
-
-@login_required
-@require_GET
-def pick_public_bodies(request, pk: int) -> HttpResponse:
-    """The quota form's picker: the public bodies matching what was typed, for the cohort's
-    staff (the quota page's own gate)."""
-    cohort_get_for_user(user=request.user, pk=pk, action=Action.MANAGE)
-    text, refusal = picker_text(request)
-    if refusal is not None:
-        return refusal
-    return picker_response(
-        organisations_matching(organisations=selectors.public_bodies(), text=text)
-    )
 
 
 @login_required
