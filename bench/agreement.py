@@ -4,8 +4,8 @@ Seeded synthetic codings: a true category per unit, each coder agreeing with it 
 time and otherwise coding at random, 10% of the cells missing. For each size and level:
 
 - the point estimate: our `alpha` and `krippendorff.alpha` side by side (median of a few
-  runs), the package's time over ours (`speedup`; below 1, ours is slower) and the largest difference between their answers (must be
-  below 1e-9);
+  runs), the package's time over ours (`speedup`; below 1, ours is slower) and the largest
+  difference between their answers (must be below 1e-9);
 - the bootstrap interval (`alpha_interval`, 1,000 resamples) on 500 units × 3 coders, the
   size the Discourse annotators' audit has: target 1 s or less. The package has no
   bootstrap, so there is no peer for this one.
