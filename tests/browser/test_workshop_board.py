@@ -186,6 +186,13 @@ def test_board_and_projector_in_the_room(page_for, locale):
     page.wait_for_function("() => document.querySelector('#projector-announce').textContent")
     page.keyboard.press("ArrowRight" if rtl else "ArrowLeft")
     page.locator(f'#projector-stage[data-slide="matrix:{second.pk}"]').wait_for()
+    # Two quick presses move two slides, the second from where the first arrives.
+    page.keyboard.press("PageDown")
+    page.keyboard.press("PageDown")
+    page.locator(f'#projector-stage[data-slide="practices:{first.pk}"]').wait_for()
+    page.keyboard.press("PageUp")
+    page.keyboard.press("PageUp")
+    page.locator(f'#projector-stage[data-slide="matrix:{second.pk}"]').wait_for()
 
     # Every group side by side, a section at a time.
     page.locator("#projector-together").click()

@@ -1,6 +1,6 @@
-// The workshop projector: previous/next slide, a group's canvas or a whole section (buttons; arrow keys, mirrored in right-to-left
-// so "next" is the arrow pointing the way the text reads; PageDown/PageUp from presentation
-// clickers), auto-advance, full screen, and notes that arrive while the wall is up, briefly
+// The workshop projector: previous/next slide, a group's canvas or a whole section (buttons;
+// arrow keys, mirrored in right-to-left so "next" is the arrow pointing the way the text reads;
+// PageDown/PageUp from presentation clickers), auto-advance, full screen, and notes that arrive while the wall is up, briefly
 // highlighted and announced politely (only the new notes, never the whole canvas).
 // Without this script the links still move between slides and htmx still polls the stage.
 // Each stage carries the page and stage addresses of the slides before and after it.
@@ -97,13 +97,16 @@
   }).observe(root, { childList: true });
 
   let loading = false;
-  let waiting = null; // a move asked for while another was loading: done after it
+  // A move asked for while another loads is done after it, from the slide it arrives at (so
+  // two quick presses of "next" move two slides).
+  let waiting = null;
+  function after(move) {
+    if (loading) waiting = move;
+    else move();
+  }
+
   async function go(page, stageUrl, { push = true } = {}) {
-    if (!page || !stageUrl) return;
-    if (loading) {
-      waiting = [page, stageUrl, { push }];
-      return;
-    }
+    if (loading || !page || !stageUrl) return;
     loading = true;
     try {
       const response = await fetch(stageUrl, {
@@ -128,20 +131,25 @@
     } finally {
       loading = false;
       if (waiting) {
-        const [nextPage, nextStage, options] = waiting;
+        const move = waiting;
         waiting = null;
-        go(nextPage, nextStage, options);
+        move();
       }
     }
   }
 
-  const next = () => go(stage().dataset.nextUrl, stage().dataset.nextStage);
-  const previous = () => go(stage().dataset.previousUrl, stage().dataset.previousStage);
+  const next = () => after(() => go(stage().dataset.nextUrl, stage().dataset.nextStage));
+  const previous = () =>
+    after(() => go(stage().dataset.previousUrl, stage().dataset.previousStage));
 
   window.addEventListener("popstate", (event) => {
-    if (event.state && event.state.page) go(event.state.page, event.state.stage, { push: false });
+    const state = event.state;
+    if (state && state.page) after(() => go(state.page, state.stage, { push: false }));
   });
-  window.history.replaceState({ page: stage().dataset.hereUrl, stage: stage().dataset.hereStage }, "");
+  window.history.replaceState(
+    { page: stage().dataset.hereUrl, stage: stage().dataset.hereStage },
+    "",
+  );
 
   // --- Auto-advance -----------------------------------------------------------------------
   let timer = 0;
