@@ -16,6 +16,7 @@ from meshutaf.core.widgets import use_picker
 from meshutaf.directory.models import Person
 from meshutaf.initiatives.models import Group, Phase
 
+from . import selectors
 from .models import (
     RSVP,
     ActionStatus,
@@ -182,6 +183,13 @@ class SeriesForm(forms.Form):
         )
 
 
+def _choose_from_meeting(field, meeting) -> None:
+    """A person of the meeting (`selectors.meeting_people`), found by typing with the picker
+    that searches the same set."""
+    field.queryset = selectors.meeting_people(meeting=meeting).order_by("full_name", "pk")
+    use_picker(field, url=reverse("meetings:pick_people", args=[meeting.pk]))
+
+
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
@@ -189,12 +197,9 @@ class AgendaItemForm(forms.ModelForm):
         widgets = {"minutes": forms.Textarea(attrs={"rows": 6, "dir": "auto"})}
         field_classes = {"presenter": IdChoiceField}
 
-    def __init__(self, *args, people=None, meeting_id: int | None = None, **kwargs):
+    def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["presenter"].queryset = people if people is not None else Person.objects.none()
-        if meeting_id is not None:
-            search = reverse("meetings:pick_people", args=[meeting_id])
-            use_picker(self.fields["presenter"], url=search)
+        _choose_from_meeting(self.fields["presenter"], meeting)
         self.fields["minutes"].help_text = _(
             "Markdown: **bold**, *italic*, lists with “-”, links. Raw HTML is removed."
         )
@@ -289,12 +294,10 @@ class OutcomeForm(forms.Form):
     )
     due_date = forms.DateField(label=_("Due date"), widget=DateInput(), required=False)
 
-    def __init__(self, *args, meeting, people, **kwargs):
+    def __init__(self, *args, meeting, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["agenda_item"].queryset = meeting.agenda_items.all()
-        self.fields["owner"].queryset = Person.objects.filter(pk__in=[p.pk for p in people])
-        owner_search = reverse("meetings:pick_people", args=[meeting.pk])
-        use_picker(self.fields["owner"], url=owner_search)
+        _choose_from_meeting(self.fields["owner"], meeting)
 
 
 class ActionStatusForm(forms.Form):

@@ -222,8 +222,7 @@ def meeting_detail(request, pk: int):
         "rsvp_form": RSVPForm(initial={"rsvp": getattr(page.my_invitation, "rsvp", None)}),
     }
     if manage and tab == "minutes":
-        people = selectors.attendance_candidates(meeting=meeting)
-        context["outcome_form"] = OutcomeForm(meeting=meeting, people=people)
+        context["outcome_form"] = OutcomeForm(meeting=meeting)
     return render(request, "meetings/meeting_detail.html", context)
 
 
@@ -331,15 +330,11 @@ def series_detail(request, pk: int):
 # --- Agenda and minutes ---------------------------------------------------------------------
 
 
-def _people(meeting):
-    return selectors.meeting_people(meeting=meeting)
-
-
 @login_required
 @require_POST
 def agenda_add(request, pk: int):
     meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
-    form = AgendaItemForm(request.POST, people=_people(meeting), meeting_id=meeting.pk)
+    form = AgendaItemForm(request.POST, meeting=meeting)
     if form.is_valid():
         try:
             services.agenda_item_add(meeting=meeting, by=request.user, **form.cleaned_data)
@@ -354,12 +349,7 @@ def agenda_add(request, pk: int):
 def agenda_edit(request, pk: int):
     item = agenda_item_get_for_user(user=request.user, pk=pk).obj
     meeting = item.meeting
-    form = AgendaItemForm(
-        request.POST or None,
-        instance=copy.copy(item),
-        people=_people(meeting),
-        meeting_id=meeting.pk,
-    )
+    form = AgendaItemForm(request.POST or None, instance=copy.copy(item), meeting=meeting)
     if request.method == "POST":
         # The ModelForm only parses here; the service validates and saves.
         form.instance = copy.copy(item)
@@ -627,9 +617,7 @@ def participation(request, pk: int):
 @require_POST
 def outcome_add(request, pk: int):
     meeting = meeting_get_for_user(user=request.user, pk=pk, action=Action.MANAGE).obj
-    form = OutcomeForm(
-        request.POST, meeting=meeting, people=selectors.attendance_candidates(meeting=meeting)
-    )
+    form = OutcomeForm(request.POST, meeting=meeting)
     outcome = form_submitted(
         request,
         form,

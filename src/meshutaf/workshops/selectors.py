@@ -339,12 +339,12 @@ def _slides(keys: list[str], groups: list[int], *, one_group: bool) -> list[Slid
     return [Slide(key) for key in keys]
 
 
-def projector_slides(*, session: WorkshopSession, one_group: bool) -> list[Slide]:
-    """Section by section; one group at a time (the default: a canvas fills the wall) or every
-    group together. Without groups, the sections alone. One query."""
+def projector_slides(*, session: WorkshopSession) -> list[Slide]:
+    """The projector's default walk: section by section, one group at a time (a canvas fills
+    the wall). Without groups, the sections alone. One query."""
     keys = [section.key for section in session.sections()]
     groups = list(session.groups.order_by("position", "pk").values_list("pk", flat=True))
-    return _slides(keys, groups, one_group=one_group)
+    return _slides(keys, groups, one_group=True)
 
 
 def projector_canvas(

@@ -61,7 +61,7 @@ def _canvas(request, pk: int, key: str):
 @login_required
 def projector_start(request, pk: int):
     session = _session(request, pk)
-    slides = selectors.projector_slides(session=session, one_group=True)
+    slides = selectors.projector_slides(session=session)
     if not slides:
         raise Http404
     return redirect(_url("projector", session, slides[0]))
